@@ -1,0 +1,269 @@
+package dev.resilience.circuitbreaker;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.resilience.internal.Requirements.requireArgument;
+import static dev.resilience.internal.Requirements.requireAtLeast;
+import static dev.resilience.internal.Requirements.requireInLeftOpenRange;
+import static dev.resilience.internal.Requirements.requireNonNull;
+import static dev.resilience.internal.Requirements.requirePositive;
+
+/**
+ * Immutable configuration of a {@link CircuitBreaker}. Built with {@link #custom()}; the defaults
+ * are those of {@code resilience.circuit-breaker.defaults}.
+ */
+public final class CircuitBreakerConfig {
+
+	public static final SlidingWindowType DEFAULT_SLIDING_WINDOW_TYPE = SlidingWindowType.COUNT_BASED;
+
+	public static final int DEFAULT_SLIDING_WINDOW_SIZE = 100;
+
+	public static final int DEFAULT_MINIMUM_NUMBER_OF_CALLS = 20;
+
+	public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50;
+
+	public static final int DEFAULT_CONSECUTIVE_FAILURE_THRESHOLD = 0;
+
+	public static final Duration DEFAULT_SLOW_CALL_DURATION_THRESHOLD = Duration.ofSeconds(60);
+
+	public static final float DEFAULT_SLOW_CALL_RATE_THRESHOLD = 100;
+
+	public static final Duration DEFAULT_WAIT_DURATION_IN_OPEN_STATE = Duration.ofSeconds(60);
+
+	public static final int DEFAULT_PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE = 10;
+
+	private static final CircuitBreakerConfig DEFAULTS = custom().build();
+
+	private final SlidingWindowType slidingWindowType;
+
+	private final int slidingWindowSize;
+
+	private final int minimumNumberOfCalls;
+
+	private final float failureRateThreshold;
+
+	private final int consecutiveFailureThreshold;
+
+	private final Duration slowCallDurationThreshold;
+
+	private final float slowCallRateThreshold;
+
+	private final Duration waitDurationInOpenState;
+
+	private final int permittedNumberOfCallsInHalfOpenState;
+
+	private final List<Class<? extends Throwable>> recordExceptions;
+
+	private final List<Class<? extends Throwable>> ignoreExceptions;
+
+	private CircuitBreakerConfig(Builder builder) {
+		this.slidingWindowType = builder.slidingWindowType;
+		this.slidingWindowSize = builder.slidingWindowSize;
+		this.minimumNumberOfCalls = builder.minimumNumberOfCalls;
+		this.failureRateThreshold = builder.failureRateThreshold;
+		this.consecutiveFailureThreshold = builder.consecutiveFailureThreshold;
+		this.slowCallDurationThreshold = builder.slowCallDurationThreshold;
+		this.slowCallRateThreshold = builder.slowCallRateThreshold;
+		this.waitDurationInOpenState = builder.waitDurationInOpenState;
+		this.permittedNumberOfCallsInHalfOpenState = builder.permittedNumberOfCallsInHalfOpenState;
+		this.recordExceptions = List.copyOf(builder.recordExceptions);
+		this.ignoreExceptions = List.copyOf(builder.ignoreExceptions);
+	}
+
+	public static CircuitBreakerConfig ofDefaults() {
+		return DEFAULTS;
+	}
+
+	public static Builder custom() {
+		return new Builder();
+	}
+
+	/** A builder starting from this configuration's values. */
+	public Builder toBuilder() {
+		return new Builder().slidingWindowType(this.slidingWindowType)
+			.slidingWindowSize(this.slidingWindowSize)
+			.minimumNumberOfCalls(this.minimumNumberOfCalls)
+			.failureRateThreshold(this.failureRateThreshold)
+			.consecutiveFailureThreshold(this.consecutiveFailureThreshold)
+			.slowCallDurationThreshold(this.slowCallDurationThreshold)
+			.slowCallRateThreshold(this.slowCallRateThreshold)
+			.waitDurationInOpenState(this.waitDurationInOpenState)
+			.permittedNumberOfCallsInHalfOpenState(this.permittedNumberOfCallsInHalfOpenState)
+			.recordExceptions(this.recordExceptions)
+			.ignoreExceptions(this.ignoreExceptions);
+	}
+
+	public SlidingWindowType getSlidingWindowType() {
+		return this.slidingWindowType;
+	}
+
+	/** Calls in the window when count-based; seconds when time-based. */
+	public int getSlidingWindowSize() {
+		return this.slidingWindowSize;
+	}
+
+	public int getMinimumNumberOfCalls() {
+		return this.minimumNumberOfCalls;
+	}
+
+	/** Percent in (0, 100]. */
+	public float getFailureRateThreshold() {
+		return this.failureRateThreshold;
+	}
+
+	/** Failures in a row that open the breaker; 0 when off. */
+	public int getConsecutiveFailureThreshold() {
+		return this.consecutiveFailureThreshold;
+	}
+
+	public Duration getSlowCallDurationThreshold() {
+		return this.slowCallDurationThreshold;
+	}
+
+	/** Percent in (0, 100]. */
+	public float getSlowCallRateThreshold() {
+		return this.slowCallRateThreshold;
+	}
+
+	public Duration getWaitDurationInOpenState() {
+		return this.waitDurationInOpenState;
+	}
+
+	public int getPermittedNumberOfCallsInHalfOpenState() {
+		return this.permittedNumberOfCallsInHalfOpenState;
+	}
+
+	/** Exceptions that count as failures; empty means every exception not ignored. */
+	public List<Class<? extends Throwable>> getRecordExceptions() {
+		return this.recordExceptions;
+	}
+
+	/** Exceptions that count as neither success nor failure; wins over {@link #getRecordExceptions()}. */
+	public List<Class<? extends Throwable>> getIgnoreExceptions() {
+		return this.ignoreExceptions;
+	}
+
+	@Override
+	public String toString() {
+		return "CircuitBreakerConfig[slidingWindowType=" + this.slidingWindowType + ", slidingWindowSize="
+				+ this.slidingWindowSize + ", minimumNumberOfCalls=" + this.minimumNumberOfCalls
+				+ ", failureRateThreshold=" + this.failureRateThreshold + ", consecutiveFailureThreshold="
+				+ this.consecutiveFailureThreshold + ", slowCallDurationThreshold=" + this.slowCallDurationThreshold
+				+ ", slowCallRateThreshold=" + this.slowCallRateThreshold + ", waitDurationInOpenState="
+				+ this.waitDurationInOpenState + ", permittedNumberOfCallsInHalfOpenState="
+				+ this.permittedNumberOfCallsInHalfOpenState + ", recordExceptions=" + this.recordExceptions
+				+ ", ignoreExceptions=" + this.ignoreExceptions + "]";
+	}
+
+	/** Kinds of sliding window over which rates are computed. */
+	public enum SlidingWindowType {
+
+		/** The last {@code sliding-window-size} calls. */
+		COUNT_BASED,
+
+		/** The calls of the last {@code sliding-window-size} seconds. */
+		TIME_BASED
+
+	}
+
+	/** Builder; each setter validates its argument. */
+	public static final class Builder {
+
+		private SlidingWindowType slidingWindowType = DEFAULT_SLIDING_WINDOW_TYPE;
+
+		private int slidingWindowSize = DEFAULT_SLIDING_WINDOW_SIZE;
+
+		private int minimumNumberOfCalls = DEFAULT_MINIMUM_NUMBER_OF_CALLS;
+
+		private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
+
+		private int consecutiveFailureThreshold = DEFAULT_CONSECUTIVE_FAILURE_THRESHOLD;
+
+		private Duration slowCallDurationThreshold = DEFAULT_SLOW_CALL_DURATION_THRESHOLD;
+
+		private float slowCallRateThreshold = DEFAULT_SLOW_CALL_RATE_THRESHOLD;
+
+		private Duration waitDurationInOpenState = DEFAULT_WAIT_DURATION_IN_OPEN_STATE;
+
+		private int permittedNumberOfCallsInHalfOpenState = DEFAULT_PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE;
+
+		private List<Class<? extends Throwable>> recordExceptions = List.of();
+
+		private List<Class<? extends Throwable>> ignoreExceptions = List.of();
+
+		private Builder() {
+		}
+
+		public Builder slidingWindowType(SlidingWindowType slidingWindowType) {
+			this.slidingWindowType = requireNonNull(slidingWindowType, "slidingWindowType");
+			return this;
+		}
+
+		public Builder slidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = requireAtLeast(slidingWindowSize, 1, "slidingWindowSize");
+			return this;
+		}
+
+		public Builder minimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = requireAtLeast(minimumNumberOfCalls, 1, "minimumNumberOfCalls");
+			return this;
+		}
+
+		public Builder failureRateThreshold(float failureRateThreshold) {
+			this.failureRateThreshold = requireInLeftOpenRange(failureRateThreshold, 100, "failureRateThreshold");
+			return this;
+		}
+
+		public Builder consecutiveFailureThreshold(int consecutiveFailureThreshold) {
+			this.consecutiveFailureThreshold = requireAtLeast(consecutiveFailureThreshold, 0,
+					"consecutiveFailureThreshold");
+			return this;
+		}
+
+		public Builder slowCallDurationThreshold(Duration slowCallDurationThreshold) {
+			this.slowCallDurationThreshold = requirePositive(slowCallDurationThreshold, "slowCallDurationThreshold");
+			return this;
+		}
+
+		public Builder slowCallRateThreshold(float slowCallRateThreshold) {
+			this.slowCallRateThreshold = requireInLeftOpenRange(slowCallRateThreshold, 100, "slowCallRateThreshold");
+			return this;
+		}
+
+		public Builder waitDurationInOpenState(Duration waitDurationInOpenState) {
+			this.waitDurationInOpenState = requirePositive(waitDurationInOpenState, "waitDurationInOpenState");
+			return this;
+		}
+
+		public Builder permittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
+			this.permittedNumberOfCallsInHalfOpenState = requireAtLeast(permittedNumberOfCallsInHalfOpenState, 1,
+					"permittedNumberOfCallsInHalfOpenState");
+			return this;
+		}
+
+		public Builder recordExceptions(List<Class<? extends Throwable>> recordExceptions) {
+			this.recordExceptions = List.copyOf(requireNonNull(recordExceptions, "recordExceptions"));
+			return this;
+		}
+
+		public Builder ignoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
+			this.ignoreExceptions = List.copyOf(requireNonNull(ignoreExceptions, "ignoreExceptions"));
+			return this;
+		}
+
+		public CircuitBreakerConfig build() {
+			requireArgument(
+					this.slidingWindowType != SlidingWindowType.COUNT_BASED
+							|| this.minimumNumberOfCalls <= this.slidingWindowSize,
+					"minimumNumberOfCalls (" + this.minimumNumberOfCalls + ") must not exceed slidingWindowSize ("
+							+ this.slidingWindowSize + ") of a count-based window, or the breaker could never open");
+			requireArgument(this.slidingWindowType != SlidingWindowType.TIME_BASED || this.slidingWindowSize <= 3600,
+					"slidingWindowSize of a time-based window is in seconds and must be at most 3600 but was "
+							+ this.slidingWindowSize);
+			return new CircuitBreakerConfig(this);
+		}
+
+	}
+
+}
