@@ -1,0 +1,252 @@
+package dev.resilience.spring.aop;
+
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.BaseStream;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.ClassUtils;
+
+import dev.resilience.Pipeline;
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Idempotent;
+import dev.resilience.annotation.Retry;
+import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.fallback.FallbackHandler;
+import dev.resilience.fallback.FallbackListener;
+import dev.resilience.fallback.FallbackMethod;
+
+/**
+ * Builds, once per annotated method and at startup, the {@link MethodPipeline} the interceptor
+ * runs: reads the annotations (method level over type level), resolves instance names and their
+ * {@code ${...}} placeholders, resolves the fallback method, and checks everything that could only
+ * fail later, so that a mistake stops the application with a message naming the class, the method
+ * and what was expected.
+ */
+public class MethodPipelineFactory {
+
+	private static final Log logger = LogFactory.getLog(MethodPipelineFactory.class);
+
+	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class,
+			Reader.class, Iterator.class);
+
+	private final ResilienceRegistry registry;
+
+	private final PropertyResolver placeholders;
+
+	private final DeclaredInstances declaredInstances;
+
+	private final FallbackListener fallbackListener;
+
+	private final IdempotencyStageFactory idempotencyStageFactory;
+
+	private final Set<String> reportedDefaults = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param fallbackListener told of each fallback, or {@code null}
+	 * @param idempotencyStageFactory builds {@code @Idempotent} stages, or {@code null} when
+	 * idempotency is not configured
+	 */
+	public MethodPipelineFactory(ResilienceRegistry registry, PropertyResolver placeholders,
+			DeclaredInstances declaredInstances, FallbackListener fallbackListener,
+			IdempotencyStageFactory idempotencyStageFactory) {
+		this.registry = registry;
+		this.placeholders = placeholders;
+		this.declaredInstances = declaredInstances;
+		this.fallbackListener = fallbackListener;
+		this.idempotencyStageFactory = idempotencyStageFactory;
+	}
+
+	/** Whether {@code targetClass} or one of its methods carries a resilience annotation. */
+	public static boolean hasResilienceAnnotations(Class<?> targetClass) {
+		if (AnnotationKinds.isAnnotated(targetClass)) {
+			return true;
+		}
+		for (Method method : targetClass.getMethods()) {
+			if (AnnotationKinds.isAnnotated(method)) {
+				return true;
+			}
+		}
+		for (Class<?> type = targetClass; type != null && type != Object.class; type = type.getSuperclass()) {
+			for (Method method : type.getDeclaredMethods()) {
+				if (AnnotationKinds.isAnnotated(method)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The pipeline for {@code method} called on an instance of {@code targetClass}, or
+	 * {@code null} when no resilience annotation applies to it.
+	 * @throws ResilienceAnnotationException when an annotation cannot work as written
+	 */
+	MethodPipeline create(Method method, Class<?> targetClass) {
+		Method specific = ClassUtils.getMostSpecificMethod(method, targetClass);
+		if (specific.getDeclaringClass() == Object.class || specific.isBridge() || specific.isSynthetic()) {
+			return null;
+		}
+		boolean typeLevelApplies = Modifier.isPublic(specific.getModifiers())
+				&& !Modifier.isStatic(specific.getModifiers());
+		CircuitBreaker circuitBreaker = find(specific, targetClass, CircuitBreaker.class, typeLevelApplies);
+		Retry retry = find(specific, targetClass, Retry.class, typeLevelApplies);
+		Bulkhead bulkhead = find(specific, targetClass, Bulkhead.class, typeLevelApplies);
+		Fallback fallback = find(specific, targetClass, Fallback.class, typeLevelApplies);
+		Idempotent idempotent = find(specific, targetClass, Idempotent.class, typeLevelApplies);
+		if (circuitBreaker == null && retry == null && bulkhead == null && fallback == null && idempotent == null) {
+			return null;
+		}
+		String where = describe(specific);
+		boolean async = CompletionStage.class.isAssignableFrom(specific.getReturnType());
+		Pipeline.Builder builder = Pipeline.builder();
+		if (idempotent != null) {
+			addIdempotency(builder, specific, targetClass, idempotent, where);
+		}
+		if (fallback != null) {
+			addFallback(builder, specific, targetClass, fallback);
+		}
+		if (retry != null) {
+			builder.retry(this.registry.retry(instanceName("retry", retry.name(), "@Retry", where)));
+		}
+		if (circuitBreaker != null) {
+			builder.circuitBreaker(this.registry
+				.circuitBreaker(instanceName("circuit-breaker", circuitBreaker.name(), "@CircuitBreaker", where)));
+		}
+		if (bulkhead != null) {
+			addBulkhead(builder, bulkhead, async, specific, where);
+		}
+		return new MethodPipeline(specific, builder.build(), retry != null);
+	}
+
+	private void addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Idempotent idempotent,
+			String where) {
+		Class<?> returnType = method.getReturnType();
+		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
+			if (unreplayable.isAssignableFrom(returnType)) {
+				throw new ResilienceAnnotationException("@Idempotent on " + where + ": return type "
+						+ returnType.getSimpleName()
+						+ " cannot be replayed from a stored result; return a value that serializes to JSON"
+						+ " (a record, a List, a DTO) or void");
+			}
+		}
+		if (this.idempotencyStageFactory == null) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": idempotency support is not configured; check resilience.idempotency.store and that the"
+					+ " resilience auto-configuration is active");
+		}
+		IdempotencyStageFactory.NamedStage stage = this.idempotencyStageFactory.create(method, targetClass,
+				idempotent);
+		builder.outer(stage.name(), stage.stage());
+	}
+
+	private void addFallback(Pipeline.Builder builder, Method method, Class<?> targetClass, Fallback fallback) {
+		FallbackMethod fallbackMethod;
+		try {
+			fallbackMethod = FallbackMethod.resolve(targetClass, method, fallback.method());
+		}
+		catch (IllegalStateException ex) {
+			throw new ResilienceAnnotationException(ex.getMessage(), ex);
+		}
+		builder.fallback(FallbackHandler.of(fallbackMethod),
+				FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())));
+		if (this.fallbackListener != null) {
+			builder.fallbackListener(method.getDeclaringClass().getSimpleName() + "." + method.getName(),
+					this.fallbackListener);
+		}
+	}
+
+	private void addBulkhead(Pipeline.Builder builder, Bulkhead bulkhead, boolean async, Method method,
+			String where) {
+		String name = instanceName("bulkhead", bulkhead.name(), "@Bulkhead", where);
+		if (this.registry.bulkheadConfig(name).getType() == BulkheadConfig.Type.THREAD_POOL) {
+			if (!async) {
+				throw new ResilienceAnnotationException("@Bulkhead(name = \"" + bulkhead.name() + "\") on " + where
+						+ ": bulkhead '" + name + "' is a thread-pool bulkhead, which runs only methods returning"
+						+ " CompletionStage or CompletableFuture, but " + method.getName() + " returns "
+						+ method.getReturnType().getSimpleName()
+						+ "; use type: semaphore for it or return a CompletableFuture");
+			}
+			builder.threadPoolBulkhead(this.registry.threadPoolBulkhead(name));
+		}
+		else {
+			builder.bulkhead(this.registry.bulkhead(name));
+		}
+	}
+
+	private String instanceName(String kind, String declared, String annotation, String where) {
+		String name;
+		try {
+			name = this.placeholders.resolveRequiredPlaceholders(declared).trim();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResilienceAnnotationException(annotation + "(name = \"" + declared + "\") on " + where
+					+ ": cannot resolve the name: " + ex.getMessage(), ex);
+		}
+		if (name.isEmpty()) {
+			throw new ResilienceAnnotationException(
+					annotation + "(name = \"" + declared + "\") on " + where + ": the name must not be empty");
+		}
+		if (!this.declaredInstances.isDeclared(kind, name) && this.reportedDefaults.add(kind + ":" + name)) {
+			logger.info(annotation + " instance '" + name + "' has no resilience." + kind + ".instances." + name
+					+ " configuration; it uses resilience." + kind + ".defaults");
+		}
+		return name;
+	}
+
+	private static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type,
+			boolean typeLevelApplies) {
+		A onMethod = AnnotatedElementUtils.findMergedAnnotation(method, type);
+		if (onMethod != null || !typeLevelApplies) {
+			return onMethod;
+		}
+		return AnnotatedElementUtils.findMergedAnnotation(targetClass, type);
+	}
+
+	/** {@code InventoryClient.reserve(String, int)}, as used in every startup message. */
+	static String describe(Method method) {
+		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	/** The five annotations, looked up together. */
+	static final class AnnotationKinds {
+
+		static final List<Class<? extends Annotation>> ALL = List.of(CircuitBreaker.class, Retry.class,
+				Bulkhead.class, Fallback.class, Idempotent.class);
+
+		private AnnotationKinds() {
+		}
+
+		static boolean isAnnotated(java.lang.reflect.AnnotatedElement element) {
+			for (Class<? extends Annotation> kind : ALL) {
+				if (AnnotatedElementUtils.hasAnnotation(element, kind)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+	}
+
+}

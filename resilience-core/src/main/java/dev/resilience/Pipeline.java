@@ -1,0 +1,376 @@
+package dev.resilience;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.fallback.FallbackHandler;
+import dev.resilience.fallback.FallbackListener;
+import dev.resilience.retry.Retry;
+
+import static dev.resilience.internal.Requirements.requireArgument;
+import static dev.resilience.internal.Requirements.requireNonNull;
+
+/**
+ * The policies protecting one method (or one lambda), composed in the one fixed order of the
+ * starter, outermost first:
+ *
+ * <pre>
+ * outer stage (idempotency) → fallback → retry → circuit breaker → bulkhead → protected code
+ * </pre>
+ *
+ * whatever order the builder is called in. So a replayed idempotent call runs nothing; a fallback
+ * sees the failure left after every retry; each retry attempt is recorded by the breaker and
+ * takes a bulkhead permit; a breaker's refusal reaches the fallback without being retried (the
+ * retry policy never retries {@code CallNotPermittedException}).
+ * <p>
+ * Immutable and thread-safe; built once (at startup for annotated methods) and shared by every
+ * call. Running a call allocates nothing beyond what the policies themselves need: the chain of
+ * stages is linked once, here.
+ */
+public final class Pipeline {
+
+	private final List<String> description;
+
+	private final CheckedFunction<Invocation, Object> sync;
+
+	private final CheckedFunction<Invocation, CompletionStage<Object>> async;
+
+	private Pipeline(Builder builder) {
+		List<Stage> stages = new ArrayList<>();
+		List<String> names = new ArrayList<>();
+		if (builder.outer != null) {
+			stages.add(builder.outer);
+			names.add(builder.outerName);
+		}
+		if (builder.fallbackHandler != null) {
+			stages.add(new FallbackStage(builder.fallbackHandler, builder.fallbackConfig, builder.fallbackListener,
+					builder.fallbackMethodName));
+			names.add("fallback");
+		}
+		if (builder.retry != null) {
+			stages.add(new RetryStage(builder.retry));
+			names.add("retry '" + builder.retry.getName() + "'");
+		}
+		if (builder.circuitBreaker != null) {
+			stages.add(new CircuitBreakerStage(builder.circuitBreaker));
+			names.add("circuit breaker '" + builder.circuitBreaker.getName() + "'");
+		}
+		if (builder.bulkhead != null) {
+			stages.add(new BulkheadStage(builder.bulkhead));
+			names.add("bulkhead '" + builder.bulkhead.getName() + "'");
+		}
+		if (builder.threadPoolBulkhead != null) {
+			stages.add(new ThreadPoolBulkheadStage(builder.threadPoolBulkhead));
+			names.add("thread-pool bulkhead '" + builder.threadPoolBulkhead.getName() + "'");
+		}
+		this.description = List.copyOf(names);
+		CheckedFunction<Invocation, Object> syncChain = Invocation::proceed;
+		CheckedFunction<Invocation, CompletionStage<Object>> asyncChain = Pipeline::proceedAsync;
+		for (int i = stages.size() - 1; i >= 0; i--) {
+			Stage stage = stages.get(i);
+			CheckedFunction<Invocation, Object> syncNext = syncChain;
+			CheckedFunction<Invocation, CompletionStage<Object>> asyncNext = asyncChain;
+			syncChain = (invocation) -> stage.call(invocation, syncNext);
+			asyncChain = (invocation) -> stage.callAsync(invocation, asyncNext);
+		}
+		this.sync = syncChain;
+		this.async = asyncChain;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** Runs a call whose result is a plain value (or {@code void}); throws what the call finally throws. */
+	public Object execute(Invocation invocation) throws Throwable {
+		return this.sync.apply(invocation);
+	}
+
+	/**
+	 * Runs a call whose result is a {@code CompletionStage}; never blocks waiting for it and never
+	 * throws: every failure, including one thrown before a stage exists, completes the returned
+	 * stage exceptionally.
+	 */
+	public CompletionStage<Object> executeAsync(Invocation invocation) {
+		try {
+			CompletionStage<Object> stage = this.async.apply(invocation);
+			return (stage != null) ? stage : CompletableFuture.failedFuture(nullStage());
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** The stages, outermost first, for diagnostics and the actuator endpoint. */
+	public List<String> getStages() {
+		return this.description;
+	}
+
+	@Override
+	public String toString() {
+		return "Pipeline" + this.description;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static CompletionStage<Object> proceedAsync(Invocation invocation) throws Throwable {
+		Object result = invocation.proceed();
+		if (result == null) {
+			throw nullStage();
+		}
+		return (CompletionStage<Object>) result;
+	}
+
+	private static NullPointerException nullStage() {
+		return new NullPointerException("protected method returned a null CompletionStage");
+	}
+
+	/** Unwraps the wrappers a {@code CompletionStage} puts around a failure. */
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/** Chooses the policies; the order of the calls does not matter. */
+	public static final class Builder {
+
+		private Stage outer;
+
+		private String outerName;
+
+		private FallbackHandler fallbackHandler;
+
+		private FallbackConfig fallbackConfig;
+
+		private FallbackListener fallbackListener;
+
+		private String fallbackMethodName;
+
+		private Retry retry;
+
+		private CircuitBreaker circuitBreaker;
+
+		private Bulkhead bulkhead;
+
+		private ThreadPoolBulkhead threadPoolBulkhead;
+
+		private Builder() {
+		}
+
+		/** The outermost stage, such as idempotency; {@code name} describes it. */
+		public Builder outer(String name, Stage stage) {
+			this.outerName = requireNonNull(name, "name");
+			this.outer = requireNonNull(stage, "stage");
+			return this;
+		}
+
+		public Builder fallback(FallbackHandler handler, FallbackConfig config) {
+			this.fallbackHandler = requireNonNull(handler, "handler");
+			this.fallbackConfig = requireNonNull(config, "config");
+			return this;
+		}
+
+		/** Reports each fallback to {@code listener}, naming the protected method {@code method}. */
+		public Builder fallbackListener(String method, FallbackListener listener) {
+			this.fallbackMethodName = requireNonNull(method, "method");
+			this.fallbackListener = requireNonNull(listener, "listener");
+			return this;
+		}
+
+		public Builder retry(Retry retry) {
+			this.retry = requireNonNull(retry, "retry");
+			return this;
+		}
+
+		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker");
+			return this;
+		}
+
+		public Builder bulkhead(Bulkhead bulkhead) {
+			requireArgument(this.threadPoolBulkhead == null, "a pipeline takes one bulkhead, semaphore or thread-pool");
+			this.bulkhead = requireNonNull(bulkhead, "bulkhead");
+			return this;
+		}
+
+		/** A thread-pool bulkhead; the pipeline may then only run {@code CompletionStage} calls. */
+		public Builder threadPoolBulkhead(ThreadPoolBulkhead bulkhead) {
+			requireArgument(this.bulkhead == null, "a pipeline takes one bulkhead, semaphore or thread-pool");
+			this.threadPoolBulkhead = requireNonNull(bulkhead, "bulkhead");
+			return this;
+		}
+
+		public Pipeline build() {
+			return new Pipeline(this);
+		}
+
+	}
+
+	private static final class FallbackStage implements Stage {
+
+		private final FallbackHandler handler;
+
+		private final FallbackConfig config;
+
+		private final FallbackListener listener;
+
+		private final String method;
+
+		FallbackStage(FallbackHandler handler, FallbackConfig config, FallbackListener listener, String method) {
+			this.handler = handler;
+			this.config = config;
+			this.listener = listener;
+			this.method = method;
+		}
+
+		@Override
+		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
+			try {
+				return next.apply(invocation);
+			}
+			catch (Throwable failure) {
+				if (!this.config.shouldHandle(failure)) {
+					throw failure;
+				}
+				notify(failure);
+				return this.handler.handle(invocation, failure);
+			}
+		}
+
+		@Override
+		public CompletionStage<Object> callAsync(Invocation invocation,
+				CheckedFunction<Invocation, CompletionStage<Object>> next) {
+			CompletionStage<Object> stage;
+			try {
+				stage = next.apply(invocation);
+			}
+			catch (Throwable ex) {
+				stage = CompletableFuture.failedFuture(ex);
+			}
+			return stage.exceptionallyCompose((wrapped) -> {
+				Throwable failure = unwrap(wrapped);
+				if (!this.config.shouldHandle(failure)) {
+					return CompletableFuture.failedFuture(failure);
+				}
+				notify(failure);
+				try {
+					Object answer = this.handler.handle(invocation, failure);
+					return (answer instanceof CompletionStage<?> answerStage) ? castStage(answerStage)
+							: CompletableFuture.completedFuture(answer);
+				}
+				catch (Throwable ex) {
+					return CompletableFuture.failedFuture(ex);
+				}
+			});
+		}
+
+		private void notify(Throwable failure) {
+			if (this.listener != null) {
+				this.listener.onFallback(this.method, unwrap(failure));
+			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private static CompletionStage<Object> castStage(CompletionStage<?> stage) {
+			return (CompletionStage<Object>) stage;
+		}
+
+	}
+
+	private static final class RetryStage implements Stage {
+
+		private final Retry retry;
+
+		RetryStage(Retry retry) {
+			this.retry = retry;
+		}
+
+		@Override
+		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
+			return this.retry.execute(next, invocation);
+		}
+
+		@Override
+		public CompletionStage<Object> callAsync(Invocation invocation,
+				CheckedFunction<Invocation, CompletionStage<Object>> next) {
+			return this.retry.executeAsync(next, invocation);
+		}
+
+	}
+
+	private static final class CircuitBreakerStage implements Stage {
+
+		private final CircuitBreaker circuitBreaker;
+
+		CircuitBreakerStage(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+		}
+
+		@Override
+		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
+			return this.circuitBreaker.execute(next, invocation);
+		}
+
+		@Override
+		public CompletionStage<Object> callAsync(Invocation invocation,
+				CheckedFunction<Invocation, CompletionStage<Object>> next) {
+			return this.circuitBreaker.executeAsync(next, invocation);
+		}
+
+	}
+
+	private static final class BulkheadStage implements Stage {
+
+		private final Bulkhead bulkhead;
+
+		BulkheadStage(Bulkhead bulkhead) {
+			this.bulkhead = bulkhead;
+		}
+
+		@Override
+		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
+			return this.bulkhead.execute(next, invocation);
+		}
+
+		@Override
+		public CompletionStage<Object> callAsync(Invocation invocation,
+				CheckedFunction<Invocation, CompletionStage<Object>> next) {
+			return this.bulkhead.executeAsync(next, invocation);
+		}
+
+	}
+
+	private static final class ThreadPoolBulkheadStage implements Stage {
+
+		private final ThreadPoolBulkhead bulkhead;
+
+		ThreadPoolBulkheadStage(ThreadPoolBulkhead bulkhead) {
+			this.bulkhead = bulkhead;
+		}
+
+		@Override
+		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) {
+			throw new UnsupportedOperationException("ThreadPoolBulkhead '" + this.bulkhead.getName()
+					+ "' runs only CompletionStage calls; use a semaphore bulkhead for plain calls");
+		}
+
+		@Override
+		public CompletionStage<Object> callAsync(Invocation invocation,
+				CheckedFunction<Invocation, CompletionStage<Object>> next) {
+			return this.bulkhead.executeAsync(next, invocation);
+		}
+
+	}
+
+}
