@@ -2,6 +2,8 @@ package dev.resilience.retry.internal;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -51,6 +53,17 @@ public final class RetryImpl implements Retry {
 
 	/** Nesting of {@link CompletionException}s unwrapped before classifying, against cycles. */
 	private static final int MAX_UNWRAP_DEPTH = 8;
+
+	private static final VarHandle AWAITING_STAGE;
+
+	static {
+		try {
+			AWAITING_STAGE = MethodHandles.lookup().findVarHandle(AsyncCall.class, "awaitingStage", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final String name;
 
@@ -358,6 +371,12 @@ public final class RetryImpl implements Retry {
 
 		private volatile int attempts = 1;
 
+		/**
+		 * Set while a stage of this call is expected to report; cleared by the first report, so a
+		 * stage that reports twice cannot start a second chain of retries.
+		 */
+		private volatile boolean awaitingStage;
+
 		private volatile long previousDelay;
 
 		AsyncCall(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument) {
@@ -380,12 +399,16 @@ public final class RetryImpl implements Retry {
 				onFailure(failure);
 				return;
 			}
+			this.awaitingStage = true;
 			stage.whenComplete(this);
 		}
 
 		/** Completion of the current attempt's stage. */
 		@Override
 		public void accept(T value, Throwable failure) {
+			if (!AWAITING_STAGE.compareAndSet(this, true, false)) {
+				return;
+			}
 			try {
 				if (failure == null) {
 					recordSuccess(this.attempts);
