@@ -2,6 +2,7 @@ package dev.resilience.retry;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -133,7 +134,7 @@ class RetrySyncTests {
 
 	@Test
 	void successfulCallsAllocateNothing() throws Throwable {
-		java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+		ThreadMXBean bean = ManagementFactory.getThreadMXBean();
 		assumeThat(bean).isInstanceOf(com.sun.management.ThreadMXBean.class);
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
 		assumeThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
