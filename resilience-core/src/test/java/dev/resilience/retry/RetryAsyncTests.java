@@ -196,6 +196,19 @@ class RetryAsyncTests {
 	}
 
 	@Test
+	void aStageThatRefusesCallbacksIsAFailedAttempt() {
+		Retry retry = retry(2);
+		AtomicInteger invocations = new AtomicInteger();
+		CompletableFuture<String> result = retry
+			.executeCompletionStage(() -> (invocations.incrementAndGet() == 1) ? new CallbackRefusingStage<String>()
+					: CompletableFuture.completedFuture("ok"))
+			.toCompletableFuture();
+		this.fakeScheduler.runAll();
+		assertThat(result).isCompletedWithValue("ok");
+		assertCounts(retry, 0, 1, 0, 0, 0, 1);
+	}
+
+	@Test
 	void cancellingTheReturnedStageStopsFurtherRetries() {
 		Retry retry = retry(5);
 		AtomicInteger invocations = new AtomicInteger();
@@ -243,6 +256,16 @@ class RetryAsyncTests {
 		Retry retry = retry(1);
 		retry.executeCompletionStage(() -> CompletableFuture.completedFuture("ok"));
 		assertThat(this.wrappingThreads).isEmpty();
+	}
+
+	/** A broken stage whose completion cannot be observed. */
+	private static final class CallbackRefusingStage<T> extends CompletableFuture<T> {
+
+		@Override
+		public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
+			throw new UnsupportedOperationException("no callbacks");
+		}
+
 	}
 
 	/** A misbehaving stage that calls every completion callback twice. */

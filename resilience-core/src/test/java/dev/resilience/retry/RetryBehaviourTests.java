@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import dev.resilience.ContextPropagator;
@@ -186,6 +187,17 @@ class RetryBehaviourTests {
 		else {
 			assertThat(result.failure()).isInstanceOf(CompletionException.class).hasCause(cause);
 		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(ExecutionMode.class)
+	void classifiesAnExecutionExceptionByItsCauseButFailsWithItAsItIs(ExecutionMode mode) {
+		Retry retry = retry(noJitter().ignoreExceptions(List.of(IllegalStateException.class)).build());
+		ExecutionException failure = new ExecutionException(new IllegalStateException("fatal"));
+		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		assertThat(result.failure()).isSameAs(failure);
+		assertThat(result.invocations()).isEqualTo(1);
+		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
 	@ParameterizedTest

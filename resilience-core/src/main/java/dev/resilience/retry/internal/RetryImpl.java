@@ -400,7 +400,15 @@ public final class RetryImpl implements Retry {
 				return;
 			}
 			this.awaitingStage = true;
-			stage.whenComplete(this);
+			try {
+				stage.whenComplete(this);
+			}
+			catch (Throwable broken) {
+				// A stage that cannot take a callback will never report: treat it as failed.
+				if (AWAITING_STAGE.compareAndSet(this, true, false)) {
+					onFailure(broken);
+				}
+			}
 		}
 
 		/** Completion of the current attempt's stage. */
