@@ -1,0 +1,118 @@
+package dev.resilience.retry;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import dev.resilience.CheckedFunction;
+import dev.resilience.ContextPropagator;
+import dev.resilience.Scheduler;
+import dev.resilience.Ticker;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
+import dev.resilience.retry.internal.RetryImpl;
+
+/**
+ * A named retry policy: runs an attempt, and after a retryable failure waits a backoff and runs it
+ * again, up to {@link RetryConfig#getMaxAttempts()} attempts in all.
+ * <p>
+ * A failure is retried when it is an instance of one of the
+ * {@linkplain RetryConfig#getRetryExceptions() retry exceptions} (or that list is empty), is not an
+ * instance of any {@linkplain RetryConfig#getIgnoreExceptions() ignored exception}, and is not a
+ * {@link CallNotPermittedException}, which is never retried. A {@link CompletionException} or
+ * {@link ExecutionException} is classified by its cause.
+ * <p>
+ * With the {@linkplain RetryConfig#getBudget() retry budget} enabled, every call made through this
+ * instance deposits into one shared budget and every retry withdraws from it; a retry the budget
+ * refuses is not made, the call fails with the last failure and ends as
+ * {@link RetryOutcome#BUDGET_EXHAUSTED}.
+ * <p>
+ * Thread-safe: one instance serves any number of concurrent calls. A successful synchronous call
+ * allocates nothing in the policy. Synchronous calls wait with {@link Scheduler#sleep(long)};
+ * asynchronous calls never block a thread: each retry is handed to
+ * {@link Scheduler#schedule(Runnable, long)} as a task wrapped once per call, on the caller's
+ * thread, by the {@link ContextPropagator} (so the wrapped task may run several times, once per
+ * retry).
+ */
+public interface Retry {
+
+	/**
+	 * A retry on the system ticker and scheduler, propagating no context.
+	 */
+	static Retry of(String name, RetryConfig config) {
+		return of(name, config, Ticker.system(), Scheduler.system(), ContextPropagator.NONE);
+	}
+
+	/**
+	 * A retry taking time from {@code ticker} (for the budget's window), waiting through
+	 * {@code scheduler}, and carrying the caller's context to asynchronous retries with
+	 * {@code propagator}.
+	 */
+	static Retry of(String name, RetryConfig config, Ticker ticker, Scheduler scheduler,
+			ContextPropagator propagator) {
+		return new RetryImpl(name, config, ticker, scheduler, propagator);
+	}
+
+	String getName();
+
+	RetryConfig getConfig();
+
+	Metrics getMetrics();
+
+	/** Adds a listener; the same listener added twice is called twice. */
+	void addListener(RetryListener listener);
+
+	/** Removes one registration of {@code listener}; a no-op if it is not registered. */
+	void removeListener(RetryListener listener);
+
+	/**
+	 * Runs {@code attempt.apply(argument)} once per attempt on the calling thread.
+	 * @return the result of the first successful attempt
+	 * @throws Throwable the last failure, as the attempt threw it, once the call gives up. If the
+	 * thread is interrupted while waiting for a retry, its interrupt flag is set again and the last
+	 * failure is thrown.
+	 */
+	<A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument) throws Throwable;
+
+	/**
+	 * Runs {@code attempt.apply(argument)} once per attempt without ever blocking: the first attempt
+	 * runs on the calling thread, retries on the scheduler after their backoff. An attempt that
+	 * throws or returns {@code null} instead of a stage is a failed attempt.
+	 * @return a stage completed once: with the first successful result, or with the last failure
+	 * (unwrapped from a {@link CompletionException}). Cancelling it stops further retries.
+	 */
+	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
+			A argument);
+
+	/** {@link #execute} for a supplier; its unchecked exceptions propagate as they are. */
+	<T> T executeSupplier(Supplier<T> supplier);
+
+	/** {@link #execute} for a callable; its exceptions propagate as they are. */
+	<T> T executeCallable(Callable<T> callable) throws Exception;
+
+	/** {@link #executeAsync} for a supplier of stages. */
+	<T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier);
+
+	/**
+	 * Counters since this retry was created, one per {@link RetryOutcome} plus the retries made.
+	 * Each call ends in exactly one outcome counter; reads are cheap and never block calls.
+	 */
+	interface Metrics {
+
+		long getNumberOfSuccessfulCallsWithoutRetryAttempt();
+
+		long getNumberOfSuccessfulCallsWithRetryAttempt();
+
+		long getNumberOfFailedCallsWithRetryAttempt();
+
+		long getNumberOfFailedCallsWithoutRetryAttempt();
+
+		long getNumberOfBudgetExhaustedCalls();
+
+		/** Retries made, first attempts not included. */
+		long getNumberOfRetryAttempts();
+
+	}
+
+}
