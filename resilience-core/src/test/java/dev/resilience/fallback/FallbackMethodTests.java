@@ -371,7 +371,66 @@ class FallbackMethodTests {
 
 		}
 
+		abstract static class Store<K, V> {
+
+			V get(K key) {
+				return null;
+			}
+
+		}
+
+		static class NameStore extends Store<Long, String> {
+
+			String getFallback(Long key, RuntimeException ex) {
+				return "name " + key;
+			}
+
+			String objectFallback(Object key) {
+				return "";
+			}
+
+		}
+
+		interface Lookup<K> {
+
+			String lookup(K key);
+
+		}
+
+		static class LongLookup implements Lookup<Long> {
+
+			@Override
+			public String lookup(Long key) {
+				return "";
+			}
+
+			private String lookupFallback(Long key) {
+				return "looked up " + key;
+			}
+
+		}
+
 		private final Method find = method(Repository.class, "find", Set.class);
+
+		@Test
+		void resolvesBareTypeVariablesOfParametersAndReturnType() throws Throwable {
+			Method get = method(Store.class, "get", Object.class);
+			FallbackMethod fallback = FallbackMethod.resolve(NameStore.class, get, "getFallback");
+			assertThat(fallback.invoke(new NameStore(), new Object[] { 7L }, new IllegalStateException()))
+				.isEqualTo("name 7");
+			assertThatExceptionOfType(FallbackResolutionException.class)
+				.isThrownBy(() -> FallbackMethod.resolve(NameStore.class, get, "objectFallback"))
+				.withMessage("@Fallback(method = \"objectFallback\") on NameStore.get(Long): "
+						+ "no method objectFallback(Long[, Throwable]) returning String in NameStore; "
+						+ "found objectFallback(Object) returning String, whose parameter 1 is Object where Long is needed");
+		}
+
+		@Test
+		void resolvesTypeVariablesOfAGenericInterface() throws Throwable {
+			Method lookup = method(Lookup.class, "lookup", Object.class);
+			FallbackMethod fallback = FallbackMethod.resolve(LongLookup.class, lookup, "lookupFallback");
+			assertThat(fallback.invoke(new LongLookup(), new Object[] { 3L }, new Exception())).isEqualTo("looked up 3");
+		}
 
 		@Test
 		void resolvesTypeVariablesOfTheProtectedMethodAgainstTheTargetClass() throws Throwable {
