@@ -1,0 +1,127 @@
+package dev.resilience.bulkhead;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import dev.resilience.CheckedFunction;
+import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
+
+/**
+ * A semaphore bulkhead: at most {@link BulkheadConfig#getMaxConcurrentCalls()} calls hold a
+ * permit at once; a call over the limit waits at most {@link BulkheadConfig#getMaxWaitDuration()}
+ * on its own thread, then is refused with {@link BulkheadFullException}.
+ * <p>
+ * Thread safe. Taking and returning a permit is lock-free and allocates nothing when no wait is
+ * configured. The {@code execute*} methods return the permit on every path: success, exception,
+ * and for asynchronous calls the completion, failure or cancellation of the returned stage, each
+ * permit exactly once. Permits never exceed the configured maximum.
+ */
+public interface Bulkhead {
+
+	/**
+	 * Creates a semaphore bulkhead.
+	 * @param name instance name, carried by its exceptions and metrics
+	 * @param config a configuration of type {@link BulkheadConfig.Type#SEMAPHORE}
+	 * @return a new bulkhead with every permit available
+	 * @throws IllegalArgumentException if the configuration is of another type
+	 */
+	static Bulkhead of(String name, BulkheadConfig config) {
+		return new SemaphoreBulkhead(name, config);
+	}
+
+	String getName();
+
+	BulkheadConfig getConfig();
+
+	/** Live view of this bulkhead's counters; the same object on every call. */
+	Metrics getMetrics();
+
+	/**
+	 * Takes a permit, waiting at most the configured wait. A refusal is counted and reported to the
+	 * listeners. An interrupt while waiting ends the wait as a refusal, with the interrupt flag set
+	 * again.
+	 * @return whether a permit was taken; if so, {@link #releasePermission()} must follow
+	 */
+	boolean tryAcquirePermission();
+
+	/**
+	 * Takes a permit like {@link #tryAcquirePermission()}.
+	 * @throws BulkheadFullException if none was available
+	 */
+	void acquirePermission();
+
+	/**
+	 * Returns a permit taken by {@link #tryAcquirePermission()} or {@link #acquirePermission()}.
+	 * @throws IllegalStateException if every permit is already available, which means a permit was
+	 * returned twice
+	 */
+	void releasePermission();
+
+	/**
+	 * Runs {@code call} with a permit held, returning the permit however it ends.
+	 * @throws BulkheadFullException if no permit was available; {@code call} did not run
+	 * @throws Throwable whatever {@code call} throws, unchanged
+	 */
+	<A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable;
+
+	/**
+	 * Runs {@code call} with a permit held until the stage it returns completes. The returned
+	 * future completes as that stage does; cancelling it returns the permit at once and cancels that
+	 * stage when it is a {@link java.util.concurrent.Future}. Never throws: a refusal (with
+	 * {@link BulkheadFullException}), an exception thrown by {@code call} or a {@code null} stage
+	 * all give a failed future.
+	 */
+	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
+			A argument);
+
+	/** Like {@link #execute}, for a supplier. */
+	default <T> T executeSupplier(Supplier<T> supplier) {
+		try {
+			return execute(Supplier::get, supplier);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			// A Supplier cannot throw a checked exception; reaching this would be a JVM-level oddity.
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Like {@link #execute}, for a callable. */
+	default <T> T executeCallable(Callable<T> callable) throws Exception {
+		try {
+			return execute(Callable::call, callable);
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Like {@link #executeAsync}, for a supplier of a stage. */
+	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+		return executeAsync(Supplier::get, supplier);
+	}
+
+	void addListener(BulkheadListener listener);
+
+	void removeListener(BulkheadListener listener);
+
+	/** Counters of a bulkhead; reads are cheap and never block calls. */
+	interface Metrics {
+
+		/** Permits not taken right now. */
+		int getAvailableConcurrentCalls();
+
+		int getMaxAllowedConcurrentCalls();
+
+		/** Calls refused since the bulkhead was created. */
+		long getNumberOfRejectedCalls();
+
+	}
+
+}
