@@ -5,9 +5,11 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -105,6 +107,21 @@ class ResiliencePropertiesValidationTests {
 			.run(failsWith("resilience.bulkhead.defaults.thread-pool.max-size",
 					"Invalid value '2' for 'resilience.bulkhead.defaults.thread-pool.max-size': "
 							+ "must not be smaller than thread-pool.core-size (4)"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "resilience.circuit-breaker.defaults.sliding-window-type",
+			"resilience.retry.defaults.wait-duration", "resilience.retry.instances.inventory.backoff" })
+	void emptyValueFailsStartupNamingTheProperty(String property) {
+		this.runner.withPropertyValues(property + "=").run((context) -> {
+			assertThat(context).hasFailed();
+			UnboundConfigurationPropertiesException unbound = FailureReports.findCause(context.getStartupFailure(),
+					UnboundConfigurationPropertiesException.class);
+			assertThat(unbound.getUnboundProperties()).extracting((p) -> p.getName().toString())
+				.containsExactly(property);
+			assertThat(FailureReports.analyze(context.getStartupFailure()).getDescription())
+				.contains("Property: " + property);
+		});
 	}
 
 	@Test
