@@ -1,0 +1,105 @@
+package dev.resilience.spring.autoconfigure;
+
+import java.time.Duration;
+
+/**
+ * Thrown at startup when a {@code resilience.*} property is bound but its value is out of the
+ * range the engine accepts. Names the full property (for an instance,
+ * {@code resilience.circuit-breaker.instances.inventory.failure-rate-threshold}), the value and
+ * the requirement it breaks; {@link InvalidResiliencePropertyFailureAnalyzer} turns it into the
+ * startup report.
+ * <p>
+ * Immutable.
+ */
+public class InvalidResiliencePropertyException extends RuntimeException {
+
+	private final String propertyName;
+
+	private final String value;
+
+	private final String requirement;
+
+	/**
+	 * @param propertyName full name of the offending property
+	 * @param value its bound value (formatted for people: {@code 150}, {@code 500ms})
+	 * @param requirement what would be accepted, phrased to follow the property name, such as
+	 * {@code must be in (0, 100]}
+	 */
+	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement) {
+		this(propertyName, value, requirement, null);
+	}
+
+	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement,
+			Throwable cause) {
+		super(message(propertyName, format(value), requirement), cause);
+		this.propertyName = propertyName;
+		this.value = format(value);
+		this.requirement = requirement;
+	}
+
+	private static String message(String propertyName, String value, String requirement) {
+		return "Invalid value '" + value + "' for '" + propertyName + "': " + requirement;
+	}
+
+	/** Full name of the offending property. */
+	public String getPropertyName() {
+		return this.propertyName;
+	}
+
+	/** The offending value as configured, formatted the way it could be written in YAML. */
+	public String getValue() {
+		return this.value;
+	}
+
+	/** What would be accepted, such as {@code must be in (0, 100]}. */
+	public String getRequirement() {
+		return this.requirement;
+	}
+
+	static String format(Object value) {
+		if (value == null) {
+			return "";
+		}
+		if (value instanceof Float || value instanceof Double) {
+			double number = ((Number) value).doubleValue();
+			if (number == Math.rint(number) && !Double.isInfinite(number) && Math.abs(number) < 1e15) {
+				return Long.toString((long) number);
+			}
+			return value.toString();
+		}
+		if (value instanceof Duration duration) {
+			return format(duration);
+		}
+		if (value instanceof Class<?> type) {
+			return type.getName();
+		}
+		if (value instanceof Enum<?> constant) {
+			return constant.name().toLowerCase().replace('_', '-');
+		}
+		return value.toString();
+	}
+
+	/** In the largest of Spring's simple duration units that represents it exactly. */
+	private static String format(Duration duration) {
+		long nanos;
+		try {
+			nanos = duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return duration.toString();
+		}
+		long[] unitNanos = { 86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L,
+				1_000L };
+		String[] unitNames = { "d", "h", "m", "s", "ms", "us" };
+		if (nanos == 0) {
+			return "0ms";
+		}
+		for (int i = 0; i < unitNanos.length; i++) {
+			if (nanos % unitNanos[i] == 0) {
+				return (nanos / unitNanos[i]) + unitNames[i];
+			}
+		}
+		return nanos + "ns";
+	}
+
+}
