@@ -1,14 +1,39 @@
 package dev.resilience.spring.autoconfigure;
 
+import io.micrometer.context.ContextSnapshotFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+import dev.resilience.ContextPropagator;
+import dev.resilience.Resilience;
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.Scheduler;
+import dev.resilience.Ticker;
+import dev.resilience.fallback.FallbackListener;
+import dev.resilience.spring.aop.DeclaredInstances;
+import dev.resilience.spring.aop.IdempotencyStageFactory;
+import dev.resilience.spring.aop.MethodPipelineFactory;
+import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
+import dev.resilience.spring.aop.ResilienceMethodInterceptor;
+import dev.resilience.spring.context.MicrometerContextPropagator;
 
 /**
  * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates it at
- * startup through {@link ResilienceConfigurations}, so that a bad value fails the application
- * before any call is made.
+ * startup through {@link ResilienceConfigurations}, creates the {@link ResilienceRegistry} of
+ * named instances, and proxies the beans that carry resilience annotations, building each
+ * method's pipeline when the bean is created.
+ * <p>
+ * Time and waiting come from {@link Ticker} and {@link Scheduler} beans when the application
+ * defines them (tests do), from the system otherwise.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ResilienceProperties.class)
@@ -18,6 +43,66 @@ public class ResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	ResilienceConfigurations resilienceConfigurations(ResilienceProperties properties) {
 		return new ResilienceConfigurations(properties);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ResilienceRegistry resilienceRegistry(ResilienceConfigurations configurations, ObjectProvider<Ticker> ticker,
+			ObjectProvider<Scheduler> scheduler, ObjectProvider<ContextPropagator> contextPropagator,
+			ObjectProvider<ResilienceRegistryCustomizer> customizers) {
+		ResilienceRegistry.Builder builder = ResilienceRegistry.builder()
+			.ticker(ticker.getIfAvailable(Ticker::system))
+			.scheduler(scheduler.getIfAvailable(Scheduler::system))
+			.contextPropagator(contextPropagator.getIfAvailable(() -> ContextPropagator.NONE))
+			.circuitBreakerConfigs(configurations::circuitBreaker)
+			.retryConfigs(configurations::retry)
+			.bulkheadConfigs(configurations::bulkhead);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Resilience resilience(ResilienceRegistry registry) {
+		return Resilience.of(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MethodPipelineFactory resilienceMethodPipelineFactory(ResilienceRegistry registry, Environment environment,
+			ResilienceConfigurations configurations, ObjectProvider<FallbackListener> fallbackListener,
+			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory) {
+		return new MethodPipelineFactory(registry, environment, declaredInstances(configurations),
+				fallbackListener.getIfAvailable(), idempotencyStageFactory.getIfAvailable());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static ResilienceAnnotationBeanPostProcessor resilienceAnnotationBeanPostProcessor(
+			ObjectProvider<MethodPipelineFactory> pipelineFactory) {
+		return new ResilienceAnnotationBeanPostProcessor(new ResilienceMethodInterceptor(pipelineFactory::getObject));
+	}
+
+	private static DeclaredInstances declaredInstances(ResilienceConfigurations configurations) {
+		return (kind, name) -> switch (kind) {
+			case "circuit-breaker" -> configurations.circuitBreakerInstanceNames().contains(name);
+			case "retry" -> configurations.retryInstanceNames().contains(name);
+			case "bulkhead" -> configurations.bulkheadInstanceNames().contains(name);
+			case "idempotency" -> configurations.idempotencyInstanceNames().contains(name);
+			default -> false;
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ContextSnapshotFactory.class)
+	static class ContextPropagationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ContextPropagator resilienceContextPropagator() {
+			return new MicrometerContextPropagator();
+		}
+
 	}
 
 }
