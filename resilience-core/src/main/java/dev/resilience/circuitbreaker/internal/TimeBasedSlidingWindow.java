@@ -20,8 +20,11 @@ import dev.resilience.circuitbreaker.CallOutcome;
  * length between reading the clock and adding is counted in the bucket that replaced its own.
  * <p>
  * Counters are 64-bit and separate, since a busy breaker can record more calls per window than a
- * packed field would hold; a reader may therefore see the failed count of one moment and the
- * call count of the next, off by the calls being recorded. Rates are clamped to {@code [0, 100]}.
+ * packed field would hold. To read a consistent snapshot without a lock, a recorder counts the call
+ * before its failure and slowness, a reader reads failures and slowness before calls, and a
+ * roll-over is bracketed by a version number (odd while rolling) that readers check before and
+ * after reading: so a reader never sees a failure without its call, and racing recorders can only
+ * make a rate read lower than it is, never higher, delaying an opening to the next recorded call.
  */
 final class TimeBasedSlidingWindow extends SlidingWindow {
 
@@ -32,6 +35,8 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	private static final int FAILED = 1;
 
 	private static final int SLOW = 2;
+
+	private static final int MAX_OPTIMISTIC_READS = 64;
 
 	private final Ticker ticker;
 
@@ -50,6 +55,9 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	/** Latest second the ring holds; buckets hold the seconds {@code (head - size, head]}. */
 	private volatile long headSecond;
+
+	/** Incremented before and after each roll-over: odd while one is under way. */
+	private volatile long rollVersion;
 
 	TimeBasedSlidingWindow(int sizeInSeconds, Thresholds thresholds, Ticker ticker) {
 		super(thresholds);
@@ -71,21 +79,41 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 		}
 		// A clock read that lost a race against a roll-over may name an expired second.
 		int base = 3 * index((second > head - this.size) ? second : head);
-		boolean failed = outcome.isFailure();
-		boolean slow = outcome.isSlow();
-		// Calls before failed and slow, and the reverse on expiry, so a reader rarely sees more
-		// failures than calls.
 		this.buckets.getAndIncrement(base + CALLS);
-		long calls = this.totalCalls.incrementAndGet();
-		if (failed) {
+		this.totalCalls.incrementAndGet();
+		if (outcome.isFailure()) {
 			this.buckets.getAndIncrement(base + FAILED);
 			this.totalFailed.incrementAndGet();
 		}
-		if (slow) {
+		if (outcome.isSlow()) {
 			this.buckets.getAndIncrement(base + SLOW);
 			this.totalSlow.incrementAndGet();
 		}
-		return this.thresholds.openingReason(calls, this.totalFailed.get(), this.totalSlow.get());
+		for (int attempt = 0;; attempt++) {
+			long version = this.rollVersion;
+			long failed = this.totalFailed.get();
+			long slow = this.totalSlow.get();
+			long calls = this.totalCalls.get();
+			if ((version & 1) == 0 && version == this.rollVersion) {
+				return this.thresholds.openingReason(calls, failed, slow);
+			}
+			if (attempt == MAX_OPTIMISTIC_READS) {
+				return lockedOpeningReason();
+			}
+			Thread.onSpinWait();
+		}
+	}
+
+	private String lockedOpeningReason() {
+		this.rollLock.lock();
+		try {
+			long failed = this.totalFailed.get();
+			long slow = this.totalSlow.get();
+			return this.thresholds.openingReason(this.totalCalls.get(), failed, slow);
+		}
+		finally {
+			this.rollLock.unlock();
+		}
 	}
 
 	@Override
@@ -109,15 +137,27 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	@Override
 	public float failureRate() {
 		expireOldBuckets();
-		long failed = this.totalFailed.get();
-		return this.thresholds.rate(this.totalCalls.get(), failed);
+		this.rollLock.lock();
+		try {
+			long failed = this.totalFailed.get();
+			return this.thresholds.rate(this.totalCalls.get(), failed);
+		}
+		finally {
+			this.rollLock.unlock();
+		}
 	}
 
 	@Override
 	public float slowCallRate() {
 		expireOldBuckets();
-		long slow = this.totalSlow.get();
-		return this.thresholds.rate(this.totalCalls.get(), slow);
+		this.rollLock.lock();
+		try {
+			long slow = this.totalSlow.get();
+			return this.thresholds.rate(this.totalCalls.get(), slow);
+		}
+		finally {
+			this.rollLock.unlock();
+		}
 	}
 
 	private void expireOldBuckets() {
@@ -135,6 +175,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 			if (second <= head) {
 				return head;
 			}
+			this.rollVersion = this.rollVersion + 1;
 			long first = Math.max(head + 1, second - this.size + 1);
 			for (long expired = first; expired <= second; expired++) {
 				int base = 3 * index(expired);
@@ -143,6 +184,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 				this.totalCalls.addAndGet(-this.buckets.getAndSet(base + CALLS, 0));
 			}
 			this.headSecond = second;
+			this.rollVersion = this.rollVersion + 1;
 			return second;
 		}
 		finally {
