@@ -22,15 +22,16 @@ import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 
 /**
- * The {@link CircuitBreaker} implementation: one immutable-identity state object per state
- * entered, held in an {@link AtomicReference}. A transition replaces the object by compare-and-set
- * against the one it was decided on, so racing decisions (many threads crossing a threshold, a
- * manual transition during a call) yield one transition, announced once by the winner. Each state
- * object owns its counts, which is what makes every transition start a fresh window.
+ * The {@link CircuitBreaker} implementation. Each state entered is a new state object held in an
+ * {@link AtomicReference}; a transition replaces it by compare-and-set against the object it was
+ * decided on, so racing decisions (many threads crossing a threshold, a manual transition during
+ * a call) make one transition, announced once by the thread that won. Each state object owns its
+ * counts, which is what gives every transition a fresh window.
  * <p>
  * The closed-state fast path (permission, call, success) reads the state once, takes no lock and
- * allocates nothing; recording costs three uncontended-to-contended atomic operations on a
- * count-based window.
+ * allocates nothing: recording into a count-based window is three atomic operations, into a
+ * time-based one four, plus a lock once per second to roll buckets over. Strings (transition
+ * reasons, exception messages) are built only on transitions and refusals.
  */
 public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
