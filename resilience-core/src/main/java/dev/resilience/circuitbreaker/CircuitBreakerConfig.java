@@ -33,6 +33,12 @@ public final class CircuitBreakerConfig {
 
 	public static final int DEFAULT_PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE = 10;
 
+	/**
+	 * Largest count-based window, and largest number of trial calls in half-open state: the
+	 * breaker packs its counts of these calls into 21-bit fields of one {@code long}.
+	 */
+	public static final int MAX_CALLS_COUNTED = 1_000_000;
+
 	private static final CircuitBreakerConfig DEFAULTS = custom().build();
 
 	private final SlidingWindowType slidingWindowType;
@@ -258,6 +264,13 @@ public final class CircuitBreakerConfig {
 							|| this.minimumNumberOfCalls <= this.slidingWindowSize,
 					"minimumNumberOfCalls (" + this.minimumNumberOfCalls + ") must not exceed slidingWindowSize ("
 							+ this.slidingWindowSize + ") of a count-based window, or the breaker could never open");
+			requireArgument(
+					this.slidingWindowType != SlidingWindowType.COUNT_BASED || this.slidingWindowSize <= MAX_CALLS_COUNTED,
+					"slidingWindowSize of a count-based window must be at most " + MAX_CALLS_COUNTED + " but was "
+							+ this.slidingWindowSize);
+			requireArgument(this.permittedNumberOfCallsInHalfOpenState <= MAX_CALLS_COUNTED,
+					"permittedNumberOfCallsInHalfOpenState must be at most " + MAX_CALLS_COUNTED + " but was "
+							+ this.permittedNumberOfCallsInHalfOpenState);
 			requireArgument(this.slidingWindowType != SlidingWindowType.TIME_BASED || this.slidingWindowSize <= 3600,
 					"slidingWindowSize of a time-based window is in seconds and must be at most 3600 but was "
 							+ this.slidingWindowSize);

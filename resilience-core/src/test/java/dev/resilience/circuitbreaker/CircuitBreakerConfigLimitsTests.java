@@ -1,0 +1,42 @@
+package dev.resilience.circuitbreaker;
+
+import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** Limits the breaker's packed counters put on the configuration, checked when it is built. */
+class CircuitBreakerConfigLimitsTests {
+
+	@Test
+	void countBasedWindowOfAMillionCallsIsAccepted() {
+		CircuitBreakerConfig config = CircuitBreakerConfig.custom().slidingWindowSize(1_000_000).build();
+		assertThat(CircuitBreaker.of("big", config).getMetrics().getNumberOfBufferedCalls()).isZero();
+	}
+
+	@Test
+	void countBasedWindowAboveAMillionCallsIsRejectedNamingTheLimit() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> CircuitBreakerConfig.custom().slidingWindowSize(1_000_001).build())
+			.withMessage("slidingWindowSize of a count-based window must be at most 1000000 but was 1000001");
+	}
+
+	@Test
+	void permittedCallsInHalfOpenStateAboveAMillionAreRejectedNamingTheLimit() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> CircuitBreakerConfig.custom().permittedNumberOfCallsInHalfOpenState(1_000_001).build())
+			.withMessage("permittedNumberOfCallsInHalfOpenState must be at most 1000000 but was 1000001");
+	}
+
+	@Test
+	void timeBasedWindowCountsAnyNumberOfCalls() {
+		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+			.slidingWindowType(SlidingWindowType.TIME_BASED)
+			.slidingWindowSize(3600)
+			.minimumNumberOfCalls(5_000_000)
+			.build();
+		assertThat(config.getMinimumNumberOfCalls()).isEqualTo(5_000_000);
+	}
+
+}
