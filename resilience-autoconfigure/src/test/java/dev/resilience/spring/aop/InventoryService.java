@@ -11,28 +11,24 @@ import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
 
-/** An annotated bean whose downstream the tests switch between healthy and failing. */
+/**
+ * An annotated bean whose downstream the tests switch between healthy and failing. Its state
+ * lives in a {@link Probe} reached through a method: the bean is a class-based proxy, and fields
+ * read through the proxy would be the proxy's own.
+ */
 public class InventoryService {
 
-	final AtomicInteger reserveCalls = new AtomicInteger();
+	private final Probe probe = new Probe();
 
-	final AtomicInteger guardedCalls = new AtomicInteger();
-
-	final AtomicInteger asyncCalls = new AtomicInteger();
-
-	final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-
-	final AtomicReference<String> lastFallback = new AtomicReference<>();
-
-	volatile CountDownLatch slowCallEntered = new CountDownLatch(1);
-
-	volatile CountDownLatch releaseSlowCall = new CountDownLatch(0);
+	public Probe probe() {
+		return this.probe;
+	}
 
 	@CircuitBreaker(name = "inventory")
 	@Retry(name = "inventory")
 	public int reserve(String sku) {
-		this.reserveCalls.incrementAndGet();
-		RuntimeException current = this.failure.get();
+		this.probe.reserveCalls.incrementAndGet();
+		RuntimeException current = this.probe.failure.get();
 		if (current != null) {
 			throw current;
 		}
@@ -43,8 +39,8 @@ public class InventoryService {
 	@Retry(name = "inventory")
 	@CircuitBreaker(name = "guarded")
 	public String guarded(String sku) {
-		this.guardedCalls.incrementAndGet();
-		RuntimeException current = this.failure.get();
+		this.probe.guardedCalls.incrementAndGet();
+		RuntimeException current = this.probe.failure.get();
 		if (current != null) {
 			throw current;
 		}
@@ -52,12 +48,12 @@ public class InventoryService {
 	}
 
 	String guardedFallback(String sku, IllegalStateException failure) {
-		this.lastFallback.set("state:" + failure.getClass().getSimpleName());
+		this.probe.lastFallback.set("state:" + failure.getClass().getSimpleName());
 		return "fallback-state:" + sku;
 	}
 
 	String guardedFallback(String sku, RuntimeException failure) {
-		this.lastFallback.set("runtime:" + failure.getClass().getSimpleName());
+		this.probe.lastFallback.set("runtime:" + failure.getClass().getSimpleName());
 		return "fallback-runtime:" + sku;
 	}
 
@@ -69,8 +65,8 @@ public class InventoryService {
 	@CircuitBreaker(name = "async")
 	@Fallback(method = "asyncFallback")
 	public CompletableFuture<String> reserveAsync(String sku) {
-		this.asyncCalls.incrementAndGet();
-		RuntimeException current = this.failure.get();
+		this.probe.asyncCalls.incrementAndGet();
+		RuntimeException current = this.probe.failure.get();
 		if (current != null) {
 			return CompletableFuture.failedFuture(current);
 		}
@@ -78,14 +74,14 @@ public class InventoryService {
 	}
 
 	CompletableFuture<String> asyncFallback(String sku, Throwable failure) {
-		this.lastFallback.set("async:" + failure.getClass().getSimpleName());
+		this.probe.lastFallback.set("async:" + failure.getClass().getSimpleName());
 		return CompletableFuture.completedFuture("fallback:" + sku);
 	}
 
 	@Bulkhead(name = "narrow")
 	public String slow() throws InterruptedException {
-		this.slowCallEntered.countDown();
-		if (!this.releaseSlowCall.await(30, TimeUnit.SECONDS)) {
+		this.probe.slowCallEntered.countDown();
+		if (!this.probe.releaseSlowCall.await(30, TimeUnit.SECONDS)) {
 			throw new IllegalStateException("test never released the slow call");
 		}
 		return "done";
@@ -94,6 +90,25 @@ public class InventoryService {
 	/** Calls its own annotated method directly, bypassing the proxy. */
 	public int reserveThroughSelfInvocation(String sku) {
 		return reserve(sku);
+	}
+
+	/** What the tests observe and switch. */
+	public static final class Probe {
+
+		final AtomicInteger reserveCalls = new AtomicInteger();
+
+		final AtomicInteger guardedCalls = new AtomicInteger();
+
+		final AtomicInteger asyncCalls = new AtomicInteger();
+
+		final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+		final AtomicReference<String> lastFallback = new AtomicReference<>();
+
+		volatile CountDownLatch slowCallEntered = new CountDownLatch(1);
+
+		volatile CountDownLatch releaseSlowCall = new CountDownLatch(0);
+
 	}
 
 }
