@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.concurrent.CompletionStage;
@@ -17,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.resilience.idempotency.ResultCodec;
 
-import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 
 /**
@@ -59,11 +57,12 @@ public final class JacksonResultCodec implements ResultCodec {
 	 * an iterator, an input stream or reader), naming the method
 	 */
 	public static JacksonResultCodec forMethod(ObjectMapper objectMapper, Method method) {
-		ResolvableType returnType = ResolvableType.forMethodReturnType(method);
-		if (CompletionStage.class.isAssignableFrom(returnType.toClass())) {
-			returnType = returnType.as(CompletionStage.class).getGeneric(0);
+		JavaType type = objectMapper.getTypeFactory().constructType(method.getGenericReturnType());
+		if (CompletionStage.class.isAssignableFrom(type.getRawClass())) {
+			JavaType[] parameters = objectMapper.getTypeFactory().findTypeParameters(type, CompletionStage.class);
+			type = (parameters.length == 1) ? parameters[0] : objectMapper.getTypeFactory().constructType(Object.class);
 		}
-		Class<?> raw = returnType.toClass();
+		Class<?> raw = type.getRawClass();
 		for (Class<?> unreplayable : new Class<?>[] { BaseStream.class, InputStream.class, Reader.class, Iterator.class }) {
 			if (unreplayable.isAssignableFrom(raw)) {
 				throw new IllegalArgumentException("@Idempotent " + method.getDeclaringClass().getSimpleName() + "."
@@ -71,8 +70,7 @@ public final class JacksonResultCodec implements ResultCodec {
 						+ ", which is consumed once and cannot be stored and replayed; return a value such as a List or a DTO");
 			}
 		}
-		Type type = returnType.getType();
-		return new JacksonResultCodec(objectMapper, objectMapper.getTypeFactory().constructType(type));
+		return new JacksonResultCodec(objectMapper, type);
 	}
 
 	@Override
