@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Where the tests find Redis and PostgreSQL, and the checks behind {@link RequiresRedis} and
@@ -37,7 +39,23 @@ public final class LocalServices {
 	private LocalServices() {
 	}
 
-	/** Skips (or, when services are required, fails) the test class unless the service answered. */
+	/**
+	 * Whether the test class may run: enabled when the service answered; otherwise disabled (so
+	 * surefire reports the tests as skipped) with a message on standard error, or, when
+	 * {@code RESILIENCE_REQUIRE_SERVICES=true}, an {@link AssertionError} that fails the class.
+	 */
+	static ConditionEvaluationResult evaluate(String service, ExtensionContext context,
+			java.util.function.Supplier<String> probe) {
+		try {
+			require(service, context, probe);
+			return ConditionEvaluationResult.enabled(service + " is available");
+		}
+		catch (TestAbortedException ex) {
+			return ConditionEvaluationResult.disabled(ex.getMessage());
+		}
+	}
+
+	/** Aborts (or, when services are required, fails) unless the service answered. */
 	static void require(String service, ExtensionContext context, java.util.function.Supplier<String> probe) {
 		String problem = PROBES.computeIfAbsent(service, (name) -> {
 			String result = probe.get();
@@ -87,20 +105,20 @@ public final class LocalServices {
 		}
 	}
 
-	static final class RedisCondition implements BeforeAllCallback {
+	static final class RedisCondition implements ExecutionCondition {
 
 		@Override
-		public void beforeAll(ExtensionContext context) {
-			require("Redis", context, LocalServices::probeRedis);
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			return evaluate("Redis", context, LocalServices::probeRedis);
 		}
 
 	}
 
-	static final class PostgresCondition implements BeforeAllCallback {
+	static final class PostgresCondition implements ExecutionCondition {
 
 		@Override
-		public void beforeAll(ExtensionContext context) {
-			require("PostgreSQL", context, LocalServices::probePostgres);
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			return evaluate("PostgreSQL", context, LocalServices::probePostgres);
 		}
 
 	}
