@@ -1,0 +1,63 @@
+package dev.resilience.sample.inventory;
+
+import java.util.Map;
+
+import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Retry;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Client of the downstream inventory service. Both calls share the {@code inventory} circuit
+ * breaker, so reservations stop hitting an inventory service that availability checks have found
+ * failing, and the other way round.
+ * <p>
+ * Thread-safe. Call it through its Spring proxy: the annotations do nothing on calls from inside
+ * this class.
+ */
+@Component
+public class InventoryClient {
+
+	private final RestClient restClient;
+
+	public InventoryClient(RestClient downstreamRestClient) {
+		this.restClient = downstreamRestClient;
+	}
+
+	/**
+	 * Asks the inventory service, retrying failures within the retry budget. When it still fails,
+	 * or the breaker is open, the fallback answers instead of an error.
+	 */
+	@CircuitBreaker(name = "inventory")
+	@Retry(name = "inventory")
+	@Fallback(method = "unknownAvailability")
+	public Availability availability(String sku) {
+		StockLevel stock = this.restClient.get().uri("/inventory/{sku}", sku).retrieve().body(StockLevel.class);
+		return Availability.fromInventory(sku, (stock != null) ? stock.available() : 0);
+	}
+
+	private Availability unknownAvailability(String sku, Throwable failure) {
+		return Availability.unknown(sku);
+	}
+
+	/**
+	 * Reserves stock for an order. Not retried and without fallback: a reservation is not
+	 * idempotent downstream, and an order must not be confirmed without one. The order endpoint's
+	 * {@code Idempotency-Key} is what makes it safe for the client to retry the whole order.
+	 */
+	@CircuitBreaker(name = "inventory")
+	public void reserve(String sku, int quantity, String orderId) {
+		this.restClient.post()
+			.uri("/inventory/{sku}/reservations", sku)
+			.body(Map.of("orderId", orderId, "quantity", quantity))
+			.retrieve()
+			.toBodilessEntity();
+	}
+
+	/** The downstream's answer to {@code GET /inventory/{sku}}. */
+	record StockLevel(String sku, int available) {
+	}
+
+}

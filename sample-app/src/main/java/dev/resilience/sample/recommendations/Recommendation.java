@@ -1,0 +1,5 @@
+package dev.resilience.sample.recommendations;
+
+/** A product suggested to the customer. */
+public record Recommendation(String sku, String title) {
+}
