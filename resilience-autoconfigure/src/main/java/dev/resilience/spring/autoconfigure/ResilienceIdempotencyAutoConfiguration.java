@@ -21,7 +21,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.ResilienceRegistry;
-import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
 import dev.resilience.idempotency.IdempotencyStore;
@@ -86,21 +85,10 @@ public class ResilienceIdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotencyStageFactory resilienceIdempotencyStageFactory(IdempotencyStore store, IdempotencyScope scope,
-			ResilienceConfigurations configurations, ResilienceProperties properties, ResilienceRegistry registry,
+			ResilienceConfigurations configurations, ResilienceRegistry registry,
 			ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<IdempotencyListener> listeners,
 			Environment environment) {
-		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
-		return new SpelIdempotencyStageFactory(store, (name) -> {
-			IdempotencySettings settings = configurations.idempotency(name);
-			return IdempotencyConfig.custom()
-				.ttl(settings.getTtl())
-				.inProgressTimeout(settings.getInProgressTimeout())
-				.onInProgress(IdempotencyConfig.OnInProgress.valueOf(settings.getOnInProgress().name()))
-				.inProgressWait(settings.getInProgressWait())
-				.keyPrefix(idempotency.getKeyPrefix())
-				.maxKeyLength(idempotency.getMaxKeyLength())
-				.build();
-		}, scope, objectMapper.getIfAvailable(ObjectMapper::new), environment, registry.getTicker(),
+		return new SpelIdempotencyStageFactory(store, configurations::idempotency, scope, objectMapper.getIfAvailable(ObjectMapper::new), environment, registry.getTicker(),
 				registry.getScheduler(), listeners.orderedStream().toList());
 	}
 
