@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +10,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
@@ -18,10 +21,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.ResilienceRegistry;
-import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
 import dev.resilience.idempotency.IdempotencyStore;
@@ -30,6 +33,7 @@ import dev.resilience.spring.aop.IdempotencyStageFactory;
 import dev.resilience.spring.idempotency.SecurityContextIdempotencyScope;
 import dev.resilience.spring.idempotency.SpelIdempotencyStageFactory;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyDialect;
+import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyPurger;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencySchemaInitializer;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStore;
 import dev.resilience.spring.idempotency.redis.RedisIdempotencyStore;
@@ -86,21 +90,10 @@ public class ResilienceIdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotencyStageFactory resilienceIdempotencyStageFactory(IdempotencyStore store, IdempotencyScope scope,
-			ResilienceConfigurations configurations, ResilienceProperties properties, ResilienceRegistry registry,
+			ResilienceConfigurations configurations, ResilienceRegistry registry,
 			ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<IdempotencyListener> listeners,
 			Environment environment) {
-		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
-		return new SpelIdempotencyStageFactory(store, (name) -> {
-			IdempotencySettings settings = configurations.idempotency(name);
-			return IdempotencyConfig.custom()
-				.ttl(settings.getTtl())
-				.inProgressTimeout(settings.getInProgressTimeout())
-				.onInProgress(IdempotencyConfig.OnInProgress.valueOf(settings.getOnInProgress().name()))
-				.inProgressWait(settings.getInProgressWait())
-				.keyPrefix(idempotency.getKeyPrefix())
-				.maxKeyLength(idempotency.getMaxKeyLength())
-				.build();
-		}, scope, objectMapper.getIfAvailable(ObjectMapper::new), environment, registry.getTicker(),
+		return new SpelIdempotencyStageFactory(store, configurations::idempotency, scope, objectMapper.getIfAvailable(ObjectMapper::new), environment, registry.getTicker(),
 				registry.getScheduler(), listeners.orderedStream().toList());
 	}
 
@@ -121,6 +114,21 @@ public class ResilienceIdempotencyAutoConfiguration {
 		@ConditionalOnMissingBean
 		IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice() {
 			return new IdempotencyProblemDetailsAdvice();
+		}
+
+	}
+
+	/** Deletes the JDBC store's expired rows in batches of 1000, once a minute. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnProperty(prefix = "resilience.idempotency", name = "store", havingValue = "jdbc")
+	static class JdbcPurgeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JdbcIdempotencyPurger resilienceJdbcIdempotencyPurger(IdempotencyStore store) {
+			return (store instanceof JdbcIdempotencyStore jdbc)
+					? new JdbcIdempotencyPurger(jdbc, Duration.ofMinutes(1), 1000) : null;
 		}
 
 	}
@@ -153,7 +161,7 @@ public class ResilienceIdempotencyAutoConfiguration {
 			JdbcIdempotencyDialect dialect = JdbcIdempotencyDialect.of(dataSource);
 			new JdbcIdempotencySchemaInitializer(dataSource, tableName, dialect)
 				.initialize(properties.getJdbc().getInitializeSchema());
-			return new JdbcIdempotencyStore(new org.springframework.jdbc.core.JdbcTemplate(dataSource), tableName,
+			return new JdbcIdempotencyStore(new JdbcTemplate(dataSource), tableName,
 					dialect);
 		}
 
