@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1s")
+@AutoConfigureObservability
 class BuiltInSimulatorTests {
 
 	@Autowired
@@ -115,6 +117,25 @@ class BuiltInSimulatorTests {
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(this.http.getForObject("/simulator/faults", Map.class)).containsEntry("errorRate", 0.0);
 		assertThat(availability("SKU-1").source()).isEqualTo("inventory");
+	}
+
+	@Test
+	void everyPrometheusSeriesHasHelpText() {
+		availability("SKU-1");
+		this.http.getForObject("/recommendations", String.class);
+
+		ResponseEntity<String> scrape = this.http.getForEntity("/actuator/prometheus", String.class);
+
+		assertThat(scrape.getStatusCode()).isEqualTo(HttpStatus.OK);
+		// promtool check metrics refuses "# HELP name" without text; .ci/run runs promtool itself
+		assertThat(scrape.getBody().lines().filter((line) -> line.startsWith("# HELP ")))
+			.contains("# HELP http_server_requests_seconds Duration of the HTTP requests this application answered")
+			.allSatisfy((help) -> {
+				String[] parts = help.split(" ", 4);
+				assertThat(parts).as(help).hasSize(4);
+				assertThat(parts[3]).as(help).isNotBlank();
+			});
+		assertThat(scrape.getBody()).doesNotContain("jvm_compilation_time_ms_total", "process_cpu_time_ns_total");
 	}
 
 	private void setFaults(Map<String, ?> faults) {
