@@ -25,6 +25,7 @@ import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.aop.ResilienceMethodInterceptor;
 import dev.resilience.spring.context.MicrometerContextPropagator;
+import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
 
 /**
  * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates it at
@@ -59,6 +60,14 @@ public class ResilienceAutoConfiguration {
 			.bulkheadConfigs(configurations::bulkhead);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreakerTransitionLogger resilienceCircuitBreakerTransitionLogger(ResilienceRegistry registry) {
+		CircuitBreakerTransitionLogger logger = new CircuitBreakerTransitionLogger();
+		registry.addListener(logger);
+		return logger;
 	}
 
 	@Bean
