@@ -26,8 +26,7 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 public class CircuitBreakersHealthIndicator implements HealthIndicator {
 
 	/** Custom status a breaker may report when open: aggregated between OUT_OF_SERVICE and UP. */
-	public static final Status CIRCUIT_OPEN = new Status("CIRCUIT_OPEN",
-			"At least one circuit breaker is open; the application still serves requests");
+	public static final Status CIRCUIT_OPEN = new Status("CIRCUIT_OPEN");
 
 	private final ResilienceRegistry registry;
 
