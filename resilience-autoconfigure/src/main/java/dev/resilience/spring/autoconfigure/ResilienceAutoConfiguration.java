@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.util.List;
+
 import io.micrometer.context.ContextSnapshotFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,7 +84,18 @@ public class ResilienceAutoConfiguration {
 			ResilienceConfigurations configurations, ObjectProvider<FallbackListener> fallbackListener,
 			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory) {
 		return new MethodPipelineFactory(registry, environment, declaredInstances(configurations),
-				fallbackListener.getIfAvailable(), idempotencyStageFactory.getIfAvailable());
+				fallbackListener(fallbackListener.orderedStream().toList()), idempotencyStageFactory.getIfAvailable());
+	}
+
+	/** Every {@link FallbackListener} bean (the metrics one, the application's) is told. */
+	private static FallbackListener fallbackListener(List<FallbackListener> listeners) {
+		if (listeners.isEmpty()) {
+			return null;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		return (method, failure) -> listeners.forEach((listener) -> listener.onFallback(method, failure));
 	}
 
 	@Bean

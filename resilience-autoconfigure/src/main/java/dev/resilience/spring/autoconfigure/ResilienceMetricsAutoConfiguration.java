@@ -10,12 +10,14 @@ import org.springframework.context.annotation.Bean;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.spring.metrics.ResilienceMeterBinder;
 
 /**
  * Micrometer meters of every resilience instance, bound to the application's meter registries
- * (any of them, Prometheus or not) by Spring Boot as a {@code MeterBinder}, and a
- * {@link FallbackListener} that counts fallbacks. Without a {@link MeterRegistry} bean nothing is
+ * (any of them, Prometheus or not) by Spring Boot as a {@code MeterBinder}, a
+ * {@link FallbackListener} that counts fallbacks and an {@link IdempotencyListener} that counts
+ * idempotent calls by outcome; listeners the application defines are told as well. Without a {@link MeterRegistry} bean nothing is
  * created and no listener is added to any instance.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class,
@@ -33,9 +35,15 @@ public class ResilienceMetricsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(FallbackListener.class)
+	@ConditionalOnMissingBean(name = "resilienceFallbackMetrics")
 	FallbackListener resilienceFallbackMetrics(ResilienceMeterBinder binder) {
 		return binder::recordFallback;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "resilienceIdempotencyMetrics")
+	IdempotencyListener resilienceIdempotencyMetrics(ResilienceMeterBinder binder) {
+		return binder::recordIdempotencyOutcome;
 	}
 
 }

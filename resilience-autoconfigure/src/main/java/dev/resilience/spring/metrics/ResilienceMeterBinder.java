@@ -23,6 +23,7 @@ import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
+import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.retry.Retry;
 
 /**
@@ -36,7 +37,7 @@ import dev.resilience.retry.Retry;
  * <li>{@code resilience.retry.calls} (counter per {@code kind}), {@code resilience.retry.attempts};</li>
  * <li>{@code resilience.bulkhead.available.concurrent.calls}, {@code resilience.bulkhead.rejected};</li>
  * <li>{@code resilience.fallback.calls} ({@link #recordFallback}) and
- * {@code resilience.idempotency.calls} ({@link #recordIdempotencyOutcome}).</li>
+ * {@code resilience.idempotency.calls} ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
  * </ul>
  * Instances created after binding are bound when the registry announces them. Gauges and the
  * retry and bulkhead counters read the counters the engine keeps anyway, so they cost nothing per
@@ -52,11 +53,10 @@ import dev.resilience.retry.Retry;
  */
 public class ResilienceMeterBinder implements MeterBinder {
 
-	/** The {@code outcome} tag values of {@code resilience.idempotency.calls}. */
-	public static final String[] IDEMPOTENCY_OUTCOMES = { "executed", "replayed", "in_progress", "key_reused",
-			"invalid_key", "lease_lost", "store_unavailable" };
-
 	private static final Binding[] NO_BINDINGS = {};
+
+	/** The {@code outcome} tag values of {@code resilience.idempotency.calls}, indexed by ordinal. */
+	private static final String[] IDEMPOTENCY_OUTCOMES = tagValues(IdempotencyOutcome.values());
 
 	private static final CircuitBreaker.State[] STATES = CircuitBreaker.State.values();
 
@@ -104,14 +104,23 @@ public class ResilienceMeterBinder implements MeterBinder {
 	 * {@code resilience.idempotency.calls{name, outcome}}. The counters of a name are created, one
 	 * per outcome, the first time the name is seen.
 	 * @param name the idempotency instance name
-	 * @param outcome one of {@link #IDEMPOTENCY_OUTCOMES}
+	 * @param outcome one of {@code executed, replayed, in_progress, key_reused, invalid_key,
+	 * lease_lost, store_unavailable}
 	 * @throws IllegalArgumentException if {@code outcome} is not one of them
 	 */
 	public void recordIdempotencyOutcome(String name, String outcome) {
+		record(name, idempotencyOutcomeIndex(outcome));
+	}
+
+	/** Like {@link #recordIdempotencyOutcome(String, String)}, for the engine's outcome. */
+	public void recordIdempotencyOutcome(String name, IdempotencyOutcome outcome) {
+		record(name, outcome.ordinal());
+	}
+
+	private void record(String name, int outcomeIndex) {
 		Objects.requireNonNull(name, "name");
-		int index = idempotencyOutcomeIndex(outcome);
 		for (Binding binding : this.bindings) {
-			binding.idempotencyCounters(name)[index].increment();
+			binding.idempotencyCounters(name)[outcomeIndex].increment();
 		}
 	}
 

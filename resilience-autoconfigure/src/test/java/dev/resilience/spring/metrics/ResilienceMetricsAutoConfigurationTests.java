@@ -1,5 +1,8 @@
 package dev.resilience.spring.metrics;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +16,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.annotation.Fallback;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.idempotency.IdempotencyListener;
+import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceMetricsAutoConfiguration;
 
@@ -58,7 +64,8 @@ class ResilienceMetricsAutoConfigurationTests {
 	void withoutAMeterRegistryNothingIsBoundAndNoFallbackListenerExists() {
 		this.runner.run((context) -> assertThat(context).hasNotFailed()
 			.doesNotHaveBean(ResilienceMeterBinder.class)
-			.doesNotHaveBean(FallbackListener.class));
+			.doesNotHaveBean(FallbackListener.class)
+			.doesNotHaveBean(IdempotencyListener.class));
 	}
 
 	@Test
@@ -68,11 +75,51 @@ class ResilienceMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenTheApplicationDefinesItsOwnBinderOrFallbackListener() {
+	void backsOffWhenTheApplicationDefinesItsOwnBinder() {
+		this.withMetrics.withUserConfiguration(UserBeans.class)
+			.run((context) -> assertThat(context.getBean(ResilienceMeterBinder.class))
+				.isSameAs(context.getBean("userBinder")));
+	}
+
+	@Test
+	void applicationFallbackListenersAreToldAsWellAsTheMetrics() {
 		this.withMetrics.withUserConfiguration(UserBeans.class).run((context) -> {
-			assertThat(context.getBean(ResilienceMeterBinder.class)).isSameAs(context.getBean("userBinder"));
-			assertThat(context.getBean(FallbackListener.class)).isSameAs(UserBeans.LISTENER);
+			assertThat(context.getBeansOfType(FallbackListener.class)).containsOnlyKeys("resilienceFallbackMetrics",
+					"userFallbackListener");
+			UserBeans.TOLD.clear();
+
+			assertThat(context.getBean(Flaky.class).call()).isEqualTo("fallback");
+
+			assertThat(UserBeans.TOLD).containsExactly("Flaky.call");
+			assertThat(context.getBean(MeterRegistry.class).get("resilience.fallback.calls")
+				.tag("method", "Flaky.call").tag("exception", "IllegalStateException")
+				.counter().count()).isEqualTo(1.0);
 		});
+	}
+
+	@Test
+	void idempotencyOutcomesReportedByTheEngineAreCounted() {
+		this.withMetrics.run((context) -> {
+			context.getBean(IdempotencyListener.class).onOutcome("payments", IdempotencyOutcome.KEY_REUSED);
+
+			assertThat(context.getBean(MeterRegistry.class).get("resilience.idempotency.calls")
+				.tag("name", "payments").tag("outcome", "key_reused")
+				.counter().count()).isEqualTo(1.0);
+		});
+	}
+
+	/** Always fails; its fallback answers. */
+	public static class Flaky {
+
+		@Fallback(method = "recover")
+		public String call() {
+			throw new IllegalStateException("down");
+		}
+
+		String recover() {
+			return "fallback";
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -88,8 +135,14 @@ class ResilienceMetricsAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserBeans {
 
-		static final FallbackListener LISTENER = (method, failure) -> {
-		};
+		static final List<String> TOLD = new CopyOnWriteArrayList<>();
+
+		static final FallbackListener LISTENER = (method, failure) -> TOLD.add(method);
+
+		@Bean
+		Flaky flaky() {
+			return new Flaky();
+		}
 
 		@Bean
 		ResilienceMeterBinder userBinder(ResilienceRegistry registry) {
