@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.util.List;
+
 import io.micrometer.context.ContextSnapshotFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,6 +27,7 @@ import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.aop.ResilienceMethodInterceptor;
 import dev.resilience.spring.context.MicrometerContextPropagator;
+import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
 
 /**
  * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates it at
@@ -63,6 +66,14 @@ public class ResilienceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	CircuitBreakerTransitionLogger resilienceCircuitBreakerTransitionLogger(ResilienceRegistry registry) {
+		CircuitBreakerTransitionLogger logger = new CircuitBreakerTransitionLogger();
+		registry.addListener(logger);
+		return logger;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	Resilience resilience(ResilienceRegistry registry) {
 		return Resilience.of(registry);
 	}
@@ -73,7 +84,18 @@ public class ResilienceAutoConfiguration {
 			ResilienceConfigurations configurations, ObjectProvider<FallbackListener> fallbackListener,
 			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory) {
 		return new MethodPipelineFactory(registry, environment, declaredInstances(configurations),
-				fallbackListener.getIfAvailable(), idempotencyStageFactory.getIfAvailable());
+				fallbackListener(fallbackListener.orderedStream().toList()), idempotencyStageFactory.getIfAvailable());
+	}
+
+	/** Every {@link FallbackListener} bean (the metrics one, the application's) is told. */
+	private static FallbackListener fallbackListener(List<FallbackListener> listeners) {
+		if (listeners.isEmpty()) {
+			return null;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		return (method, failure) -> listeners.forEach((listener) -> listener.onFallback(method, failure));
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.resilience.spring.aop;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,56 @@ class StartupValidationTests {
 				.hasMessageContaining("downstream.name"));
 	}
 
+	@Test
+	void annotationOnAPrivateMethodFailsStartupInsteadOfProtectingNothing() {
+		this.runner.withBean(PrivateAnnotated.class)
+			.run((context) -> assertThat(annotationFailure(context.getStartupFailure()))
+				.hasMessage("@Retry on PrivateAnnotated.load(): the method is private, so the Spring proxy cannot"
+						+ " intercept it and the annotation would protect nothing; make it a non-final instance method"
+						+ " that is not private, and call it through the bean"));
+	}
+
+	@Test
+	void annotationOnAStaticMethodFailsStartup() {
+		this.runner.withBean(StaticAnnotated.class)
+			.run((context) -> assertThat(annotationFailure(context.getStartupFailure()))
+				.hasMessageStartingWith("@CircuitBreaker on StaticAnnotated.load(): the method is static"));
+	}
+
+	@Test
+	void annotationOnAFinalMethodFailsStartup() {
+		this.runner.withBean(FinalAnnotated.class)
+			.run((context) -> assertThat(annotationFailure(context.getStartupFailure()))
+				.hasMessageStartingWith("@Bulkhead on FinalAnnotated.load(): the method is final"));
+	}
+
+	@Test
+	void typeLevelAnnotationProtectsPublicMethodsButNotToString() {
+		this.runner.withPropertyValues("resilience.circuit-breaker.instances.typed.minimum-number-of-calls=1",
+				"resilience.circuit-breaker.instances.typed.sliding-window-size=1")
+			.withBean(TypeAnnotated.class)
+			.run((context) -> {
+				TypeAnnotated bean = context.getBean(TypeAnnotated.class);
+				assertThat(bean.toString()).isEqualTo("typed bean");
+				assertThat(context.getBean(dev.resilience.ResilienceRegistry.class).findCircuitBreaker("typed"))
+					.hasValueSatisfying((breaker) -> assertThat(breaker.getMetrics().getNumberOfBufferedCalls())
+						.as("toString went around the breaker")
+						.isZero());
+				bean.work();
+				assertThat(context.getBean(dev.resilience.ResilienceRegistry.class).circuitBreaker("typed").getMetrics()
+					.getNumberOfBufferedCalls()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void beanImplementingAnInterfaceIsStillInjectableByItsClass() {
+		this.runner.withBean(InterfaceImplementation.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(InterfaceImplementation.class);
+				assertThat(context.getBean(Supplier.class).get()).isEqualTo("supplied");
+			});
+	}
+
 	private static Throwable annotationFailure(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			if (current instanceof ResilienceAnnotationException) {
@@ -142,6 +193,61 @@ class StartupValidationTests {
 			}
 		}
 		throw new AssertionError("no ResilienceAnnotationException in the causes of " + failure);
+	}
+
+	static class PrivateAnnotated {
+
+		public String call() {
+			return load();
+		}
+
+		@dev.resilience.annotation.Retry(name = "private")
+		private String load() {
+			return "x";
+		}
+
+	}
+
+	static class StaticAnnotated {
+
+		@CircuitBreaker(name = "static")
+		public static String load() {
+			return "x";
+		}
+
+	}
+
+	static class FinalAnnotated {
+
+		@Bulkhead(name = "final")
+		public final String load() {
+			return "x";
+		}
+
+	}
+
+	@CircuitBreaker(name = "typed")
+	static class TypeAnnotated {
+
+		public String work() {
+			return "worked";
+		}
+
+		@Override
+		public String toString() {
+			return "typed bean";
+		}
+
+	}
+
+	static class InterfaceImplementation implements Supplier<String> {
+
+		@Override
+		@CircuitBreaker(name = "supplier")
+		public String get() {
+			return "supplied";
+		}
+
 	}
 
 	static class MissingFallback {

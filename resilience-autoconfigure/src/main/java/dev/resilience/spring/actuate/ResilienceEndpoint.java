@@ -1,0 +1,279 @@
+package dev.resilience.spring.actuate;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.lang.Nullable;
+
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryConfig;
+
+/**
+ * The {@code resilience} Actuator endpoint: every circuit breaker, retry and bulkhead of a
+ * {@link ResilienceRegistry} with its live state and its effective configuration (keys as in
+ * {@code application.yml}), all of them ({@code GET /actuator/resilience}) or those of one name
+ * ({@code GET /actuator/resilience/{name}}, 404 when no instance has that name).
+ * <p>
+ * Reads never create an instance. {@link #changeCircuitBreakerState} backs the web extension's
+ * {@code POST /actuator/resilience/circuit-breakers/{name}}; it changes nothing unless state
+ * changes were enabled, and only ever touches a breaker that exists. Thread-safe.
+ */
+@Endpoint(id = "resilience")
+public class ResilienceEndpoint {
+
+	/** States a breaker may be moved to through the endpoint. */
+	static final List<String> ACCEPTED_STATES = List.of(CircuitBreaker.State.FORCED_OPEN.name(),
+			CircuitBreaker.State.CLOSED.name(), CircuitBreaker.State.DISABLED.name());
+
+	private final ResilienceRegistry registry;
+
+	private final boolean stateChangesEnabled;
+
+	/**
+	 * @param registry the instances to show
+	 * @param stateChangesEnabled whether {@link #changeCircuitBreakerState} may change anything
+	 */
+	public ResilienceEndpoint(ResilienceRegistry registry, boolean stateChangesEnabled) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.stateChangesEnabled = stateChangesEnabled;
+	}
+
+	@ReadOperation
+	public ResilienceDescriptor resilience() {
+		Map<String, CircuitBreakerDescriptor> circuitBreakers = new TreeMap<>();
+		this.registry.getCircuitBreakers()
+			.forEach((breaker) -> circuitBreakers.put(breaker.getName(), CircuitBreakerDescriptor.of(breaker)));
+		Map<String, RetryDescriptor> retries = new TreeMap<>();
+		this.registry.getRetries().forEach((retry) -> retries.put(retry.getName(), RetryDescriptor.of(retry)));
+		Map<String, BulkheadDescriptor> bulkheads = new TreeMap<>();
+		this.registry.getBulkheads()
+			.forEach((bulkhead) -> bulkheads.put(bulkhead.getName(), BulkheadDescriptor.of(bulkhead)));
+		this.registry.getThreadPoolBulkheads()
+			.forEach((bulkhead) -> bulkheads.put(bulkhead.getName(), BulkheadDescriptor.of(bulkhead)));
+		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads);
+	}
+
+	/** The instances named {@code name}, or {@code null} (404) when there is none. */
+	@ReadOperation
+	@Nullable
+	public InstanceDescriptor instance(@Selector String name) {
+		CircuitBreakerDescriptor circuitBreaker = this.registry.findCircuitBreaker(name)
+			.map(CircuitBreakerDescriptor::of)
+			.orElse(null);
+		RetryDescriptor retry = find(this.registry.getRetries(), Retry::getName, name).map(RetryDescriptor::of)
+			.orElse(null);
+		BulkheadDescriptor bulkhead = find(this.registry.getBulkheads(), Bulkhead::getName, name)
+			.map(BulkheadDescriptor::of)
+			.or(() -> find(this.registry.getThreadPoolBulkheads(), ThreadPoolBulkhead::getName, name)
+				.map(BulkheadDescriptor::of))
+			.orElse(null);
+		if (circuitBreaker == null && retry == null && bulkhead == null) {
+			return null;
+		}
+		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead);
+	}
+
+	/**
+	 * Moves the breaker named {@code name} to {@code state} ({@code FORCED_OPEN}, {@code CLOSED}
+	 * or {@code DISABLED}, in any case), if state changes are enabled and the breaker exists.
+	 * Never creates a breaker.
+	 */
+	public StateChange changeCircuitBreakerState(String name, String state) {
+		if (!this.stateChangesEnabled) {
+			return new StateChange(StateChange.Result.DISABLED,
+					"Circuit breaker state changes are disabled; set resilience.actuator.state-changes-enabled=true"
+							+ " to allow them",
+					null);
+		}
+		Optional<CircuitBreaker> found = this.registry.findCircuitBreaker(name);
+		if (found.isEmpty()) {
+			return new StateChange(StateChange.Result.NOT_FOUND, "No circuit breaker named '" + name + "'", null);
+		}
+		CircuitBreaker breaker = found.get();
+		String target = (state != null) ? state.trim().toUpperCase(Locale.ROOT) : "";
+		switch (target) {
+			case "FORCED_OPEN" -> breaker.transitionToForcedOpenState();
+			case "CLOSED" -> breaker.transitionToClosedState();
+			case "DISABLED" -> breaker.transitionToDisabledState();
+			default -> {
+				return new StateChange(StateChange.Result.INVALID_STATE,
+						"State '" + state + "' is not accepted for circuit breaker '" + name + "'; use one of "
+								+ String.join(", ", ACCEPTED_STATES),
+						null);
+			}
+		}
+		return new StateChange(StateChange.Result.CHANGED, null, CircuitBreakerDescriptor.of(breaker));
+	}
+
+	private static <T> Optional<T> find(Iterable<T> instances, Function<T, String> nameOf,
+			String name) {
+		for (T instance : instances) {
+			if (nameOf.apply(instance).equals(name)) {
+				return Optional.of(instance);
+			}
+		}
+		return Optional.empty();
+	}
+
+	static String format(Duration duration) {
+		if (duration.toNanosPart() % 1_000_000 != 0) {
+			return duration.toNanos() + "ns";
+		}
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+	}
+
+	static String format(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	static List<String> format(List<Class<? extends Throwable>> types) {
+		return types.stream().map(Class::getName).toList();
+	}
+
+	/** Every instance, each kind keyed by instance name. */
+	public record ResilienceDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers,
+			Map<String, RetryDescriptor> retries, Map<String, BulkheadDescriptor> bulkheads) {
+	}
+
+	/** The instances that share one name; kinds without such an instance are left out. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record InstanceDescriptor(String name, CircuitBreakerDescriptor circuitBreaker, RetryDescriptor retry,
+			BulkheadDescriptor bulkhead) {
+	}
+
+	/** A breaker's live state, the counts of its current window, and its configuration. */
+	public record CircuitBreakerDescriptor(String state, float failureRate, float slowCallRate, int bufferedCalls,
+			int failedCalls, int slowCalls, long notPermittedCalls, Map<String, Object> config) {
+
+		static CircuitBreakerDescriptor of(CircuitBreaker breaker) {
+			CircuitBreaker.State state = breaker.getState();
+			CircuitBreaker.Metrics metrics = breaker.getMetrics();
+			CircuitBreakerConfig config = breaker.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("sliding-window-type", format(config.getSlidingWindowType()));
+			settings.put("sliding-window-size", config.getSlidingWindowSize());
+			settings.put("minimum-number-of-calls", config.getMinimumNumberOfCalls());
+			settings.put("failure-rate-threshold", config.getFailureRateThreshold());
+			settings.put("consecutive-failure-threshold", config.getConsecutiveFailureThreshold());
+			settings.put("slow-call-duration-threshold", format(config.getSlowCallDurationThreshold()));
+			settings.put("slow-call-rate-threshold", config.getSlowCallRateThreshold());
+			settings.put("wait-duration-in-open-state", format(config.getWaitDurationInOpenState()));
+			settings.put("permitted-number-of-calls-in-half-open-state",
+					config.getPermittedNumberOfCallsInHalfOpenState());
+			settings.put("record-exceptions", format(config.getRecordExceptions()));
+			settings.put("ignore-exceptions", format(config.getIgnoreExceptions()));
+			return new CircuitBreakerDescriptor(state.name(), metrics.getFailureRate(), metrics.getSlowCallRate(),
+					metrics.getNumberOfBufferedCalls(), metrics.getNumberOfFailedCalls(),
+					metrics.getNumberOfSlowCalls(), metrics.getNumberOfNotPermittedCalls(), settings);
+		}
+
+	}
+
+	/** A retry's counters since it was created, and its configuration. */
+	public record RetryDescriptor(long successfulWithoutRetry, long successfulWithRetry, long failedWithRetry,
+			long failedWithoutRetry, long retryAttempts, long budgetExhausted, Map<String, Object> config) {
+
+		static RetryDescriptor of(Retry retry) {
+			Retry.Metrics metrics = retry.getMetrics();
+			RetryConfig config = retry.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("max-attempts", config.getMaxAttempts());
+			settings.put("wait-duration", format(config.getWaitDuration()));
+			settings.put("backoff", format(config.getBackoff()));
+			settings.put("multiplier", config.getMultiplier());
+			settings.put("max-wait-duration", format(config.getMaxWaitDuration()));
+			settings.put("jitter", format(config.getJitter()));
+			settings.put("retry-exceptions", format(config.getRetryExceptions()));
+			settings.put("ignore-exceptions", format(config.getIgnoreExceptions()));
+			RetryConfig.BudgetConfig budget = config.getBudget();
+			Map<String, Object> budgetSettings = new LinkedHashMap<>();
+			budgetSettings.put("enabled", budget.isEnabled());
+			if (budget.isEnabled()) {
+				budgetSettings.put("ratio", budget.getRatio());
+				budgetSettings.put("min-retries-per-second", budget.getMinRetriesPerSecond());
+				budgetSettings.put("window", format(budget.getWindow()));
+			}
+			settings.put("budget", budgetSettings);
+			return new RetryDescriptor(metrics.getNumberOfSuccessfulCallsWithoutRetryAttempt(),
+					metrics.getNumberOfSuccessfulCallsWithRetryAttempt(),
+					metrics.getNumberOfFailedCallsWithRetryAttempt(), metrics.getNumberOfFailedCallsWithoutRetryAttempt(),
+					metrics.getNumberOfRetryAttempts(), metrics.getNumberOfBudgetExhaustedCalls(), settings);
+		}
+
+	}
+
+	/** A bulkhead's occupancy, refusals, and configuration. */
+	public record BulkheadDescriptor(String type, int availableConcurrentCalls, int maxConcurrentCalls,
+			long rejectedCalls, Map<String, Object> config) {
+
+		static BulkheadDescriptor of(Bulkhead bulkhead) {
+			return of(bulkhead.getMetrics(), bulkhead.getConfig());
+		}
+
+		static BulkheadDescriptor of(ThreadPoolBulkhead bulkhead) {
+			return of(bulkhead.getMetrics(), bulkhead.getConfig());
+		}
+
+		private static BulkheadDescriptor of(Bulkhead.Metrics metrics, BulkheadConfig config) {
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("type", format(config.getType()));
+			if (config.getType() == BulkheadConfig.Type.SEMAPHORE) {
+				settings.put("max-concurrent-calls", config.getMaxConcurrentCalls());
+				settings.put("max-wait-duration", format(config.getMaxWaitDuration()));
+			}
+			else {
+				Map<String, Object> pool = new LinkedHashMap<>();
+				pool.put("core-size", config.getCoreSize());
+				pool.put("max-size", config.getMaxSize());
+				pool.put("queue-capacity", config.getQueueCapacity());
+				pool.put("keep-alive", format(config.getKeepAlive()));
+				settings.put("thread-pool", pool);
+			}
+			return new BulkheadDescriptor(format(config.getType()), metrics.getAvailableConcurrentCalls(),
+					metrics.getMaxAllowedConcurrentCalls(), metrics.getNumberOfRejectedCalls(), settings);
+		}
+
+	}
+
+	/** What {@link #changeCircuitBreakerState} did. */
+	public record StateChange(Result result, @Nullable String message, @Nullable CircuitBreakerDescriptor circuitBreaker) {
+
+		/** Outcomes of a state change request. */
+		public enum Result {
+
+			/** The breaker is now in the requested state. */
+			CHANGED,
+
+			/** State changes are disabled; nothing changed. */
+			DISABLED,
+
+			/** No breaker has that name; nothing was created. */
+			NOT_FOUND,
+
+			/** The requested state is not one the endpoint accepts; nothing changed. */
+			INVALID_STATE
+
+		}
+
+	}
+
+}

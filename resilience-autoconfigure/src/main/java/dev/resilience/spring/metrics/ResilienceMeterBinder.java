@@ -1,0 +1,332 @@
+package dev.resilience.spring.metrics;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.ToLongFunction;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.circuitbreaker.CallOutcome;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerListener;
+import dev.resilience.idempotency.IdempotencyOutcome;
+import dev.resilience.retry.Retry;
+
+/**
+ * Binds the meters of every instance of a {@link ResilienceRegistry} to a {@link MeterRegistry},
+ * with the names and tags of the public contract (see {@code docs/metrics.md}):
+ * <ul>
+ * <li>{@code resilience.circuitbreaker.state} (one gauge per state, 1 for the current one),
+ * {@code resilience.circuitbreaker.calls} (timer per outcome),
+ * {@code resilience.circuitbreaker.failure.rate} (percent, -1 until enough calls),
+ * {@code resilience.circuitbreaker.transitions} (counter per {@code from}/{@code to});</li>
+ * <li>{@code resilience.retry.calls} (counter per {@code kind}), {@code resilience.retry.attempts};</li>
+ * <li>{@code resilience.bulkhead.available.concurrent.calls}, {@code resilience.bulkhead.rejected};</li>
+ * <li>{@code resilience.fallback.calls} ({@link #recordFallback}) and
+ * {@code resilience.idempotency.calls} ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
+ * </ul>
+ * Instances created after binding are bound when the registry announces them. Gauges and the
+ * retry and bulkhead counters read the counters the engine keeps anyway, so they cost nothing per
+ * call. The call timers and transition counters need a breaker listener: every timer is created
+ * when the breaker is bound, so recording a call looks nothing up and allocates nothing in this
+ * class. Until {@link #bindTo} is called nothing is registered on any instance, so the call path
+ * of an application without a meter registry is untouched.
+ * <p>
+ * Tag values are bounded by the code: instance names are fixed at startup, methods are the
+ * annotated methods, exceptions are class names; no argument or idempotency key is ever a tag.
+ * <p>
+ * Thread-safe. May be bound to several meter registries.
+ */
+public class ResilienceMeterBinder implements MeterBinder {
+
+	private static final Binding[] NO_BINDINGS = {};
+
+	/** The {@code outcome} tag values of {@code resilience.idempotency.calls}, indexed by ordinal. */
+	private static final String[] IDEMPOTENCY_OUTCOMES = tagValues(IdempotencyOutcome.values());
+
+	private static final CircuitBreaker.State[] STATES = CircuitBreaker.State.values();
+
+	private static final String[] STATE_TAGS = tagValues(STATES);
+
+	private static final CallOutcome[] OUTCOMES = CallOutcome.values();
+
+	private static final String[] OUTCOME_TAGS = tagValues(OUTCOMES);
+
+	private final ResilienceRegistry registry;
+
+	private volatile Binding[] bindings = NO_BINDINGS;
+
+	public ResilienceMeterBinder(ResilienceRegistry registry) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meterRegistry) {
+		Binding binding = new Binding(meterRegistry);
+		synchronized (this) {
+			Binding[] current = this.bindings;
+			Binding[] updated = Arrays.copyOf(current, current.length + 1);
+			updated[current.length] = binding;
+			this.bindings = updated;
+		}
+		this.registry.addListener(binding);
+	}
+
+	/**
+	 * Counts a fallback that answered for {@code method} after {@code failure}, in
+	 * {@code resilience.fallback.calls{method, exception}} where {@code exception} is the failure's
+	 * simple class name. The counter of each (method, exception class) is created once.
+	 */
+	public void recordFallback(String method, Throwable failure) {
+		Objects.requireNonNull(method, "method");
+		Class<?> exception = (failure != null) ? failure.getClass() : Throwable.class;
+		for (Binding binding : this.bindings) {
+			binding.fallbackCounter(method, exception).increment();
+		}
+	}
+
+	/**
+	 * Counts one outcome of an {@code @Idempotent} call in
+	 * {@code resilience.idempotency.calls{name, outcome}}. The counters of a name are created, one
+	 * per outcome, the first time the name is seen.
+	 * @param name the idempotency instance name
+	 * @param outcome one of {@code executed, replayed, in_progress, key_reused, invalid_key,
+	 * lease_lost, store_unavailable}
+	 * @throws IllegalArgumentException if {@code outcome} is not one of them
+	 */
+	public void recordIdempotencyOutcome(String name, String outcome) {
+		record(name, idempotencyOutcomeIndex(outcome));
+	}
+
+	/** Like {@link #recordIdempotencyOutcome(String, String)}, for the engine's outcome. */
+	public void recordIdempotencyOutcome(String name, IdempotencyOutcome outcome) {
+		record(name, outcome.ordinal());
+	}
+
+	private void record(String name, int outcomeIndex) {
+		Objects.requireNonNull(name, "name");
+		for (Binding binding : this.bindings) {
+			binding.idempotencyCounters(name)[outcomeIndex].increment();
+		}
+	}
+
+	private static int idempotencyOutcomeIndex(String outcome) {
+		for (int i = 0; i < IDEMPOTENCY_OUTCOMES.length; i++) {
+			if (IDEMPOTENCY_OUTCOMES[i].equals(outcome)) {
+				return i;
+			}
+		}
+		throw new IllegalArgumentException("Idempotency outcome '" + outcome + "' is not one of "
+				+ String.join(", ", IDEMPOTENCY_OUTCOMES));
+	}
+
+	static String tagValue(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
+	}
+
+	private static String[] tagValues(Enum<?>[] values) {
+		String[] tags = new String[values.length];
+		for (int i = 0; i < values.length; i++) {
+			tags[i] = tagValue(values[i]);
+		}
+		return tags;
+	}
+
+	private static String exceptionTag(Class<?> type) {
+		String simpleName = type.getSimpleName();
+		if (!simpleName.isEmpty()) {
+			return simpleName;
+		}
+		// Anonymous and hidden classes have no simple name; their binary name is still bounded.
+		String name = type.getName();
+		return name.substring(name.lastIndexOf('.') + 1);
+	}
+
+	/** The meters of one meter registry. */
+	private static final class Binding implements ResilienceRegistry.RegistryListener {
+
+		private final MeterRegistry meterRegistry;
+
+		private final Map<String, Map<Class<?>, Counter>> fallbackCounters = new ConcurrentHashMap<>();
+
+		private final Map<String, Counter[]> idempotencyCounters = new ConcurrentHashMap<>();
+
+		Binding(MeterRegistry meterRegistry) {
+			this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+		}
+
+		@Override
+		public void onCircuitBreakerAdded(CircuitBreaker breaker) {
+			Tags tags = Tags.of("name", breaker.getName());
+			for (int i = 0; i < STATES.length; i++) {
+				CircuitBreaker.State state = STATES[i];
+				Gauge.builder("resilience.circuitbreaker.state", breaker, (b) -> (b.getState() == state) ? 1 : 0)
+					.tags(tags)
+					.tag("state", STATE_TAGS[i])
+					.description("Whether the circuit breaker is in this state (1) or not (0)")
+					.strongReference(true)
+					.register(this.meterRegistry);
+			}
+			Gauge.builder("resilience.circuitbreaker.failure.rate", breaker.getMetrics(),
+					CircuitBreaker.Metrics::getFailureRate)
+				.tags(tags)
+				.description("Failure rate of the circuit breaker's window in percent, -1 until enough calls")
+				.strongReference(true)
+				.register(this.meterRegistry);
+			Timer[] timers = new Timer[OUTCOMES.length];
+			for (int i = 0; i < OUTCOMES.length; i++) {
+				timers[i] = Timer.builder("resilience.circuitbreaker.calls")
+					.tags(tags)
+					.tag("outcome", OUTCOME_TAGS[i])
+					.description("Calls recorded or refused by the circuit breaker, by outcome")
+					.register(this.meterRegistry);
+			}
+			breaker.addListener(new CircuitBreakerMeters(this.meterRegistry, tags, timers));
+		}
+
+		@Override
+		public void onRetryAdded(Retry retry) {
+			Tags tags = Tags.of("name", retry.getName());
+			Retry.Metrics metrics = retry.getMetrics();
+			retryCalls(tags, "successful_without_retry", metrics,
+					Retry.Metrics::getNumberOfSuccessfulCallsWithoutRetryAttempt);
+			retryCalls(tags, "successful_with_retry", metrics, Retry.Metrics::getNumberOfSuccessfulCallsWithRetryAttempt);
+			retryCalls(tags, "failed_with_retry", metrics, Retry.Metrics::getNumberOfFailedCallsWithRetryAttempt);
+			retryCalls(tags, "failed_without_retry", metrics, Retry.Metrics::getNumberOfFailedCallsWithoutRetryAttempt);
+			retryCalls(tags, "budget_exhausted", metrics, Retry.Metrics::getNumberOfBudgetExhaustedCalls);
+			FunctionCounter.builder("resilience.retry.attempts", metrics, (m) -> m.getNumberOfRetryAttempts())
+				.tags(tags)
+				.description("Retries made, first attempts not included")
+				.register(this.meterRegistry);
+		}
+
+		private void retryCalls(Tags tags, String kind, Retry.Metrics metrics,
+				ToLongFunction<Retry.Metrics> count) {
+			FunctionCounter.builder("resilience.retry.calls", metrics, (m) -> count.applyAsLong(m))
+				.tags(tags)
+				.tag("kind", kind)
+				.description("Calls made through the retry, by how they ended")
+				.register(this.meterRegistry);
+		}
+
+		@Override
+		public void onBulkheadAdded(Bulkhead bulkhead) {
+			bindBulkhead(bulkhead.getName(), bulkhead.getMetrics());
+		}
+
+		@Override
+		public void onThreadPoolBulkheadAdded(ThreadPoolBulkhead bulkhead) {
+			bindBulkhead(bulkhead.getName(), bulkhead.getMetrics());
+		}
+
+		private void bindBulkhead(String name, Bulkhead.Metrics metrics) {
+			Tags tags = Tags.of("name", name);
+			Gauge.builder("resilience.bulkhead.available.concurrent.calls", metrics,
+					Bulkhead.Metrics::getAvailableConcurrentCalls)
+				.tags(tags)
+				.description("Calls the bulkhead would admit right now")
+				.strongReference(true)
+				.register(this.meterRegistry);
+			FunctionCounter.builder("resilience.bulkhead.rejected", metrics, (m) -> m.getNumberOfRejectedCalls())
+				.tags(tags)
+				.description("Calls the bulkhead refused")
+				.register(this.meterRegistry);
+		}
+
+		Counter fallbackCounter(String method, Class<?> exception) {
+			Map<Class<?>, Counter> byException = this.fallbackCounters.get(method);
+			if (byException == null) {
+				byException = this.fallbackCounters.computeIfAbsent(method, (key) -> new ConcurrentHashMap<>());
+			}
+			Counter counter = byException.get(exception);
+			if (counter == null) {
+				counter = byException.computeIfAbsent(exception,
+						(type) -> Counter.builder("resilience.fallback.calls")
+							.tag("method", method)
+							.tag("exception", exceptionTag(type))
+							.description("Fallbacks that answered in place of the protected method, by failure")
+							.register(this.meterRegistry));
+			}
+			return counter;
+		}
+
+		Counter[] idempotencyCounters(String name) {
+			Counter[] counters = this.idempotencyCounters.get(name);
+			if (counters == null) {
+				counters = this.idempotencyCounters.computeIfAbsent(name, (key) -> {
+					Counter[] created = new Counter[IDEMPOTENCY_OUTCOMES.length];
+					for (int i = 0; i < created.length; i++) {
+						created[i] = Counter.builder("resilience.idempotency.calls")
+							.tag("name", key)
+							.tag("outcome", IDEMPOTENCY_OUTCOMES[i])
+							.description("Calls of @Idempotent methods, by outcome")
+							.register(this.meterRegistry);
+					}
+					return created;
+				});
+			}
+			return counters;
+		}
+
+	}
+
+	/**
+	 * Records the calls and transitions of one breaker into one meter registry. A call indexes a
+	 * timer created at bind time; a transition, which is rare, creates its counter the first time.
+	 */
+	private static final class CircuitBreakerMeters implements CircuitBreakerListener {
+
+		private final MeterRegistry meterRegistry;
+
+		private final Tags tags;
+
+		private final Timer[] timers;
+
+		private final AtomicReferenceArray<Counter> transitions = new AtomicReferenceArray<>(STATES.length * STATES.length);
+
+		CircuitBreakerMeters(MeterRegistry meterRegistry, Tags tags, Timer[] timers) {
+			this.meterRegistry = meterRegistry;
+			this.tags = tags;
+			this.timers = timers;
+		}
+
+		@Override
+		public void onCallRecorded(CircuitBreaker breaker, CallOutcome outcome, long durationNanos) {
+			this.timers[outcome.ordinal()].record(durationNanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void onStateTransition(CircuitBreaker breaker, CircuitBreaker.State from, CircuitBreaker.State to,
+				String reason) {
+			int index = from.ordinal() * STATES.length + to.ordinal();
+			Counter counter = this.transitions.get(index);
+			if (counter == null) {
+				// Registering is idempotent, so two racing first transitions share one counter.
+				counter = Counter.builder("resilience.circuitbreaker.transitions")
+					.tags(this.tags)
+					.tag("from", STATE_TAGS[from.ordinal()])
+					.tag("to", STATE_TAGS[to.ordinal()])
+					.description("State transitions of the circuit breaker")
+					.register(this.meterRegistry);
+				this.transitions.set(index, counter);
+			}
+			counter.increment();
+		}
+
+	}
+
+}

@@ -1,0 +1,266 @@
+package dev.resilience.spring.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.Scheduler;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryConfig;
+import dev.resilience.testing.FakeScheduler;
+import dev.resilience.testing.FakeTicker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+class ResilienceMeterBinderTests {
+
+	private final FakeTicker ticker = new FakeTicker();
+
+	private final Scheduler scheduler = new FakeScheduler(this.ticker);
+
+	private final ResilienceRegistry registry = ResilienceRegistry.builder()
+		.ticker(this.ticker)
+		.scheduler(this.scheduler)
+		.circuitBreakerConfigs((name) -> CircuitBreakerConfig.custom()
+			.slidingWindowSize(4)
+			.minimumNumberOfCalls(4)
+			.failureRateThreshold(50)
+			.slowCallDurationThreshold(Duration.ofSeconds(1))
+			.waitDurationInOpenState(Duration.ofMinutes(1))
+			.build())
+		.retryConfigs((name) -> RetryConfig.custom()
+			.maxAttempts(3)
+			.waitDuration(Duration.ofMillis(10))
+			.jitter(RetryConfig.Jitter.NONE)
+			.budget(RetryConfig.BudgetConfig.disabled())
+			.build())
+		.bulkheadConfigs((name) -> name.startsWith("pool")
+				? BulkheadConfig.custom().type(BulkheadConfig.Type.THREAD_POOL).coreSize(1).maxSize(2).build()
+				: BulkheadConfig.custom().maxConcurrentCalls(3).build())
+		.build();
+
+	private final MeterRegistry meters = new SimpleMeterRegistry();
+
+	private final ResilienceMeterBinder binder = new ResilienceMeterBinder(this.registry);
+
+	@Test
+	void stateGaugeIsOneForTheCurrentStateOnlyAndFollowsTransitions() {
+		CircuitBreaker breaker = this.registry.circuitBreaker("inventory");
+		this.binder.bindTo(this.meters);
+		assertThat(stateGauges("inventory")).containsExactly(1.0, 0.0, 0.0, 0.0, 0.0);
+
+		breaker.transitionToOpenState();
+		assertThat(stateGauges("inventory")).containsExactly(0.0, 1.0, 0.0, 0.0, 0.0);
+
+		this.ticker.advance(Duration.ofMinutes(1));
+		assertThat(stateGauges("inventory")).as("wait elapsed: half-open").containsExactly(0.0, 0.0, 1.0, 0.0, 0.0);
+
+		breaker.transitionToForcedOpenState();
+		breaker.transitionToDisabledState();
+		assertThat(stateGauges("inventory")).containsExactly(0.0, 0.0, 0.0, 0.0, 1.0);
+		assertThat(transitions("inventory", "closed", "open")).isEqualTo(1.0);
+		assertThat(transitions("inventory", "open", "half_open")).isEqualTo(1.0);
+		assertThat(transitions("inventory", "half_open", "forced_open")).isEqualTo(1.0);
+		assertThat(transitions("inventory", "forced_open", "disabled")).isEqualTo(1.0);
+		assertThat(this.meters.find("resilience.circuitbreaker.transitions").counters()).hasSize(4);
+	}
+
+	@Test
+	void callsAreTimedPerOutcomeAndFailureRateIsMinusOneUntilEnoughCalls() {
+		this.binder.bindTo(this.meters);
+		CircuitBreaker breaker = this.registry.circuitBreaker("inventory");
+		assertThat(this.meters.find("resilience.circuitbreaker.calls").timers()).as("all six exist from the start")
+			.hasSize(6);
+
+		record(breaker, Duration.ofMillis(200), null);
+		record(breaker, Duration.ofSeconds(2), null);
+		assertThat(failureRate("inventory")).isEqualTo(-1.0);
+		record(breaker, Duration.ofMillis(300), new IllegalStateException());
+		record(breaker, Duration.ofSeconds(3), new IllegalStateException());
+		assertThat(breaker.tryAcquirePermission()).isFalse();
+
+		assertThat(failureRate("inventory")).isEqualTo(50.0);
+		assertThat(timer("inventory", "success").count()).isEqualTo(1);
+		assertThat(timer("inventory", "success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(200.0);
+		assertThat(timer("inventory", "slow_success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2000.0);
+		assertThat(timer("inventory", "failure").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(300.0);
+		assertThat(timer("inventory", "slow_failure").count()).isEqualTo(1);
+		assertThat(timer("inventory", "not_permitted").count()).isEqualTo(1);
+		assertThat(timer("inventory", "ignored").count()).isZero();
+		assertThat(stateGauges("inventory").get(1)).isEqualTo(1.0);
+	}
+
+	@Test
+	void retryKindsAndAttemptsReadTheEngineCounters() {
+		this.binder.bindTo(this.meters);
+		Retry retry = this.registry.retry("inventory");
+		int[] failures = { 1 };
+		retry.executeSupplier(() -> {
+			if (failures[0]-- > 0) {
+				throw new IllegalStateException();
+			}
+			return "ok";
+		});
+		assertThatIllegalStateException().isThrownBy(() -> retry.executeSupplier(() -> {
+			throw new IllegalStateException();
+		}));
+		retry.executeSupplier(() -> "ok");
+
+		assertThat(retryCalls("inventory", "successful_with_retry")).isEqualTo(1.0);
+		assertThat(retryCalls("inventory", "failed_with_retry")).isEqualTo(1.0);
+		assertThat(retryCalls("inventory", "successful_without_retry")).isEqualTo(1.0);
+		assertThat(retryCalls("inventory", "failed_without_retry")).isZero();
+		assertThat(retryCalls("inventory", "budget_exhausted")).isZero();
+		assertThat(this.meters.get("resilience.retry.attempts").tag("name", "inventory").functionCounter().count())
+			.isEqualTo(3.0);
+	}
+
+	@Test
+	void bulkheadGaugeAndRejectionsOfSemaphoreAndThreadPoolBulkheads() {
+		this.binder.bindTo(this.meters);
+		Bulkhead bulkhead = this.registry.bulkhead("narrow");
+		this.registry.threadPoolBulkhead("pool-a");
+		for (int i = 0; i < 3; i++) {
+			bulkhead.acquirePermission();
+		}
+		assertThat(bulkhead.tryAcquirePermission()).isFalse();
+
+		assertThat(available("narrow")).isZero();
+		assertThat(available("pool-a")).isEqualTo(2.0);
+		assertThat(this.meters.get("resilience.bulkhead.rejected").tag("name", "narrow").functionCounter().count())
+			.isEqualTo(1.0);
+		bulkhead.releasePermission();
+		assertThat(available("narrow")).isEqualTo(1.0);
+	}
+
+	@Test
+	void fallbackCountersAreCreatedOncePerMethodAndExceptionClass() {
+		this.binder.bindTo(this.meters);
+
+		this.binder.recordFallback("InventoryClient.reserve", new IllegalStateException("a"));
+		this.binder.recordFallback("InventoryClient.reserve", new IllegalStateException("b"));
+		this.binder.recordFallback("InventoryClient.reserve", new IllegalArgumentException());
+
+		Counter illegalState = this.meters.get("resilience.fallback.calls")
+			.tag("method", "InventoryClient.reserve")
+			.tag("exception", "IllegalStateException")
+			.counter();
+		assertThat(illegalState.count()).isEqualTo(2.0);
+		assertThat(this.meters.find("resilience.fallback.calls").counters()).hasSize(2);
+	}
+
+	@Test
+	void anonymousExceptionClassesStillGetANonEmptyTag() {
+		this.binder.bindTo(this.meters);
+
+		this.binder.recordFallback("A.b", new RuntimeException() {
+		});
+
+		assertThat(this.meters.find("resilience.fallback.calls").counter().getId().getTag("exception"))
+			.isEqualTo("ResilienceMeterBinderTests$1");
+	}
+
+	@Test
+	void idempotencyOutcomesOfANameAllExistOnceOneIsRecorded() {
+		this.binder.bindTo(this.meters);
+
+		this.binder.recordIdempotencyOutcome("payments", "replayed");
+		this.binder.recordIdempotencyOutcome("payments", "replayed");
+
+		assertThat(this.meters.find("resilience.idempotency.calls").tag("name", "payments").counters()).hasSize(7);
+		assertThat(this.meters.get("resilience.idempotency.calls").tag("name", "payments").tag("outcome", "replayed")
+			.counter().count()).isEqualTo(2.0);
+		assertThat(this.meters.get("resilience.idempotency.calls").tag("name", "payments").tag("outcome", "executed")
+			.counter().count()).isZero();
+	}
+
+	@Test
+	void unknownIdempotencyOutcomeIsRefusedNamingTheAcceptedOnes() {
+		this.binder.bindTo(this.meters);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.binder.recordIdempotencyOutcome("payments", "oops"))
+			.withMessageContaining("executed, replayed, in_progress, key_reused, invalid_key, lease_lost, store_unavailable");
+		assertThat(this.meters.find("resilience.idempotency.calls").counters()).isEmpty();
+	}
+
+	@Test
+	void recordsIntoEveryBoundRegistry() {
+		MeterRegistry second = new SimpleMeterRegistry();
+		this.binder.bindTo(this.meters);
+		this.binder.bindTo(second);
+		CircuitBreaker breaker = this.registry.circuitBreaker("inventory");
+
+		breaker.transitionToForcedOpenState();
+		this.binder.recordFallback("A.b", new IllegalStateException());
+
+		for (MeterRegistry registry : new MeterRegistry[] { this.meters, second }) {
+			assertThat(registry.get("resilience.circuitbreaker.transitions").tag("to", "forced_open").counter().count())
+				.isEqualTo(1.0);
+			assertThat(registry.get("resilience.fallback.calls").counter().count()).isEqualTo(1.0);
+		}
+	}
+
+	@Test
+	void nothingIsRecordedBeforeBinding() {
+		CircuitBreaker breaker = this.registry.circuitBreaker("inventory");
+		breaker.transitionToOpenState();
+		this.binder.recordFallback("A.b", new IllegalStateException());
+
+		this.binder.bindTo(this.meters);
+
+		assertThat(this.meters.find("resilience.circuitbreaker.transitions").counters()).isEmpty();
+		assertThat(this.meters.find("resilience.fallback.calls").counters()).isEmpty();
+		assertThat(stateGauges("inventory").get(1)).as("gauges read the live state").isEqualTo(1.0);
+	}
+
+	private void record(CircuitBreaker breaker, Duration duration, Throwable failure) {
+		breaker.acquirePermission();
+		if (failure == null) {
+			breaker.onSuccess(duration.toNanos());
+		}
+		else {
+			breaker.onError(duration.toNanos(), failure);
+		}
+	}
+
+	private java.util.List<Double> stateGauges(String name) {
+		return java.util.stream.Stream.of("closed", "open", "half_open", "forced_open", "disabled")
+			.map((state) -> this.meters.get("resilience.circuitbreaker.state").tag("name", name).tag("state", state)
+				.gauge().value())
+			.toList();
+	}
+
+	private double transitions(String name, String from, String to) {
+		return this.meters.get("resilience.circuitbreaker.transitions").tag("name", name).tag("from", from)
+			.tag("to", to).counter().count();
+	}
+
+	private double failureRate(String name) {
+		return this.meters.get("resilience.circuitbreaker.failure.rate").tag("name", name).gauge().value();
+	}
+
+	private Timer timer(String name, String outcome) {
+		return this.meters.get("resilience.circuitbreaker.calls").tag("name", name).tag("outcome", outcome).timer();
+	}
+
+	private double retryCalls(String name, String kind) {
+		return this.meters.get("resilience.retry.calls").tag("name", name).tag("kind", kind).functionCounter().count();
+	}
+
+	private double available(String name) {
+		return this.meters.get("resilience.bulkhead.available.concurrent.calls").tag("name", name).gauge().value();
+	}
+
+}
