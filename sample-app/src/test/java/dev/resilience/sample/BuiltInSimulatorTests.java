@@ -3,6 +3,7 @@ package dev.resilience.sample;
 import java.time.Duration;
 import java.util.Map;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
@@ -73,13 +74,18 @@ class BuiltInSimulatorTests {
 	}
 
 	@Test
-	void failingSimulatorOpensTheBreakerAndHealingItClosesIt() {
+	void failingSimulatorOpensTheBreakerAsHealthShowsAndHealingItClosesIt() {
 		setFaults(Map.of("errorRate", 1.0));
 
 		for (int call = 0; call < 30 && inventoryBreaker().getState() != State.OPEN; call++) {
 			assertThat(availability("SKU-1").source()).isEqualTo("fallback");
 		}
 		assertThat(inventoryBreaker().getState()).isEqualTo(State.OPEN);
+		String openHealth = this.http.getForObject("/actuator/health", String.class);
+		assertThat((String) JsonPath.read(openHealth, "$.components.circuitBreakers.details.inventory.state"))
+			.isEqualTo("OPEN");
+		// an open breaker downstream must not make an orchestrator restart this service
+		assertThat((String) JsonPath.read(openHealth, "$.status")).isEqualTo("UP");
 
 		setFaults(Map.of());
 
@@ -87,6 +93,9 @@ class BuiltInSimulatorTests {
 			assertThat(availability("SKU-1").source()).isEqualTo("inventory");
 			assertThat(inventoryBreaker().getState()).isEqualTo(State.CLOSED);
 		});
+		String closedHealth = this.http.getForObject("/actuator/health", String.class);
+		assertThat((String) JsonPath.read(closedHealth, "$.components.circuitBreakers.details.inventory.state"))
+			.isEqualTo("CLOSED");
 	}
 
 	@Test
