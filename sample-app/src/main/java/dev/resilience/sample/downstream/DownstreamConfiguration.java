@@ -57,6 +57,7 @@ public class DownstreamConfiguration {
 		private UriBuilderFactory delegate() {
 			UriBuilderFactory delegate = this.delegate;
 			if (delegate == null) {
+				// racing threads build equal factories; whichever is kept, the URIs are the same
 				delegate = new DefaultUriBuilderFactory(this.baseUrl.get());
 				this.delegate = delegate;
 			}
