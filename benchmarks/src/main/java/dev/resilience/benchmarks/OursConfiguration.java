@@ -1,0 +1,43 @@
+package dev.resilience.benchmarks;
+
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
+
+/**
+ * Our starter's annotation support, as a user gets it, without Actuator and metrics (no meter
+ * registry in any context, so neither library pays for metrics).
+ */
+@Configuration(proxyBeanMethods = false)
+@ImportAutoConfiguration({ AopAutoConfiguration.class, ResilienceAutoConfiguration.class })
+class OursConfiguration {
+
+	@Bean
+	Beans.OursCircuitBreaker oursCircuitBreaker() {
+		return new Beans.OursCircuitBreaker();
+	}
+
+	@Bean
+	Beans.OursRetry oursRetry() {
+		return new Beans.OursRetry();
+	}
+
+	@Bean
+	Beans.OursBulkhead oursBulkhead() {
+		return new Beans.OursBulkhead();
+	}
+
+	@Bean
+	Beans.OursFallback oursFallback() {
+		return new Beans.OursFallback();
+	}
+
+	@Bean
+	Beans.OursStack oursStack() {
+		return new Beans.OursStack();
+	}
+
+}
