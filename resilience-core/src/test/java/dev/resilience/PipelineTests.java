@@ -215,6 +215,32 @@ class PipelineTests {
 			.withCauseInstanceOf(NullPointerException.class);
 	}
 
+	@Test
+	void successPathThroughRetryBreakerAndBulkheadAllocatesNothing() throws Throwable {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+			.getThreadMXBean();
+		Pipeline pipeline = Pipeline.builder()
+			.retry(Retry.of("hot", RetryConfig.ofDefaults(), this.ticker, this.scheduler, ContextPropagator.NONE))
+			.circuitBreaker(breaker())
+			.bulkhead(Bulkhead.of("hot", BulkheadConfig.ofDefaults()))
+			.build();
+		Object result = "ok";
+		Invocation invocation = invocation(() -> result);
+		int calls = 200_000;
+		for (int i = 0; i < calls; i++) {
+			pipeline.execute(invocation);
+		}
+		long threadId = Thread.currentThread().getId();
+		long before = threads.getThreadAllocatedBytes(threadId);
+		for (int i = 0; i < calls; i++) {
+			pipeline.execute(invocation);
+		}
+		long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+
+		assertThat((double) allocated / calls).as("bytes allocated per call (retry budget on, count window)")
+			.isLessThan(1.0);
+	}
+
 	static Invocation invocation(Callable<Object> body) {
 		return new Invocation() {
 			@Override

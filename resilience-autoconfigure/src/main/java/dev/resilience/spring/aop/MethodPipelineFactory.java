@@ -20,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 import dev.resilience.Pipeline;
 import dev.resilience.ResilienceRegistry;
@@ -106,7 +107,7 @@ public class MethodPipelineFactory {
 			return null;
 		}
 		boolean typeLevelApplies = Modifier.isPublic(specific.getModifiers())
-				&& !Modifier.isStatic(specific.getModifiers());
+				&& !Modifier.isStatic(specific.getModifiers()) && !isObjectMethod(specific);
 		CircuitBreaker circuitBreaker = find(specific, targetClass, CircuitBreaker.class, typeLevelApplies);
 		Retry retry = find(specific, targetClass, Retry.class, typeLevelApplies);
 		Bulkhead bulkhead = find(specific, targetClass, Bulkhead.class, typeLevelApplies);
@@ -116,6 +117,7 @@ public class MethodPipelineFactory {
 			return null;
 		}
 		String where = describe(specific);
+		requireInterceptable(specific, where);
 		boolean async = CompletionStage.class.isAssignableFrom(specific.getReturnType());
 		Pipeline.Builder builder = Pipeline.builder();
 		if (idempotent != null) {
@@ -135,6 +137,31 @@ public class MethodPipelineFactory {
 			addBulkhead(builder, bulkhead, async, specific, where);
 		}
 		return new MethodPipeline(specific, builder.build(), retry != null);
+	}
+
+	/** {@code equals}, {@code hashCode} and {@code toString}: never protected by a type-level annotation. */
+	private static boolean isObjectMethod(Method method) {
+		return ReflectionUtils.isEqualsMethod(method) || ReflectionUtils.isHashCodeMethod(method)
+				|| ReflectionUtils.isToStringMethod(method);
+	}
+
+	/**
+	 * A proxy cannot intercept a private, static or final method: an annotation there would
+	 * protect nothing, so it fails startup instead of being ignored.
+	 */
+	private static void requireInterceptable(Method method, String where) {
+		int modifiers = method.getModifiers();
+		String problem = Modifier.isPrivate(modifiers) ? "private" : Modifier.isStatic(modifiers) ? "static"
+				: Modifier.isFinal(modifiers) ? "final" : null;
+		if (problem != null) {
+			String annotations = AnnotationKinds.ALL.stream()
+				.filter((kind) -> AnnotatedElementUtils.hasAnnotation(method, kind))
+				.map((kind) -> "@" + kind.getSimpleName())
+				.collect(Collectors.joining(" "));
+			throw new ResilienceAnnotationException(annotations + " on " + where + ": the method is " + problem
+					+ ", so the Spring proxy cannot intercept it and the annotation would protect nothing;"
+					+ " make it a non-final instance method that is not private, and call it through the bean");
+		}
 	}
 
 	private void addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Idempotent idempotent,

@@ -26,6 +26,9 @@ public class ResilienceAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 		this.interceptor = interceptor;
 		this.advisor = new DefaultPointcutAdvisor(pointcut(), interceptor);
 		this.beforeExistingAdvisors = true;
+		// As Spring Boot does for its own proxies: the bean stays injectable by its class, and
+		// annotated methods that no interface declares are intercepted too.
+		setProxyTargetClass(true);
 	}
 
 	@Override

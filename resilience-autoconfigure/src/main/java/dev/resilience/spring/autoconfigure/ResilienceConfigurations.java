@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
 
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.OnInProgress;
 
 /**
  * The engine configurations of every named instance, built once from {@link ResilienceProperties}:
@@ -68,9 +68,9 @@ public class ResilienceConfigurations {
 
 	private final Map<String, BulkheadConfig> bulkheads;
 
-	private final IdempotencySettings idempotencyDefaults;
+	private final IdempotencyConfig idempotencyDefaults;
 
-	private final Map<String, IdempotencySettings> idempotencies;
+	private final Map<String, IdempotencyConfig> idempotencies;
 
 	/**
 	 * Builds and validates every configuration.
@@ -94,10 +94,10 @@ public class ResilienceConfigurations {
 				(layers, instance) -> bulkhead(layers, bulkhead.getDefaults(), instance));
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		validateIdempotencyStore(idempotency);
-		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency.getDefaults(),
+		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency,
 				new ResilienceProperties.Idempotency.Instance());
 		this.idempotencies = build(IDEMPOTENCY, idempotency.getInstances(),
-				(layers, instance) -> idempotency(layers, idempotency.getDefaults(), instance));
+				(layers, instance) -> idempotency(layers, idempotency, instance));
 	}
 
 	/** Configuration of the named circuit breaker: its instance keys over the defaults. */
@@ -115,8 +115,8 @@ public class ResilienceConfigurations {
 		return this.bulkheads.getOrDefault(Objects.requireNonNull(name, "name"), this.bulkheadDefaults);
 	}
 
-	/** Settings of the named idempotency instance: its instance keys over the defaults. */
-	public IdempotencySettings idempotency(String name) {
+	/** Configuration of the named idempotency instance: its instance keys over the defaults, with the global key prefix and length limit. */
+	public IdempotencyConfig idempotency(String name) {
 		return this.idempotencies.getOrDefault(Objects.requireNonNull(name, "name"), this.idempotencyDefaults);
 	}
 
@@ -270,12 +270,13 @@ public class ResilienceConfigurations {
 		return layers.build(builder::build);
 	}
 
-	private static IdempotencySettings idempotency(Layers layers, ResilienceProperties.Idempotency.Defaults d,
+	private static IdempotencyConfig idempotency(Layers layers, ResilienceProperties.Idempotency global,
 			ResilienceProperties.Idempotency.Instance i) {
+		ResilienceProperties.Idempotency.Defaults d = global.getDefaults();
 		Setting<Duration> ttl = layers.get("ttl", i.getTtl(), d.getTtl());
 		Setting<Duration> timeout = layers.get("in-progress-timeout", i.getInProgressTimeout(),
 				d.getInProgressTimeout());
-		Setting<OnInProgress> onInProgress = layers.get("on-in-progress", i.getOnInProgress(), d.getOnInProgress());
+		Setting<IdempotencyConfig.OnInProgress> onInProgress = layers.get("on-in-progress", i.getOnInProgress(), d.getOnInProgress());
 		Setting<Duration> wait = layers.get("in-progress-wait", i.getInProgressWait(), d.getInProgressWait());
 		if (ttl.value() == null || ttl.value().isNegative() || ttl.value().isZero()) {
 			ttl.reject(POSITIVE_DURATION);
@@ -289,7 +290,14 @@ public class ResilienceConfigurations {
 		if (wait.value() == null || wait.value().isNegative()) {
 			wait.reject(NON_NEGATIVE_DURATION);
 		}
-		return new IdempotencySettings(ttl.value(), timeout.value(), onInProgress.value(), wait.value());
+		return IdempotencyConfig.custom()
+			.ttl(ttl.value())
+			.inProgressTimeout(timeout.value())
+			.onInProgress(onInProgress.value())
+			.inProgressWait(wait.value())
+			.keyPrefix(global.getKeyPrefix())
+			.maxKeyLength(global.getMaxKeyLength())
+			.build();
 	}
 
 	private static void validateIdempotencyStore(ResilienceProperties.Idempotency idempotency) {

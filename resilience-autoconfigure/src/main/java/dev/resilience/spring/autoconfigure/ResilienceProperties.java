@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.retry.RetryConfig;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -1130,7 +1131,7 @@ public class ResilienceProperties {
 			/**
 			 * What a repeat does while the first call with its key is still running.
 			 */
-			private OnInProgress onInProgress = OnInProgress.REJECT;
+			private IdempotencyConfig.OnInProgress onInProgress = IdempotencyConfig.OnInProgress.REJECT;
 
 			/**
 			 * Longest time a repeat waits for the running call's result when on-in-progress is
@@ -1154,11 +1155,11 @@ public class ResilienceProperties {
 				this.inProgressTimeout = inProgressTimeout;
 			}
 
-			public OnInProgress getOnInProgress() {
+			public IdempotencyConfig.OnInProgress getOnInProgress() {
 				return this.onInProgress;
 			}
 
-			public void setOnInProgress(OnInProgress onInProgress) {
+			public void setOnInProgress(IdempotencyConfig.OnInProgress onInProgress) {
 				this.onInProgress = onInProgress;
 			}
 
@@ -1188,7 +1189,7 @@ public class ResilienceProperties {
 			/**
 			 * What a repeat does while the first call with its key is still running.
 			 */
-			private OnInProgress onInProgress;
+			private IdempotencyConfig.OnInProgress onInProgress;
 
 			/**
 			 * Longest time a repeat waits for the running call's result when on-in-progress is
@@ -1212,11 +1213,11 @@ public class ResilienceProperties {
 				this.inProgressTimeout = inProgressTimeout;
 			}
 
-			public OnInProgress getOnInProgress() {
+			public IdempotencyConfig.OnInProgress getOnInProgress() {
 				return this.onInProgress;
 			}
 
-			public void setOnInProgress(OnInProgress onInProgress) {
+			public void setOnInProgress(IdempotencyConfig.OnInProgress onInProgress) {
 				this.onInProgress = onInProgress;
 			}
 
@@ -1302,17 +1303,6 @@ public class ResilienceProperties {
 
 			/** One namespace for every caller. */
 			GLOBAL
-
-		}
-
-		/** What a repeat does while the first call with its key is still running. */
-		public enum OnInProgress {
-
-			/** Fail at once with IdempotencyInProgressException. */
-			REJECT,
-
-			/** Wait up to in-progress-wait for the result, then fail as reject does. */
-			WAIT
 
 		}
 

@@ -10,7 +10,8 @@ import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.OnInProgress;
+import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 import org.junit.jupiter.api.Test;
@@ -132,7 +133,7 @@ class ResilienceAutoConfigurationTests {
 					"resilience.idempotency.instances[PaymentService.charge].in-progress-wait=2s")
 			.run((context) -> {
 				ResilienceConfigurations configurations = context.getBean(ResilienceConfigurations.class);
-				IdempotencySettings payments = configurations.idempotency("payments");
+				IdempotencyConfig payments = configurations.idempotency("payments");
 				assertThat(payments.getTtl()).isEqualTo(Duration.ofHours(1));
 				assertThat(payments.getInProgressTimeout()).isEqualTo(Duration.ofSeconds(60));
 				assertThat(payments.getOnInProgress()).isEqualTo(OnInProgress.WAIT);

@@ -6,7 +6,8 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.OnInProgress;
+import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 import org.junit.jupiter.api.Test;
@@ -85,8 +86,12 @@ class ResiliencePropertiesTests {
 		assertThat(idempotency.getKeyPrefix()).isEqualTo("resilience:idem");
 		assertThat(idempotency.getMaxKeyLength()).isEqualTo(255);
 		assertThat(idempotency.getScope()).isEqualTo(Scope.PRINCIPAL);
-		assertThat(new ResilienceConfigurations(this.properties).idempotency("any")).isEqualTo(new IdempotencySettings(
-				Duration.ofHours(24), Duration.ofSeconds(60), OnInProgress.REJECT, Duration.ofSeconds(5)));
+		IdempotencyConfig effective = new ResilienceConfigurations(this.properties).idempotency("any");
+		assertThat(effective.getTtl()).isEqualTo(Duration.ofHours(24));
+		assertThat(effective.getInProgressTimeout()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(effective.getOnInProgress()).isEqualTo(OnInProgress.REJECT);
+		assertThat(effective.getInProgressWait()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(effective).usingRecursiveComparison().isEqualTo(IdempotencyConfig.ofDefaults());
 		assertThat(idempotency.getMemory().getMaximumSize()).isEqualTo(100_000);
 		assertThat(idempotency.getJdbc().getTableName()).isEqualTo("resilience_idempotency");
 		assertThat(idempotency.getJdbc().getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);

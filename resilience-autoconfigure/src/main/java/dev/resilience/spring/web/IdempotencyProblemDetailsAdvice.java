@@ -1,0 +1,59 @@
+package dev.resilience.spring.web;
+
+import dev.resilience.idempotency.IdempotencyInProgressException;
+import dev.resilience.idempotency.IdempotencyKeyReusedException;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
+import dev.resilience.idempotency.InvalidIdempotencyKeyException;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Maps the idempotency exceptions to RFC 9457 {@code application/problem+json} responses:
+ * {@code 409} while a call with the key is in progress, {@code 422} for a key reused with another
+ * request, {@code 400} for an invalid or missing key, {@code 503} when the store is unreachable.
+ * Titles and details are fixed texts: they never contain the key, the request or the exception
+ * message. Ordered last, so any advice of the application handling the same exceptions wins.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class IdempotencyProblemDetailsAdvice {
+
+	@ExceptionHandler(IdempotencyInProgressException.class)
+	public ResponseEntity<ProblemDetail> inProgress(IdempotencyInProgressException ex) {
+		return problem(HttpStatus.CONFLICT, "Request in progress",
+				"A request with this idempotency key is still being processed. Retry later to receive its result.");
+	}
+
+	@ExceptionHandler(IdempotencyKeyReusedException.class)
+	public ResponseEntity<ProblemDetail> keyReused(IdempotencyKeyReusedException ex) {
+		return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused",
+				"This idempotency key was already used for a different request. Use a new key for a new request.");
+	}
+
+	@ExceptionHandler(InvalidIdempotencyKeyException.class)
+	public ResponseEntity<ProblemDetail> invalidKey(InvalidIdempotencyKeyException ex) {
+		// the reason names a rule ("is empty", "is too long (300 > 255 characters)"), never the key
+		return problem(HttpStatus.BAD_REQUEST, "Invalid idempotency key", "The idempotency key " + ex.getReason()
+				+ ". A key must be present and consist of visible ASCII characters, up to the configured length.");
+	}
+
+	@ExceptionHandler(IdempotencyStoreUnavailableException.class)
+	public ResponseEntity<ProblemDetail> storeUnavailable(IdempotencyStoreUnavailableException ex) {
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, "Idempotency store unavailable",
+				"The request was not processed because its idempotency could not be guaranteed. Retry later.");
+	}
+
+	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setTitle(title);
+		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+}
