@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 mvn -q -B -ntp -pl benchmarks -am package -Pbenchmarks -DskipTests
 
 JMH_OPTIONS=(-f 1 -wi 4 -w 1s -i 5 -r 2s -prof gc)
+load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load averages*: //')"
 stamp="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
 mkdir -p benchmarks/results
 json="benchmarks/results/${stamp}.json"
@@ -25,5 +26,6 @@ java -Dreport.command="benchmarks/run.sh $* (java -jar benchmarks/target/benchma
 	-Dreport.jdk="$jdk" \
 	-Dreport.cpus="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)" \
 	-Dreport.cpu="${cpu:-unknown}" \
+	-Dreport.load="$load" \
 	-Dreport.date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
 	-cp benchmarks/target/benchmarks.jar dev.resilience.benchmarks.ReportWriter "$json" docs/benchmarks.md

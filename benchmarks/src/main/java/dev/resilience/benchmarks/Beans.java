@@ -87,6 +87,16 @@ final class Beans {
 
 	}
 
+	/** An idempotent call keyed by a request id, as a payment or order endpoint would be. */
+	public static class OursIdempotent {
+
+		@dev.resilience.annotation.Idempotent(key = "#requestId")
+		public int work(String requestId, int x) {
+			return x + 1;
+		}
+
+	}
+
 	public static class R4jCircuitBreaker {
 
 		@io.github.resilience4j.circuitbreaker.annotation.CircuitBreaker(name = Contexts.NAME)

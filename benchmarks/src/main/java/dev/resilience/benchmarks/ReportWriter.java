@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * Usage: {@code ReportWriter <results.json> <benchmarks.md>}, with the run's description in the
  * system properties {@code report.command}, {@code report.jdk}, {@code report.cpus},
- * {@code report.cpu}, {@code report.date}.
+ * {@code report.cpu}, {@code report.load}, {@code report.date}.
  */
 public final class ReportWriter {
 
@@ -85,6 +85,8 @@ public final class ReportWriter {
 		out.append("- JDK: ").append(property("report.jdk")).append('\n');
 		out.append("- Machine: ").append(property("report.cpus")).append(" CPUs (`nproc`), ")
 			.append(property("report.cpu"))
+			.append("; load average when the run started: ")
+			.append(property("report.load"))
 			.append('\n');
 		out.append('\n');
 		perCallTable(out);

@@ -106,6 +106,8 @@ public final class States {
 
 		Beans.OursStack stack;
 
+		Beans.OursIdempotent idempotent;
+
 		@Override
 		Class<?> configuration() {
 			return OursConfiguration.class;
@@ -118,12 +120,13 @@ public final class States {
 			this.bulkhead = bean(Beans.OursBulkhead.class);
 			this.fallback = bean(Beans.OursFallback.class);
 			this.stack = bean(Beans.OursStack.class);
+			this.idempotent = bean(Beans.OursIdempotent.class);
 		}
 
 		@Override
 		void check() {
 			for (Object bean : new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.fallback,
-					this.stack }) {
+					this.stack, this.idempotent }) {
 				expectProxy(bean);
 			}
 			expect(this.circuitBreaker.work(1));
@@ -131,6 +134,8 @@ public final class States {
 			expect(this.bulkhead.work(1));
 			expect(this.fallback.work(1));
 			expect(this.stack.work(1));
+			// Completes the key the replay benchmark replays from then on.
+			expect(this.idempotent.work(IdempotencyBenchmarks.KEY, 1));
 		}
 
 	}
