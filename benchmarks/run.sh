@@ -22,7 +22,7 @@ cpu="$( (grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's
 jdk="$(java -XshowSettings:properties -version 2>&1 \
 	| awk -F' = ' '/java.vm.name/ {name=$2} /java.runtime.version/ {version=$2} END {print name " " version}')"
 
-java -Dreport.command="benchmarks/run.sh $* (java -jar benchmarks/target/benchmarks.jar ${JMH_OPTIONS[*]} -rf json)" \
+java -Dreport.command="benchmarks/run.sh${*:+ $*} (java -jar benchmarks/target/benchmarks.jar ${JMH_OPTIONS[*]} -rf json)" \
 	-Dreport.jdk="$jdk" \
 	-Dreport.cpus="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)" \
 	-Dreport.cpu="${cpu:-unknown}" \
