@@ -6,6 +6,10 @@ import java.util.concurrent.CompletionStage;
 
 import org.aopalliance.intercept.MethodInvocation;
 
+import org.springframework.aop.Advisor;
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.framework.Advised;
+
 import dev.resilience.Pipeline;
 
 /**
@@ -25,6 +29,12 @@ final class MethodPipeline {
 
 	private final boolean mayProceedMoreThanOnce;
 
+	/**
+	 * The last proxy this method was called through and whether the resilience advice is the
+	 * innermost of its chain, so that a singleton bean's retries need no clone of the invocation.
+	 */
+	private volatile Innermost lastProxy;
+
 	MethodPipeline(Method method, Pipeline pipeline, boolean mayProceedMoreThanOnce) {
 		this.method = method;
 		this.pipeline = pipeline;
@@ -35,12 +45,35 @@ final class MethodPipeline {
 	}
 
 	Object invoke(MethodInvocation invocation) throws Throwable {
+		boolean cloneEachAttempt = this.mayProceedMoreThanOnce && !isInnermostAdvice(invocation);
 		if (!this.async) {
-			return this.pipeline.execute(SpringInvocation.of(invocation, this.mayProceedMoreThanOnce));
+			return this.pipeline.execute(SpringInvocation.of(invocation, cloneEachAttempt));
 		}
-		CompletionStage<Object> stage = this.pipeline
-			.executeAsync(SpringInvocation.of(invocation, this.mayProceedMoreThanOnce));
+		CompletionStage<Object> stage = this.pipeline.executeAsync(SpringInvocation.of(invocation, cloneEachAttempt));
 		return this.completableFuture ? stage.toCompletableFuture() : stage;
+	}
+
+	/**
+	 * Whether the resilience advisor is the last advisor of the proxy {@code invocation} runs
+	 * through, so that proceeding goes straight to the target. Unknown counts as no: the caller
+	 * then clones, which is always correct.
+	 */
+	private boolean isInnermostAdvice(MethodInvocation invocation) {
+		if (!(invocation instanceof ProxyMethodInvocation proxyInvocation)
+				|| !(proxyInvocation.getProxy() instanceof Advised advised)) {
+			return false;
+		}
+		Innermost last = this.lastProxy;
+		// The advisor count catches advice added to or removed from the proxy after the first call.
+		int advisorCount = advised.getAdvisorCount();
+		if (last != null && last.proxy == advised && last.advisorCount == advisorCount) {
+			return last.innermost;
+		}
+		Advisor[] advisors = advised.getAdvisors();
+		boolean innermost = advisors.length > 0
+				&& advisors[advisors.length - 1].getAdvice() instanceof ResilienceMethodInterceptor;
+		this.lastProxy = new Innermost(advised, advisors.length, innermost);
+		return innermost;
 	}
 
 	Method getMethod() {
@@ -53,6 +86,9 @@ final class MethodPipeline {
 
 	boolean isAsync() {
 		return this.async;
+	}
+
+	private record Innermost(Object proxy, int advisorCount, boolean innermost) {
 	}
 
 	@Override

@@ -1,0 +1,80 @@
+package dev.resilience.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Average time per call, one thread, success path, through each library's proxy of the same
+ * trivial method. Run with {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes per call).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Threads(1)
+public class CallBenchmarks {
+
+	@Benchmark
+	public int noProxy(States.Floor context, States.Argument argument) {
+		return context.plain.work(argument.x);
+	}
+
+	@Benchmark
+	public int floor(States.Floor context, States.Argument argument) {
+		return context.floor.work(argument.x);
+	}
+
+	@Benchmark
+	public int oursCircuitBreaker(States.Ours context, States.Argument argument) {
+		return context.circuitBreaker.work(argument.x);
+	}
+
+	@Benchmark
+	public int oursRetry(States.Ours context, States.Argument argument) {
+		return context.retry.work(argument.x);
+	}
+
+	@Benchmark
+	public int oursBulkhead(States.Ours context, States.Argument argument) {
+		return context.bulkhead.work(argument.x);
+	}
+
+	@Benchmark
+	public int oursFallback(States.Ours context, States.Argument argument) {
+		return context.fallback.work(argument.x);
+	}
+
+	@Benchmark
+	public int oursStack(States.Ours context, States.Argument argument) {
+		return context.stack.work(argument.x);
+	}
+
+	@Benchmark
+	public int resilience4jCircuitBreaker(States.Resilience4j context, States.Argument argument) {
+		return context.circuitBreaker.work(argument.x);
+	}
+
+	@Benchmark
+	public int resilience4jRetry(States.Resilience4j context, States.Argument argument) {
+		return context.retry.work(argument.x);
+	}
+
+	@Benchmark
+	public int resilience4jBulkhead(States.Resilience4j context, States.Argument argument) {
+		return context.bulkhead.work(argument.x);
+	}
+
+	@Benchmark
+	public int resilience4jStack(States.Resilience4j context, States.Argument argument) {
+		return context.stack.work(argument.x);
+	}
+
+	@Benchmark
+	public int springRetry(States.SpringRetry context, States.Argument argument) {
+		return context.retry.work(argument.x);
+	}
+
+}

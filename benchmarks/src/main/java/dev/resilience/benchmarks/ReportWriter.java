@@ -1,0 +1,248 @@
+package dev.resilience.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns JMH's JSON results into the tables of {@code docs/benchmarks.md}: time and allocation per
+ * call for each library side by side, the ratios ours/resilience4j and ours/floor, and each target
+ * of the performance claim with whether this run met it. Only the part of the document between
+ * the two result markers is rewritten; the prose around it is kept.
+ * <p>
+ * Usage: {@code ReportWriter <results.json> <benchmarks.md>}, with the run's description in the
+ * system properties {@code report.command}, {@code report.jdk}, {@code report.cpus},
+ * {@code report.cpu}, {@code report.load}, {@code report.date}.
+ */
+public final class ReportWriter {
+
+	static final String START = "<!-- results:start (written by benchmarks/run.sh; do not edit by hand) -->";
+
+	static final String END = "<!-- results:end -->";
+
+	private static final String CALLS = "dev.resilience.benchmarks.CallBenchmarks.";
+
+	private static final String SHARED = "dev.resilience.benchmarks.SharedBreakerBenchmarks.";
+
+	private static final String IDEMPOTENCY = "dev.resilience.benchmarks.IdempotencyBenchmarks.";
+
+	/** A byte or so of {@code gc.alloc.rate.norm} is measurement noise, not an allocation. */
+	private static final double ALLOCATION_NOISE_BYTES = 4.0;
+
+	private final Map<String, Result> results;
+
+	private ReportWriter(Map<String, Result> results) {
+		this.results = results;
+	}
+
+	public static void main(String[] args) throws IOException {
+		if (args.length != 2) {
+			throw new IllegalArgumentException("usage: ReportWriter <results.json> <benchmarks.md>");
+		}
+		Map<String, Result> results = read(Path.of(args[0]));
+		String section = new ReportWriter(results).section(Path.of(args[0]).getFileName().toString());
+		Path document = Path.of(args[1]);
+		String text = Files.exists(document) ? Files.readString(document, StandardCharsets.UTF_8)
+				: "# Benchmarks\n\n" + START + "\n" + END + "\n";
+		int start = text.indexOf(START);
+		int end = text.indexOf(END);
+		if (start < 0 || end < start) {
+			throw new IllegalStateException(document + " has no '" + START + "' ... '" + END + "' section");
+		}
+		String updated = text.substring(0, start + START.length()) + "\n" + section + text.substring(end);
+		Files.writeString(document, updated, StandardCharsets.UTF_8);
+		System.out.print(section);
+	}
+
+	static Map<String, Result> read(Path json) throws IOException {
+		Map<String, Result> results = new LinkedHashMap<>();
+		for (JsonNode run : new ObjectMapper().readTree(json.toFile())) {
+			JsonNode primary = run.path("primaryMetric");
+			JsonNode allocation = run.path("secondaryMetrics").path("gc.alloc.rate.norm");
+			results.put(run.path("benchmark").asText(),
+					new Result(primary.path("score").asDouble(), primary.path("scoreError").asDouble(),
+							primary.path("scoreUnit").asText(),
+							allocation.isMissingNode() ? Double.NaN : allocation.path("score").asDouble()));
+		}
+		return results;
+	}
+
+	String section(String resultsFile) {
+		StringBuilder out = new StringBuilder();
+		out.append('\n');
+		out.append("Run of ").append(property("report.date")).append(", raw results in `benchmarks/results/")
+			.append(resultsFile)
+			.append("`.\n\n");
+		out.append("- Command: `").append(property("report.command")).append("`\n");
+		out.append("- JDK: ").append(property("report.jdk")).append('\n');
+		out.append("- Machine: ").append(property("report.cpus")).append(" CPUs (`nproc`), ")
+			.append(property("report.cpu"))
+			.append("; load average when the run started: ")
+			.append(property("report.load"))
+			.append('\n');
+		out.append('\n');
+		perCallTable(out);
+		sharedBreakerTable(out);
+		idempotencyTable(out);
+		targetsTable(out);
+		return out.toString();
+	}
+
+	private void perCallTable(StringBuilder out) {
+		out.append("### One thread, success path: time and allocation per call\n\n");
+		out.append("| protection | ours | resilience4j | Spring Retry | ours / resilience4j (time) | ours / floor (time) |\n");
+		out.append("|---|---|---|---|---|---|\n");
+		row(out, "no proxy (plain call)", "noProxy", null, null);
+		row(out, "floor: one no-op advice", "floor", null, null);
+		row(out, "`@CircuitBreaker`", "oursCircuitBreaker", "resilience4jCircuitBreaker", null);
+		row(out, "`@Retry` / `@Retryable`", "oursRetry", "resilience4jRetry", "springRetry");
+		row(out, "`@Bulkhead`", "oursBulkhead", "resilience4jBulkhead", null);
+		row(out, "`@Fallback`", "oursFallback", null, null);
+		row(out, "stacked: ours 4 (breaker, retry, bulkhead, fallback), resilience4j 3", "oursStack",
+				"resilience4jStack", null);
+		out.append('\n');
+		out.append("Each cell: average time per call ± the 99.9% error JMH reports, then bytes allocated per call")
+			.append(" (`gc.alloc.rate.norm`).\n\n");
+	}
+
+	private void row(StringBuilder out, String label, String ours, String r4j, String springRetry) {
+		Result o = call(ours);
+		Result r = (r4j != null) ? call(r4j) : null;
+		Result s = (springRetry != null) ? call(springRetry) : null;
+		Result floor = call("floor");
+		out.append("| ").append(label).append(" | ").append(cell(o)).append(" | ").append(cell(r)).append(" | ")
+			.append(cell(s))
+			.append(" | ")
+			.append(ratio(o, r))
+			.append(" | ")
+			.append(ours.equals("noProxy") ? "" : ratio(o, floor))
+			.append(" |\n");
+	}
+
+	private void sharedBreakerTable(StringBuilder out) {
+		Result ours = this.results.get(SHARED + "ours");
+		Result r4j = this.results.get(SHARED + "resilience4j");
+		if (ours == null && r4j == null) {
+			return;
+		}
+		out.append("### Two threads on one shared circuit breaker: throughput\n\n");
+		out.append("| | ours | resilience4j | ours / resilience4j |\n|---|---|---|---|\n");
+		out.append("| calls per µs (both threads) | ").append(throughput(ours)).append(" | ").append(throughput(r4j))
+			.append(" | ")
+			.append(ratio(ours, r4j))
+			.append(" |\n");
+		out.append("| bytes per call | ").append(bytes(ours)).append(" | ").append(bytes(r4j)).append(" | |\n\n");
+	}
+
+	private void idempotencyTable(StringBuilder out) {
+		Result replay = this.results.get(IDEMPOTENCY + "replay");
+		if (replay == null) {
+			return;
+		}
+		out.append("### `@Idempotent` replay from the memory store, one thread\n\n");
+		out.append("| | ours |\n|---|---|\n");
+		out.append("| replay of a completed key | ").append(cell(replay)).append(" |\n\n");
+	}
+
+	private void targetsTable(StringBuilder out) {
+		out.append("### Targets\n\n");
+		out.append("| target | measured | met |\n|---|---|---|\n");
+		for (String pattern : List.of("CircuitBreaker", "Retry", "Bulkhead")) {
+			target(out, "`@" + pattern + "` time ≤ 0.15 × resilience4j's", ratioValue("ours" + pattern,
+					"resilience4j" + pattern), 0.15, true);
+		}
+		target(out, "`@Retry` faster than Spring Retry's `@Retryable`", ratioValue("oursRetry", "springRetry"), 1.0,
+				true);
+		target(out, "stack of four ≤ 0.1 × resilience4j's stack of three", ratioValue("oursStack", "resilience4jStack"),
+				0.1, true);
+		target(out, "stack of four within 3 × the floor", ratioValue("oursStack", "floor"), 3.0, true);
+		Result floor = call("floor");
+		for (String name : List.of("oursCircuitBreaker", "oursRetry", "oursBulkhead", "oursFallback", "oursStack")) {
+			Result result = call(name);
+			if (result == null || floor == null) {
+				continue;
+			}
+			double extra = result.bytes() - floor.bytes();
+			boolean met = extra <= ALLOCATION_NOISE_BYTES;
+			out.append("| `").append(name).append("` allocates nothing beyond the floor | ")
+				.append(String.format(Locale.ROOT, "%+.0f B/call", extra))
+				.append(" | ")
+				.append(met ? "yes" : "**no**")
+				.append(" |\n");
+		}
+		Result oursShared = this.results.get(SHARED + "ours");
+		Result r4jShared = this.results.get(SHARED + "resilience4j");
+		if (oursShared != null && r4jShared != null) {
+			target(out, "2-thread throughput on one breaker ≥ 3 × resilience4j's",
+					oursShared.score() / r4jShared.score(), 3.0, false);
+		}
+		out.append('\n');
+	}
+
+	private static void target(StringBuilder out, String description, double ratio, double bound, boolean atMost) {
+		if (Double.isNaN(ratio)) {
+			return;
+		}
+		boolean met = atMost ? ratio <= bound : ratio >= bound;
+		out.append("| ").append(description).append(" | ").append(String.format(Locale.ROOT, "%.3f ×", ratio))
+			.append(" | ")
+			.append(met ? "yes" : "**no**")
+			.append(" |\n");
+	}
+
+	private double ratioValue(String ours, String other) {
+		Result o = call(ours);
+		Result r = call(other);
+		return (o == null || r == null) ? Double.NaN : o.score() / r.score();
+	}
+
+	private Result call(String name) {
+		return this.results.get(CALLS + name);
+	}
+
+	private static String cell(Result result) {
+		if (result == null) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "%s ± %s ns, %s", number(result.score()), number(result.error()),
+				bytes(result));
+	}
+
+	private static String throughput(Result result) {
+		return (result != null) ? String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()) : "";
+	}
+
+	private static String bytes(Result result) {
+		if (result == null || Double.isNaN(result.bytes())) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "%.0f B", Math.max(0, result.bytes()));
+	}
+
+	private static String ratio(Result ours, Result other) {
+		if (ours == null || other == null) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "%.3f", ours.score() / other.score());
+	}
+
+	private static String number(double value) {
+		return (value >= 100) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+	}
+
+	private static String property(String key) {
+		return System.getProperty(key, "unknown");
+	}
+
+	record Result(double score, double error, String unit, double bytes) {
+	}
+
+}
