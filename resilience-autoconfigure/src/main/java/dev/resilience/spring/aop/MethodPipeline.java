@@ -47,7 +47,7 @@ final class MethodPipeline {
 	Object invoke(MethodInvocation invocation) throws Throwable {
 		boolean cloneEachAttempt = this.mayProceedMoreThanOnce && !isInnermostAdvice(invocation);
 		if (!this.async) {
-			return this.pipeline.execute(SpringInvocation.of(invocation, cloneEachAttempt));
+			return SpringInvocation.execute(this.pipeline, invocation, cloneEachAttempt);
 		}
 		CompletionStage<Object> stage = this.pipeline.executeAsync(SpringInvocation.of(invocation, cloneEachAttempt));
 		return this.completableFuture ? stage.toCompletableFuture() : stage;

@@ -4,6 +4,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 
 import dev.resilience.Invocation;
+import dev.resilience.Pipeline;
 
 /**
  * Adapts Spring's {@link MethodInvocation} to the engine. A Spring invocation moves along its
@@ -14,21 +15,48 @@ import dev.resilience.Invocation;
  */
 final class SpringInvocation implements Invocation {
 
-	private final MethodInvocation invocation;
+	/**
+	 * One reusable adapter per thread for synchronous calls, whose invocation never leaves the
+	 * calling thread: the success path then allocates nothing. A protected method called while
+	 * another is running on the same thread gets a fresh adapter.
+	 */
+	private static final ThreadLocal<SpringInvocation> REUSABLE = ThreadLocal.withInitial(SpringInvocation::new);
 
-	private final boolean cloneEachAttempt;
+	private MethodInvocation invocation;
 
-	private SpringInvocation(MethodInvocation invocation, boolean cloneEachAttempt) {
-		this.invocation = invocation;
-		this.cloneEachAttempt = cloneEachAttempt;
+	private boolean cloneEachAttempt;
+
+	private SpringInvocation() {
 	}
 
 	/**
+	 * An adapter for a call that may run on other threads (a {@code CompletionStage} method).
 	 * @param cloneEachAttempt whether the call may proceed more than once through advice inside
 	 * the resilience interceptor; ignored for an invocation that cannot be cloned
 	 */
 	static Invocation of(MethodInvocation invocation, boolean cloneEachAttempt) {
-		return new SpringInvocation(invocation, cloneEachAttempt && invocation instanceof ProxyMethodInvocation);
+		return new SpringInvocation().bind(invocation, cloneEachAttempt);
+	}
+
+	/** Runs a synchronous call through {@code pipeline}, on this thread's reusable adapter when it is free. */
+	static Object execute(Pipeline pipeline, MethodInvocation invocation, boolean cloneEachAttempt) throws Throwable {
+		SpringInvocation reusable = REUSABLE.get();
+		if (reusable.invocation != null) {
+			return pipeline.execute(of(invocation, cloneEachAttempt));
+		}
+		reusable.bind(invocation, cloneEachAttempt);
+		try {
+			return pipeline.execute(reusable);
+		}
+		finally {
+			reusable.invocation = null;
+		}
+	}
+
+	private SpringInvocation bind(MethodInvocation invocation, boolean cloneEachAttempt) {
+		this.invocation = invocation;
+		this.cloneEachAttempt = cloneEachAttempt && invocation instanceof ProxyMethodInvocation;
+		return this;
 	}
 
 	@Override
