@@ -20,6 +20,7 @@ import dev.resilience.Resilience;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
+import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.aop.DeclaredInstances;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
@@ -61,7 +62,26 @@ public class ResilienceAutoConfiguration {
 			.retryConfigs(configurations::retry)
 			.bulkheadConfigs(configurations::bulkhead);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		ResilienceRegistry registry = builder.build();
+		createDeclaredInstances(registry, configurations);
+		return registry;
+	}
+
+	/**
+	 * Every instance named under {@code instances} exists from startup, used by a method yet or
+	 * not, so that health, metrics and the actuator endpoint show what the configuration declares.
+	 */
+	private static void createDeclaredInstances(ResilienceRegistry registry, ResilienceConfigurations configurations) {
+		configurations.circuitBreakerInstanceNames().forEach(registry::circuitBreaker);
+		configurations.retryInstanceNames().forEach(registry::retry);
+		for (String name : configurations.bulkheadInstanceNames()) {
+			if (configurations.bulkhead(name).getType() == BulkheadConfig.Type.THREAD_POOL) {
+				registry.threadPoolBulkhead(name);
+			}
+			else {
+				registry.bulkhead(name);
+			}
+		}
 	}
 
 	@Bean

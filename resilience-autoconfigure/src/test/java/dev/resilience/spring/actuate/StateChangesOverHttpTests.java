@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"management.health.redis.enabled=false",
 				"management.endpoints.web.exposure.include=health,resilience",
 				"management.endpoint.health.show-details=always", "resilience.actuator.state-changes-enabled=true",
-				"resilience.health.circuit-open-status=circuit-open" })
+				"resilience.health.circuit-open-status=circuit-open",
+				"resilience.circuit-breaker.instances.configured-only.failure-rate-threshold=40" })
 class StateChangesOverHttpTests {
 
 	private final ObjectMapper json = new ObjectMapper();
@@ -74,6 +75,16 @@ class StateChangesOverHttpTests {
 		assertThat(postState("disabled", "disabled").getStatusCode()).isEqualTo(HttpStatus.OK);
 
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.DISABLED);
+	}
+
+	@Test
+	void nameDeclaredOnlyInConfigurationCanBeChanged() {
+		ResponseEntity<String> response = postState("configured-only", "FORCED_OPEN");
+
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(this.registry.findCircuitBreaker("configured-only"))
+			.hasValueSatisfying((breaker) -> assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN));
+		postState("configured-only", "CLOSED");
 	}
 
 	@Test
