@@ -76,18 +76,6 @@ final class MethodPipeline {
 		return innermost;
 	}
 
-	Method getMethod() {
-		return this.method;
-	}
-
-	Pipeline getPipeline() {
-		return this.pipeline;
-	}
-
-	boolean isAsync() {
-		return this.async;
-	}
-
 	private record Innermost(Object proxy, int advisorCount, boolean innermost) {
 	}
 

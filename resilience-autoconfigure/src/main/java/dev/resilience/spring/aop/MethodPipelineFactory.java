@@ -76,26 +76,6 @@ public class MethodPipelineFactory {
 		this.idempotencyStageFactory = idempotencyStageFactory;
 	}
 
-	/** Whether {@code targetClass} or one of its methods carries a resilience annotation. */
-	public static boolean hasResilienceAnnotations(Class<?> targetClass) {
-		if (AnnotationKinds.isAnnotated(targetClass)) {
-			return true;
-		}
-		for (Method method : targetClass.getMethods()) {
-			if (AnnotationKinds.isAnnotated(method)) {
-				return true;
-			}
-		}
-		for (Class<?> type = targetClass; type != null && type != Object.class; type = type.getSuperclass()) {
-			for (Method method : type.getDeclaredMethods()) {
-				if (AnnotationKinds.isAnnotated(method)) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
-
 	/**
 	 * The pipeline for {@code method} called on an instance of {@code targetClass}, or
 	 * {@code null} when no resilience annotation applies to it.

@@ -1,8 +1,6 @@
 package dev.resilience.spring.aop;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -61,17 +59,6 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 			MethodPipeline pipeline = pipelineFactory.create(method, targetClass);
 			this.pipelines.put(method, (pipeline != null) ? pipeline : NONE);
 		}
-	}
-
-	/** Every pipeline built so far, for diagnostics and the actuator endpoint. */
-	public List<MethodPipeline> getPipelines() {
-		List<MethodPipeline> result = new ArrayList<>();
-		for (Object pipeline : this.pipelines.values()) {
-			if (pipeline instanceof MethodPipeline methodPipeline && !result.contains(methodPipeline)) {
-				result.add(methodPipeline);
-			}
-		}
-		return result;
 	}
 
 	/**
