@@ -16,6 +16,8 @@ mkdir -p benchmarks/results
 json="benchmarks/results/${stamp}.json"
 
 java -jar benchmarks/target/benchmarks.jar "${JMH_OPTIONS[@]}" -rf json -rff "$json" "$@"
+# JMH records where the JVM is installed; keep the results free of this machine's paths.
+sed -i -E 's#"jvm" *: *"[^"]*"#"jvm" : "java"#' "$json"
 
 cpu="$( (grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//') \
 	|| sysctl -n machdep.cpu.brand_string 2>/dev/null || echo unknown)"
