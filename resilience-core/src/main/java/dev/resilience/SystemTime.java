@@ -3,7 +3,9 @@ package dev.resilience;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,11 +23,13 @@ final class SystemTime {
 
 	private static final class ExecutorScheduler implements Scheduler {
 
-		private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "resilience-scheduler");
-			thread.setDaemon(true);
-			return thread;
-		});
+		/**
+		 * One thread per core (at least two): a retried {@code CompletionStage} method is called
+		 * from these threads, and one that blocks before returning its stage must not hold up
+		 * every other delayed task.
+		 */
+		private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(
+				Math.max(2, Runtime.getRuntime().availableProcessors()), new DaemonThreads());
 
 		@Override
 		public Cancellable schedule(Runnable task, long delayNanos) {
@@ -44,6 +48,19 @@ final class SystemTime {
 				}
 				remaining = deadline - TICKER.read();
 			}
+		}
+
+	}
+
+	private static final class DaemonThreads implements ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable runnable) {
+			Thread thread = new Thread(runnable, "resilience-scheduler-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
 		}
 
 	}
