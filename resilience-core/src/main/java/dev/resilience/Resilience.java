@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.internal.Rethrow;
 
 import static dev.resilience.internal.Requirements.requireNonNull;
 
@@ -122,11 +123,8 @@ public final class Resilience {
 			try {
 				return (T) pipeline().execute(new LambdaInvocation(supplier::get));
 			}
-			catch (RuntimeException | Error ex) {
-				throw ex;
-			}
 			catch (Throwable ex) {
-				throw new IllegalStateException("Supplier threw a checked exception", ex);
+				throw Rethrow.asIs(ex);
 			}
 		}
 
@@ -137,11 +135,8 @@ public final class Resilience {
 			try {
 				return (T) pipeline().execute(new LambdaInvocation(callable::call));
 			}
-			catch (Exception | Error ex) {
-				throw ex;
-			}
 			catch (Throwable ex) {
-				throw new IllegalStateException(ex);
+				throw Rethrow.asIs(ex);
 			}
 		}
 

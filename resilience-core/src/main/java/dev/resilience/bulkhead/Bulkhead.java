@@ -5,7 +5,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
+import dev.resilience.internal.Rethrow;
 import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
+
+import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * A semaphore bulkhead: at most {@link BulkheadConfig#getMaxConcurrentCalls()} calls hold a
@@ -75,35 +78,31 @@ public interface Bulkhead {
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument);
 
-	/** Like {@link #execute}, for a supplier. */
+	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
 	default <T> T executeSupplier(Supplier<T> supplier) {
+		requireNonNull(supplier, "supplier");
 		try {
 			return execute(Supplier::get, supplier);
 		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
 		catch (Throwable ex) {
-			// A Supplier cannot throw a checked exception; reaching this would be a JVM-level oddity.
-			throw new IllegalStateException(ex);
+			throw Rethrow.asIs(ex);
 		}
 	}
 
-	/** Like {@link #execute}, for a callable. */
+	/** {@link #execute} for a {@link Callable}; what it throws propagates as it is. */
 	default <T> T executeCallable(Callable<T> callable) throws Exception {
+		requireNonNull(callable, "callable");
 		try {
 			return execute(Callable::call, callable);
 		}
-		catch (Exception | Error ex) {
-			throw ex;
-		}
 		catch (Throwable ex) {
-			throw new IllegalStateException(ex);
+			throw Rethrow.asIs(ex);
 		}
 	}
 
-	/** Like {@link #executeAsync}, for a supplier of a stage. */
+	/** {@link #executeAsync} for a supplier of a stage. */
 	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+		requireNonNull(supplier, "supplier");
 		return executeAsync(Supplier::get, supplier);
 	}
 

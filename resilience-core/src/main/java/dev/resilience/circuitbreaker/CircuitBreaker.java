@@ -7,8 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
+import dev.resilience.internal.Rethrow;
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.internal.CircuitBreakerStateMachine;
+
+import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * A named circuit breaker: it counts the outcomes of the calls it protects in a sliding window and
@@ -106,14 +109,33 @@ public interface CircuitBreaker {
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument);
 
-	/** {@link #execute} for a {@link Supplier}. */
-	<T> T executeSupplier(Supplier<T> supplier);
+	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
+	default <T> T executeSupplier(Supplier<T> supplier) {
+		requireNonNull(supplier, "supplier");
+		try {
+			return execute(Supplier::get, supplier);
+		}
+		catch (Throwable ex) {
+			throw Rethrow.asIs(ex);
+		}
+	}
 
-	/** {@link #execute} for a {@link Callable}. */
-	<T> T executeCallable(Callable<T> callable) throws Exception;
+	/** {@link #execute} for a {@link Callable}; what it throws propagates as it is. */
+	default <T> T executeCallable(Callable<T> callable) throws Exception {
+		requireNonNull(callable, "callable");
+		try {
+			return execute(Callable::call, callable);
+		}
+		catch (Throwable ex) {
+			throw Rethrow.asIs(ex);
+		}
+	}
 
 	/** {@link #executeAsync} for a supplier of a stage. */
-	<T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier);
+	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+		requireNonNull(supplier, "supplier");
+		return executeAsync(Supplier::get, supplier);
+	}
 
 	/** Moves to {@code CLOSED} with a fresh window; does nothing when already closed. */
 	void transitionToClosedState();

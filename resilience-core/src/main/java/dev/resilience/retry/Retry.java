@@ -7,11 +7,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
+import dev.resilience.internal.Rethrow;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.retry.internal.RetryImpl;
+
+import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * A named retry policy: runs an attempt, and after a retryable failure waits a backoff and runs it
@@ -85,14 +88,33 @@ public interface Retry {
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
 			A argument);
 
-	/** {@link #execute} for a supplier; its unchecked exceptions propagate as they are. */
-	<T> T executeSupplier(Supplier<T> supplier);
+	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
+	default <T> T executeSupplier(Supplier<T> supplier) {
+		requireNonNull(supplier, "supplier");
+		try {
+			return execute(Supplier::get, supplier);
+		}
+		catch (Throwable ex) {
+			throw Rethrow.asIs(ex);
+		}
+	}
 
-	/** {@link #execute} for a callable; its exceptions propagate as they are. */
-	<T> T executeCallable(Callable<T> callable) throws Exception;
+	/** {@link #execute} for a {@link Callable}; what it throws propagates as it is. */
+	default <T> T executeCallable(Callable<T> callable) throws Exception {
+		requireNonNull(callable, "callable");
+		try {
+			return execute(Callable::call, callable);
+		}
+		catch (Throwable ex) {
+			throw Rethrow.asIs(ex);
+		}
+	}
 
-	/** {@link #executeAsync} for a supplier of stages. */
-	<T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier);
+	/** {@link #executeAsync} for a supplier of a stage. */
+	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
+		requireNonNull(supplier, "supplier");
+		return executeAsync(Supplier::get, supplier);
+	}
 
 	/**
 	 * Counters since this retry was created, one per {@link RetryOutcome} plus the retries made.

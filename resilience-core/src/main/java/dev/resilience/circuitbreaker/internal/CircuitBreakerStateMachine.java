@@ -2,7 +2,6 @@ package dev.resilience.circuitbreaker.internal;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -11,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
@@ -220,33 +218,6 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	}
 
 	@Override
-	public <T> T executeSupplier(Supplier<T> supplier) {
-		try {
-			return execute(Supplier::get, supplier);
-		}
-		catch (Throwable ex) {
-			// A Supplier throws only unchecked exceptions, which are rethrown as they are.
-			throw CircuitBreakerStateMachine.<RuntimeException>rethrow(ex);
-		}
-	}
-
-	@Override
-	public <T> T executeCallable(Callable<T> callable) throws Exception {
-		try {
-			return execute(Callable::call, callable);
-		}
-		catch (Throwable ex) {
-			// A Callable throws only exceptions, which are rethrown as they are.
-			throw CircuitBreakerStateMachine.<Exception>rethrow(ex);
-		}
-	}
-
-	@Override
-	public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
-		return executeAsync(Supplier::get, supplier);
-	}
-
-	@Override
 	public void transitionToClosedState() {
 		transitionManually(State.CLOSED);
 	}
@@ -392,11 +363,6 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		catch (ArithmeticException ex) {
 			return Long.MAX_VALUE;
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <E extends Throwable> E rethrow(Throwable ex) throws E {
-		throw (E) ex;
 	}
 
 	/** Records the outcome of an asynchronous call when its stage completes. */

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -42,11 +40,6 @@ public final class RetryImpl implements Retry {
 	private static final RetryListener[] NO_LISTENERS = {};
 
 	private static final RetryOutcome[] OUTCOMES = RetryOutcome.values();
-
-	/** Lets {@link #executeSupplier} go through {@link #execute} without a capturing lambda. */
-	private static final CheckedFunction<Supplier<?>, Object> SUPPLIER = Supplier::get;
-
-	private static final CheckedFunction<Callable<?>, Object> CALLABLE = Callable::call;
 
 	/** Stands for the failure of a call its caller cancelled; only its class name is ever logged. */
 	private static final Throwable CANCELLED = new CancellationException();
@@ -211,44 +204,6 @@ public final class RetryImpl implements Retry {
 		return call.result;
 	}
 
-	@Override
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	public <T> T executeSupplier(Supplier<T> supplier) {
-		requireNonNull(supplier, "supplier");
-		try {
-			return (T) execute((CheckedFunction) SUPPLIER, supplier);
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			// A supplier cannot throw a checked exception unless it sneaked one past the compiler.
-			throw sneakyThrow(ex);
-		}
-	}
-
-	@Override
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	public <T> T executeCallable(Callable<T> callable) throws Exception {
-		requireNonNull(callable, "callable");
-		try {
-			return (T) execute((CheckedFunction) CALLABLE, callable);
-		}
-		catch (Exception | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw sneakyThrow(ex);
-		}
-	}
-
-	@Override
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	public <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
-		requireNonNull(supplier, "supplier");
-		return executeAsync((CheckedFunction) SUPPLIER, supplier);
-	}
-
 	boolean isRetryable(Throwable failure) {
 		Throwable cause = failure;
 		for (int depth = 0; depth < MAX_UNWRAP_DEPTH
@@ -340,11 +295,6 @@ public final class RetryImpl implements Retry {
 			cause = cause.getCause();
 		}
 		return cause;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <E extends Throwable> RuntimeException sneakyThrow(Throwable ex) throws E {
-		throw (E) ex;
 	}
 
 	@Override
