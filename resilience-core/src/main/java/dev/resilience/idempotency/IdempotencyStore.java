@@ -42,6 +42,14 @@ public interface IdempotencyStore {
 	boolean complete(String recordId, String leaseToken, byte[] result, Duration ttl);
 
 	/**
+	 * Extends a live lease to {@code leaseTimeout} from now, by the store's clock, so that a call
+	 * still running is not taken over.
+	 * @return {@code false}, changing nothing, when the record is not in progress under this
+	 * token with a live lease (the lease was already lost)
+	 */
+	boolean renew(String recordId, String leaseToken, Duration leaseTimeout);
+
+	/**
 	 * Removes the claim so a later call may run.
 	 * @return {@code false}, changing nothing, when the record is not in progress under this
 	 * token with a live lease

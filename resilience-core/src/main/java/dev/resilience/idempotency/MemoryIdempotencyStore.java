@@ -89,6 +89,21 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
+		long leaseNanos = requirePositive(leaseTimeout, "leaseTimeout").toNanos();
+		boolean[] done = new boolean[1];
+		this.cache.asMap().computeIfPresent(recordId, (id, current) -> {
+			long now = this.ticker.read();
+			if (!current.isLeasedBy(leaseToken, now)) {
+				return current;
+			}
+			done[0] = true;
+			return new Entry(current.fingerprint, current.leaseToken, null, now + leaseNanos, now + 2 * leaseNanos);
+		});
+		return done[0];
+	}
+
+	@Override
 	public boolean release(String recordId, String leaseToken) {
 		boolean[] done = new boolean[1];
 		this.cache.asMap().computeIfPresent(recordId, (id, current) -> {

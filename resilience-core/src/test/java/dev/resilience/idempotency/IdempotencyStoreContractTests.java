@@ -692,6 +692,12 @@ public abstract class IdempotencyStoreContractTests {
 		}
 
 		@Override
+		public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
+			this.calls.incrementAndGet();
+			return this.delegate.renew(recordId, leaseToken, leaseTimeout);
+		}
+
+		@Override
 		public boolean release(String recordId, String leaseToken) {
 			this.calls.incrementAndGet();
 			return this.delegate.release(recordId, leaseToken);

@@ -188,6 +188,11 @@ class IdempotencyTests {
 		}
 
 		@Override
+		public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
+			return true;
+		}
+
+		@Override
 		public boolean release(String recordId, String leaseToken) {
 			if (this.releaseFailure != null) {
 				throw this.releaseFailure;

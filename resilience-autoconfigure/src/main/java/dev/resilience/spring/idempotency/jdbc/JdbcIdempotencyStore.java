@@ -156,6 +156,12 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
+		// Placeholder until the store's own atomic renewal lands; never reached by callers yet.
+		throw new UnsupportedOperationException("renew");
+	}
+
+	@Override
 	public boolean release(String recordId, String leaseToken) {
 		try {
 			return this.jdbc.update(this.release, recordId, leaseToken) == 1;

@@ -95,6 +95,12 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
+	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
+		// Placeholder until the store's own atomic renewal lands; never reached by callers yet.
+		throw new UnsupportedOperationException("renew");
+	}
+
+	@Override
 	public boolean release(String recordId, String leaseToken) {
 		Long done = run("release", RELEASE, recordId, utf8(leaseToken));
 		return done != null && done == 1L;
