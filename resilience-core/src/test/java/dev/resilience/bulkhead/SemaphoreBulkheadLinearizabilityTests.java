@@ -61,8 +61,8 @@ public class SemaphoreBulkheadLinearizabilityTests {
 
 	@Test
 	public void takingReturningAndCountingPermitsIsLinearizable() {
-		new StressOptions().iterations(30)
-			.invocationsPerIteration(2_000)
+		new StressOptions().iterations(20)
+			.invocationsPerIteration(1_000)
 			.threads(3)
 			.actorsPerThread(3)
 			.check(SemaphoreBulkheadLinearizabilityTests.class);
