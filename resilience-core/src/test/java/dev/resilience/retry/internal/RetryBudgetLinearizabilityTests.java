@@ -35,10 +35,10 @@ public class RetryBudgetLinearizabilityTests {
 
 	@Test
 	public void depositsAndWithdrawalsAreLinearizable() {
-		new StressOptions().iterations(15)
+		new StressOptions().iterations(20)
 			.invocationsPerIteration(500)
 			.threads(3)
-			.actorsPerThread(4)
+			.actorsPerThread(3)
 			.check(RetryBudgetLinearizabilityTests.class);
 	}
 
