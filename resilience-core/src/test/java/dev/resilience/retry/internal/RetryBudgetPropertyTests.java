@@ -12,6 +12,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,8 +62,8 @@ class RetryBudgetPropertyTests {
 		Arbitrary<Step> advance = Arbitraries.longs()
 			.between(1, 3 * NANOS_PER_SECOND)
 			.map((nanos) -> new Step(Step.Kind.ADVANCE, nanos));
-		return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, call), net.jqwik.api.Tuple.of(4, retry),
-				net.jqwik.api.Tuple.of(1, advance))
+		return Arbitraries.frequencyOf(Tuple.of(5, call), Tuple.of(4, retry),
+				Tuple.of(1, advance))
 			.list()
 			.ofMaxSize(300);
 	}
@@ -74,7 +75,7 @@ class RetryBudgetPropertyTests {
 		FakeTicker ticker = new FakeTicker();
 		Duration window = Duration.ofMillis(windowMillis);
 		RetryBudget budget = new RetryBudget(BudgetConfig.of(ratio.doubleValue(), minRetriesPerSecond, window), ticker);
-		Model model = new Model(ratio, minRetriesPerSecond, window, ticker.read());
+		Model model = new Model(ratio, minRetriesPerSecond, window);
 		for (int i = 0; i < steps.size(); i++) {
 			Step step = steps.get(i);
 			switch (step.kind()) {
@@ -112,7 +113,7 @@ class RetryBudgetPropertyTests {
 
 		private final List<long[]> retries = new ArrayList<>();
 
-		Model(BigDecimal ratio, int minRetriesPerSecond, Duration window, long start) {
+		Model(BigDecimal ratio, int minRetriesPerSecond, Duration window) {
 			this.ratio = ratio;
 			long windowNanos = window.toNanos();
 			this.floor = BigDecimal.valueOf(minRetriesPerSecond)
