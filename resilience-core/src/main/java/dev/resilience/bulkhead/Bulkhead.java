@@ -16,9 +16,9 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * on its own thread, then is refused with {@link BulkheadFullException}.
  * <p>
  * Thread safe. Taking and returning a permit is lock-free and allocates nothing when no wait is
- * configured. The {@code execute*} methods return the permit on every path: success, exception,
- * and for asynchronous calls the completion, failure or cancellation of the returned stage, each
- * permit exactly once. Permits never exceed the configured maximum.
+ * configured. The {@code execute*} methods return the permit on every path, exactly once: success
+ * or exception, and for asynchronous calls the completion of the stage the call returned (by
+ * value, failure or its own cancellation). Permits never exceed the configured maximum.
  */
 public interface Bulkhead {
 
@@ -69,11 +69,13 @@ public interface Bulkhead {
 	<A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable;
 
 	/**
-	 * Runs {@code call} with a permit held until the stage it returns completes. The returned
-	 * future completes as that stage does; cancelling it returns the permit at once and cancels that
-	 * stage when it is a {@link java.util.concurrent.Future}. Never throws: a refusal (with
-	 * {@link BulkheadFullException}), an exception thrown by {@code call} or a {@code null} stage
-	 * all give a failed future.
+	 * Runs {@code call} with a permit held until the stage it returns completes. The caller gets a
+	 * dependent future that completes as that stage does, after the permit is back. Completing,
+	 * cancelling or timing out that future only stops the caller waiting: the call is in flight, and
+	 * holds its permit, until its own stage completes, which is left alone. A stage that never
+	 * completes therefore holds its permit for good; bound the call's own work (a client timeout).
+	 * Never throws: a refusal (with {@link BulkheadFullException}), an exception thrown by
+	 * {@code call} or a {@code null} stage all give a failed future.
 	 */
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument);

@@ -8,11 +8,13 @@ import dev.resilience.ContextPropagator;
 import dev.resilience.bulkhead.internal.FixedThreadPoolBulkhead;
 
 /**
- * A thread-pool bulkhead for calls that return a {@link CompletionStage}: each call runs on one of
- * at most {@link BulkheadConfig#getMaxSize()} daemon threads named
- * {@code resilience-bulkhead-<name>-N}, waiting in a queue of
- * {@link BulkheadConfig#getQueueCapacity()} places; a call finding the queue full is refused with
- * {@link BulkheadFullException} in the returned stage. The caller's thread never blocks.
+ * A thread-pool bulkhead for calls that return a {@link CompletionStage}: at most
+ * {@link BulkheadConfig#getMaxSize()} calls are in flight at once, each counted from the moment it
+ * starts on one of the pool's daemon threads (named {@code resilience-bulkhead-<name>-N}) until the
+ * stage it returned completes, however soon it gave its thread back. Further calls wait, first come
+ * first served, in a queue of {@link BulkheadConfig#getQueueCapacity()} places for a call to end; a
+ * call finding the queue full is refused with {@link BulkheadFullException} in the returned stage.
+ * The caller's thread never blocks.
  * <p>
  * Thread safe. The task is wrapped by the {@link ContextPropagator} on the caller's thread, so the
  * call sees the caller's context on the pool thread. {@link #close()} stops accepting calls and
@@ -40,10 +42,12 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
 
 	/**
 	 * Runs {@code call} on a pool thread and completes the returned future as the stage it returns
-	 * does. Never throws: a full queue (with {@link BulkheadFullException}, counted), a closed
-	 * bulkhead, an exception thrown by {@code call} or a {@code null} stage all give a failed
-	 * future. Cancelling the returned future removes a call that has not started from the queue, and
-	 * cancels the stage of one that has when that stage is a {@link java.util.concurrent.Future}.
+	 * does, once the call's slot is free again. Never throws: a full queue (with
+	 * {@link BulkheadFullException}, counted), a closed bulkhead, an exception thrown by
+	 * {@code call} or a {@code null} stage all give a failed future. The returned future is the
+	 * caller's own: completing, cancelling or timing it out before the call starts removes the call
+	 * from the queue (it never runs); after it started, the call stays in flight, holding its slot,
+	 * until its own stage completes, and that stage is left alone.
 	 */
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument);
@@ -57,13 +61,16 @@ public interface ThreadPoolBulkhead extends AutoCloseable {
 
 	void removeListener(BulkheadListener listener);
 
-	/** Stops accepting calls; calls already queued or running finish. Idempotent. */
+	/**
+	 * Stops accepting calls; calls already queued or in flight finish, and the threads end after
+	 * the last of them. Idempotent.
+	 */
 	@Override
 	void close();
 
 	/**
-	 * Counters of a thread-pool bulkhead. Available calls are {@code maxSize} minus the threads
-	 * running a call right now (a thread counts until its call has returned its stage).
+	 * Counters of a thread-pool bulkhead. Available calls are {@code maxSize} minus the calls in
+	 * flight right now (a call counts until the stage it returned has completed).
 	 */
 	interface Metrics extends Bulkhead.Metrics {
 

@@ -22,9 +22,14 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * <p>
  * A failure is retried when it is an instance of one of the
  * {@linkplain RetryConfig#getRetryExceptions() retry exceptions} (or that list is empty), is not an
- * instance of any {@linkplain RetryConfig#getIgnoreExceptions() ignored exception}, and is not a
- * {@link CallNotPermittedException}, which is never retried. A {@link CompletionException} or
- * {@link ExecutionException} is classified by its cause.
+ * instance of any {@linkplain RetryConfig#getIgnoreExceptions() ignored exception}, and is none of
+ * what is never retried, whatever the lists say: a {@link CallNotPermittedException}, an
+ * {@link Error}, and an interruption (an {@link InterruptedException}, or an
+ * {@link java.io.InterruptedIOException} other than a {@link java.net.SocketTimeoutException},
+ * which reports a timeout). A {@link CompletionException} or {@link ExecutionException} is
+ * classified by its cause. A synchronous attempt that fails on a thread whose interrupt flag is set
+ * is not retried either, even with a zero backoff; the call stops at once and the thread stays
+ * interrupted (the flag is set again after an interruption exception).
  * <p>
  * With the {@linkplain RetryConfig#getBudget() retry budget} enabled, every call made through this
  * instance deposits into one shared budget and every retry withdraws from it; a retry the budget
@@ -73,8 +78,8 @@ public interface Retry {
 	 * Runs {@code attempt.apply(argument)} once per attempt on the calling thread.
 	 * @return the result of the first successful attempt
 	 * @throws Throwable the last failure, as the attempt threw it, once the call gives up. If the
-	 * thread is interrupted while waiting for a retry, its interrupt flag is set again and the last
-	 * failure is thrown.
+	 * thread is interrupted, during an attempt or while waiting for a retry, no further attempt is
+	 * made, its interrupt flag is set again and the last failure is thrown.
 	 */
 	<A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument) throws Throwable;
 

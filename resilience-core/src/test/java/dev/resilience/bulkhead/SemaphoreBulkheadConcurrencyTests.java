@@ -126,7 +126,8 @@ class SemaphoreBulkheadConcurrencyTests {
 					if (call != null) {
 						pending.add(call);
 						if (random.nextInt(5) == 0) {
-							// Races the thread that will later complete it from the queue.
+							// The caller gives up on it, racing the thread that will later end the
+							// method's own work from the queue; the call stays in flight until then.
 							call.cancel();
 							outcomes.cancelled.increment();
 						}
@@ -253,9 +254,10 @@ class SemaphoreBulkheadConcurrencyTests {
 	}
 
 	/**
-	 * An asynchronous call whose stage is completed or cancelled later, possibly by two threads at
-	 * once. The in-flight count drops exactly once, and always before the permit can come back
-	 * (hence the lock: a thread losing the race waits until the winner has counted down).
+	 * An asynchronous call whose own stage is completed or cancelled later, while its caller may
+	 * cancel the stage it was handed at any time, from another thread. Only the end of the call's
+	 * own stage ends it (SPEC §3), so the in-flight count drops there, exactly once, and always
+	 * before the permit can come back.
 	 */
 	private final class AsyncCall {
 
@@ -278,7 +280,6 @@ class SemaphoreBulkheadConcurrencyTests {
 		}
 
 		void cancel() {
-			end();
 			this.outer.cancel(true);
 		}
 
@@ -294,7 +295,8 @@ class SemaphoreBulkheadConcurrencyTests {
 				outcomes.failed.increment();
 			}
 			else {
-				this.outer.cancel(true);
+				// The method cancels its own work: that ends the call too.
+				this.inner.cancel(true);
 				outcomes.cancelled.increment();
 			}
 		}

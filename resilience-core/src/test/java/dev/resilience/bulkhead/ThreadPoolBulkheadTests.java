@@ -145,7 +145,7 @@ class ThreadPoolBulkheadTests {
 		assertThat(catchThrowable(() -> third.toCompletableFuture().join())).isInstanceOf(CompletionException.class)
 			.cause()
 			.isInstanceOf(BulkheadFullException.class)
-			.hasMessage("Bulkhead 'pool' is full: 1 threads busy and 1 calls queued");
+			.hasMessage("Bulkhead 'pool' is full: 1 calls in flight and 1 calls queued");
 		assertThat(bulkhead.getMetrics().getNumberOfRejectedCalls()).isEqualTo(1);
 		assertThat(this.rejections).containsExactly("pool");
 		blocker.release.countDown();
@@ -171,20 +171,26 @@ class ThreadPoolBulkheadTests {
 	}
 
 	@Test
-	void growsPastTheCoreSizeOnlyWhenTheQueueIsFull() throws Exception {
+	void runsUpToMaxSizeCallsAtOnceBeyondTheCoreSizeThenQueues() throws Exception {
+		// Calls, not threads, are bounded now: the pool starts a thread per call up to maxSize
+		// rather than queueing behind the core threads (which a non-blocking call hardly uses).
 		ThreadPoolBulkhead bulkhead = bulkhead(1, 2, 1);
 		Blocker first = new Blocker();
-		Blocker third = new Blocker();
+		Blocker second = new Blocker();
 		CompletionStage<String> firstResult = bulkhead.executeAsync(first::run, "first");
+		CompletionStage<String> secondResult = bulkhead.executeAsync(second::run, "second");
 		first.started.await();
-		CompletionStage<String> secondResult = bulkhead
-			.executeCompletionStage(() -> CompletableFuture.completedFuture("second"));
-		CompletionStage<String> thirdResult = bulkhead.executeAsync(third::run, "third");
-		third.started.await();
+		second.started.await();
 		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isZero();
 		assertThat(bulkhead.getMetrics().getMaxAllowedConcurrentCalls()).isEqualTo(2);
+		CompletionStage<String> thirdResult = bulkhead
+			.executeCompletionStage(() -> CompletableFuture.completedFuture("third"));
+		assertThat(bulkhead.getMetrics().getQueueDepth()).isEqualTo(1);
+		CompletionStage<String> fourth = bulkhead.executeCompletionStage(() -> CompletableFuture.completedFuture("x"));
+		assertThat(catchThrowable(() -> fourth.toCompletableFuture().join()))
+			.hasCauseInstanceOf(BulkheadFullException.class);
 		first.release.countDown();
-		third.release.countDown();
+		second.release.countDown();
 		assertThat(firstResult.toCompletableFuture().join()).isEqualTo("first");
 		assertThat(secondResult.toCompletableFuture().join()).isEqualTo("second");
 		assertThat(thirdResult.toCompletableFuture().join()).isEqualTo("third");
@@ -214,20 +220,31 @@ class ThreadPoolBulkheadTests {
 	}
 
 	@Test
-	void cancellingAStartedCallCancelsItsStage() throws Exception {
+	void cancellingAStartedCallLeavesItsStageAloneAndKeepsItCounted() throws Exception {
+		// SPEC §3: a call is in flight until its own stage completes; the caller's cancel is its own.
 		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
-		CountDownLatch innerDone = new CountDownLatch(1);
-		inner.whenComplete((value, failure) -> innerDone.countDown());
+		AtomicReference<Thread> thread = new AtomicReference<>();
 		CompletableFuture<String> result = bulkhead.executeAsync((argument) -> {
+			thread.set(Thread.currentThread());
 			started.countDown();
 			return inner;
 		}, null).toCompletableFuture();
 		started.await();
+		// The call has returned its stage and listens to it once its thread is back in the pool.
+		awaitIdle(thread);
 		result.cancel(true);
-		innerDone.await();
-		assertThat(inner.isCancelled()).isTrue();
+		assertThat(inner.isCancelled()).isFalse();
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isZero();
+		inner.complete("late");
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+	}
+
+	private static void awaitIdle(AtomicReference<Thread> thread) {
+		while (thread.get().getState() != Thread.State.WAITING && thread.get().getState() != Thread.State.TIMED_WAITING) {
+			Thread.onSpinWait();
+		}
 	}
 
 	@Test

@@ -45,8 +45,9 @@ class RetryBudgetTests {
 		for (int i = 0; i < 100; i++) {
 			mode.run(retry, this.scheduler, Script.of("ok"));
 		}
-		// The k-th failing call deposits too: its retry passes while k - 1 < 0.2 * (100 + k), so for k <= 26.
-		for (int k = 1; k <= 26; k++) {
+		// The k-th failing call deposits too; counting its own retry, k retries against 100 + k calls
+		// stay within the bound while k <= 0.2 * (100 + k), that is for k <= 25.
+		for (int k = 1; k <= 25; k++) {
 			Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException("down " + k)));
 			assertThat(result.invocations()).as("call %d", k).isEqualTo(2);
 		}
@@ -54,14 +55,14 @@ class RetryBudgetTests {
 		Result refused = mode.run(retry, this.scheduler, Script.alwaysFailing(last));
 		assertThat(refused.failure()).isSameAs(last);
 		assertThat(refused.invocations()).isEqualTo(1);
-		assertCounts(retry, 100, 0, 26, 0, 1, 26);
+		assertCounts(retry, 100, 0, 25, 0, 1, 25);
 	}
 
 	@ParameterizedTest
 	@EnumSource(ExecutionMode.class)
 	void aRefusedRetryIsTheOnlyOutcomeCountedForItsCall(ExecutionMode mode) {
-		Retry retry = retry(4, BudgetConfig.of(0.5, 0, Duration.ofSeconds(10)));
-		// One call: 0 < 0.5 * 1 lets the first retry through, 1 < 0.5 refuses the second.
+		Retry retry = retry(4, BudgetConfig.of(1.0, 0, Duration.ofSeconds(10)));
+		// One call: 1 retry <= 1.0 * 1 call lets the first retry through, 2 <= 1.0 refuses the second.
 		IOException second = new IOException("second");
 		Result result = mode.run(retry, this.scheduler, Script.of(new IOException("first"), second));
 		assertThat(result.failure()).isSameAs(second);
@@ -86,24 +87,28 @@ class RetryBudgetTests {
 	@ParameterizedTest
 	@EnumSource(ExecutionMode.class)
 	void withoutTheFloorTheRatioAloneDecides(ExecutionMode mode) {
-		Retry retry = retry(2, BudgetConfig.of(0.1, 0, Duration.ofSeconds(10)));
-		// First call: 0 < 0.1 * 1 retries; second call: 1 < 0.1 * 2 does not.
+		Retry retry = retry(2, BudgetConfig.of(0.5, 0, Duration.ofSeconds(10)));
+		// Counting the retry asked for: call 1: 1 <= 0.5 no; call 2: 1 <= 1.0 yes; call 3: 2 <= 1.5
+		// no; call 4: 2 <= 2.0 yes.
+		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
-		assertCounts(retry, 0, 0, 1, 0, 1, 1);
+		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
+		assertCounts(retry, 0, 0, 2, 0, 2, 2);
 	}
 
 	@ParameterizedTest
 	@EnumSource(ExecutionMode.class)
 	void windowExpiryRestoresTheBudget(ExecutionMode mode) {
-		Retry retry = retry(2, BudgetConfig.of(0.1, 0, Duration.ofSeconds(2)));
+		Retry retry = retry(2, BudgetConfig.of(0.5, 0, Duration.ofSeconds(2)));
+		// Call 1: 1 retry <= 0.5 * 1 no; call 2: 1 <= 0.5 * 2 yes.
+		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
+		this.ticker.advance(Duration.ofSeconds(1));
+		// Still inside the window: a second retry against 3 calls, 2 <= 1.5 no.
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 		this.ticker.advance(Duration.ofSeconds(1));
-		// Still inside the window: 1 retry against 3 calls.
-		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
-		this.ticker.advance(Duration.ofSeconds(1));
-		// The first two calls and their retry have left the window: 0 retries against 2 calls.
+		// The first two calls and their retry have left the window: 1 retry against 2 calls, 1 <= 1.0.
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
 		assertCounts(retry, 0, 0, 2, 0, 2, 2);
 	}
@@ -117,6 +122,49 @@ class RetryBudgetTests {
 				.isEqualTo(3);
 		}
 		assertCounts(retry, 0, 0, 50, 0, 0, 100);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ExecutionMode.class)
+	void aRetryThatWouldExceedTheBudgetIsNotMadeEvenForALoneCall(ExecutionMode mode) {
+		// SPEC §3: counting it, 1 retry against 1 call is above 0.01 * 1; nothing else allows it.
+		Retry retry = retry(3, BudgetConfig.of(0.01, 0, Duration.ofSeconds(10)));
+		IOException failure = new IOException("down");
+		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		assertThat(result.invocations()).as("attempts of a lone call under ratio 0.01").isEqualTo(1);
+		assertThat(result.failure()).isSameAs(failure);
+		assertCounts(retry, 0, 0, 0, 0, 1, 0);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ExecutionMode.class)
+	void aLoneFirstCallGetsNoRetryFromTheDefaultRatio(ExecutionMode mode) {
+		// SPEC §3's own example: with ratio 0.2, 0.2 retries are allowed, not one.
+		Retry retry = retry(3, BudgetConfig.of(0.2, 0, Duration.ofSeconds(10)));
+		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
+		// Four more calls make five: 1 <= 0.2 * 5 lets exactly one retry through.
+		for (int i = 0; i < 3; i++) {
+			assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations())
+				.isEqualTo(1);
+		}
+		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ExecutionMode.class)
+	void aDecimalRatioAllowsExactlyItsShareDespiteBinaryRounding(ExecutionMode mode) {
+		// 0.29 * 100 is 28.999999999999996 in double arithmetic; the user asked for 29 retries.
+		Retry retry = retry(2, BudgetConfig.of(0.29, 0, Duration.ofSeconds(10)));
+		for (int i = 0; i < 71; i++) {
+			mode.run(retry, this.scheduler, Script.of("ok"));
+		}
+		// k-th failing call: k retries against 71 + k calls fit while k <= 0.29 * (71 + k), k <= 29.
+		for (int k = 1; k <= 29; k++) {
+			assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations())
+				.as("call %d", k)
+				.isEqualTo(2);
+		}
+		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 	}
 
 }

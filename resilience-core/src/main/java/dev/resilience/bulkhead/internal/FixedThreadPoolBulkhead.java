@@ -1,16 +1,15 @@
 package dev.resilience.bulkhead.internal;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
@@ -25,9 +24,17 @@ import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * {@link ThreadPoolBulkhead} over a {@link ThreadPoolExecutor} with a bounded queue (a hand-off
- * queue when the capacity is 0) that refuses instead of blocking when full. The pool grows past
- * its core size only while the queue is full, as {@link ThreadPoolExecutor} does.
+ * {@link ThreadPoolBulkhead} that counts a call from the moment it is given a slot until the stage
+ * it returned completes, not just while it holds a pool thread: a method returning a non-blocking
+ * client's future holds its thread for microseconds but its slot for as long as the request runs.
+ * At most {@code maxSize} calls hold a slot; up to {@code queueCapacity} more wait, first come first
+ * served, for a slot to come back; beyond that a call is refused. A slot coming back is handed
+ * straight to the oldest waiting call.
+ * <p>
+ * Slots and the waiting queue change together under one lock, held for a few field writes and
+ * never while user code runs. Threads run only the synchronous part of a call; the pool starts a
+ * thread per call up to {@code maxSize} (there are never more calls to run than slots), keeps
+ * {@code coreSize} of them when idle, and lets the others go after {@code keepAlive}.
  */
 public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, ThreadPoolBulkhead.Metrics {
 
@@ -41,8 +48,23 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	private final String fullDetail;
 
-	/** Threads inside a call right now; counted by us so that it is back before the caller sees the result. */
-	private final AtomicInteger running = new AtomicInteger();
+	private final int maxSize;
+
+	private final int queueCapacity;
+
+	private final Object lock = new Object();
+
+	/** Calls admitted and not yet ended; guarded by {@link #lock}, volatile for the metrics. */
+	private volatile int inFlight;
+
+	/** Calls waiting for a slot, oldest first; guarded by {@link #lock}. */
+	private final ArrayDeque<Task<?, ?>> waiting = new ArrayDeque<>();
+
+	/** Size of {@link #waiting}, for the metrics. */
+	private volatile int queued;
+
+	/** Guarded by {@link #lock}. */
+	private boolean closed;
 
 	private final LongAdder rejected = new LongAdder();
 
@@ -55,13 +77,15 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 		requireArgument(config.getType() == BulkheadConfig.Type.THREAD_POOL, "ThreadPoolBulkhead '" + name
 				+ "' needs a configuration of type THREAD_POOL but got " + config.getType()
 				+ "; use Bulkhead.of for SEMAPHORE");
-		BlockingQueue<Runnable> queue = (config.getQueueCapacity() > 0)
-				? new ArrayBlockingQueue<>(config.getQueueCapacity()) : new SynchronousQueue<>();
-		this.executor = new ThreadPoolExecutor(config.getCoreSize(), config.getMaxSize(),
-				config.getKeepAlive().toNanos(), TimeUnit.NANOSECONDS, queue, new NamedDaemonThreads(name),
-				new ThreadPoolExecutor.AbortPolicy());
-		this.fullDetail = config.getMaxSize() + " threads busy and " + config.getQueueCapacity()
-				+ " calls queued";
+		this.maxSize = config.getMaxSize();
+		this.queueCapacity = config.getQueueCapacity();
+		// Never more tasks than slots reach the executor, so its queue needs no bound; it only has
+		// to prefer a new thread (up to maxSize) to queueing, which a plain queue would not.
+		ThreadFirstQueue queue = new ThreadFirstQueue();
+		this.executor = new ThreadPoolExecutor(config.getCoreSize(), this.maxSize, config.getKeepAlive().toNanos(),
+				TimeUnit.NANOSECONDS, queue, new NamedDaemonThreads(name), queue);
+		queue.executor = this.executor;
+		this.fullDetail = this.maxSize + " calls in flight and " + this.queueCapacity + " calls queued";
 	}
 
 	@Override
@@ -84,22 +108,83 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 			A argument) {
 		requireNonNull(call, "call");
 		Task<A, T> task = new Task<>(this, call, argument);
-		Runnable submitted = requireNonNull(this.propagator.wrap(task), "ContextPropagator.wrap result");
-		task.submitted = submitted;
-		try {
-			this.executor.execute(submitted);
-		}
-		catch (RejectedExecutionException ex) {
-			if (this.executor.isShutdown()) {
+		task.submitted = requireNonNull(this.propagator.wrap(task), "ContextPropagator.wrap result");
+		boolean start;
+		synchronized (this.lock) {
+			if (this.closed) {
 				return CompletableFuture.failedFuture(
 						new IllegalStateException("ThreadPoolBulkhead '" + this.name + "' is closed"));
 			}
+			if (this.inFlight < this.maxSize) {
+				this.inFlight++;
+				start = true;
+			}
+			else if (this.waiting.size() < this.queueCapacity) {
+				this.waiting.addLast(task);
+				this.queued = this.waiting.size();
+				start = false;
+			}
+			else {
+				start = false;
+				task = null;
+			}
+		}
+		if (task == null) {
 			this.rejected.increment();
 			this.listeners.callRejected(this.name);
 			return CompletableFuture.failedFuture(new BulkheadFullException(this.name, this.fullDetail));
 		}
-		task.result.whenComplete(task);
+		if (start) {
+			task.state = Task.STARTING;
+			submit(task);
+		}
+		else {
+			// A caller that stops waiting for a queued call takes it out of the queue.
+			task.result.whenComplete(task::leaveQueue);
+		}
 		return task.result;
+	}
+
+	private void submit(Task<?, ?> task) {
+		try {
+			this.executor.execute(task.submitted);
+		}
+		catch (Throwable ex) {
+			// No thread could take it (the JVM could not start one): the slot must not leak.
+			task.end(null, ex);
+		}
+	}
+
+	/** Removes a call that has not started from the queue; whether it was still there. */
+	private boolean dequeue(Task<?, ?> task) {
+		synchronized (this.lock) {
+			boolean removed = this.waiting.remove(task);
+			this.queued = this.waiting.size();
+			return removed;
+		}
+	}
+
+	/** A call ended: its slot goes to the oldest waiting call, or back to the pool of slots. */
+	private void releaseSlot() {
+		Task<?, ?> next;
+		boolean drained;
+		synchronized (this.lock) {
+			next = this.waiting.pollFirst();
+			this.queued = this.waiting.size();
+			if (next == null) {
+				this.inFlight--;
+			}
+			else {
+				next.state = Task.STARTING;
+			}
+			drained = this.closed && this.inFlight == 0;
+		}
+		if (next != null) {
+			submit(next);
+		}
+		else if (drained) {
+			this.executor.shutdown();
+		}
 	}
 
 	@Override
@@ -114,17 +199,25 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	@Override
 	public void close() {
-		this.executor.shutdown();
+		boolean drained;
+		synchronized (this.lock) {
+			this.closed = true;
+			drained = this.inFlight == 0;
+		}
+		// Calls still in flight or queued finish; the threads go once the last one has.
+		if (drained) {
+			this.executor.shutdown();
+		}
 	}
 
 	@Override
 	public int getAvailableConcurrentCalls() {
-		return this.config.getMaxSize() - this.running.get();
+		return this.maxSize - this.inFlight;
 	}
 
 	@Override
 	public int getMaxAllowedConcurrentCalls() {
-		return this.config.getMaxSize();
+		return this.maxSize;
 	}
 
 	@Override
@@ -134,27 +227,65 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	@Override
 	public int getQueueDepth() {
-		return this.executor.getQueue().size();
+		return this.queued;
 	}
 
 	@Override
 	public int getQueueCapacity() {
-		return this.config.getQueueCapacity();
+		return this.queueCapacity;
 	}
 
 	@Override
 	public String toString() {
-		return "ThreadPoolBulkhead '" + this.name + "' (" + this.running.get() + "/" + this.config.getMaxSize()
-				+ " threads busy, " + getQueueDepth() + "/" + this.config.getQueueCapacity() + " queued)";
+		return "ThreadPoolBulkhead '" + this.name + "' (" + this.inFlight + "/" + this.maxSize + " calls in flight, "
+				+ this.queued + "/" + this.queueCapacity + " queued)";
 	}
 
 	/**
-	 * One call: the runnable put in the queue, and the listener of both the call's stage and the
-	 * future handed to the caller. Cancelling that future before the call starts removes it from the
-	 * queue (and {@link #run()} skips a cancelled call that was already taken); after it started,
-	 * the call's stage is cancelled when it is a {@link Future}.
+	 * The executor's queue: refuses a task while the pool may still grow, so that the executor
+	 * starts a thread for it, and takes it when the executor refuses it because the pool is at its
+	 * maximum (a thread is about to come free: every task here holds a slot, and there are no more
+	 * slots than threads).
+	 */
+	private static final class ThreadFirstQueue extends LinkedBlockingQueue<Runnable>
+			implements java.util.concurrent.RejectedExecutionHandler {
+
+		private static final long serialVersionUID = 1L;
+
+		transient volatile ThreadPoolExecutor executor;
+
+		@Override
+		public boolean offer(Runnable task) {
+			ThreadPoolExecutor executor = this.executor;
+			if (executor != null && executor.getPoolSize() < executor.getMaximumPoolSize()) {
+				return false;
+			}
+			return super.offer(task);
+		}
+
+		@Override
+		public void rejectedExecution(Runnable task, ThreadPoolExecutor executor) {
+			if (executor.isShutdown() || !super.offer(task)) {
+				throw new RejectedExecutionException("ThreadPoolBulkhead executor is shut down");
+			}
+		}
+
+	}
+
+	/**
+	 * One call: the runnable handed to the executor and the listener of the stage the call returns.
+	 * The caller gets {@link #result}, a dependent future: whatever the caller does to it reaches
+	 * neither the call's stage nor its slot, except that a call which has not started yet is
+	 * dropped, its slot or queue place given up, since nobody waits for it any more.
 	 */
 	private static final class Task<A, T> implements Runnable, BiConsumer<T, Throwable> {
+
+		static final int QUEUED = 0;
+
+		static final int STARTING = 1;
+
+		private static final AtomicIntegerFieldUpdater<Task> ENDED = AtomicIntegerFieldUpdater.newUpdater(Task.class,
+				"ended");
 
 		private final FixedThreadPoolBulkhead bulkhead;
 
@@ -166,7 +297,9 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 		volatile Runnable submitted;
 
-		private volatile CompletionStage<T> stage;
+		volatile int state = QUEUED;
+
+		private volatile int ended;
 
 		Task(FixedThreadPoolBulkhead bulkhead, CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 				A argument) {
@@ -175,56 +308,57 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 			this.argument = argument;
 		}
 
+		void leaveQueue(T value, Throwable failure) {
+			if (this.state == QUEUED) {
+				this.bulkhead.dequeue(this);
+			}
+		}
+
 		@Override
 		public void run() {
 			if (this.result.isDone()) {
+				// The caller gave up before it started: nothing to run, the slot goes on.
+				end(null, null);
 				return;
 			}
 			CompletionStage<T> stage;
-			this.bulkhead.running.incrementAndGet();
 			try {
 				stage = this.call.apply(this.argument);
 			}
 			catch (Throwable ex) {
-				this.bulkhead.running.decrementAndGet();
-				this.result.completeExceptionally(ex);
+				end(null, ex);
 				return;
 			}
-			this.bulkhead.running.decrementAndGet();
 			if (stage == null) {
-				this.result.completeExceptionally(new NullPointerException("Call in thread-pool bulkhead '"
-						+ this.bulkhead.name + "' returned null instead of a CompletionStage"));
+				end(null, new NullPointerException("Call in thread-pool bulkhead '" + this.bulkhead.name
+						+ "' returned null instead of a CompletionStage"));
 				return;
 			}
-			this.stage = stage;
-			stage.whenComplete(this);
-			if (this.result.isCancelled()) {
-				cancel(stage);
+			try {
+				stage.whenComplete(this);
+			}
+			catch (Throwable broken) {
+				end(null, broken);
 			}
 		}
 
+		/** Completion of the call's own stage: the call ends. */
 		@Override
 		public void accept(T value, Throwable failure) {
-			if (this.result.isCancelled()) {
-				CompletionStage<T> stage = this.stage;
-				if (stage != null) {
-					cancel(stage);
-				}
-				else {
-					this.bulkhead.executor.remove(this.submitted);
-				}
+			end(value, failure);
+		}
+
+		/** Ends the call once: the slot first, so a caller that goes on finds it free, then the result. */
+		void end(T value, Throwable failure) {
+			if (!ENDED.compareAndSet(this, 0, 1)) {
+				return;
 			}
-			else if (failure == null) {
+			this.bulkhead.releaseSlot();
+			if (failure == null) {
 				this.result.complete(value);
 			}
 			else {
 				this.result.completeExceptionally(failure);
-			}
-		}
-
-		private static void cancel(CompletionStage<?> stage) {
-			if (stage instanceof Future<?> future) {
-				future.cancel(true);
 			}
 		}
 

@@ -3,7 +3,6 @@ package dev.resilience.bulkhead.internal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
@@ -232,9 +231,11 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	}
 
 	/**
-	 * The permit of one asynchronous call and the future handed to the caller. Registered on both
-	 * the call's stage and that future, so whichever completes first (the stage, or the caller
-	 * cancelling) returns the permit; the flag makes it exactly once.
+	 * The permit of one asynchronous call and the dependent future handed to the caller. Only the
+	 * call's own stage returns the permit: the caller's future is the caller's to complete, cancel
+	 * or time out, and nothing it does reaches the permit or the call's stage, since the method's
+	 * work may well go on after the caller stopped waiting for it. The flag guards against a
+	 * custom stage that reports its completion twice.
 	 */
 	private static final class AsyncPermit<T> implements BiConsumer<T, Throwable> {
 
@@ -243,30 +244,29 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 		private final SemaphoreBulkhead bulkhead;
 
-		private final CompletionStage<T> stage;
-
 		final CompletableFuture<T> result = new CompletableFuture<>();
 
 		private volatile int released;
 
 		AsyncPermit(SemaphoreBulkhead bulkhead, CompletionStage<T> stage) {
 			this.bulkhead = bulkhead;
-			this.stage = stage;
-			this.result.whenComplete(this);
-			stage.whenComplete(this);
+			try {
+				stage.whenComplete(this);
+			}
+			catch (Throwable broken) {
+				// A stage that cannot take a callback would never return the permit.
+				accept(null, broken);
+			}
 		}
 
 		@Override
 		public void accept(T value, Throwable failure) {
-			if (RELEASED.compareAndSet(this, 0, 1)) {
-				this.bulkhead.releasePermission();
+			if (!RELEASED.compareAndSet(this, 0, 1)) {
+				return;
 			}
-			if (this.result.isCancelled()) {
-				if (this.stage instanceof Future<?> future) {
-					future.cancel(true);
-				}
-			}
-			else if (failure == null) {
+			// Returned before the caller hears of it, so a caller that goes on finds the permit free.
+			this.bulkhead.releasePermission();
+			if (failure == null) {
 				this.result.complete(value);
 			}
 			else {

@@ -1,5 +1,7 @@
 package dev.resilience.retry.internal;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -10,15 +12,21 @@ import dev.resilience.retry.RetryConfig.BudgetConfig;
 
 /**
  * The retry budget of one {@code Retry}, shared by all its calls: every call deposits, every retry
- * withdraws, and a retry is allowed while the retries in the last window stay below
- * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)}.
+ * withdraws, and a retry is made only when, counting it, the retries in the window stay at or below
+ * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)} (SPEC §3). So with
+ * {@code ratio 0.2} a lone call gets no retry from the ratio: 0.2 retries are allowed, not one.
+ * The comparison is exact: the ratio is taken as the decimal the user wrote ({@code 0.29} allows 29
+ * retries per 100 calls, though {@code 0.29 * 100} is a hair under 29 in binary floating point),
+ * and both sides are compared as 128-bit integer products, which cannot overflow.
  * <p>
  * The window is a ring of at most {@value #MAX_BUCKETS} buckets (one per second for windows up to
  * a minute), each tagged with the time slot it counts, rolled lazily by whoever first touches a
  * stale bucket. A deposit is one ticker read and one {@link LongAdder} increment: lock-free, and
- * allocation-free except for one bucket per slot when time moves on. A withdrawal sums the ring
- * and takes its token with a compare-and-set on the current bucket's retry count, so concurrent
- * retries can never take more tokens than the bound allows within a slot.
+ * allocation-free except for one bucket per slot when time moves on. A withdrawal reads the
+ * retries, then the calls, and takes its token with a compare-and-set on the current bucket's
+ * retry count; since calls only grow, a refusal is justified by the moment the calls were read and
+ * a grant by the moment of the compare-and-set, so within a slot withdrawals and deposits are
+ * linearizable and concurrent retries can never take more tokens than the bound allows.
  * <p>
  * Thread-safe. Counts of a bucket that expires while a slow thread still holds it are lost, which
  * only ever errs on the side of counting fewer calls; a window therefore reaches back between
@@ -30,11 +38,18 @@ final class RetryBudget {
 
 	private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+	private static final int MAX_RATIO_SCALE = 18;
+
 	private final Ticker ticker;
 
-	private final double ratio;
+	/** The ratio as the exact fraction {@code ratioNumerator / ratioDenominator} of its decimal form. */
+	private final long ratioNumerator;
 
-	private final double minRetriesPerWindow;
+	private final long ratioDenominator;
+
+	private final long minRetriesPerSecond;
+
+	private final long windowNanos;
 
 	private final long slotNanos;
 
@@ -44,12 +59,20 @@ final class RetryBudget {
 
 	RetryBudget(BudgetConfig config, Ticker ticker) {
 		this.ticker = ticker;
-		this.ratio = config.getRatio();
-		long windowNanos = saturatedNanos(config.getWindow());
-		this.minRetriesPerWindow = config.getMinRetriesPerSecond() * (windowNanos / (double) NANOS_PER_SECOND);
-		long seconds = (windowNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
+		BigDecimal ratio = BigDecimal.valueOf(config.getRatio()).stripTrailingZeros();
+		if (ratio.scale() > MAX_RATIO_SCALE) {
+			// Only a tiny ratio written to its last binary digit needs more decimals; rounding it
+			// there keeps the denominator within a long.
+			ratio = ratio.setScale(MAX_RATIO_SCALE, RoundingMode.HALF_EVEN);
+		}
+		int scale = Math.max(0, ratio.scale());
+		this.ratioNumerator = ratio.movePointRight(scale).longValueExact();
+		this.ratioDenominator = BigDecimal.ONE.movePointRight(scale).longValueExact();
+		this.minRetriesPerSecond = config.getMinRetriesPerSecond();
+		this.windowNanos = saturatedNanos(config.getWindow());
+		long seconds = (this.windowNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
 		this.bucketCount = (int) Math.max(1, Math.min(MAX_BUCKETS, seconds));
-		this.slotNanos = (windowNanos + this.bucketCount - 1) / this.bucketCount;
+		this.slotNanos = (this.windowNanos + this.bucketCount - 1) / this.bucketCount;
 		this.buckets = new AtomicReferenceArray<>(this.bucketCount);
 		long slot = slotOf(ticker.read());
 		for (int i = 0; i < this.bucketCount; i++) {
@@ -68,25 +91,49 @@ final class RetryBudget {
 		long slot = slotOf(this.ticker.read());
 		Bucket current = bucket(slot);
 		while (true) {
-			long calls = 0;
+			// Retries first, calls second: see the class comment.
+			long retries = current.retries.get();
 			long otherRetries = 0;
 			for (int i = 0; i < this.bucketCount; i++) {
 				Bucket bucket = this.buckets.get(i);
-				if (bucket != current && bucket.slot > slot - this.bucketCount && bucket.slot <= slot) {
-					calls += bucket.calls.sum();
+				if (bucket != current && inWindow(bucket, slot)) {
 					otherRetries += bucket.retries.get();
 				}
 			}
-			calls += current.calls.sum();
-			long retries = current.retries.get();
-			double allowed = Math.max(this.ratio * calls, this.minRetriesPerWindow);
-			if (otherRetries + retries >= allowed) {
+			long calls = current.calls.sum();
+			for (int i = 0; i < this.bucketCount; i++) {
+				Bucket bucket = this.buckets.get(i);
+				if (bucket != current && inWindow(bucket, slot)) {
+					calls += bucket.calls.sum();
+				}
+			}
+			if (!allows(otherRetries + retries + 1, calls)) {
 				return false;
 			}
 			if (current.retries.compareAndSet(retries, retries + 1)) {
 				return true;
 			}
 		}
+	}
+
+	/** Whether {@code retries} retries, the one asked for included, fit the bound for {@code calls} calls. */
+	private boolean allows(long retries, long calls) {
+		return atMost(retries, this.ratioDenominator, this.ratioNumerator, calls)
+				|| atMost(retries, NANOS_PER_SECOND, this.minRetriesPerSecond, this.windowNanos);
+	}
+
+	/** {@code a * b <= c * d} for non-negative operands, on 128-bit products. */
+	static boolean atMost(long a, long b, long c, long d) {
+		long leftHigh = Math.multiplyHigh(a, b);
+		long rightHigh = Math.multiplyHigh(c, d);
+		if (leftHigh != rightHigh) {
+			return leftHigh < rightHigh;
+		}
+		return Long.compareUnsigned(a * b, c * d) <= 0;
+	}
+
+	private boolean inWindow(Bucket bucket, long slot) {
+		return bucket.slot > slot - this.bucketCount && bucket.slot <= slot;
 	}
 
 	private long slotOf(long nanos) {

@@ -1,9 +1,11 @@
 package dev.resilience.retry.internal;
 
+import java.io.InterruptedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -164,7 +166,11 @@ public final class RetryImpl implements Retry {
 				result = attempt.apply(argument);
 			}
 			catch (Throwable failure) {
-				if (attempts >= this.maxAttempts || !isRetryable(failure)) {
+				if (isInterruption(failure)) {
+					// Whoever threw it has cleared the flag; the caller must still see it.
+					Thread.currentThread().interrupt();
+				}
+				if (attempts >= this.maxAttempts || !isRetryable(failure) || Thread.currentThread().isInterrupted()) {
 					recordFailure(attempts, failure);
 					throw failure;
 				}
@@ -211,7 +217,7 @@ public final class RetryImpl implements Retry {
 				&& cause.getCause() != null; depth++) {
 			cause = cause.getCause();
 		}
-		if (cause instanceof CallNotPermittedException) {
+		if (cause instanceof CallNotPermittedException || cause instanceof Error || isInterruption(cause)) {
 			return false;
 		}
 		for (Class<?> ignored : this.ignoreExceptions) {
@@ -228,6 +234,16 @@ public final class RetryImpl implements Retry {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether {@code failure} says the thread was interrupted. A {@link SocketTimeoutException} is an
+	 * {@link InterruptedIOException} by inheritance only: it reports a timeout, not an interrupt,
+	 * and stays retryable.
+	 */
+	private static boolean isInterruption(Throwable failure) {
+		return failure instanceof InterruptedException
+				|| (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
 	}
 
 	private void recordSuccess(int attempts) {
@@ -329,6 +345,9 @@ public final class RetryImpl implements Retry {
 
 		private volatile long previousDelay;
 
+		/** Set when the last attempt threw on a thread it left interrupted. */
+		private volatile boolean interrupted;
+
 		AsyncCall(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument) {
 			this.attempt = attempt;
 			this.argument = argument;
@@ -346,6 +365,11 @@ public final class RetryImpl implements Retry {
 				}
 			}
 			catch (Throwable failure) {
+				if (isInterruption(failure)) {
+					Thread.currentThread().interrupt();
+				}
+				// The attempt ran on this thread: an interrupt it left set stops the retries too.
+				this.interrupted = Thread.currentThread().isInterrupted();
 				onFailure(failure);
 				return;
 			}
@@ -401,7 +425,8 @@ public final class RetryImpl implements Retry {
 		private void onFailure(Throwable failure) {
 			Throwable cause = unwrapCompletion(failure);
 			int attempts = this.attempts;
-			if (attempts >= RetryImpl.this.maxAttempts || !isRetryable(failure) || this.result.isDone()) {
+			if (attempts >= RetryImpl.this.maxAttempts || !isRetryable(failure) || this.interrupted
+					|| this.result.isDone()) {
 				recordFailure(attempts, cause);
 				this.result.completeExceptionally(cause);
 				return;
