@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 
 import dev.resilience.idempotency.ResultCodec;
 
+import org.springframework.core.GenericTypeResolver;
 import org.springframework.util.Assert;
 
 /**
@@ -57,7 +59,19 @@ public final class JacksonResultCodec implements ResultCodec {
 	 * an iterator, an input stream or reader), naming the method
 	 */
 	public static JacksonResultCodec forMethod(ObjectMapper objectMapper, Method method) {
-		JavaType type = objectMapper.getTypeFactory().constructType(method.getGenericReturnType());
+		return forMethod(objectMapper, method, method.getDeclaringClass());
+	}
+
+	/**
+	 * The codec for a method's result as called on {@code targetClass}: a type variable of a
+	 * generic superclass ({@code R run()} in a {@code Base<R>}) is read as the type the target
+	 * class binds it to, not as its bound.
+	 * @throws IllegalArgumentException for a return type whose value cannot be replayed, naming the
+	 * method
+	 */
+	public static JacksonResultCodec forMethod(ObjectMapper objectMapper, Method method, Class<?> targetClass) {
+		Type returnType = GenericTypeResolver.resolveType(method.getGenericReturnType(), targetClass);
+		JavaType type = objectMapper.getTypeFactory().constructType(returnType);
 		if (CompletionStage.class.isAssignableFrom(type.getRawClass())) {
 			JavaType[] parameters = objectMapper.getTypeFactory().findTypeParameters(type, CompletionStage.class);
 			type = (parameters.length == 1) ? parameters[0] : objectMapper.getTypeFactory().constructType(Object.class);
