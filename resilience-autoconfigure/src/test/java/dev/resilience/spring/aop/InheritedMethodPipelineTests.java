@@ -1,5 +1,6 @@
 package dev.resilience.spring.aop;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +132,19 @@ class InheritedMethodPipelineTests {
 			assertThat(parcel).isInstanceOf(Parcel.class).isEqualTo(new Parcel("same-key", "tracked"));
 			assertThat(parcelRuns).as("the parcel job ran rather than replaying the receipt job's record")
 				.hasValue(1);
+		});
+	}
+
+	@Test
+	void typeVariableBoundToACompletableFutureGetsAsynchronousSemantics() {
+		this.runner.withBean(PendingJob.class, () -> new PendingJob(new AtomicInteger())).run((context) -> {
+			PendingJob job = context.getBean(PendingJob.class);
+
+			CompletableFuture<Receipt> result = job.run("k-3");
+
+			assertThat(result).failsWithin(Duration.ofSeconds(10));
+			assertThat(context.getBean(ResilienceRegistry.class).circuitBreaker("pending").getMetrics()
+				.getNumberOfFailedCalls()).as("the failed stage is the call's failure").isEqualTo(1);
 		});
 	}
 
@@ -316,6 +330,20 @@ class InheritedMethodPipelineTests {
 		@Override
 		protected Parcel produce(String key) {
 			return new Parcel(key, "tracked");
+		}
+
+	}
+
+	@CircuitBreaker(name = "pending")
+	public static class PendingJob extends Job<CompletableFuture<Receipt>> {
+
+		PendingJob(AtomicInteger runs) {
+			super(runs);
+		}
+
+		@Override
+		protected CompletableFuture<Receipt> produce(String key) {
+			return CompletableFuture.failedFuture(new IllegalStateException("downstream failed " + key));
 		}
 
 	}
