@@ -197,6 +197,84 @@ class PipelineFallbackTests {
 		assertThat(outcome.value()).isNull();
 	}
 
+	@ParameterizedTest
+	@EnumSource(CallerAction.class)
+	void outerStageSeesALateFallbackAnswerWhateverTheCallerDidToItsStage(CallerAction action) {
+		CompletableFuture<Object> late = new CompletableFuture<>();
+		Pipeline pipeline = Pipeline.builder()
+			.fallback((invocation, failure) -> late, FallbackConfig.ofDefaults())
+			.outer("recording", new RecordingStage(true), true)
+			.build();
+
+		CompletableFuture<Object> handedBack = pipeline
+			.executeAsync(Mode.invocation(() -> CompletableFuture.failedFuture(new IllegalStateException("down"))))
+			.toCompletableFuture();
+		action.apply(handedBack);
+		late.complete("late");
+
+		assertThat(this.seenByOuter).as("the outer stage still handles the degraded answer")
+			.containsExactly(new FallbackAnswer("late"));
+		assertThat(handedBack).isDone();
+		if (!handedBack.isCompletedExceptionally()) {
+			assertThat(handedBack.join()).isNotInstanceOf(FallbackAnswer.class);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void fallbackThatThrowsAnErrorWasRunSoItIsCountedAndTheErrorPropagatesUnmarked(Mode mode) {
+		Pipeline pipeline = Pipeline.builder()
+			.fallback((invocation, failure) -> {
+				throw new StackOverflowError("fallback blew up");
+			}, FallbackConfig.ofDefaults())
+			.fallbackListener("Client.fetch", this.listener)
+			.outer("recording", new RecordingStage(true), true)
+			.build();
+
+		Outcome outcome = mode.run(pipeline, () -> {
+			throw new IllegalStateException("down");
+		});
+
+		assertThat(outcome.failure()).isInstanceOf(StackOverflowError.class).hasMessage("fallback blew up");
+		assertThat(this.counted).containsExactly("Client.fetch:IllegalStateException");
+		assertThat(this.seenByOuter).isEmpty();
+	}
+
+	/** What a caller may do to the stage it was handed before the fallback's own stage completes. */
+	enum CallerAction {
+
+		NOTHING {
+			@Override
+			void apply(CompletableFuture<Object> stage) {
+			}
+		},
+
+		CANCEL {
+			@Override
+			void apply(CompletableFuture<Object> stage) {
+				stage.cancel(true);
+			}
+		},
+
+		COMPLETE {
+			@Override
+			void apply(CompletableFuture<Object> stage) {
+				stage.complete("completed by the caller");
+			}
+		},
+
+		TIME_OUT {
+			@Override
+			void apply(CompletableFuture<Object> stage) {
+				// What orTimeout does when it fires, without a real wait.
+				stage.completeExceptionally(new java.util.concurrent.TimeoutException());
+			}
+		};
+
+		abstract void apply(CompletableFuture<Object> stage);
+
+	}
+
 	/** The protected class: its only fallback overload takes an {@code IllegalStateException}. */
 	public static class Client {
 
@@ -282,7 +360,7 @@ class PipelineFallbackTests {
 
 		abstract Outcome run(Pipeline pipeline, Callable<Object> body);
 
-		private static Invocation invocation(Callable<Object> body) {
+		static Invocation invocation(Callable<Object> body) {
 			Client target = new Client();
 			return new Invocation() {
 				@Override
