@@ -185,9 +185,18 @@ public final class JacksonResultCodec implements ResultCodec {
 				.createDummyInstance(copy.getDeserializationConfig());
 		}
 
-		/** Why {@code type} cannot be read back, or {@code null} when it can. */
+		/**
+		 * Why {@code type} cannot be read back, or {@code null} when it can or when Jackson will
+		 * not tell before a value is read (then {@link #encode}'s read-back still guards each result).
+		 */
 		String problem(JavaType type) {
-			return problem(type, null, "");
+			try {
+				return problem(type, null, "");
+			}
+			catch (IllegalStateException ex) {
+				// A deserializer of a cyclic type that is not fully resolved yet.
+				return null;
+			}
 		}
 
 		/**

@@ -1,5 +1,8 @@
 package dev.resilience.spring.aop;
 
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.framework.ProxyFactory;
@@ -211,6 +215,64 @@ class InheritedMethodPipelineTests {
 				assertThat(registry.circuitBreaker("left").getMetrics().getNumberOfFailedCalls()).isEqualTo(perBean);
 				assertThat(registry.circuitBreaker("right").getMetrics().getNumberOfFailedCalls()).isEqualTo(perBean);
 			});
+	}
+
+	@Test
+	void pipelineLookupByMethodAndTargetClassAllocatesNothingOnTheSuccessPath() {
+		this.runner.run((context) -> {
+			ResilienceMethodInterceptor interceptor = new ResilienceMethodInterceptor(
+					() -> context.getBean(MethodPipelineFactory.class));
+			interceptor.prepare(AlphaCatalog.class);
+			interceptor.prepare(BetaCatalog.class);
+			MethodInvocation invocation = new DirectInvocation(new BetaCatalog(new AtomicReference<>()),
+					Catalog.class.getMethod("fetch", String.class), new Object[] { "a" }, "live:a");
+			com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+				.getThreadMXBean();
+			int calls = 200_000;
+			for (int i = 0; i < calls; i++) {
+				interceptor.invoke(invocation);
+			}
+			long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+			for (int i = 0; i < calls; i++) {
+				interceptor.invoke(invocation);
+			}
+			long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+
+			assertThat(context.getBean(ResilienceRegistry.class).circuitBreaker("beta").getMetrics()
+				.getNumberOfSuccessfulCalls()).as("the calls ran through beta's pipeline").isPositive();
+			assertThat((double) allocated / calls).as("bytes allocated per call").isLessThan(1.0);
+		});
+	}
+
+	/** A method invocation that returns a fixed result, as the innermost proceed of a proxy would. */
+	private record DirectInvocation(Object target, Method method, Object[] arguments, Object result)
+			implements MethodInvocation {
+
+		@Override
+		public Method getMethod() {
+			return this.method;
+		}
+
+		@Override
+		public Object[] getArguments() {
+			return this.arguments;
+		}
+
+		@Override
+		public Object proceed() {
+			return this.result;
+		}
+
+		@Override
+		public Object getThis() {
+			return this.target;
+		}
+
+		@Override
+		public AccessibleObject getStaticPart() {
+			return this.method;
+		}
+
 	}
 
 	private static AtomicReference<RuntimeException> failing(String message) {
