@@ -3,9 +3,12 @@ package dev.resilience.spring.idempotency;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 
 import dev.resilience.annotation.Idempotent;
@@ -94,6 +99,45 @@ class ResultReadBackTests {
 			assertThat(entity.getHeaders().getFirst("X-Deleted")).isEqualTo("1");
 			assertThat(entity.hasBody()).isFalse();
 		});
+	}
+
+	@Test
+	void responseEntityRoundTripsForManyStatusesHeadersAndBodies() throws Exception {
+		JacksonResultCodec codec = codec("created");
+		Random random = new Random(20261202);
+		for (int i = 0; i < 500; i++) {
+			HttpHeaders headers = new HttpHeaders();
+			int headerCount = random.nextInt(4);
+			for (int h = 0; h < headerCount; h++) {
+				List<String> values = new ArrayList<>();
+				int valueCount = random.nextInt(3);
+				for (int v = 0; v < valueCount; v++) {
+					values.add(visibleAscii(random, random.nextInt(12)));
+				}
+				headers.put("x-h" + h + "-" + visibleAscii(random, 3).toLowerCase(Locale.ROOT)
+					.replaceAll("[^a-z0-9]", "z"), values);
+			}
+			Receipt body = random.nextBoolean() ? null
+					: new Receipt(visibleAscii(random, random.nextInt(20)), BigDecimal.valueOf(random.nextLong(), 2));
+			HttpStatusCode status = HttpStatusCode.valueOf(100 + random.nextInt(500));
+			ResponseEntity<Receipt> entity = new ResponseEntity<>(body, headers, status);
+
+			Object replayed = codec.decode(codec.encode(entity));
+
+			assertThat(replayed).as("case %d: %s", i, entity).isInstanceOfSatisfying(ResponseEntity.class, (back) -> {
+				assertThat(back.getStatusCode().value()).isEqualTo(entity.getStatusCode().value());
+				assertThat(back.getHeaders()).isEqualTo(entity.getHeaders());
+				assertThat(back.getBody()).isEqualTo(entity.getBody());
+			});
+		}
+	}
+
+	private static String visibleAscii(Random random, int length) {
+		StringBuilder text = new StringBuilder();
+		for (int i = 0; i < length; i++) {
+			text.append((char) ('!' + random.nextInt('~' - '!' + 1)));
+		}
+		return text.toString();
 	}
 
 	@Test
