@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
@@ -50,9 +51,11 @@ public final class Pipeline {
 			stages.add(builder.outer);
 			names.add(builder.outerName);
 		}
+		boolean markFallbackAnswers = builder.outer != null && builder.outerUnwrapsFallbackAnswers
+				&& builder.fallbackHandler != null;
 		if (builder.fallbackHandler != null) {
 			stages.add(new FallbackStage(builder.fallbackHandler, builder.fallbackConfig, builder.fallbackListener,
-					builder.fallbackMethodName));
+					builder.fallbackMethodName, markFallbackAnswers));
 			names.add("fallback");
 		}
 		if (builder.retry != null) {
@@ -81,8 +84,23 @@ public final class Pipeline {
 			syncChain = (invocation) -> stage.call(invocation, syncNext);
 			asyncChain = (invocation) -> stage.callAsync(invocation, asyncNext);
 		}
+		if (markFallbackAnswers) {
+			// The one place that keeps the marker from callers: the outer stage was asked to
+			// unwrap it, but a caller must not depend on every such stage getting that right.
+			CheckedFunction<Invocation, Object> syncMarked = syncChain;
+			CheckedFunction<Invocation, CompletionStage<Object>> asyncMarked = asyncChain;
+			syncChain = (invocation) -> unwrapAnswer(syncMarked.apply(invocation));
+			asyncChain = (invocation) -> {
+				CompletionStage<Object> stage = asyncMarked.apply(invocation);
+				return (stage != null) ? stage.thenApply(Pipeline::unwrapAnswer) : null;
+			};
+		}
 		this.sync = syncChain;
 		this.async = asyncChain;
+	}
+
+	private static Object unwrapAnswer(Object result) {
+		return (result instanceof FallbackAnswer answer) ? answer.value() : result;
 	}
 
 	public static Builder builder() {
@@ -149,6 +167,8 @@ public final class Pipeline {
 
 		private String outerName;
 
+		private boolean outerUnwrapsFallbackAnswers;
+
 		private FallbackHandler fallbackHandler;
 
 		private FallbackConfig fallbackConfig;
@@ -168,10 +188,25 @@ public final class Pipeline {
 		private Builder() {
 		}
 
-		/** The outermost stage, such as idempotency; {@code name} describes it. */
+		/**
+		 * The outermost stage, such as idempotency; {@code name} describes it. It is handed every
+		 * result as the protected code or the fallback produced it, never a {@link FallbackAnswer}.
+		 */
 		public Builder outer(String name, Stage stage) {
+			return outer(name, stage, false);
+		}
+
+		/**
+		 * The outermost stage, such as idempotency; {@code name} describes it.
+		 * @param unwrapsFallbackAnswers whether the stage wants to tell a degraded answer from the
+		 * protected code's own result: it is then handed a fallback's answer as a
+		 * {@link FallbackAnswer} (or a stage completing with one) and is expected to unwrap it. The
+		 * pipeline unwraps whatever the stage passes on regardless, so no caller ever receives one.
+		 */
+		public Builder outer(String name, Stage stage, boolean unwrapsFallbackAnswers) {
 			this.outerName = requireNonNull(name, "name");
 			this.outer = requireNonNull(stage, "stage");
+			this.outerUnwrapsFallbackAnswers = unwrapsFallbackAnswers;
 			return this;
 		}
 
@@ -227,11 +262,16 @@ public final class Pipeline {
 
 		private final String method;
 
-		FallbackStage(FallbackHandler handler, FallbackConfig config, FallbackListener listener, String method) {
+		/** Whether answers go to the outer stage as {@link FallbackAnswer}s. */
+		private final boolean markAnswers;
+
+		FallbackStage(FallbackHandler handler, FallbackConfig config, FallbackListener listener, String method,
+				boolean markAnswers) {
 			this.handler = handler;
 			this.config = config;
 			this.listener = listener;
 			this.method = method;
+			this.markAnswers = markAnswers;
 		}
 
 		@Override
@@ -240,11 +280,12 @@ public final class Pipeline {
 				return next.apply(invocation);
 			}
 			catch (Throwable failure) {
-				if (!this.config.shouldHandle(failure)) {
+				if (!this.config.shouldHandle(failure) || !this.handler.handles(failure)) {
 					throw failure;
 				}
 				notify(failure);
-				return this.handler.handle(invocation, failure);
+				Object answer = this.handler.handle(invocation, failure);
+				return this.markAnswers ? new FallbackAnswer(answer) : answer;
 			}
 		}
 
@@ -260,14 +301,16 @@ public final class Pipeline {
 			}
 			return stage.exceptionallyCompose((wrapped) -> {
 				Throwable failure = unwrap(wrapped);
-				if (!this.config.shouldHandle(failure)) {
+				if (!this.config.shouldHandle(failure) || !this.handler.handles(failure)) {
 					return CompletableFuture.failedFuture(failure);
 				}
 				notify(failure);
 				try {
 					Object answer = this.handler.handle(invocation, failure);
-					return (answer instanceof CompletionStage<?> answerStage) ? castStage(answerStage)
-							: CompletableFuture.completedFuture(answer);
+					if (answer instanceof CompletionStage<?> answerStage) {
+						return this.markAnswers ? answerStage.thenApply(FallbackAnswer::new) : castStage(answerStage);
+					}
+					return CompletableFuture.completedFuture(this.markAnswers ? new FallbackAnswer(answer) : answer);
 				}
 				catch (Throwable ex) {
 					return CompletableFuture.failedFuture(ex);

@@ -11,9 +11,33 @@ public interface FallbackHandler {
 
 	Object handle(Invocation invocation, Throwable failure) throws Throwable;
 
-	/** Handler that calls {@code method} on the invocation's target with its arguments. */
+	/**
+	 * Whether {@link #handle} has an answer for {@code failure} rather than rethrowing it. Asked
+	 * before {@code handle}, so that only a fallback that runs is counted; a handler that answers
+	 * every failure it is given keeps this default.
+	 */
+	default boolean handles(Throwable failure) {
+		return true;
+	}
+
+	/**
+	 * Handler that calls {@code method} on the invocation's target with its arguments; it handles
+	 * the failures one of the method's overloads accepts.
+	 */
 	static FallbackHandler of(FallbackMethod method) {
-		return (invocation, failure) -> method.invoke(invocation.getTarget(), invocation.getArguments(), failure);
+		return new FallbackHandler() {
+
+			@Override
+			public Object handle(Invocation invocation, Throwable failure) throws Throwable {
+				return method.invoke(invocation.getTarget(), invocation.getArguments(), failure);
+			}
+
+			@Override
+			public boolean handles(Throwable failure) {
+				return method.handles(Failures.unwrap(failure).getClass());
+			}
+
+		};
 	}
 
 }

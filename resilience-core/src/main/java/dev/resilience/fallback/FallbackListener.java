@@ -1,8 +1,9 @@
 package dev.resilience.fallback;
 
 /**
- * Told each time a fallback answers in place of the protected call. Runs on the thread that
- * handles the failure; must not throw.
+ * Told each time a fallback answers in place of the protected call, just before the fallback
+ * runs: a failure that no overload of the fallback accepts is rethrown and not reported. Runs on
+ * the thread that handles the failure; must not throw.
  */
 @FunctionalInterface
 public interface FallbackListener {

@@ -1,6 +1,5 @@
 package dev.resilience.spring.aop;
 
-import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,7 +18,7 @@ import dev.resilience.Pipeline;
  */
 final class MethodPipeline {
 
-	private final Method method;
+	private final String description;
 
 	private final Pipeline pipeline;
 
@@ -35,10 +34,13 @@ final class MethodPipeline {
 	 */
 	private volatile Innermost lastProxy;
 
-	MethodPipeline(Method method, Pipeline pipeline, boolean mayProceedMoreThanOnce) {
-		this.method = method;
+	/**
+	 * @param description the method on its target class, for diagnostics
+	 * @param returnType the return type as the target class binds it
+	 */
+	MethodPipeline(String description, Class<?> returnType, Pipeline pipeline, boolean mayProceedMoreThanOnce) {
+		this.description = description;
 		this.pipeline = pipeline;
-		Class<?> returnType = method.getReturnType();
 		this.async = CompletionStage.class.isAssignableFrom(returnType);
 		this.completableFuture = CompletableFuture.class.isAssignableFrom(returnType);
 		this.mayProceedMoreThanOnce = mayProceedMoreThanOnce;
@@ -81,8 +83,7 @@ final class MethodPipeline {
 
 	@Override
 	public String toString() {
-		return this.method.getDeclaringClass().getSimpleName() + "." + this.method.getName() + " "
-				+ this.pipeline.getStages();
+		return this.description + " " + this.pipeline.getStages();
 	}
 
 }

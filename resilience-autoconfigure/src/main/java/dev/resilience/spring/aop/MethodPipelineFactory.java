@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.ClassUtils;
@@ -96,12 +97,15 @@ public class MethodPipelineFactory {
 		if (circuitBreaker == null && retry == null && bulkhead == null && fallback == null && idempotent == null) {
 			return null;
 		}
-		String where = describe(specific);
+		String where = describe(specific, targetClass);
 		requireInterceptable(specific, where);
-		boolean async = CompletionStage.class.isAssignableFrom(specific.getReturnType());
+		// A generic base's R is the CompletableFuture or the ResponseEntity its subclass binds.
+		Class<?> returnType = ResolvableType.forMethodReturnType(specific, targetClass)
+			.resolve(specific.getReturnType());
+		boolean async = CompletionStage.class.isAssignableFrom(returnType);
 		Pipeline.Builder builder = Pipeline.builder();
 		if (idempotent != null) {
-			addIdempotency(builder, specific, targetClass, idempotent, where);
+			addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
 		}
 		if (fallback != null) {
 			addFallback(builder, specific, targetClass, fallback);
@@ -114,9 +118,9 @@ public class MethodPipelineFactory {
 				.circuitBreaker(instanceName("circuit-breaker", circuitBreaker.name(), "@CircuitBreaker", where)));
 		}
 		if (bulkhead != null) {
-			addBulkhead(builder, bulkhead, async, specific, where);
+			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
-		return new MethodPipeline(specific, builder.build(), retry != null);
+		return new MethodPipeline(where, returnType, builder.build(), retry != null);
 	}
 
 	/** {@code equals}, {@code hashCode} and {@code toString}: never protected by a type-level annotation. */
@@ -144,9 +148,8 @@ public class MethodPipelineFactory {
 		}
 	}
 
-	private void addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Idempotent idempotent,
-			String where) {
-		Class<?> returnType = method.getReturnType();
+	private void addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Class<?> returnType,
+			Idempotent idempotent, String where) {
 		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
 			if (unreplayable.isAssignableFrom(returnType)) {
 				throw new ResilienceAnnotationException("@Idempotent on " + where + ": return type "
@@ -162,7 +165,8 @@ public class MethodPipelineFactory {
 		}
 		IdempotencyStageFactory.NamedStage stage = this.idempotencyStageFactory.create(method, targetClass,
 				idempotent);
-		builder.outer(stage.name(), stage.stage());
+		// The idempotency engine unwraps a FallbackAnswer: it releases the claim of a degraded answer.
+		builder.outer(stage.name(), stage.stage(), true);
 	}
 
 	private void addFallback(Pipeline.Builder builder, Method method, Class<?> targetClass, Fallback fallback) {
@@ -176,20 +180,19 @@ public class MethodPipelineFactory {
 		builder.fallback(FallbackHandler.of(fallbackMethod),
 				FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())));
 		if (this.fallbackListener != null) {
-			builder.fallbackListener(method.getDeclaringClass().getSimpleName() + "." + method.getName(),
-					this.fallbackListener);
+			builder.fallbackListener(targetClass.getSimpleName() + "." + method.getName(), this.fallbackListener);
 		}
 	}
 
-	private void addBulkhead(Pipeline.Builder builder, Bulkhead bulkhead, boolean async, Method method,
+	private void addBulkhead(Pipeline.Builder builder, Bulkhead bulkhead, boolean async, Class<?> returnType,
 			String where) {
 		String name = instanceName("bulkhead", bulkhead.name(), "@Bulkhead", where);
 		if (this.registry.bulkheadConfig(name).getType() == BulkheadConfig.Type.THREAD_POOL) {
 			if (!async) {
 				throw new ResilienceAnnotationException("@Bulkhead(name = \"" + bulkhead.name() + "\") on " + where
 						+ ": bulkhead '" + name + "' is a thread-pool bulkhead, which runs only methods returning"
-						+ " CompletionStage or CompletableFuture, but " + method.getName() + " returns "
-						+ method.getReturnType().getSimpleName()
+						+ " CompletionStage or CompletableFuture, but it returns "
+						+ returnType.getSimpleName()
 						+ "; use type: semaphore for it or return a CompletableFuture");
 			}
 			builder.threadPoolBulkhead(this.registry.threadPoolBulkhead(name));
@@ -228,9 +231,12 @@ public class MethodPipelineFactory {
 		return AnnotatedElementUtils.findMergedAnnotation(targetClass, type);
 	}
 
-	/** {@code InventoryClient.reserve(String, int)}, as used in every startup message. */
-	static String describe(Method method) {
-		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
+	/**
+	 * {@code InventoryClient.reserve(String, int)}, as used in every startup message: named after
+	 * the bean's class, which for an inherited method is where its annotations come from.
+	 */
+	static String describe(Method method, Class<?> targetClass) {
+		return targetClass.getSimpleName() + "." + method.getName()
 				+ Arrays.stream(method.getParameterTypes())
 					.map(Class::getSimpleName)
 					.collect(Collectors.joining(", ", "(", ")"));

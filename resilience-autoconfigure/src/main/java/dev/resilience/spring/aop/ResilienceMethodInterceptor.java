@@ -14,9 +14,14 @@ import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The one interceptor behind every resilience annotation. Per call it fetches the
- * {@link MethodPipeline} built for the invoked method and runs it: no annotation lookup, no SpEL
- * parsing and no instance lookup by name happen here. Pipelines are built when the bean is
- * created ({@link #prepare(Class)}), so every validation error stops startup.
+ * {@link MethodPipeline} built for the invoked method on the target's class and runs it: no
+ * annotation lookup, no SpEL parsing and no instance lookup by name happen here. Pipelines are
+ * built when the bean is created ({@link #prepare(Class)}), so every validation error stops
+ * startup.
+ * <p>
+ * A pipeline belongs to a method <em>and</em> a target class: two beans inheriting one method
+ * may carry different type-level annotations, a different fallback, and bind a generic return
+ * type differently, so they never share one.
  * <p>
  * Thread-safe.
  */
@@ -27,7 +32,11 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 
 	private final Supplier<MethodPipelineFactory> factory;
 
-	private final Map<Method, Object> pipelines = new ConcurrentHashMap<>();
+	/**
+	 * Target class, then method: two lookups that allocate nothing, where one map keyed by a
+	 * (method, class) pair would build a key per call.
+	 */
+	private final Map<Class<?>, Map<Method, Object>> pipelines = new ConcurrentHashMap<>();
 
 	/** The factory is looked up when the first annotated bean is prepared, not when this is created. */
 	public ResilienceMethodInterceptor(Supplier<MethodPipelineFactory> factory) {
@@ -36,9 +45,12 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
-		Object pipeline = this.pipelines.get(invocation.getMethod());
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? target.getClass() : invocation.getMethod().getDeclaringClass();
+		Map<Method, Object> ofClass = this.pipelines.get(targetClass);
+		Object pipeline = (ofClass != null) ? ofClass.get(invocation.getMethod()) : null;
 		if (pipeline == null) {
-			pipeline = resolve(invocation);
+			pipeline = resolve(invocation, targetClass);
 		}
 		if (pipeline == NONE) {
 			return invocation.proceed();
@@ -52,32 +64,34 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 	 */
 	public void prepare(Class<?> targetClass) {
 		MethodPipelineFactory pipelineFactory = this.factory.get();
+		Map<Method, Object> ofClass = ofClass(targetClass);
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
-			if (this.pipelines.containsKey(method)) {
-				continue;
-			}
-			MethodPipeline pipeline = pipelineFactory.create(method, targetClass);
-			this.pipelines.put(method, (pipeline != null) ? pipeline : NONE);
+			ofClass.computeIfAbsent(method, (key) -> orNone(pipelineFactory.create(key, targetClass)));
 		}
 	}
 
 	/**
-	 * First call through a method object not seen at startup (an interface method of a JDK proxy):
-	 * maps it to the pipeline of the implementation method, once.
+	 * First call through a method object or a target class not seen at startup (an interface
+	 * method of a JDK proxy, a target that is itself a generated subclass): maps it to the pipeline
+	 * of the implementation method on the user class, once.
 	 */
-	private Object resolve(MethodInvocation invocation) {
+	private Object resolve(MethodInvocation invocation, Class<?> targetClass) {
 		Method method = invocation.getMethod();
-		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
+		Class<?> userClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis())
 				: method.getDeclaringClass();
-		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-		Object pipeline = this.pipelines.get(specific);
-		if (pipeline == null) {
-			MethodPipeline created = this.factory.get().create(specific, targetClass);
-			pipeline = (created != null) ? created : NONE;
-			this.pipelines.putIfAbsent(specific, pipeline);
-		}
-		this.pipelines.putIfAbsent(method, pipeline);
-		return pipeline;
+		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
+		Object pipeline = ofClass(userClass).computeIfAbsent(specific,
+				(key) -> orNone(this.factory.get().create(key, userClass)));
+		Object raced = ofClass(targetClass).putIfAbsent(method, pipeline);
+		return (raced != null) ? raced : pipeline;
+	}
+
+	private Map<Method, Object> ofClass(Class<?> targetClass) {
+		return this.pipelines.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>());
+	}
+
+	private static Object orNone(MethodPipeline pipeline) {
+		return (pipeline != null) ? pipeline : NONE;
 	}
 
 }

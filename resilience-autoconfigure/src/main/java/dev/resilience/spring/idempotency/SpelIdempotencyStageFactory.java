@@ -94,7 +94,7 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 				: parse("fingerprint", annotation.fingerprint(), where);
 		JacksonResultCodec codec;
 		try {
-			codec = JacksonResultCodec.forMethod(this.objectMapper, method);
+			codec = JacksonResultCodec.forMethod(this.objectMapper, method, targetClass);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where + ": " + ex.getMessage(), ex);
