@@ -25,11 +25,13 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * exactly {@code permitted-number-of-calls-in-half-open-state} trial calls, refuses the others,
  * and once every trial call is recorded closes or reopens by the same thresholds over the trial
  * calls; with a {@code max-wait-duration-in-half-open-state}, it reopens when its trial calls have
- * not all ended that long after it became half-open. {@link State#FORCED_OPEN} refuses and {@link State#DISABLED} permits every call until a
- * manual transition; neither records anything. Every transition starts a fresh window.
+ * not all ended that long after it became half-open. {@link State#FORCED_OPEN} refuses and
+ * {@link State#DISABLED} permits every call until a manual transition; neither records anything.
+ * Every transition starts a fresh window.
  * <p>
- * Thread-safe. Asking for a permission in {@code CLOSED} and recording a success take no lock and
- * allocate nothing; state changes are compare-and-set, and the one thread that wins a transition
+ * Thread-safe. Asking for a permission in {@code CLOSED} takes no lock; recording an outcome
+ * holds the window's lock for a few writes, so that the window is linearizable; neither
+ * allocates. State changes are compare-and-set, and the one thread that wins a transition
  * notifies the listeners of it, once.
  * <p>
  * A breaker records each call in the state that admitted it. {@link #execute}, {@link #executeAsync}

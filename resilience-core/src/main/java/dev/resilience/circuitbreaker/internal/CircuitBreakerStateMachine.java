@@ -33,10 +33,10 @@ import dev.resilience.circuitbreaker.CircuitBreakerListener;
  * half-open state nor lands in a later window, and an ignored trial call gives its permit back
  * only to the half-open state that handed it out.
  * <p>
- * The closed-state fast path (permission, call, success) reads the state once, takes no lock and
- * allocates nothing: recording into a count-based window is three atomic operations, into a
- * time-based one four, plus a lock once per second to roll buckets over. Strings (transition
- * reasons, exception messages) are built only on transitions and refusals.
+ * The closed-state fast path (permission, call, success) reads the state once and allocates
+ * nothing: recording into a window holds its lock for a few plain writes (a lock-free window
+ * gave verdicts that no order of the calls would give). Strings (transition reasons, exception
+ * messages) are built only on transitions and refusals.
  */
 public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
