@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
@@ -250,7 +251,11 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 			admission.onError(this.ticker.read() - start, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return stage.whenComplete(new AsyncOutcomeRecorder<>(this.ticker, admission, start));
+		CompletionStage<T> recorded = stage.whenComplete(new AsyncOutcomeRecorder<>(this.ticker, admission, start));
+		// The caller gets a stage of its own: a dependent completed or cancelled by its holder skips
+		// its action, so handing out the recording stage itself would let a caller's cancel, complete
+		// or timeout keep the outcome from ever being recorded, and a trial permit from coming back.
+		return recorded.thenApply(Function.identity());
 	}
 
 	@Override
