@@ -24,16 +24,24 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * is asked for and when the state is read) it becomes {@link State#HALF_OPEN}, which permits
  * exactly {@code permitted-number-of-calls-in-half-open-state} trial calls, refuses the others,
  * and once every trial call is recorded closes or reopens by the same thresholds over the trial
- * calls. {@link State#FORCED_OPEN} refuses and {@link State#DISABLED} permits every call until a
- * manual transition; neither records anything. Every transition starts a fresh window.
+ * calls; with a {@code max-wait-duration-in-half-open-state}, it reopens when its trial calls have
+ * not all ended that long after it became half-open. {@link State#FORCED_OPEN} refuses and
+ * {@link State#DISABLED} permits every call until a manual transition; neither records anything.
+ * Every transition starts a fresh window.
  * <p>
- * Thread-safe. Asking for a permission in {@code CLOSED} and recording a success take no lock and
- * allocate nothing; state changes are compare-and-set, and the one thread that wins a transition
+ * Thread-safe. Asking for a permission in {@code CLOSED} takes no lock; recording an outcome
+ * holds the window's lock for a few writes, so that the window is linearizable; neither
+ * allocates. State changes are compare-and-set, and the one thread that wins a transition
  * notifies the listeners of it, once.
  * <p>
- * Calls are not tied to the state that permitted them: an outcome is recorded into the window
- * of the state the breaker is in when the call ends, as with any breaker whose permission is not
- * a token.
+ * A breaker records each call in the state that admitted it. {@link #execute}, {@link #executeAsync}
+ * and a {@link Permission} from {@link #tryAdmit()} tie a call to that state: a call admitted while
+ * closed that ends after the breaker opened is not counted as a trial call, nor in the window of a
+ * later closed state (that of its own closed state is gone); a trial call that ends after its
+ * half-open state was left counts nowhere, and gives its permit back only to the half-open state
+ * that handed it out. Only the token-less {@link #tryAcquirePermission()} with
+ * {@link #onSuccess}, {@link #onError} and {@link #releasePermission()} cannot tell: they act on
+ * the state current when they are called, so they suit calls that cannot outlive a transition.
  */
 public interface CircuitBreaker {
 
@@ -74,6 +82,15 @@ public interface CircuitBreaker {
 	 * @throws CallNotPermittedException naming the breaker and its state when the call is refused
 	 */
 	void acquirePermission();
+
+	/**
+	 * Asks for a permission tied to the state that grants it: the outcome reported to it is
+	 * recorded in that state, or dropped if the breaker has left it. A refusal is counted as with
+	 * {@link #tryAcquirePermission()}. In {@code CLOSED} it allocates nothing.
+	 * @return the permission, to be ended once with {@link Permission#onSuccess},
+	 * {@link Permission#onError} or {@link Permission#release()}; {@code null} when refused
+	 */
+	Permission tryAdmit();
 
 	/**
 	 * Gives back a permission whose call never ran, so that a {@code HALF_OPEN} trial slot does
@@ -163,6 +180,25 @@ public interface CircuitBreaker {
 
 	/** Removes a listener; removing one not registered does nothing. */
 	void removeListener(CircuitBreakerListener listener);
+
+	/**
+	 * A call admitted by one state of a breaker, from {@link CircuitBreaker#tryAdmit()}. Its methods
+	 * classify like the breaker's own {@link CircuitBreaker#onSuccess} and
+	 * {@link CircuitBreaker#onError}. A trial permit of a half-open breaker ends at its first
+	 * outcome or release; later ones are ignored. Thread-safe.
+	 */
+	interface Permission {
+
+		/** Records a call that returned normally after {@code durationNanos}. */
+		void onSuccess(long durationNanos);
+
+		/** Records a call that threw {@code error} after {@code durationNanos}. */
+		void onError(long durationNanos, Throwable error);
+
+		/** Gives the permission back without recording anything: the call never ran. */
+		void release();
+
+	}
 
 	/** States of a breaker. */
 	enum State {

@@ -6,6 +6,7 @@ import java.util.List;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireInLeftOpenRange;
+import static dev.resilience.internal.Requirements.requireNonNegative;
 import static dev.resilience.internal.Requirements.requireNonNull;
 import static dev.resilience.internal.Requirements.requirePositive;
 
@@ -33,6 +34,9 @@ public final class CircuitBreakerConfig {
 
 	public static final int DEFAULT_PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE = 10;
 
+	/** Zero: a half-open breaker waits for its trial calls however long they take. */
+	public static final Duration DEFAULT_MAX_WAIT_DURATION_IN_HALF_OPEN_STATE = Duration.ZERO;
+
 	/**
 	 * Largest count-based window, and largest number of trial calls in half-open state: the
 	 * breaker packs its counts of these calls into 21-bit fields of one {@code long}.
@@ -59,6 +63,8 @@ public final class CircuitBreakerConfig {
 
 	private final int permittedNumberOfCallsInHalfOpenState;
 
+	private final Duration maxWaitDurationInHalfOpenState;
+
 	private final List<Class<? extends Throwable>> recordExceptions;
 
 	private final List<Class<? extends Throwable>> ignoreExceptions;
@@ -73,6 +79,7 @@ public final class CircuitBreakerConfig {
 		this.slowCallRateThreshold = builder.slowCallRateThreshold;
 		this.waitDurationInOpenState = builder.waitDurationInOpenState;
 		this.permittedNumberOfCallsInHalfOpenState = builder.permittedNumberOfCallsInHalfOpenState;
+		this.maxWaitDurationInHalfOpenState = builder.maxWaitDurationInHalfOpenState;
 		this.recordExceptions = List.copyOf(builder.recordExceptions);
 		this.ignoreExceptions = List.copyOf(builder.ignoreExceptions);
 	}
@@ -96,6 +103,7 @@ public final class CircuitBreakerConfig {
 			.slowCallRateThreshold(this.slowCallRateThreshold)
 			.waitDurationInOpenState(this.waitDurationInOpenState)
 			.permittedNumberOfCallsInHalfOpenState(this.permittedNumberOfCallsInHalfOpenState)
+			.maxWaitDurationInHalfOpenState(this.maxWaitDurationInHalfOpenState)
 			.recordExceptions(this.recordExceptions)
 			.ignoreExceptions(this.ignoreExceptions);
 	}
@@ -140,6 +148,15 @@ public final class CircuitBreakerConfig {
 		return this.permittedNumberOfCallsInHalfOpenState;
 	}
 
+	/**
+	 * How long a half-open breaker waits for its trial calls before it reopens; zero (the
+	 * default) waits for them however long they take. Trial calls that never end would otherwise
+	 * hold the breaker half-open, refusing every other call, forever.
+	 */
+	public Duration getMaxWaitDurationInHalfOpenState() {
+		return this.maxWaitDurationInHalfOpenState;
+	}
+
 	/** Exceptions that count as failures; empty means every exception not ignored. */
 	public List<Class<? extends Throwable>> getRecordExceptions() {
 		return this.recordExceptions;
@@ -158,7 +175,8 @@ public final class CircuitBreakerConfig {
 				+ this.consecutiveFailureThreshold + ", slowCallDurationThreshold=" + this.slowCallDurationThreshold
 				+ ", slowCallRateThreshold=" + this.slowCallRateThreshold + ", waitDurationInOpenState="
 				+ this.waitDurationInOpenState + ", permittedNumberOfCallsInHalfOpenState="
-				+ this.permittedNumberOfCallsInHalfOpenState + ", recordExceptions=" + this.recordExceptions
+				+ this.permittedNumberOfCallsInHalfOpenState + ", maxWaitDurationInHalfOpenState="
+				+ this.maxWaitDurationInHalfOpenState + ", recordExceptions=" + this.recordExceptions
 				+ ", ignoreExceptions=" + this.ignoreExceptions + "]";
 	}
 
@@ -193,6 +211,8 @@ public final class CircuitBreakerConfig {
 		private Duration waitDurationInOpenState = DEFAULT_WAIT_DURATION_IN_OPEN_STATE;
 
 		private int permittedNumberOfCallsInHalfOpenState = DEFAULT_PERMITTED_NUMBER_OF_CALLS_IN_HALF_OPEN_STATE;
+
+		private Duration maxWaitDurationInHalfOpenState = DEFAULT_MAX_WAIT_DURATION_IN_HALF_OPEN_STATE;
 
 		private List<Class<? extends Throwable>> recordExceptions = List.of();
 
@@ -245,6 +265,13 @@ public final class CircuitBreakerConfig {
 		public Builder permittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
 			this.permittedNumberOfCallsInHalfOpenState = requireAtLeast(permittedNumberOfCallsInHalfOpenState, 1,
 					"permittedNumberOfCallsInHalfOpenState");
+			return this;
+		}
+
+		/** Zero waits for the trial calls however long they take; otherwise the breaker reopens after this long. */
+		public Builder maxWaitDurationInHalfOpenState(Duration maxWaitDurationInHalfOpenState) {
+			this.maxWaitDurationInHalfOpenState = requireNonNegative(maxWaitDurationInHalfOpenState,
+					"maxWaitDurationInHalfOpenState");
 			return this;
 		}
 

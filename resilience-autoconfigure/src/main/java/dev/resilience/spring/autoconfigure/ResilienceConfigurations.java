@@ -172,6 +172,9 @@ public class ResilienceConfigurations {
 		layers.get("permitted-number-of-calls-in-half-open-state", i.getPermittedNumberOfCallsInHalfOpenState(),
 				d.getPermittedNumberOfCallsInHalfOpenState())
 			.apply(AT_LEAST_1, builder::permittedNumberOfCallsInHalfOpenState);
+		layers.get("max-wait-duration-in-half-open-state", i.getMaxWaitDurationInHalfOpenState(),
+				d.getMaxWaitDurationInHalfOpenState())
+			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDurationInHalfOpenState);
 		builder.recordExceptions(
 				exceptions(layers.get("record-exceptions", i.getRecordExceptions(), d.getRecordExceptions())));
 		builder.ignoreExceptions(

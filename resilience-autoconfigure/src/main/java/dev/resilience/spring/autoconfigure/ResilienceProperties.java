@@ -142,6 +142,12 @@ public class ResilienceProperties {
 			private int permittedNumberOfCallsInHalfOpenState = 10;
 
 			/**
+			 * Time a half-open breaker waits for its trial calls before it reopens. Zero waits for
+			 * them however long they take.
+			 */
+			private Duration maxWaitDurationInHalfOpenState = Duration.ofSeconds(0);
+
+			/**
 			 * Exception classes (and their subclasses) recorded as failures. Empty means every
 			 * exception not ignored counts as a failure.
 			 */
@@ -225,6 +231,14 @@ public class ResilienceProperties {
 				this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
 			}
 
+			public Duration getMaxWaitDurationInHalfOpenState() {
+				return this.maxWaitDurationInHalfOpenState;
+			}
+
+			public void setMaxWaitDurationInHalfOpenState(Duration maxWaitDurationInHalfOpenState) {
+				this.maxWaitDurationInHalfOpenState = maxWaitDurationInHalfOpenState;
+			}
+
 			public List<Class<? extends Throwable>> getRecordExceptions() {
 				return this.recordExceptions;
 			}
@@ -293,6 +307,12 @@ public class ResilienceProperties {
 			 * Number of trial calls let through in the half-open state.
 			 */
 			private Integer permittedNumberOfCallsInHalfOpenState;
+
+			/**
+			 * Time a half-open breaker waits for its trial calls before it reopens. Zero waits for
+			 * them however long they take.
+			 */
+			private Duration maxWaitDurationInHalfOpenState;
 
 			/**
 			 * Exception classes (and their subclasses) recorded as failures; replaces the
@@ -376,6 +396,14 @@ public class ResilienceProperties {
 
 			public void setPermittedNumberOfCallsInHalfOpenState(Integer permittedNumberOfCallsInHalfOpenState) {
 				this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
+			}
+
+			public Duration getMaxWaitDurationInHalfOpenState() {
+				return this.maxWaitDurationInHalfOpenState;
+			}
+
+			public void setMaxWaitDurationInHalfOpenState(Duration maxWaitDurationInHalfOpenState) {
+				this.maxWaitDurationInHalfOpenState = maxWaitDurationInHalfOpenState;
 			}
 
 			public List<Class<? extends Throwable>> getRecordExceptions() {

@@ -68,6 +68,7 @@ class ConfigurationMetadataTests {
 		keys.put(cb + "slow-call-rate-threshold", CB.getSlowCallRateThreshold());
 		keys.put(cb + "wait-duration-in-open-state", CB.getWaitDurationInOpenState());
 		keys.put(cb + "permitted-number-of-calls-in-half-open-state", CB.getPermittedNumberOfCallsInHalfOpenState());
+		keys.put(cb + "max-wait-duration-in-half-open-state", CB.getMaxWaitDurationInHalfOpenState());
 		keys.put(cb + "record-exceptions", CB.getRecordExceptions());
 		keys.put(cb + "ignore-exceptions", CB.getIgnoreExceptions());
 		String retry = "resilience.retry.defaults.";

@@ -67,6 +67,20 @@ class ResilienceAutoConfigurationTests {
 	}
 
 	@Test
+	void maxWaitDurationInHalfOpenStateIsTakenFromTheInstanceOverTheDefaults() {
+		this.runner
+			.withPropertyValues("resilience.circuit-breaker.defaults.max-wait-duration-in-half-open-state=30s",
+					"resilience.circuit-breaker.instances.inventory.max-wait-duration-in-half-open-state=5s")
+			.run((context) -> {
+				ResilienceConfigurations configurations = context.getBean(ResilienceConfigurations.class);
+				assertThat(configurations.circuitBreaker("inventory").getMaxWaitDurationInHalfOpenState())
+					.isEqualTo(Duration.ofSeconds(5));
+				assertThat(configurations.circuitBreaker("other").getMaxWaitDurationInHalfOpenState())
+					.isEqualTo(Duration.ofSeconds(30));
+			});
+	}
+
+	@Test
 	void undeclaredNameGetsTheDefaults() {
 		this.runner
 			.withPropertyValues("resilience.circuit-breaker.defaults.failure-rate-threshold=40",

@@ -34,6 +34,8 @@ class ResiliencePropertiesTests {
 		assertThat(defaults.getWaitDurationInOpenState()).isEqualTo(engine.getWaitDurationInOpenState());
 		assertThat(defaults.getPermittedNumberOfCallsInHalfOpenState())
 			.isEqualTo(engine.getPermittedNumberOfCallsInHalfOpenState());
+		assertThat(defaults.getMaxWaitDurationInHalfOpenState())
+			.isEqualTo(engine.getMaxWaitDurationInHalfOpenState());
 		assertThat(defaults.getRecordExceptions()).isEqualTo(engine.getRecordExceptions());
 		assertThat(defaults.getIgnoreExceptions()).isEqualTo(engine.getIgnoreExceptions());
 	}

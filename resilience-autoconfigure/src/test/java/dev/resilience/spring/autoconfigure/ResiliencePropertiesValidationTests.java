@@ -41,6 +41,7 @@ class ResiliencePropertiesValidationTests {
 			resilience.circuit-breaker.defaults.slow-call-duration-threshold                             | 0ms    | 0ms    | must be a positive duration
 			resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state                   | -1s    | -1s    | must be a positive duration
 			resilience.circuit-breaker.instances.inventory.permitted-number-of-calls-in-half-open-state  | 0      | 0      | must be at least 1
+			resilience.circuit-breaker.defaults.max-wait-duration-in-half-open-state                     | -1s    | -1s    | must not be a negative duration
 			resilience.retry.defaults.max-attempts                                                       | 0      | 0      | must be at least 1
 			resilience.retry.instances.inventory.wait-duration                                           | -5ms   | -5ms   | must not be a negative duration
 			resilience.retry.defaults.multiplier                                                         | 0.5    | 0.5    | must be a finite number of at least 1.0

@@ -6,10 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
@@ -26,10 +28,16 @@ import dev.resilience.circuitbreaker.CircuitBreakerListener;
  * a call) make one transition, announced once by the thread that won. Each state object owns its
  * counts, which is what gives every transition a fresh window.
  * <p>
- * The closed-state fast path (permission, call, success) reads the state once, takes no lock and
- * allocates nothing: recording into a count-based window is three atomic operations, into a
- * time-based one four, plus a lock once per second to roll buckets over. Strings (transition
- * reasons, exception messages) are built only on transitions and refusals.
+ * An admitted call is tied to the state object that admitted it: a closed state admits with
+ * itself, a half-open state with a one-use trial permit. An outcome goes to that state object and
+ * is dropped once it is no longer current, so a late call never counts as a trial call of a later
+ * half-open state nor lands in a later window, and an ignored trial call gives its permit back
+ * only to the half-open state that handed it out.
+ * <p>
+ * The closed-state fast path (permission, call, success) reads the state once and allocates
+ * nothing: recording into a window holds its lock for a few plain writes (a lock-free window
+ * gave verdicts that no order of the calls would give). Strings (transition reasons, exception
+ * messages) are built only on transitions and refusals.
  */
 public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
@@ -44,6 +52,9 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	private final long slowCallDurationNanos;
 
 	private final long waitDurationNanos;
+
+	/** 0 when a half-open breaker waits for its trial calls however long they take. */
+	private final long maxWaitInHalfOpenNanos;
 
 	private final int permittedTrialCalls;
 
@@ -60,6 +71,8 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	private final String waitElapsedReason;
 
 	private final String consecutiveFailuresReason;
+
+	private final String maxWaitInHalfOpenReason;
 
 	private final AtomicReference<StateObject> state;
 
@@ -88,6 +101,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		this.ticker = ticker;
 		this.slowCallDurationNanos = saturatedNanos(config.getSlowCallDurationThreshold());
 		this.waitDurationNanos = saturatedNanos(config.getWaitDurationInOpenState());
+		this.maxWaitInHalfOpenNanos = saturatedNanos(config.getMaxWaitDurationInHalfOpenState());
 		this.permittedTrialCalls = config.getPermittedNumberOfCallsInHalfOpenState();
 		this.consecutiveFailureThreshold = config.getConsecutiveFailureThreshold();
 		this.recordExceptions = toArray(config.getRecordExceptions());
@@ -99,6 +113,8 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		this.waitElapsedReason = "wait duration " + Thresholds.format(config.getWaitDurationInOpenState())
 				+ " elapsed";
 		this.consecutiveFailuresReason = this.consecutiveFailureThreshold + " consecutive failures";
+		this.maxWaitInHalfOpenReason = "max wait duration in half-open state "
+				+ Thresholds.format(config.getMaxWaitDurationInHalfOpenState()) + " elapsed";
 		this.state = new AtomicReference<>(new ClosedState());
 	}
 
@@ -124,50 +140,66 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	@Override
 	public boolean tryAcquirePermission() {
-		return acquire() == null;
+		StateObject current = current();
+		if (current.tryAcquirePermission()) {
+			return true;
+		}
+		countRefusal();
+		return false;
 	}
 
 	@Override
 	public void acquirePermission() {
-		State refusing = acquire();
-		if (refusing != null) {
-			throw new CallNotPermittedException(this.name, refusing.name());
+		StateObject current = current();
+		if (!current.tryAcquirePermission()) {
+			throw refusal(current);
 		}
 	}
 
 	@Override
+	public Permission tryAdmit() {
+		StateObject current = current();
+		Admission admission = current.admit();
+		if (admission == null) {
+			countRefusal();
+		}
+		return admission;
+	}
+
+	@Override
 	public void releasePermission() {
-		this.state.get().releasePermission();
+		this.state.get().release();
 	}
 
 	@Override
 	public void onSuccess(long durationNanos) {
-		record((durationNanos >= this.slowCallDurationNanos) ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS,
-				durationNanos);
+		this.state.get().onSuccess(durationNanos);
 	}
 
 	@Override
 	public void onError(long durationNanos, Throwable error) {
+		this.state.get().onError(durationNanos, error);
+	}
+
+	private CallOutcome successOutcome(long durationNanos) {
+		return (durationNanos >= this.slowCallDurationNanos) ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS;
+	}
+
+	private CallOutcome errorOutcome(long durationNanos, Throwable error) {
 		if (error == null) {
 			throw new NullPointerException("error of a call recorded by circuit breaker '" + this.name
 					+ "' must not be null; use onSuccess for a call that did not fail");
 		}
 		Throwable cause = unwrap(error);
 		if (isInstanceOfAny(cause, this.ignoreExceptions)) {
-			this.listeners.callRecorded(this, CallOutcome.IGNORED, durationNanos);
-			this.state.get().releasePermission();
-			return;
+			return CallOutcome.IGNORED;
 		}
 		boolean failure = this.recordExceptions.length == 0 || isInstanceOfAny(cause, this.recordExceptions);
 		boolean slow = durationNanos >= this.slowCallDurationNanos;
-		CallOutcome outcome;
 		if (failure) {
-			outcome = slow ? CallOutcome.SLOW_FAILURE : CallOutcome.FAILURE;
+			return slow ? CallOutcome.SLOW_FAILURE : CallOutcome.FAILURE;
 		}
-		else {
-			outcome = slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS;
-		}
-		record(outcome, durationNanos);
+		return slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS;
 	}
 
 	@Override
@@ -175,17 +207,21 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		if (call == null) {
 			throw new NullPointerException("call protected by circuit breaker '" + this.name + "' must not be null");
 		}
-		acquirePermission();
+		StateObject current = current();
+		Admission admission = current.admit();
+		if (admission == null) {
+			throw refusal(current);
+		}
 		long start = this.ticker.read();
 		T result;
 		try {
 			result = call.apply(argument);
 		}
 		catch (Throwable ex) {
-			onError(this.ticker.read() - start, ex);
+			admission.onError(this.ticker.read() - start, ex);
 			throw ex;
 		}
-		onSuccess(this.ticker.read() - start);
+		admission.onSuccess(this.ticker.read() - start);
 		return result;
 	}
 
@@ -195,9 +231,10 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		if (call == null) {
 			throw new NullPointerException("call protected by circuit breaker '" + this.name + "' must not be null");
 		}
-		State refusing = acquire();
-		if (refusing != null) {
-			return CompletableFuture.failedFuture(new CallNotPermittedException(this.name, refusing.name()));
+		StateObject current = current();
+		Admission admission = current.admit();
+		if (admission == null) {
+			return CompletableFuture.failedFuture(refusal(current));
 		}
 		long start = this.ticker.read();
 		CompletionStage<T> stage;
@@ -205,16 +242,20 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 			stage = call.apply(argument);
 		}
 		catch (Throwable ex) {
-			onError(this.ticker.read() - start, ex);
+			admission.onError(this.ticker.read() - start, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
 		if (stage == null) {
 			NullPointerException ex = new NullPointerException(
 					"asynchronous call protected by circuit breaker '" + this.name + "' returned a null stage");
-			onError(this.ticker.read() - start, ex);
+			admission.onError(this.ticker.read() - start, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		return stage.whenComplete(new AsyncOutcomeRecorder<>(this, start));
+		CompletionStage<T> recorded = stage.whenComplete(new AsyncOutcomeRecorder<>(this.ticker, admission, start));
+		// The caller gets a stage of its own: a dependent completed or cancelled by its holder skips
+		// its action, so handing out the recording stage itself would let a caller's cancel, complete
+		// or timeout keep the outcome from ever being recorded, and a trial permit from coming back.
+		return recorded.thenApply(Function.identity());
 	}
 
 	@Override
@@ -269,30 +310,32 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		return "CircuitBreaker '" + this.name + "' " + this.state.get().state;
 	}
 
-	/** The current state object, after turning an open one whose wait has elapsed half-open. */
+	/**
+	 * The current state object, after the transition its timer calls for: an open one whose wait
+	 * has elapsed turns half-open, a half-open one past its max wait reopens. One step is enough,
+	 * since the state entered starts its own timer now.
+	 */
 	private StateObject current() {
 		StateObject current = this.state.get();
 		if (current.state == State.OPEN && ((OpenState) current).waitElapsed()) {
 			transition(current, new HalfOpenState(), this.waitElapsedReason);
 			current = this.state.get();
 		}
+		else if (current.state == State.HALF_OPEN && ((HalfOpenState) current).maxWaitElapsed()) {
+			((HalfOpenState) current).reopenAfterMaxWait();
+			current = this.state.get();
+		}
 		return current;
 	}
 
-	/** {@code null} when permitted, otherwise the state that refused. */
-	private State acquire() {
-		StateObject current = current();
-		if (current.tryAcquirePermission()) {
-			return null;
-		}
+	private void countRefusal() {
 		this.notPermittedCalls.increment();
 		this.listeners.callRecorded(this, CallOutcome.NOT_PERMITTED, 0);
-		return current.state;
 	}
 
-	private void record(CallOutcome outcome, long durationNanos) {
-		this.listeners.callRecorded(this, outcome, durationNanos);
-		this.state.get().record(outcome);
+	private CallNotPermittedException refusal(StateObject refusing) {
+		countRefusal();
+		return new CallNotPermittedException(this.name, refusing.state.name());
 	}
 
 	private boolean transition(StateObject from, StateObject to, String reason) {
@@ -365,33 +408,81 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		}
 	}
 
-	/** Records the outcome of an asynchronous call when its stage completes. */
+	/**
+	 * Records the outcome of an asynchronous call when the stage the call itself returned
+	 * completes: what the caller does to the stage it was handed (cancel, complete, time out) ends
+	 * neither the call nor its admission.
+	 */
 	private static final class AsyncOutcomeRecorder<T> implements BiConsumer<T, Throwable> {
 
-		private final CircuitBreakerStateMachine breaker;
+		private final Ticker ticker;
+
+		private final Admission admission;
 
 		private final long start;
 
-		AsyncOutcomeRecorder(CircuitBreakerStateMachine breaker, long start) {
-			this.breaker = breaker;
+		AsyncOutcomeRecorder(Ticker ticker, Admission admission, long start) {
+			this.ticker = ticker;
+			this.admission = admission;
 			this.start = start;
 		}
 
 		@Override
 		public void accept(T result, Throwable error) {
-			long duration = this.breaker.ticker.read() - this.start;
+			long duration = this.ticker.read() - this.start;
 			if (error != null) {
-				this.breaker.onError(duration, error);
+				this.admission.onError(duration, error);
 			}
 			else {
-				this.breaker.onSuccess(duration);
+				this.admission.onSuccess(duration);
 			}
 		}
 
 	}
 
-	/** One state entered; identity matters, since transitions compare-and-set against it. */
-	private abstract static class StateObject {
+	/**
+	 * A call admitted by one state: its outcome is recorded there, or its permit given back there,
+	 * never in a state entered since. Listeners hear of every outcome, also of one that is dropped
+	 * because its state is gone: the call did happen.
+	 */
+	private abstract class Admission implements Permission {
+
+		@Override
+		public final void onSuccess(long durationNanos) {
+			complete(successOutcome(durationNanos), durationNanos);
+		}
+
+		@Override
+		public final void onError(long durationNanos, Throwable error) {
+			complete(errorOutcome(durationNanos, error), durationNanos);
+		}
+
+		private void complete(CallOutcome outcome, long durationNanos) {
+			// Recorded even when a listener throws an Error, so that a trial permit is never lost.
+			try {
+				CircuitBreakerStateMachine.this.listeners.callRecorded(CircuitBreakerStateMachine.this, outcome,
+						durationNanos);
+			}
+			finally {
+				if (outcome == CallOutcome.IGNORED) {
+					release();
+				}
+				else {
+					record(outcome);
+				}
+			}
+		}
+
+		/** Counts a success or failure in the admitting state, if it is still current. */
+		abstract void record(CallOutcome outcome);
+
+	}
+
+	/**
+	 * One state entered; identity matters, since transitions compare-and-set against it. A state
+	 * that admits without a per-call permit (closed, disabled) is itself the admission of its calls.
+	 */
+	private abstract class StateObject extends Admission {
 
 		final State state;
 
@@ -401,9 +492,16 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 		abstract boolean tryAcquirePermission();
 
-		void releasePermission() {
+		/** This state's admission of one call, or {@code null} when it refuses. */
+		Admission admit() {
+			return tryAcquirePermission() ? this : null;
 		}
 
+		@Override
+		public void release() {
+		}
+
+		@Override
 		void record(CallOutcome outcome) {
 		}
 
@@ -430,6 +528,10 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 		@Override
 		void record(CallOutcome outcome) {
+			if (CircuitBreakerStateMachine.this.state.get() != this) {
+				// This window is gone: the breaker opened, or was reset or moved by hand since.
+				return;
+			}
 			String reason = this.window.record(outcome);
 			if (reason == null && consecutiveFailuresReached(this.consecutiveFailures, outcome)) {
 				reason = CircuitBreakerStateMachine.this.consecutiveFailuresReason;
@@ -476,7 +578,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	private final class HalfOpenState extends StateObject {
 
-		private final AtomicInteger permits = new AtomicInteger(CircuitBreakerStateMachine.this.permittedTrialCalls);
+		private final long enteredAt = CircuitBreakerStateMachine.this.ticker.read();
 
 		private final TrialCalls trialCalls = new TrialCalls(CircuitBreakerStateMachine.this.permittedTrialCalls,
 				CircuitBreakerStateMachine.this.trialThresholds);
@@ -489,32 +591,40 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 		@Override
 		boolean tryAcquirePermission() {
-			for (;;) {
-				int available = this.permits.get();
-				if (available <= 0) {
-					return false;
-				}
-				if (this.permits.compareAndSet(available, available - 1)) {
-					return true;
-				}
-			}
+			return this.trialCalls.tryAcquire();
 		}
 
 		@Override
-		void releasePermission() {
-			for (;;) {
-				int available = this.permits.get();
-				if (available >= CircuitBreakerStateMachine.this.permittedTrialCalls) {
-					return;
-				}
-				if (this.permits.compareAndSet(available, available + 1)) {
-					return;
-				}
+		Admission admit() {
+			return this.trialCalls.tryAcquire() ? new TrialPermit(this) : null;
+		}
+
+		@Override
+		public void release() {
+			if (CircuitBreakerStateMachine.this.state.get() == this) {
+				this.trialCalls.release();
 			}
+		}
+
+		boolean maxWaitElapsed() {
+			long maxWait = CircuitBreakerStateMachine.this.maxWaitInHalfOpenNanos;
+			return maxWait > 0 && CircuitBreakerStateMachine.this.ticker.read() - this.enteredAt >= maxWait;
+		}
+
+		void reopenAfterMaxWait() {
+			transition(this, new OpenState(this.trialCalls), CircuitBreakerStateMachine.this.maxWaitInHalfOpenReason);
 		}
 
 		@Override
 		void record(CallOutcome outcome) {
+			if (CircuitBreakerStateMachine.this.state.get() != this) {
+				return;
+			}
+			if (maxWaitElapsed()) {
+				// The breaker gave up on its trial calls: one ending now is late, and reopens it.
+				reopenAfterMaxWait();
+				return;
+			}
 			long packed = this.trialCalls.record(outcome);
 			if (packed == TrialCalls.FULL) {
 				return;
@@ -543,6 +653,33 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	}
 
+	/** One trial call of one half-open state; ends once, by an outcome or by giving the permit back. */
+	private final class TrialPermit extends Admission {
+
+		private final HalfOpenState admittedBy;
+
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		TrialPermit(HalfOpenState admittedBy) {
+			this.admittedBy = admittedBy;
+		}
+
+		@Override
+		void record(CallOutcome outcome) {
+			if (this.ended.compareAndSet(false, true)) {
+				this.admittedBy.record(outcome);
+			}
+		}
+
+		@Override
+		public void release() {
+			if (this.ended.compareAndSet(false, true)) {
+				this.admittedBy.release();
+			}
+		}
+
+	}
+
 	private boolean consecutiveFailuresReached(AtomicInteger consecutiveFailures, CallOutcome outcome) {
 		if (this.consecutiveFailureThreshold == 0) {
 			return false;
@@ -557,7 +694,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		return false;
 	}
 
-	private static final class ForcedOpenState extends StateObject {
+	private final class ForcedOpenState extends StateObject {
 
 		ForcedOpenState() {
 			super(State.FORCED_OPEN);
@@ -570,7 +707,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	}
 
-	private static final class DisabledState extends StateObject {
+	private final class DisabledState extends StateObject {
 
 		DisabledState() {
 			super(State.DISABLED);

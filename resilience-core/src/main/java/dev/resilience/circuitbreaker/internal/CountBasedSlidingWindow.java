@@ -1,27 +1,34 @@
 package dev.resilience.circuitbreaker.internal;
 
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * The last {@code size} calls. Lock-free: a call takes the next slot of a ring by incrementing a
- * cursor, swaps its outcome into the slot, and adds the difference between what it put there and
- * what it evicted to {@link PackedCounts packed counters} with one atomic add. Every slot write
- * is matched by exactly one counter update, so the counts equal the ring's contents as soon as
- * the recording threads are done, however they interleave; while they are not, each count is off
- * by at most the number of calls being recorded.
+ * The last {@code size} calls, in a ring of outcome codes with their {@link PackedCounts packed}
+ * counts.
+ * <p>
+ * Linearizable. Recording takes a lock for a few plain writes (the slot, the cursor, the counts)
+ * and computes its verdict from the counts its own update produced, so every verdict is that of
+ * some order of the calls: a lock-free ring (take a slot, then add the difference) let a call's
+ * verdict miss a call ordered before it, or count an eviction whose addition had not landed yet,
+ * which a Lincheck run showed. The lock is never held across anything but those writes, so
+ * recording never waits long and never blocks while holding a monitor. Reading takes no lock: the
+ * counts are one volatile {@code long}, written once per recording.
  */
 final class CountBasedSlidingWindow extends SlidingWindow {
 
 	private final int size;
 
-	private final AtomicIntegerArray slots;
+	private final byte[] slots;
 
-	private final AtomicLong cursor = new AtomicLong();
+	private final ReentrantLock lock = new ReentrantLock();
 
-	private final AtomicLong counts = new AtomicLong();
+	/** Next slot to write; guarded by {@link #lock}. */
+	private int cursor;
+
+	/** Packed counts of the ring's contents; written under {@link #lock}, read without it. */
+	private volatile long counts;
 
 	CountBasedSlidingWindow(int size, Thresholds thresholds) {
 		super(thresholds);
@@ -30,44 +37,53 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 					"count-based sliding window size must be in [1, " + PackedCounts.MAX_CALLS + "] but was " + size);
 		}
 		this.size = size;
-		this.slots = new AtomicIntegerArray(size);
+		this.slots = new byte[size];
 	}
 
 	@Override
 	String record(CallOutcome outcome) {
 		int code = PackedCounts.code(outcome);
-		int slot = (int) (this.cursor.getAndIncrement() % this.size);
-		int evicted = this.slots.getAndSet(slot, code);
-		long delta = PackedCounts.weight(code) - PackedCounts.weight(evicted);
-		long packed = (delta != 0) ? this.counts.addAndGet(delta) : this.counts.get();
+		long packed;
+		this.lock.lock();
+		try {
+			int slot = this.cursor;
+			int evicted = this.slots[slot];
+			this.slots[slot] = (byte) code;
+			this.cursor = (slot + 1 == this.size) ? 0 : slot + 1;
+			packed = this.counts + PackedCounts.weight(code) - PackedCounts.weight(evicted);
+			this.counts = packed;
+		}
+		finally {
+			this.lock.unlock();
+		}
 		return this.thresholds.openingReason(PackedCounts.buffered(packed), PackedCounts.failed(packed),
 				PackedCounts.slow(packed));
 	}
 
 	@Override
 	public long bufferedCalls() {
-		return Math.max(0, PackedCounts.buffered(this.counts.get()));
+		return PackedCounts.buffered(this.counts);
 	}
 
 	@Override
 	public long failedCalls() {
-		return Math.max(0, PackedCounts.failed(this.counts.get()));
+		return PackedCounts.failed(this.counts);
 	}
 
 	@Override
 	public long slowCalls() {
-		return Math.max(0, PackedCounts.slow(this.counts.get()));
+		return PackedCounts.slow(this.counts);
 	}
 
 	@Override
 	public float failureRate() {
-		long packed = this.counts.get();
+		long packed = this.counts;
 		return this.thresholds.rate(PackedCounts.buffered(packed), PackedCounts.failed(packed));
 	}
 
 	@Override
 	public float slowCallRate() {
-		long packed = this.counts.get();
+		long packed = this.counts;
 		return this.thresholds.rate(PackedCounts.buffered(packed), PackedCounts.slow(packed));
 	}
 

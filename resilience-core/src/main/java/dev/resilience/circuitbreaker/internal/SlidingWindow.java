@@ -4,8 +4,9 @@ import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
  * The window of a closed breaker: records outcomes and tells, from the counts its own update
- * produced, whether the opening thresholds are reached. Thread-safe, and lock-free when
- * recording except where an implementation says otherwise.
+ * produced, whether the opening thresholds are reached. Linearizable: each verdict is that of
+ * some order of the calls recorded; reads take no lock except where an implementation says
+ * otherwise.
  */
 abstract class SlidingWindow implements CallCounts {
 
