@@ -179,6 +179,7 @@ public class ResilienceEndpoint {
 			settings.put("wait-duration-in-open-state", format(config.getWaitDurationInOpenState()));
 			settings.put("permitted-number-of-calls-in-half-open-state",
 					config.getPermittedNumberOfCallsInHalfOpenState());
+			settings.put("max-wait-duration-in-half-open-state", format(config.getMaxWaitDurationInHalfOpenState()));
 			settings.put("record-exceptions", format(config.getRecordExceptions()));
 			settings.put("ignore-exceptions", format(config.getIgnoreExceptions()));
 			return new CircuitBreakerDescriptor(state.name(), metrics.getFailureRate(), metrics.getSlowCallRate(),

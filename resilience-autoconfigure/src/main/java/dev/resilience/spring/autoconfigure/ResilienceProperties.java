@@ -887,12 +887,12 @@ public class ResilienceProperties {
 				private int coreSize = 4;
 
 				/**
-				 * Maximum number of threads in the pool. Not smaller than core-size.
+				 * Maximum number of calls in flight at once, each counted until the stage it returned completes, and of threads in the pool. Not smaller than core-size.
 				 */
 				private int maxSize = 8;
 
 				/**
-				 * Number of calls that may wait for a thread. At least 0.
+				 * Number of calls that may wait for a call in flight to end. At least 0.
 				 */
 				private int queueCapacity = 100;
 
@@ -997,12 +997,12 @@ public class ResilienceProperties {
 				private Integer coreSize;
 
 				/**
-				 * Maximum number of threads in the pool. Not smaller than core-size.
+				 * Maximum number of calls in flight at once, each counted until the stage it returned completes, and of threads in the pool. Not smaller than core-size.
 				 */
 				private Integer maxSize;
 
 				/**
-				 * Number of calls that may wait for a thread. At least 0.
+				 * Number of calls that may wait for a call in flight to end. At least 0.
 				 */
 				private Integer queueCapacity;
 

@@ -51,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 				"resilience.circuit-breaker.instances.inventory.minimum-number-of-calls=8",
 				"resilience.circuit-breaker.instances.inventory.failure-rate-threshold=50",
 				"resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1h",
+				"resilience.circuit-breaker.instances.inventory.max-wait-duration-in-half-open-state=90s",
 				"resilience.retry.defaults.max-attempts=3", "resilience.retry.defaults.wait-duration=100ms",
 				"resilience.retry.defaults.jitter=none", "resilience.retry.defaults.budget.enabled=false",
 				"resilience.bulkhead.instances.inventory.max-concurrent-calls=5" })
@@ -170,6 +171,7 @@ class ActuatorOverHttpTests {
 		JsonNode inventory = all.path("circuitBreakers").path("inventory");
 		assertThat(inventory.path("config").path("sliding-window-size").asInt()).isEqualTo(8);
 		assertThat(inventory.path("config").path("wait-duration-in-open-state").asText()).isEqualTo("3600s");
+		assertThat(inventory.path("config").path("max-wait-duration-in-half-open-state").asText()).isEqualTo("90s");
 		assertThat(inventory.path("config").path("sliding-window-type").asText()).isEqualTo("count-based");
 		assertThat(all.path("retries").path("inventory").path("config").path("wait-duration").asText())
 			.isEqualTo("100ms");
