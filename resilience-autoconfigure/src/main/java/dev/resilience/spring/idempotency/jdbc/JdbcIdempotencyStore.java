@@ -59,6 +59,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	private final String complete;
 
+	private final String renew;
+
 	private final String release;
 
 	private final String purge;
@@ -92,6 +94,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 				+ " WHERE record_id = ? AND lease_token = ? AND expires_at <= " + now;
 		this.complete = "UPDATE " + tableName + " SET state = '" + COMPLETED + "', result = ?, expires_at = " + until
 				+ " WHERE record_id = ? AND lease_token = ? AND state = '" + IN_PROGRESS + "' AND expires_at > " + now;
+		this.renew = "UPDATE " + tableName + " SET expires_at = " + until + " WHERE record_id = ? AND lease_token = ? AND state = '"
+				+ IN_PROGRESS + "' AND expires_at > " + now;
 		this.release = "DELETE FROM " + tableName + " WHERE record_id = ? AND lease_token = ? AND state = '"
 				+ IN_PROGRESS + "' AND expires_at > " + now;
 		// the outer condition is re-checked against a row updated concurrently (a takeover), the subquery's is not
@@ -157,8 +161,12 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
-		// Placeholder until the store's own atomic renewal lands; never reached by callers yet.
-		throw new UnsupportedOperationException("renew");
+		try {
+			return this.jdbc.update(this.renew, millis(leaseTimeout), recordId, leaseToken) == 1;
+		}
+		catch (DataAccessException ex) {
+			throw IdempotencyStoreUnavailableException.forStore("JDBC", "renew", ex);
+		}
 	}
 
 	@Override

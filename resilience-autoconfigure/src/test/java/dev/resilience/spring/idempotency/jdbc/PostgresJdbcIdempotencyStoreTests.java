@@ -98,6 +98,9 @@ class PostgresJdbcIdempotencyStoreTests {
 			.hasMessageStartingWith("JDBC idempotency store failed to claim");
 		assertThatThrownBy(() -> store.complete("id", "t", new byte[] { 1 }, Duration.ofMinutes(1)))
 			.isInstanceOf(IdempotencyStoreUnavailableException.class);
+		assertThatThrownBy(() -> store.renew("id", "t", Duration.ofMinutes(1)))
+			.isInstanceOf(IdempotencyStoreUnavailableException.class)
+			.hasMessageStartingWith("JDBC idempotency store failed to renew");
 		assertThatThrownBy(() -> store.release("id", "t")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 		assertThatThrownBy(() -> store.find("id")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 	}
