@@ -161,8 +161,7 @@ public class ResilienceIdempotencyAutoConfiguration {
 			JdbcIdempotencyDialect dialect = JdbcIdempotencyDialect.of(dataSource);
 			new JdbcIdempotencySchemaInitializer(dataSource, tableName, dialect)
 				.initialize(properties.getJdbc().getInitializeSchema());
-			return new JdbcIdempotencyStore(new JdbcTemplate(dataSource), tableName,
-					dialect);
+			return new JdbcIdempotencyStore(dataSource, tableName, dialect);
 		}
 
 	}
