@@ -49,8 +49,6 @@ import dev.resilience.spring.web.IdempotencyProblemDetailsAdvice;
 		RedisAutoConfiguration.class, DataSourceAutoConfiguration.class })
 public class ResilienceIdempotencyAutoConfiguration {
 
-	private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
-
 	private static final String REDIS = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	private static final String JDBC = "org.springframework.jdbc.core.JdbcTemplate";
@@ -61,10 +59,8 @@ public class ResilienceIdempotencyAutoConfiguration {
 			ApplicationContext context) {
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		return switch (idempotency.getStore()) {
-			case MEMORY -> {
-				requireClass(CAFFEINE, "memory", "com.github.ben-manes.caffeine:caffeine");
-				yield new MemoryIdempotencyStore(idempotency.getMemory().getMaximumSize(), registry.getTicker());
-			}
+			case MEMORY -> new MemoryIdempotencyStore(idempotency.getMemory().getMaximumSize(),
+					idempotency.getMemory().getMaximumMemory().toBytes(), registry.getTicker());
 			case REDIS -> {
 				requireClass(REDIS, "redis", "org.springframework.boot:spring-boot-starter-data-redis");
 				yield RedisStores.create(context, idempotency);
