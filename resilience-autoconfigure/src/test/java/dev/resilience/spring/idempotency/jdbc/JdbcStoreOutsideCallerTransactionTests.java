@@ -1,7 +1,14 @@
 package dev.resilience.spring.idempotency.jdbc;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -87,6 +95,30 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 	}
 
 	@Test
+	void writesAreCommittedWhenThePoolHandsOutConnectionsOutsideAutoCommit() {
+		List<Boolean> autoCommitOnReturn = Collections.synchronizedList(new ArrayList<>());
+		DataSource manualCommit = new DelegatingDataSource(dataSource()) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				connection.setAutoCommit(false);
+				return recordingAutoCommitOnClose(connection, autoCommitOnReturn);
+			}
+
+		};
+		JdbcIdempotencyStore store = new JdbcIdempotencyStore(manualCommit, tableName(), dialect());
+		String id = newRecordId();
+		String token = claimed(store, id);
+		assertThat(store.renew(id, token, Duration.ofMinutes(1))).isTrue();
+		assertThat(store.complete(id, token, bytes("receipt"), Duration.ofHours(1))).isTrue();
+		IdempotencyRecord record = store(dataSource()).find(id).orElse(null);
+		assertThat(record).as("seen from another connection: the writes were committed").isNotNull();
+		assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
+		assertThat(autoCommitOnReturn).as("connections go back to the pool as they came").isNotEmpty().containsOnly(false);
+	}
+
+	@Test
 	void releaseSurvivesACallerWhoseTransactionRollsBack() {
 		JdbcIdempotencyStore store = store();
 		String id = newRecordId();
@@ -150,7 +182,26 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 	}
 
 	private JdbcIdempotencyStore store() {
-		return new JdbcIdempotencyStore(dataSource(), tableName(), dialect());
+		return store(dataSource());
+	}
+
+	private JdbcIdempotencyStore store(DataSource dataSource) {
+		return new JdbcIdempotencyStore(dataSource, tableName(), dialect());
+	}
+
+	private static Connection recordingAutoCommitOnClose(Connection connection, List<Boolean> autoCommitOnClose) {
+		return (Connection) Proxy.newProxyInstance(JdbcStoreOutsideCallerTransactionTests.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, (proxy, method, arguments) -> {
+					if (method.getName().equals("close")) {
+						autoCommitOnClose.add(connection.getAutoCommit());
+					}
+					try {
+						return method.invoke(connection, arguments);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
 	}
 
 	private TransactionTemplate transaction() {
