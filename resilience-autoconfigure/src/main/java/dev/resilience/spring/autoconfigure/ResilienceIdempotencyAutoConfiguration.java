@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.http.ProblemDetail;
@@ -36,7 +37,9 @@ import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyDialect;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyPurger;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencySchemaInitializer;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStore;
+import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStoreRuntimeHints;
 import dev.resilience.spring.idempotency.redis.RedisIdempotencyStore;
+import dev.resilience.spring.idempotency.redis.RedisIdempotencyStoreRuntimeHints;
 import dev.resilience.spring.web.IdempotencyProblemDetailsAdvice;
 
 /**
@@ -55,6 +58,7 @@ public class ResilienceIdempotencyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ImportRuntimeHints({ RedisIdempotencyStoreRuntimeHints.class, JdbcIdempotencyStoreRuntimeHints.class })
 	IdempotencyStore resilienceIdempotencyStore(ResilienceProperties properties, ResilienceRegistry registry,
 			ApplicationContext context) {
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
