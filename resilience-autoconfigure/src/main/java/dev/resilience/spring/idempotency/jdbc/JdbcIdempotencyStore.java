@@ -105,8 +105,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 				+ " WHERE record_id = ? AND lease_token = ? AND expires_at <= " + now;
 		this.complete = "UPDATE " + tableName + " SET state = '" + COMPLETED + "', result = ?, expires_at = " + until
 				+ " WHERE record_id = ? AND lease_token = ? AND state = '" + IN_PROGRESS + "' AND expires_at > " + now;
-		this.renew = "UPDATE " + tableName + " SET expires_at = " + until + " WHERE record_id = ? AND lease_token = ? AND state = '"
-				+ IN_PROGRESS + "' AND expires_at > " + now;
+		this.renew = "UPDATE " + tableName + " SET expires_at = " + until
+				+ " WHERE record_id = ? AND lease_token = ? AND state = '" + IN_PROGRESS + "' AND expires_at > " + now;
 		this.release = "DELETE FROM " + tableName + " WHERE record_id = ? AND lease_token = ? AND state = '"
 				+ IN_PROGRESS + "' AND expires_at > " + now;
 		// the outer condition is re-checked against a row updated concurrently (a takeover), the subquery's is not
