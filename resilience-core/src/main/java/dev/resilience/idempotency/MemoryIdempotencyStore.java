@@ -1,12 +1,14 @@
 package dev.resilience.idempotency;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import dev.resilience.Ticker;
 
@@ -15,131 +17,284 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 import static dev.resilience.internal.Requirements.requirePositive;
 
 /**
- * {@link IdempotencyStore} in this JVM's heap, on a Caffeine cache: the default store, for a
- * single instance. Each transition is one {@code compute} on the cache's map, so it is atomic per
- * record; time is read from the injected {@link Ticker}.
+ * {@link IdempotencyStore} in this JVM's heap: the default store, for a single instance. Time is
+ * read from the injected {@link Ticker}.
  * <p>
- * Bounded by {@code maximumSize} completed records: beyond it the least valuable completed
- * records are evicted (their keys could then run again). Claims in progress weigh nothing, so they
- * are never evicted for size. A completed record is dropped when its ttl has passed, an
- * unfinished claim one lease after its lease has passed (it reads as absent from the lease's end).
- * Thread-safe.
+ * Bounded by {@code maximumSize} completed records and by {@code maximumMemory} bytes, counted as
+ * each completed record's result plus {@link #RECORD_OVERHEAD_BYTES}. Beyond either bound the
+ * completed record that expires soonest is evicted first (with one ttl, the oldest), so the
+ * newest results, the ones clients retry, are the last to go; an evicted key could run again. A
+ * result that alone exceeds {@code maximumMemory} is not kept, and evicts nothing. Claims in
+ * progress are neither counted nor ever evicted: they are bounded by the calls running, and each
+ * is dropped one lease after its lease ends (it reads as absent from the lease's end). A completed
+ * record is dropped when its ttl has passed.
+ * <p>
+ * Thread-safe. Every operation, expiry and eviction included, runs under one lock per store, so
+ * each transition is one atomic step and the eviction order is exact. The work under the lock is
+ * a few map and tree operations, logarithmic in the number of records, with no call out of the
+ * store; striping would need a global eviction order anyway. The lock is a
+ * {@link ReentrantLock}, not a monitor, so a virtual thread waiting for it does not pin its
+ * carrier.
  */
 public final class MemoryIdempotencyStore implements IdempotencyStore {
 
 	public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
+	/** 64 MB. */
+	public static final long DEFAULT_MAXIMUM_MEMORY = 64L * 1024 * 1024;
+
+	/**
+	 * Bytes counted for each completed record besides its result: an estimate of what the record
+	 * id, fingerprint, lease token and the store's own bookkeeping take on a 64-bit JVM.
+	 */
+	public static final int RECORD_OVERHEAD_BYTES = 512;
+
+	private static final Comparator<Entry> BY_DEADLINE = (left, right) -> {
+		int byTime = Long.signum(left.retainUntil - right.retainUntil);
+		return (byTime != 0) ? byTime : Long.compare(left.sequence, right.sequence);
+	};
+
+	private final long maximumSize;
+
+	private final long maximumMemory;
+
 	private final Ticker ticker;
 
-	private final Cache<String, Entry> cache;
+	private final Supplier<String> tokens;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	// guarded by lock
+	private final Map<String, Entry> records = new HashMap<>();
+
+	/** Completed records, the one to evict or expire first at the head. Guarded by lock. */
+	private final TreeSet<Entry> completed = new TreeSet<>(BY_DEADLINE);
+
+	/** Claims in progress, the one to drop first at the head. Guarded by lock. */
+	private final TreeSet<Entry> claims = new TreeSet<>(BY_DEADLINE);
+
+	// guarded by lock
+	private long completedBytes;
+
+	// guarded by lock
+	private long sequence;
 
 	public MemoryIdempotencyStore() {
-		this(DEFAULT_MAXIMUM_SIZE, Ticker.system());
+		this(DEFAULT_MAXIMUM_SIZE, DEFAULT_MAXIMUM_MEMORY, Ticker.system());
 	}
 
 	public MemoryIdempotencyStore(long maximumSize, Ticker ticker) {
+		this(maximumSize, DEFAULT_MAXIMUM_MEMORY, ticker);
+	}
+
+	/**
+	 * @param maximumSize most completed records kept, at least 1
+	 * @param maximumMemory most bytes of completed records kept (results plus
+	 * {@link #RECORD_OVERHEAD_BYTES} each), at least one record's overhead
+	 */
+	public MemoryIdempotencyStore(long maximumSize, long maximumMemory, Ticker ticker) {
+		this(maximumSize, maximumMemory, ticker, () -> UUID.randomUUID().toString());
+	}
+
+	/** With lease tokens from {@code tokens}, called under the store's lock; for tests. */
+	MemoryIdempotencyStore(long maximumSize, long maximumMemory, Ticker ticker, Supplier<String> tokens) {
 		requireArgument(maximumSize >= 1, "maximumSize must be at least 1 but was " + maximumSize);
+		requireArgument(maximumMemory >= RECORD_OVERHEAD_BYTES, "maximumMemory must be at least "
+				+ RECORD_OVERHEAD_BYTES + " bytes (one record's overhead) but was " + maximumMemory);
+		this.maximumSize = maximumSize;
+		this.maximumMemory = maximumMemory;
 		this.ticker = requireNonNull(ticker, "ticker");
-		this.cache = Caffeine.newBuilder()
-			.maximumWeight(maximumSize)
-			.weigher((String id, Entry entry) -> (entry.result == null) ? 0 : 1)
-			.expireAfter(new EntryExpiry())
-			.ticker(ticker::read)
-			.executor(Runnable::run)
-			.build();
+		this.tokens = requireNonNull(tokens, "tokens");
 	}
 
 	@Override
 	public ClaimResult claim(String recordId, String fingerprint, Duration leaseTimeout) {
+		requireNonNull(recordId, "recordId");
 		requireNonNull(fingerprint, "fingerprint");
 		long leaseNanos = requirePositive(leaseTimeout, "leaseTimeout").toNanos();
-		ClaimResult[] outcome = new ClaimResult[1];
-		this.cache.asMap().compute(recordId, (id, current) -> {
-			long now = this.ticker.read();
-			boolean takenOver = false;
-			if (current != null) {
-				if (current.isLive(now)) {
-					outcome[0] = (current.result != null) ? new ClaimResult.Completed(current.fingerprint, current.result)
-							: new ClaimResult.InProgress(current.fingerprint);
-					return current;
-				}
-				takenOver = current.result == null;
+		this.lock.lock();
+		try {
+			long now = expireUpTo();
+			Entry current = this.records.get(recordId);
+			if (current != null && current.isLive(now)) {
+				return (current.result != null)
+						? new ClaimResult.Completed(current.fingerprint, current.result.clone())
+						: new ClaimResult.InProgress(current.fingerprint);
 			}
-			String token = UUID.randomUUID().toString();
-			outcome[0] = new ClaimResult.Claimed(token, takenOver);
-			return new Entry(fingerprint, token, null, now + leaseNanos, now + 2 * leaseNanos);
-		});
-		return outcome[0];
+			// an expired claim is still held for one more lease, so that a takeover can be told
+			boolean takenOver = current != null && current.result == null;
+			if (current != null) {
+				remove(current);
+			}
+			String token = this.tokens.get();
+			add(new Entry(recordId, fingerprint, token, null, now + leaseNanos, now + 2 * leaseNanos, this.sequence++));
+			return new ClaimResult.Claimed(token, takenOver);
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public boolean complete(String recordId, String leaseToken, byte[] result, Duration ttl) {
 		requireNonNull(result, "result");
 		long ttlNanos = requirePositive(ttl, "ttl").toNanos();
-		boolean[] done = new boolean[1];
-		this.cache.asMap().computeIfPresent(recordId, (id, current) -> {
-			long now = this.ticker.read();
-			if (!current.isLeasedBy(leaseToken, now)) {
-				return current;
+		byte[] copy = result.clone();
+		this.lock.lock();
+		try {
+			long now = expireUpTo();
+			Entry current = this.records.get(recordId);
+			if (current == null || !current.isLeasedBy(leaseToken, now)) {
+				return false;
 			}
-			done[0] = true;
-			return new Entry(current.fingerprint, current.leaseToken, result.clone(), now + ttlNanos, now + ttlNanos);
-		});
-		return done[0];
+			remove(current);
+			if (weight(copy) <= this.maximumMemory) {
+				add(new Entry(recordId, current.fingerprint, current.leaseToken, copy, now + ttlNanos, now + ttlNanos,
+						this.sequence++));
+				evictBeyondBounds();
+			}
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
 		long leaseNanos = requirePositive(leaseTimeout, "leaseTimeout").toNanos();
-		boolean[] done = new boolean[1];
-		this.cache.asMap().computeIfPresent(recordId, (id, current) -> {
-			long now = this.ticker.read();
-			if (!current.isLeasedBy(leaseToken, now)) {
-				return current;
+		this.lock.lock();
+		try {
+			long now = expireUpTo();
+			Entry current = this.records.get(recordId);
+			if (current == null || !current.isLeasedBy(leaseToken, now)) {
+				return false;
 			}
-			done[0] = true;
-			return new Entry(current.fingerprint, current.leaseToken, null, now + leaseNanos, now + 2 * leaseNanos);
-		});
-		return done[0];
+			remove(current);
+			add(new Entry(recordId, current.fingerprint, current.leaseToken, null, now + leaseNanos,
+					now + 2 * leaseNanos, this.sequence++));
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public boolean release(String recordId, String leaseToken) {
-		boolean[] done = new boolean[1];
-		this.cache.asMap().computeIfPresent(recordId, (id, current) -> {
-			if (!current.isLeasedBy(leaseToken, this.ticker.read())) {
-				return current;
+		this.lock.lock();
+		try {
+			long now = expireUpTo();
+			Entry current = this.records.get(recordId);
+			if (current == null || !current.isLeasedBy(leaseToken, now)) {
+				return false;
 			}
-			done[0] = true;
-			return null;
-		});
-		return done[0];
+			remove(current);
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(String recordId) {
-		Entry entry = this.cache.getIfPresent(recordId);
-		if (entry == null || !entry.isLive(this.ticker.read())) {
-			return Optional.empty();
+		this.lock.lock();
+		try {
+			long now = expireUpTo();
+			Entry entry = this.records.get(recordId);
+			if (entry == null || !entry.isLive(now)) {
+				return Optional.empty();
+			}
+			return Optional.of(new IdempotencyRecord(
+					(entry.result != null) ? IdempotencyRecord.State.COMPLETED : IdempotencyRecord.State.IN_PROGRESS,
+					entry.fingerprint, entry.leaseToken, (entry.result != null) ? entry.result.clone() : null));
 		}
-		return Optional.of(new IdempotencyRecord(
-				(entry.result != null) ? IdempotencyRecord.State.COMPLETED : IdempotencyRecord.State.IN_PROGRESS,
-				entry.fingerprint, entry.leaseToken, (entry.result != null) ? entry.result.clone() : null));
+		finally {
+			this.lock.unlock();
+		}
 	}
 
-	/** Number of records held, live or not yet cleaned up; for tests and diagnostics. */
+	/** Number of records held, completed or in progress; for tests and diagnostics. */
 	public long estimatedSize() {
-		this.cache.cleanUp();
-		return this.cache.estimatedSize();
+		this.lock.lock();
+		try {
+			expireUpTo();
+			return this.records.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Bytes counted against {@code maximumMemory}; for tests and diagnostics. */
+	public long memoryUsed() {
+		this.lock.lock();
+		try {
+			expireUpTo();
+			return this.completedBytes;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public String toString() {
-		return "MemoryIdempotencyStore[" + this.cache.policy().eviction().map((e) -> e.getMaximum()).orElse(-1L) + " max]";
+		return "MemoryIdempotencyStore[maximumSize=" + this.maximumSize + ", maximumMemory=" + this.maximumMemory
+				+ "]";
+	}
+
+	/** Drops every record whose time is up; returns the time it read. Under the lock. */
+	private long expireUpTo() {
+		long now = this.ticker.read();
+		dropExpired(this.completed, now);
+		dropExpired(this.claims, now);
+		return now;
+	}
+
+	private void dropExpired(TreeSet<Entry> byDeadline, long now) {
+		while (!byDeadline.isEmpty() && byDeadline.first().retainUntil - now <= 0) {
+			remove(byDeadline.first());
+		}
+	}
+
+	private void evictBeyondBounds() {
+		while (this.completed.size() > this.maximumSize || this.completedBytes > this.maximumMemory) {
+			remove(this.completed.first());
+		}
+	}
+
+	private void add(Entry entry) {
+		this.records.put(entry.recordId, entry);
+		if (entry.result != null) {
+			this.completed.add(entry);
+			this.completedBytes += weight(entry.result);
+		}
+		else {
+			this.claims.add(entry);
+		}
+	}
+
+	private void remove(Entry entry) {
+		this.records.remove(entry.recordId);
+		if (entry.result != null) {
+			this.completed.remove(entry);
+			this.completedBytes -= weight(entry.result);
+		}
+		else {
+			this.claims.remove(entry);
+		}
+	}
+
+	private static long weight(byte[] result) {
+		return (long) result.length + RECORD_OVERHEAD_BYTES;
 	}
 
 	/** A record: in progress while {@code result} is null, completed otherwise. Immutable. */
 	private static final class Entry {
+
+		final String recordId;
 
 		final String fingerprint;
 
@@ -151,17 +306,23 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		final long expiresAt;
 
 		/**
-		 * Ticker time at which Caffeine drops the entry. An expired claim is kept for another lease
+		 * Ticker time at which the store drops the entry. An expired claim is kept for another lease
 		 * so that the next claim can tell a takeover from a fresh start.
 		 */
 		final long retainUntil;
 
-		Entry(String fingerprint, String leaseToken, byte[] result, long expiresAt, long retainUntil) {
+		/** Order of creation, to break ties between equal deadlines. */
+		final long sequence;
+
+		Entry(String recordId, String fingerprint, String leaseToken, byte[] result, long expiresAt, long retainUntil,
+				long sequence) {
+			this.recordId = recordId;
 			this.fingerprint = fingerprint;
 			this.leaseToken = leaseToken;
 			this.result = result;
 			this.expiresAt = expiresAt;
 			this.retainUntil = retainUntil;
+			this.sequence = sequence;
 		}
 
 		boolean isLive(long now) {
@@ -170,26 +331,6 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 
 		boolean isLeasedBy(String token, long now) {
 			return this.result == null && this.leaseToken.equals(token) && isLive(now);
-		}
-
-	}
-
-	/** Lets Caffeine drop a record at the end of its lease or ttl. */
-	private static final class EntryExpiry implements Expiry<String, Entry> {
-
-		@Override
-		public long expireAfterCreate(String key, Entry entry, long currentTime) {
-			return Math.max(0, entry.retainUntil - currentTime);
-		}
-
-		@Override
-		public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
-			return Math.max(0, entry.retainUntil - currentTime);
-		}
-
-		@Override
-		public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
-			return currentDuration;
 		}
 
 	}

@@ -203,6 +203,85 @@ public abstract class IdempotencyStoreContractTests {
 	}
 
 	@Test
+	void renewExtendsALiveLeaseSoTheClaimIsNotTakenOverAtItsFirstExpiry() {
+		String id = newRecordId();
+		String token = claimed(id, FINGERPRINT, shortLease());
+		assertThat(this.store.renew(id, token, Duration.ofMinutes(1))).isTrue();
+		elapse(shortLease());
+		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1)))
+			.as("a renewed lease is still live after the first lease's end")
+			.isEqualTo(new ClaimResult.InProgress(FINGERPRINT));
+		IdempotencyRecord record = this.store.find(id).orElseThrow();
+		assertThat(record.state()).isEqualTo(IdempotencyRecord.State.IN_PROGRESS);
+		assertThat(record.leaseToken()).as("renewal keeps the token").isEqualTo(token);
+		assertThat(this.store.renew(id, token, Duration.ofMinutes(1))).as("renewable again").isTrue();
+		assertThat(this.store.complete(id, token, bytes("renewed"), Duration.ofHours(1))).isTrue();
+		assertThat(this.store.find(id).orElseThrow().result()).isEqualTo(bytes("renewed"));
+	}
+
+	@Test
+	void renewWithAnotherTokenIsRefusedAndDoesNotExtendTheLease() {
+		String id = newRecordId();
+		String token = claimed(id, FINGERPRINT, shortLease());
+		assertThat(this.store.renew(id, token + "x", Duration.ofHours(1))).isFalse();
+		assertThat(this.store.find(id).orElseThrow().leaseToken()).isEqualTo(token);
+		elapse(shortLease());
+		assertThat(this.store.find(id)).as("the lease ended when first granted").isEmpty();
+		// whether the claim also reports a takeover depends on how long the store keeps an expired claim
+		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1))).isInstanceOf(ClaimResult.Claimed.class);
+	}
+
+	@Test
+	void renewOfAnExpiredLeaseIsRefusedAndDoesNotReviveIt() {
+		String id = newRecordId();
+		String token = claimed(id, FINGERPRINT, shortLease());
+		elapse(shortLease());
+		assertThat(this.store.renew(id, token, Duration.ofHours(1))).isFalse();
+		assertThat(this.store.find(id)).isEmpty();
+		assertThat(this.store.complete(id, token, bytes("late"), Duration.ofHours(1))).isFalse();
+		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1))).isInstanceOf(ClaimResult.Claimed.class);
+	}
+
+	@Test
+	void renewByAStaleOwnerAfterTakeoverIsRefusedAndLeavesTheNewOwnersLease() {
+		String id = newRecordId();
+		String stale = claimed(id, FINGERPRINT, shortLease());
+		elapse(shortLease());
+		String owner = claimed(id, OTHER_FINGERPRINT, shortLease());
+		assertThat(this.store.renew(id, stale, Duration.ofHours(1))).isFalse();
+		assertThat(this.store.renew(id, stale + "x", Duration.ofHours(1))).isFalse();
+		elapse(shortLease());
+		assertThat(this.store.find(id)).as("the new owner's lease was not extended by the stale renewal").isEmpty();
+		assertThat(this.store.renew(id, owner, Duration.ofHours(1))).as("nor can its owner renew it once lost").isFalse();
+	}
+
+	@Test
+	void renewNeverTouchesACompletedRecord() {
+		String id = newRecordId();
+		String token = claimed(id, FINGERPRINT, Duration.ofMinutes(1));
+		assertThat(this.store.complete(id, token, bytes("done"), shortTtl())).isTrue();
+		assertThat(this.store.renew(id, token, Duration.ofHours(1))).isFalse();
+		IdempotencyRecord record = this.store.find(id).orElseThrow();
+		assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
+		assertThat(record.result()).isEqualTo(bytes("done"));
+		elapse(shortTtl());
+		assertThat(this.store.find(id)).as("renewal did not stretch the ttl").isEmpty();
+	}
+
+	@Test
+	void renewOfAReleasedOrAbsentRecordIsRefusedAndCreatesNothing() {
+		String id = newRecordId();
+		assertThat(this.store.renew(id, "no-such-token", Duration.ofMinutes(1))).isFalse();
+		assertThat(this.store.find(id)).isEmpty();
+		String token = claimed(id, FINGERPRINT, Duration.ofMinutes(1));
+		assertThat(this.store.release(id, token)).isTrue();
+		assertThat(this.store.renew(id, token, Duration.ofMinutes(1))).isFalse();
+		assertThat(this.store.find(id)).isEmpty();
+		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1)))
+			.isInstanceOfSatisfying(ClaimResult.Claimed.class, (claim) -> assertThat(claim.takenOver()).isFalse());
+	}
+
+	@Test
 	void completedRecordExpiresAfterTtl() {
 		String id = newRecordId();
 		String token = claimed(id, FINGERPRINT, Duration.ofMinutes(1));
@@ -248,6 +327,56 @@ public abstract class IdempotencyStoreContractTests {
 			String winner = this.store.find(id).orElseThrow().fingerprint();
 			assertThat(claims).filteredOn(ClaimResult.InProgress.class::isInstance)
 				.allSatisfy((claim) -> assertThat(((ClaimResult.InProgress) claim).fingerprint()).isEqualTo(winner));
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void manyThreadsClaimingTheSameKeysGiveEachKeyExactlyOneOwner() throws Exception {
+		int threads = 16;
+		int keys = 64;
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < keys; i++) {
+			ids.add(newRecordId());
+		}
+		CyclicBarrier start = new CyclicBarrier(threads);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<List<String>>> owned = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				List<String> order = new ArrayList<>(ids);
+				Collections.shuffle(order, new java.util.Random(t));
+				String fingerprint = "fp-" + t;
+				owned.add(pool.submit(() -> {
+					start.await(30, TimeUnit.SECONDS);
+					List<String> won = new ArrayList<>();
+					for (String id : order) {
+						ClaimResult claim = this.store.claim(id, fingerprint, Duration.ofMinutes(1));
+						if (claim instanceof ClaimResult.Claimed claimed) {
+							// completing while others still claim: they must see it in progress or completed
+							assertThat(this.store.complete(id, claimed.leaseToken(), bytes(fingerprint), Duration.ofHours(1)))
+								.isTrue();
+							won.add(id);
+						}
+						else if (claim instanceof ClaimResult.Completed completed) {
+							assertThat(completed.result()).isEqualTo(bytes(completed.fingerprint()));
+						}
+					}
+					return won;
+				}));
+			}
+			List<String> winners = new ArrayList<>();
+			for (Future<List<String>> result : owned) {
+				winners.addAll(result.get(120, TimeUnit.SECONDS));
+			}
+			assertThat(winners).as("every key claimed by exactly one thread").hasSize(keys).containsExactlyInAnyOrderElementsOf(ids);
+			for (String id : ids) {
+				IdempotencyRecord record = this.store.find(id).orElseThrow();
+				assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
+				assertThat(record.result()).as("the winner's own result").isEqualTo(bytes(record.fingerprint()));
+			}
 		}
 		finally {
 			pool.shutdownNow();

@@ -2,7 +2,7 @@ package dev.resilience.idempotency;
 
 import java.time.Duration;
 
-/** The store contract against the Caffeine store, on the fake ticker. */
+/** The store contract against the in-memory store, on the fake ticker. */
 class MemoryIdempotencyStoreContractTests extends IdempotencyStoreContractTests {
 
 	@Override

@@ -15,9 +15,12 @@ import java.util.regex.Pattern;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
+
+import org.springframework.util.unit.DataSize;
 
 /**
  * The engine configurations of every named instance, built once from {@link ResilienceProperties}:
@@ -320,6 +323,11 @@ public class ResilienceConfigurations {
 		long maximumSize = idempotency.getMemory().getMaximumSize();
 		if (maximumSize < 1) {
 			throw new InvalidResiliencePropertyException(IDEMPOTENCY + ".memory.maximum-size", maximumSize, AT_LEAST_1);
+		}
+		DataSize maximumMemory = idempotency.getMemory().getMaximumMemory();
+		if (maximumMemory == null || maximumMemory.toBytes() < MemoryIdempotencyStore.RECORD_OVERHEAD_BYTES) {
+			throw new InvalidResiliencePropertyException(IDEMPOTENCY + ".memory.maximum-memory", maximumMemory,
+					"must be at least " + MemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + "B (one record's overhead)");
 		}
 		String tableName = idempotency.getJdbc().getTableName();
 		// The name is written into SQL statements, so only plain identifiers are accepted.

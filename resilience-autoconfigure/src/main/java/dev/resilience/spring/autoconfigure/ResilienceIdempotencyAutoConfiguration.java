@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.http.ProblemDetail;
@@ -36,7 +37,9 @@ import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyDialect;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyPurger;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencySchemaInitializer;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStore;
+import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStoreRuntimeHints;
 import dev.resilience.spring.idempotency.redis.RedisIdempotencyStore;
+import dev.resilience.spring.idempotency.redis.RedisIdempotencyStoreRuntimeHints;
 import dev.resilience.spring.web.IdempotencyProblemDetailsAdvice;
 
 /**
@@ -49,22 +52,19 @@ import dev.resilience.spring.web.IdempotencyProblemDetailsAdvice;
 		RedisAutoConfiguration.class, DataSourceAutoConfiguration.class })
 public class ResilienceIdempotencyAutoConfiguration {
 
-	private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
-
 	private static final String REDIS = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	private static final String JDBC = "org.springframework.jdbc.core.JdbcTemplate";
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ImportRuntimeHints({ RedisIdempotencyStoreRuntimeHints.class, JdbcIdempotencyStoreRuntimeHints.class })
 	IdempotencyStore resilienceIdempotencyStore(ResilienceProperties properties, ResilienceRegistry registry,
 			ApplicationContext context) {
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		return switch (idempotency.getStore()) {
-			case MEMORY -> {
-				requireClass(CAFFEINE, "memory", "com.github.ben-manes.caffeine:caffeine");
-				yield new MemoryIdempotencyStore(idempotency.getMemory().getMaximumSize(), registry.getTicker());
-			}
+			case MEMORY -> new MemoryIdempotencyStore(idempotency.getMemory().getMaximumSize(),
+					idempotency.getMemory().getMaximumMemory().toBytes(), registry.getTicker());
 			case REDIS -> {
 				requireClass(REDIS, "redis", "org.springframework.boot:spring-boot-starter-data-redis");
 				yield RedisStores.create(context, idempotency);
@@ -161,8 +161,7 @@ public class ResilienceIdempotencyAutoConfiguration {
 			JdbcIdempotencyDialect dialect = JdbcIdempotencyDialect.of(dataSource);
 			new JdbcIdempotencySchemaInitializer(dataSource, tableName, dialect)
 				.initialize(properties.getJdbc().getInitializeSchema());
-			return new JdbcIdempotencyStore(new JdbcTemplate(dataSource), tableName,
-					dialect);
+			return new JdbcIdempotencyStore(dataSource, tableName, dialect);
 		}
 
 	}

@@ -13,6 +13,7 @@ import dev.resilience.retry.RetryConfig;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the resilience starter, bound from {@code resilience.*}.
@@ -1263,10 +1264,18 @@ public class ResilienceProperties {
 		public static class Memory {
 
 			/**
-			 * Maximum number of records kept; the least recently used are evicted beyond it. At
-			 * least 1.
+			 * Maximum number of completed records kept; beyond it the soonest to expire (with one
+			 * ttl, the oldest) are evicted and their keys could run again. Claims in progress are
+			 * not counted and never evicted. At least 1.
 			 */
 			private long maximumSize = 100000;
+
+			/**
+			 * Maximum memory held by completed records, counted as each stored result's bytes plus
+			 * 512 bytes per record; beyond it the soonest to expire are evicted. A result larger
+			 * than the whole bound is not kept. At least 512B.
+			 */
+			private DataSize maximumMemory = DataSize.ofMegabytes(64);
 
 			public long getMaximumSize() {
 				return this.maximumSize;
@@ -1274,6 +1283,14 @@ public class ResilienceProperties {
 
 			public void setMaximumSize(long maximumSize) {
 				this.maximumSize = maximumSize;
+			}
+
+			public DataSize getMaximumMemory() {
+				return this.maximumMemory;
+			}
+
+			public void setMaximumMemory(DataSize maximumMemory) {
+				this.maximumMemory = maximumMemory;
 			}
 
 		}
@@ -1312,7 +1329,7 @@ public class ResilienceProperties {
 		/** Stores of idempotency records. */
 		public enum StoreType {
 
-			/** In the application's memory (Caffeine, bounded); not shared between instances. */
+			/** In the application's memory, bounded by count and bytes; not shared between instances. */
 			MEMORY,
 
 			/** In Redis, through Spring Data Redis. */

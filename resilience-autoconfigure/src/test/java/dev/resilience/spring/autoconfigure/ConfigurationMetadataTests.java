@@ -103,6 +103,7 @@ class ConfigurationMetadataTests {
 		keys.put(idem + "defaults.on-in-progress", "reject");
 		keys.put(idem + "defaults.in-progress-wait", Duration.ofSeconds(5));
 		keys.put(idem + "memory.maximum-size", 100_000);
+		keys.put(idem + "memory.maximum-memory", "64MB");
 		keys.put(idem + "jdbc.table-name", "resilience_idempotency");
 		keys.put(idem + "jdbc.initialize-schema", "embedded");
 		keys.put("resilience.health.circuit-open-status", "up");

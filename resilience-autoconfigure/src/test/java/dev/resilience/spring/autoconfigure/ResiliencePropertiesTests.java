@@ -7,6 +7,7 @@ import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
 import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
@@ -94,7 +95,9 @@ class ResiliencePropertiesTests {
 		assertThat(effective.getOnInProgress()).isEqualTo(OnInProgress.REJECT);
 		assertThat(effective.getInProgressWait()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(effective).usingRecursiveComparison().isEqualTo(IdempotencyConfig.ofDefaults());
-		assertThat(idempotency.getMemory().getMaximumSize()).isEqualTo(100_000);
+		assertThat(idempotency.getMemory().getMaximumSize()).isEqualTo(MemoryIdempotencyStore.DEFAULT_MAXIMUM_SIZE);
+		assertThat(idempotency.getMemory().getMaximumMemory().toBytes())
+			.isEqualTo(MemoryIdempotencyStore.DEFAULT_MAXIMUM_MEMORY);
 		assertThat(idempotency.getJdbc().getTableName()).isEqualTo("resilience_idempotency");
 		assertThat(idempotency.getJdbc().getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);
 		assertThat(this.properties.getHealth().getCircuitOpenStatus()).isEqualTo(CircuitOpenStatus.UP);

@@ -56,6 +56,7 @@ class ResiliencePropertiesValidationTests {
 			resilience.bulkhead.defaults.thread-pool.keep-alive                                          | -20s   | -20s   | must not be a negative duration
 			resilience.idempotency.max-key-length                                                        | 0      | 0      | must be at least 1
 			resilience.idempotency.memory.maximum-size                                                   | 0      | 0      | must be at least 1
+			resilience.idempotency.memory.maximum-memory                                                 | 100B   | 100B   | must be at least 512B (one record's overhead)
 			resilience.idempotency.defaults.ttl                                                          | 0s     | 0ms    | must be a positive duration
 			resilience.idempotency.instances.payments.in-progress-timeout                                | -60s   | -1m    | must be a positive duration
 			resilience.idempotency.defaults.in-progress-wait                                             | -1s    | -1s    | must not be a negative duration

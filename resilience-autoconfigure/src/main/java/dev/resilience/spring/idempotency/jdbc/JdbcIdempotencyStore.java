@@ -1,7 +1,10 @@
 package dev.resilience.spring.idempotency.jdbc;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -14,22 +17,27 @@ import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.util.Assert;
 
 /**
- * {@link IdempotencyStore} in a relational database through {@link JdbcTemplate}, shared by
- * every application instance that uses the same table. One row per record, keyed by the record id.
+ * {@link IdempotencyStore} in a relational database, shared by every application instance that
+ * uses the same table. One row per record, keyed by the record id.
  * <p>
  * Each transition is one conditional statement, so it is atomic without explicit transactions or
  * locks: a claim inserts the row and lets the primary key pick one winner (takeover of an expired
- * row is an {@code UPDATE} conditioned on the previous token and the expiry), and completion and
- * release are an {@code UPDATE}/{@code DELETE} conditioned on the lease token and a live lease.
- * All times come from the database's clock ({@code now()}, {@code CURRENT_TIMESTAMP}), never from
- * the application's. Expired rows read as absent and are removed by {@link #purgeExpired(int)}.
- * Runs in auto-commit; thread-safe.
+ * row is an {@code UPDATE} conditioned on the previous token and the expiry), and completion,
+ * renewal and release are an {@code UPDATE}/{@code DELETE} conditioned on the lease token and a
+ * live lease. All times come from the database's clock ({@code now()}, {@code CURRENT_TIMESTAMP}),
+ * never from the application's. Expired rows read as absent and are removed by
+ * {@link #purgeExpired(int)}.
+ * <p>
+ * Every operation takes a connection of its own straight from the {@link DataSource} and runs in
+ * auto-commit, outside any transaction the caller holds on the same data source (a
+ * {@code @Transactional} service, a JPA session): a caller that rolls back does not erase a claim
+ * or a result, and a concurrent duplicate sees a claim at once instead of waiting on the caller's
+ * uncommitted row. A transactional caller therefore holds two connections for a moment; size the
+ * pool for it. Thread-safe.
  */
 public class JdbcIdempotencyStore implements IdempotencyStore {
 
@@ -41,11 +49,14 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	/** A claim gives up after this many lost races (each needs another instance to win one). */
 	private static final int MAX_CLAIM_ATTEMPTS = 16;
 
+	/** SQL state of a unique key violation, the same in PostgreSQL and H2. */
+	private static final String UNIQUE_VIOLATION = "23505";
+
 	private static final String IN_PROGRESS = "IN_PROGRESS";
 
 	private static final String COMPLETED = "COMPLETED";
 
-	private final JdbcTemplate jdbc;
+	private final DataSource dataSource;
 
 	private final JdbcIdempotencyDialect dialect;
 
@@ -59,26 +70,28 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	private final String complete;
 
+	private final String renew;
+
 	private final String release;
 
 	private final String purge;
 
-	private final RowMapper<Row> rowMapper = (resultSet, rowNumber) -> new Row(resultSet.getString(1),
-			resultSet.getString(2), resultSet.getString(3), resultSet.getBytes(4), resultSet.getInt(5) == 1);
-
 	/** A store on {@link #DEFAULT_TABLE_NAME} of a database whose dialect is detected. */
 	public JdbcIdempotencyStore(DataSource dataSource) {
-		this(new JdbcTemplate(dataSource), DEFAULT_TABLE_NAME, JdbcIdempotencyDialect.of(dataSource));
+		this(dataSource, DEFAULT_TABLE_NAME, JdbcIdempotencyDialect.of(dataSource));
 	}
 
 	/**
+	 * @param dataSource where connections come from; a {@link TransactionAwareDataSourceProxy} is
+	 * unwrapped, since it would hand out the caller's transactional connection
 	 * @param tableName table holding the records, optionally schema-qualified; letters, digits and
 	 * underscores only, since it is written into SQL
 	 */
-	public JdbcIdempotencyStore(JdbcTemplate jdbc, String tableName, JdbcIdempotencyDialect dialect) {
-		Assert.notNull(jdbc, "jdbc must not be null");
+	public JdbcIdempotencyStore(DataSource dataSource, String tableName, JdbcIdempotencyDialect dialect) {
+		Assert.notNull(dataSource, "dataSource must not be null");
 		Assert.notNull(dialect, "dialect must not be null");
-		this.jdbc = jdbc;
+		this.dataSource = (dataSource instanceof TransactionAwareDataSourceProxy proxy) ? proxy.getTargetDataSource()
+				: dataSource;
 		this.dialect = dialect;
 		this.tableName = checkTableName(tableName);
 		String now = dialect.now;
@@ -91,6 +104,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 				+ "', fingerprint = ?, lease_token = ?, result = NULL, expires_at = " + until
 				+ " WHERE record_id = ? AND lease_token = ? AND expires_at <= " + now;
 		this.complete = "UPDATE " + tableName + " SET state = '" + COMPLETED + "', result = ?, expires_at = " + until
+				+ " WHERE record_id = ? AND lease_token = ? AND state = '" + IN_PROGRESS + "' AND expires_at > " + now;
+		this.renew = "UPDATE " + tableName + " SET expires_at = " + until
 				+ " WHERE record_id = ? AND lease_token = ? AND state = '" + IN_PROGRESS + "' AND expires_at > " + now;
 		this.release = "DELETE FROM " + tableName + " WHERE record_id = ? AND lease_token = ? AND state = '"
 				+ IN_PROGRESS + "' AND expires_at > " + now;
@@ -109,13 +124,13 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	@Override
 	public ClaimResult claim(String recordId, String fingerprint, Duration leaseTimeout) {
 		long leaseMillis = millis(leaseTimeout);
-		try {
+		return inOwnTransaction("claim", (connection) -> {
 			for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
 				String token = UUID.randomUUID().toString();
-				if (insert(recordId, fingerprint, token, leaseMillis)) {
+				if (insert(connection, recordId, fingerprint, token, leaseMillis)) {
 					return new ClaimResult.Claimed(token, false);
 				}
-				Row row = read(recordId);
+				Row row = read(connection, recordId);
 				if (row == null) {
 					continue; // released or purged since the insert failed: race again
 				}
@@ -123,63 +138,50 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 					return COMPLETED.equals(row.state) ? new ClaimResult.Completed(row.fingerprint, row.result)
 							: new ClaimResult.InProgress(row.fingerprint);
 				}
-				if (this.jdbc.update(this.takeOver, fingerprint, token, leaseMillis, recordId, row.leaseToken) == 1) {
+				if (update(connection, this.takeOver, fingerprint, token, leaseMillis, recordId, row.leaseToken) == 1) {
 					return new ClaimResult.Claimed(token, IN_PROGRESS.equals(row.state));
 				}
 			}
-		}
-		catch (DataAccessException ex) {
-			throw IdempotencyStoreUnavailableException.forStore("JDBC", "claim", ex);
-		}
-		throw IdempotencyStoreUnavailableException.forStore("JDBC", "claim",
-				new IllegalStateException("lost " + MAX_CLAIM_ATTEMPTS + " races for one record in a row"));
+			throw new SQLException("lost " + MAX_CLAIM_ATTEMPTS + " races for one record in a row");
+		});
 	}
 
-	private boolean insert(String recordId, String fingerprint, String token, long leaseMillis) {
+	private boolean insert(Connection connection, String recordId, String fingerprint, String token, long leaseMillis)
+			throws SQLException {
 		try {
-			return this.jdbc.update(this.insert, recordId, fingerprint, token, leaseMillis) == 1;
+			return update(connection, this.insert, recordId, fingerprint, token, leaseMillis) == 1;
 		}
-		catch (DuplicateKeyException ex) {
-			return false;
+		catch (SQLException ex) {
+			if (UNIQUE_VIOLATION.equals(ex.getSQLState())) {
+				return false;
+			}
+			throw ex;
 		}
 	}
 
 	@Override
 	public boolean complete(String recordId, String leaseToken, byte[] result, Duration ttl) {
 		Assert.notNull(result, "result must not be null");
-		try {
-			return this.jdbc.update(this.complete, result, millis(ttl), recordId, leaseToken) == 1;
-		}
-		catch (DataAccessException ex) {
-			throw IdempotencyStoreUnavailableException.forStore("JDBC", "complete", ex);
-		}
+		long ttlMillis = millis(ttl);
+		return inOwnTransaction("complete",
+				(connection) -> update(connection, this.complete, result, ttlMillis, recordId, leaseToken) == 1);
 	}
 
 	@Override
 	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
-		// Placeholder until the store's own atomic renewal lands; never reached by callers yet.
-		throw new UnsupportedOperationException("renew");
+		long leaseMillis = millis(leaseTimeout);
+		return inOwnTransaction("renew",
+				(connection) -> update(connection, this.renew, leaseMillis, recordId, leaseToken) == 1);
 	}
 
 	@Override
 	public boolean release(String recordId, String leaseToken) {
-		try {
-			return this.jdbc.update(this.release, recordId, leaseToken) == 1;
-		}
-		catch (DataAccessException ex) {
-			throw IdempotencyStoreUnavailableException.forStore("JDBC", "release", ex);
-		}
+		return inOwnTransaction("release", (connection) -> update(connection, this.release, recordId, leaseToken) == 1);
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(String recordId) {
-		Row row;
-		try {
-			row = read(recordId);
-		}
-		catch (DataAccessException ex) {
-			throw IdempotencyStoreUnavailableException.forStore("JDBC", "find", ex);
-		}
+		Row row = inOwnTransaction("find", (connection) -> read(connection, recordId));
 		if (row == null || !row.live) {
 			return Optional.empty();
 		}
@@ -196,19 +198,16 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	 */
 	public int purgeExpired(int batchSize) {
 		Assert.isTrue(batchSize > 0, () -> "batchSize must be positive but was " + batchSize);
-		int total = 0;
-		try {
+		return inOwnTransaction("purge expired records", (connection) -> {
+			int total = 0;
 			while (true) {
-				int deleted = this.jdbc.update(this.purge, batchSize);
+				int deleted = update(connection, this.purge, batchSize);
 				total += deleted;
 				if (deleted < batchSize) {
 					return total;
 				}
 			}
-		}
-		catch (DataAccessException ex) {
-			throw IdempotencyStoreUnavailableException.forStore("JDBC", "purge expired records", ex);
-		}
+		});
 	}
 
 	public String getTableName() {
@@ -219,9 +218,69 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		return this.dialect;
 	}
 
-	private Row read(String recordId) {
-		List<Row> rows = this.jdbc.query(this.select, this.rowMapper, recordId);
-		return rows.isEmpty() ? null : rows.get(0);
+	/**
+	 * Runs {@code work} on a connection taken from the data source itself, never one bound to the
+	 * caller's transaction, with each statement committed as it runs.
+	 */
+	private <T> T inOwnTransaction(String operation, Work<T> work) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			boolean autoCommit = connection.getAutoCommit();
+			if (!autoCommit) {
+				connection.setAutoCommit(true);
+			}
+			try {
+				return work.run(connection);
+			}
+			finally {
+				if (!autoCommit) {
+					connection.setAutoCommit(false);
+				}
+			}
+		}
+		catch (SQLException | DataAccessException ex) {
+			throw IdempotencyStoreUnavailableException.forStore("JDBC", operation, ex);
+		}
+	}
+
+	private static int update(Connection connection, String sql, Object... arguments) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			bind(statement, arguments);
+			return statement.executeUpdate();
+		}
+	}
+
+	private Row read(Connection connection, String recordId) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(this.select)) {
+			statement.setString(1, recordId);
+			try (ResultSet resultSet = statement.executeQuery()) {
+				if (!resultSet.next()) {
+					return null;
+				}
+				return new Row(resultSet.getString(1), resultSet.getString(2), resultSet.getString(3),
+						resultSet.getBytes(4), resultSet.getInt(5) == 1);
+			}
+		}
+	}
+
+	private static void bind(PreparedStatement statement, Object... arguments) throws SQLException {
+		for (int i = 0; i < arguments.length; i++) {
+			Object argument = arguments[i];
+			if (argument instanceof String text) {
+				statement.setString(i + 1, text);
+			}
+			else if (argument instanceof Long number) {
+				statement.setLong(i + 1, number);
+			}
+			else if (argument instanceof Integer number) {
+				statement.setInt(i + 1, number);
+			}
+			else if (argument instanceof byte[] bytes) {
+				statement.setBytes(i + 1, bytes);
+			}
+			else {
+				throw new IllegalArgumentException("Unexpected SQL argument type " + argument.getClass().getName());
+			}
+		}
 	}
 
 	private static long millis(Duration duration) {
@@ -231,6 +290,13 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	@Override
 	public String toString() {
 		return "JdbcIdempotencyStore[table=" + this.tableName + ", dialect=" + this.dialect + "]";
+	}
+
+	@FunctionalInterface
+	private interface Work<T> {
+
+		T run(Connection connection) throws SQLException;
+
 	}
 
 	private record Row(String state, String fingerprint, String leaseToken, byte[] result, boolean live) {

@@ -41,6 +41,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	private static final RedisScript<Long> COMPLETE = script("complete.lua", Long.class);
 
+	private static final RedisScript<Long> RENEW = script("renew.lua", Long.class);
+
 	private static final RedisScript<Long> RELEASE = script("release.lua", Long.class);
 
 	private static final RedisScript<List> FIND = script("find.lua", List.class);
@@ -96,8 +98,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
-		// Placeholder until the store's own atomic renewal lands; never reached by callers yet.
-		throw new UnsupportedOperationException("renew");
+		Long done = run("renew", RENEW, recordId, utf8(leaseToken), utf8(Long.toString(millis(leaseTimeout))));
+		return done != null && done == 1L;
 	}
 
 	@Override

@@ -42,7 +42,7 @@ class H2JdbcIdempotencyStoreTests {
 	@Test
 	void purgeDeletesExpiredRowsInBatchesAndKeepsLiveOnes() {
 		new JdbcIdempotencySchemaInitializer(this.dataSource, this.table, JdbcIdempotencyDialect.H2).initialize();
-		JdbcIdempotencyStore store = new JdbcIdempotencyStore(this.jdbc, this.table, JdbcIdempotencyDialect.H2);
+		JdbcIdempotencyStore store = new JdbcIdempotencyStore(this.dataSource, this.table, JdbcIdempotencyDialect.H2);
 		for (int i = 0; i < 7; i++) {
 			String token = ((ClaimResult.Claimed) store.claim("expired-" + i, "fp", Duration.ofMinutes(1))).leaseToken();
 			store.complete("expired-" + i, token, new byte[] { 1 }, Duration.ofMillis(200));
@@ -58,7 +58,7 @@ class H2JdbcIdempotencyStoreTests {
 	@Test
 	void largeResultRoundTrips() {
 		new JdbcIdempotencySchemaInitializer(this.dataSource, this.table, JdbcIdempotencyDialect.H2).initialize();
-		JdbcIdempotencyStore store = new JdbcIdempotencyStore(this.jdbc, this.table, JdbcIdempotencyDialect.H2);
+		JdbcIdempotencyStore store = new JdbcIdempotencyStore(this.dataSource, this.table, JdbcIdempotencyDialect.H2);
 		byte[] result = new byte[512 * 1024];
 		for (int i = 0; i < result.length; i++) {
 			result[i] = (byte) i;

@@ -31,7 +31,7 @@ abstract class JdbcIdempotencyStoreContractTests extends IdempotencyStoreContrac
 
 	@Override
 	protected IdempotencyStore createStore() {
-		return new JdbcIdempotencyStore(new JdbcTemplate(dataSource()), tableName(), dialect());
+		return new JdbcIdempotencyStore(dataSource(), tableName(), dialect());
 	}
 
 	@Override

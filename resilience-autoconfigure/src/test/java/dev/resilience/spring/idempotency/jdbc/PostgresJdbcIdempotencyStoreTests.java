@@ -70,7 +70,7 @@ class PostgresJdbcIdempotencyStoreTests {
 	@Test
 	void purgeDeletesExpiredRowsInBatchesAndKeepsLiveOnes() {
 		new JdbcIdempotencySchemaInitializer(dataSource, TABLE, JdbcIdempotencyDialect.POSTGRESQL).initialize();
-		JdbcIdempotencyStore store = new JdbcIdempotencyStore(jdbc, TABLE, JdbcIdempotencyDialect.POSTGRESQL);
+		JdbcIdempotencyStore store = new JdbcIdempotencyStore(dataSource, TABLE, JdbcIdempotencyDialect.POSTGRESQL);
 		jdbc.update("DELETE FROM " + TABLE);
 		for (int i = 0; i < 25; i++) {
 			String token = ((ClaimResult.Claimed) store.claim("expired-" + i, "fp", Duration.ofMinutes(1))).leaseToken();
@@ -91,20 +91,22 @@ class PostgresJdbcIdempotencyStoreTests {
 	void unreachableDatabaseFailsClosed() {
 		DataSource nowhere = new SimpleDriverDataSource(new org.postgresql.Driver(),
 				"jdbc:postgresql://127.0.0.1:1/test?connectTimeout=1", LocalServices.POSTGRES_USER, "");
-		JdbcIdempotencyStore store = new JdbcIdempotencyStore(new JdbcTemplate(nowhere), TABLE,
-				JdbcIdempotencyDialect.POSTGRESQL);
+		JdbcIdempotencyStore store = new JdbcIdempotencyStore(nowhere, TABLE, JdbcIdempotencyDialect.POSTGRESQL);
 		assertThatThrownBy(() -> store.claim("id", "fp", Duration.ofMinutes(1)))
 			.isInstanceOf(IdempotencyStoreUnavailableException.class)
 			.hasMessageStartingWith("JDBC idempotency store failed to claim");
 		assertThatThrownBy(() -> store.complete("id", "t", new byte[] { 1 }, Duration.ofMinutes(1)))
 			.isInstanceOf(IdempotencyStoreUnavailableException.class);
+		assertThatThrownBy(() -> store.renew("id", "t", Duration.ofMinutes(1)))
+			.isInstanceOf(IdempotencyStoreUnavailableException.class)
+			.hasMessageStartingWith("JDBC idempotency store failed to renew");
 		assertThatThrownBy(() -> store.release("id", "t")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 		assertThatThrownBy(() -> store.find("id")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 	}
 
 	@Test
 	void tableNameThatIsNotAnIdentifierIsRefused() {
-		assertThatThrownBy(() -> new JdbcIdempotencyStore(jdbc, "idem; DROP TABLE users", JdbcIdempotencyDialect.POSTGRESQL))
+		assertThatThrownBy(() -> new JdbcIdempotencyStore(dataSource, "idem; DROP TABLE users", JdbcIdempotencyDialect.POSTGRESQL))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("is not a plain SQL identifier");
 	}

@@ -57,6 +57,14 @@ class RedisIdempotencyStoreTests {
 	}
 
 	@Test
+	void renewedClaimKeepsItsKeyOneLeasePastTheNewLease() {
+		String token = ((ClaimResult.Claimed) this.store.claim("renewed", "fp", Duration.ofSeconds(1))).leaseToken();
+		assertThat(this.store.renew("renewed", token, Duration.ofSeconds(30))).isTrue();
+		long ttl = this.redis.getExpire(this.store.redisKey("renewed"), java.util.concurrent.TimeUnit.MILLISECONDS);
+		assertThat(ttl).as("the key outlives the renewed lease by one lease").isBetween(30_000L, 60_000L);
+	}
+
+	@Test
 	void unreachableRedisFailsClosed() {
 		LettuceConnectionFactory nowhere = connect(1);
 		try {
@@ -64,6 +72,12 @@ class RedisIdempotencyStoreTests {
 			assertThatThrownBy(() -> unreachable.claim("id", "fp", Duration.ofSeconds(1)))
 				.isInstanceOf(IdempotencyStoreUnavailableException.class)
 				.hasMessageStartingWith("Redis idempotency store failed to claim");
+			assertThatThrownBy(() -> unreachable.complete("id", "t", new byte[] { 1 }, Duration.ofSeconds(1)))
+				.isInstanceOf(IdempotencyStoreUnavailableException.class);
+			assertThatThrownBy(() -> unreachable.renew("id", "t", Duration.ofSeconds(1)))
+				.isInstanceOf(IdempotencyStoreUnavailableException.class)
+				.hasMessageStartingWith("Redis idempotency store failed to renew");
+			assertThatThrownBy(() -> unreachable.release("id", "t")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 			assertThatThrownBy(() -> unreachable.find("id")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 		}
 		finally {
