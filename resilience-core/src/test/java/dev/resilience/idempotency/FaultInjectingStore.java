@@ -6,7 +6,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.resilience.testing.FakeTicker;
 
@@ -27,6 +29,12 @@ public final class FaultInjectingStore implements IdempotencyStore {
 	private final Map<Operation, AtomicInteger> counts = new EnumMap<>(Operation.class);
 
 	private final List<String> log = new ArrayList<>();
+
+	private final Map<String, String> lastClaimed = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> faultedRenewals = new ConcurrentHashMap<>();
+
+	private final AtomicInteger timeFaults = new AtomicInteger();
 
 	private volatile Plan plan = Plan.NONE;
 
@@ -57,37 +65,65 @@ public final class FaultInjectingStore implements IdempotencyStore {
 		return new ArrayList<>(this.log);
 	}
 
+	/** Token of the last claim the store granted for {@code recordId}, whether its reply got through or not. */
+	public String lastClaimedToken(String recordId) {
+		return this.lastClaimed.get(recordId);
+	}
+
+	/** How many renewals of the lease {@code token} failed or timed out here. */
+	public int faultedRenewals(String token) {
+		AtomicInteger count = this.faultedRenewals.get(token);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/** How many operations let store time pass (delays and time-outs). */
+	public int timeFaults() {
+		return this.timeFaults.get();
+	}
+
 	@Override
 	public ClaimResult claim(String recordId, String fingerprint, Duration leaseTimeout) {
-		return apply(Operation.CLAIM, () -> this.delegate.claim(recordId, fingerprint, leaseTimeout));
+		return apply(Operation.CLAIM, null, () -> {
+			ClaimResult result = this.delegate.claim(recordId, fingerprint, leaseTimeout);
+			if (result instanceof ClaimResult.Claimed claimed) {
+				this.lastClaimed.put(recordId, claimed.leaseToken());
+			}
+			return result;
+		});
 	}
 
 	@Override
 	public boolean complete(String recordId, String leaseToken, byte[] result, Duration ttl) {
-		return apply(Operation.COMPLETE, () -> this.delegate.complete(recordId, leaseToken, result, ttl));
+		return apply(Operation.COMPLETE, null, () -> this.delegate.complete(recordId, leaseToken, result, ttl));
 	}
 
 	@Override
 	public boolean renew(String recordId, String leaseToken, Duration leaseTimeout) {
-		return apply(Operation.RENEW, () -> this.delegate.renew(recordId, leaseToken, leaseTimeout));
+		return apply(Operation.RENEW, leaseToken, () -> this.delegate.renew(recordId, leaseToken, leaseTimeout));
 	}
 
 	@Override
 	public boolean release(String recordId, String leaseToken) {
-		return apply(Operation.RELEASE, () -> this.delegate.release(recordId, leaseToken));
+		return apply(Operation.RELEASE, null, () -> this.delegate.release(recordId, leaseToken));
 	}
 
 	@Override
 	public Optional<IdempotencyRecord> find(String recordId) {
-		return apply(Operation.FIND, () -> this.delegate.find(recordId));
+		return apply(Operation.FIND, null, () -> this.delegate.find(recordId));
 	}
 
-	private <T> T apply(Operation operation, java.util.function.Supplier<T> action) {
+	private <T> T apply(Operation operation, String renewedToken, Supplier<T> action) {
 		int call = this.counts.get(operation).incrementAndGet();
 		synchronized (this) {
 			this.log.add(operation + "@" + Thread.currentThread().getName());
 		}
 		Fault fault = this.plan.next(operation, call);
+		if (fault == Fault.DELAY || fault == Fault.TIME_OUT) {
+			this.timeFaults.incrementAndGet();
+		}
+		if (renewedToken != null && (fault == Fault.FAIL || fault == Fault.TIME_OUT)) {
+			this.faultedRenewals.computeIfAbsent(renewedToken, (token) -> new AtomicInteger()).incrementAndGet();
+		}
 		switch (fault) {
 			case FAIL:
 				throw IdempotencyStoreUnavailableException.forStore("Faulty", operation.name().toLowerCase(),
