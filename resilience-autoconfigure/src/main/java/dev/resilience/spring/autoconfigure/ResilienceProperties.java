@@ -1139,6 +1139,13 @@ public class ResilienceProperties {
 			 */
 			private Duration inProgressWait = Duration.ofSeconds(5);
 
+			/**
+			 * Whether a degraded answer produced by @Fallback is stored and replayed like any
+			 * result; when false it is returned and its claim released, so the next call with the
+			 * key runs the method again.
+			 */
+			private boolean storeFallbackResults = false;
+
 			public Duration getTtl() {
 				return this.ttl;
 			}
@@ -1169,6 +1176,14 @@ public class ResilienceProperties {
 
 			public void setInProgressWait(Duration inProgressWait) {
 				this.inProgressWait = inProgressWait;
+			}
+
+			public boolean isStoreFallbackResults() {
+				return this.storeFallbackResults;
+			}
+
+			public void setStoreFallbackResults(boolean storeFallbackResults) {
+				this.storeFallbackResults = storeFallbackResults;
 			}
 
 		}
@@ -1197,6 +1212,12 @@ public class ResilienceProperties {
 			 */
 			private Duration inProgressWait;
 
+			/**
+			 * Whether a degraded answer produced by @Fallback is stored and replayed like any
+			 * result; when false it is returned and its claim released.
+			 */
+			private Boolean storeFallbackResults;
+
 			public Duration getTtl() {
 				return this.ttl;
 			}
@@ -1227,6 +1248,14 @@ public class ResilienceProperties {
 
 			public void setInProgressWait(Duration inProgressWait) {
 				this.inProgressWait = inProgressWait;
+			}
+
+			public Boolean getStoreFallbackResults() {
+				return this.storeFallbackResults;
+			}
+
+			public void setStoreFallbackResults(Boolean storeFallbackResults) {
+				this.storeFallbackResults = storeFallbackResults;
 			}
 
 		}
