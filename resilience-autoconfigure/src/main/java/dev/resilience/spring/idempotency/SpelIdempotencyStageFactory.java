@@ -137,7 +137,7 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 		catch (IllegalArgumentException ex) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where + ": " + ex.getMessage(), ex);
 		}
-		String namespace = annotation.name().isBlank() ? namespace(method, targetClass) : null;
+		String namespace = annotation.name().isBlank() ? defaultNamespace(method, targetClass) : null;
 		Idempotency idempotency = this.instances.computeIfAbsent(new InstanceKey(name, namespace),
 				this::createIdempotency);
 		return new NamedStage("idempotency '" + name + "'",
@@ -152,10 +152,14 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 	}
 
 	/**
-	 * The records of a default-named method: its bean class (not the declaring one, so that two
-	 * beans inheriting one method never share records), its name and its parameter types.
+	 * The namespace of a default-named method's records within its configuration name: its bean
+	 * class (not the declaring one, so that two beans inheriting one method never share records),
+	 * its name and its parameter types, such as
+	 * {@code com.example.PaymentService.charge(com.example.ChargeCommand)}. With
+	 * {@link dev.resilience.idempotency.IdempotencyKeys#recordId(String, String, String, String, String)}
+	 * it locates a key's record in a store.
 	 */
-	private static String namespace(Method method, Class<?> targetClass) {
+	public static String defaultNamespace(Method method, Class<?> targetClass) {
 		Class<?> beanClass = ClassUtils.getUserClass((targetClass != null) ? targetClass : method.getDeclaringClass());
 		return beanClass.getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
 			.map(Class::getTypeName)

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
@@ -35,6 +36,7 @@ import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguratio
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Promises of the {@code @Idempotent} stage a hostile review broke: expressions checked at startup,
@@ -251,6 +253,30 @@ class IdempotentPromisesTests {
 		});
 	}
 
+	@Test
+	void methodStartedAfterAnAsynchronousWaitRunsWithTheCallersContext() {
+		this.runner.withPropertyValues("resilience.idempotency.defaults.on-in-progress=wait")
+			.withBean(WaitingPayments.class)
+			.run((context) -> {
+				WaitingPayments bean = context.getBean(WaitingPayments.class);
+				CompletableFuture<String> first = bean.charge("k-1");
+				MDC.put("caller", "bob");
+				CompletableFuture<String> second;
+				try {
+					second = bean.charge("k-1");
+				}
+				finally {
+					MDC.remove("caller");
+				}
+				IllegalStateException declined = new IllegalStateException("declined");
+				bean.first().completeExceptionally(declined);
+				// bounded only so that a broken promise fails the test instead of hanging the build
+				assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasCause(declined);
+				assertThat(second.get(30, TimeUnit.SECONDS)).as("run again, after the first released its claim")
+					.isEqualTo("caller=bob");
+			});
+	}
+
 	// ---- beans ------------------------------------------------------------------------------
 
 	public record Command(String id, Long amount) {
@@ -443,6 +469,26 @@ class IdempotentPromisesTests {
 		@Idempotent(key = "#id", name = "ledger")
 		public String second(String id) {
 			return "second:" + id;
+		}
+
+	}
+
+	public static class WaitingPayments {
+
+		private final CompletableFuture<String> first = new CompletableFuture<>();
+
+		private final AtomicInteger calls = new AtomicInteger();
+
+		public CompletableFuture<String> first() {
+			return this.first;
+		}
+
+		@Idempotent(key = "#id")
+		public CompletableFuture<String> charge(String id) {
+			if (this.calls.incrementAndGet() == 1) {
+				return this.first;
+			}
+			return CompletableFuture.completedFuture("caller=" + MDC.get("caller"));
 		}
 
 	}
