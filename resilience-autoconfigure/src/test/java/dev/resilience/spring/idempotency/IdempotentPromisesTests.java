@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +26,7 @@ import dev.resilience.Ticker;
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyFingerprintException;
+import dev.resilience.idempotency.IdempotencyInProgressException;
 import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
 import dev.resilience.idempotency.InvalidIdempotencyKeyException;
@@ -277,6 +279,38 @@ class IdempotentPromisesTests {
 			});
 	}
 
+	@Test
+	void interruptedWaitReachesTheCallerAsAnInProgressRefusalNotAnUndeclaredCheckedException() {
+		this.runner.withPropertyValues("resilience.idempotency.defaults.on-in-progress=wait")
+			.withBean(BlockingPayments.class)
+			.run((context) -> {
+				BlockingPayments bean = context.getBean(BlockingPayments.class);
+				Thread owner = new Thread(() -> bean.charge("k-1"), "owner");
+				owner.start();
+				bean.entered().await();
+				AtomicReference<Throwable> thrown = new AtomicReference<>();
+				AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+				Thread waiter = new Thread(() -> {
+					Thread.currentThread().interrupt();
+					try {
+						bean.charge("k-1");
+					}
+					catch (Throwable ex) {
+						thrown.set(ex);
+					}
+					stillInterrupted.set(Thread.currentThread().isInterrupted());
+				}, "waiter");
+				waiter.start();
+				waiter.join();
+				bean.release().countDown();
+				owner.join();
+				assertThat(thrown.get()).isInstanceOf(IdempotencyInProgressException.class)
+					.hasCauseInstanceOf(InterruptedException.class);
+				assertThat(stillInterrupted.get()).isTrue();
+				assertThat(bean.runs()).hasValue(1);
+			});
+	}
+
 	// ---- beans ------------------------------------------------------------------------------
 
 	public record Command(String id, Long amount) {
@@ -469,6 +503,41 @@ class IdempotentPromisesTests {
 		@Idempotent(key = "#id", name = "ledger")
 		public String second(String id) {
 			return "second:" + id;
+		}
+
+	}
+
+	public static class BlockingPayments {
+
+		private final CountDownLatch entered = new CountDownLatch(1);
+
+		private final CountDownLatch release = new CountDownLatch(1);
+
+		private final AtomicInteger runs = new AtomicInteger();
+
+		public CountDownLatch entered() {
+			return this.entered;
+		}
+
+		public CountDownLatch release() {
+			return this.release;
+		}
+
+		public AtomicInteger runs() {
+			return this.runs;
+		}
+
+		@Idempotent(key = "#id")
+		public String charge(String id) {
+			this.runs.incrementAndGet();
+			this.entered.countDown();
+			try {
+				this.release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return "charged";
 		}
 
 	}
