@@ -11,7 +11,8 @@ import static dev.resilience.internal.Requirements.requirePositive;
 /**
  * Immutable configuration of an idempotency instance. Built with {@link #custom()}; the defaults
  * are those of {@code resilience.idempotency} ({@code ttl}, {@code in-progress-timeout},
- * {@code on-in-progress}, {@code in-progress-wait} per instance; {@code key-prefix} and
+ * {@code on-in-progress}, {@code in-progress-wait}, {@code store-fallback-results} per instance;
+ * {@code key-prefix} and
  * {@code max-key-length} shared).
  */
 public final class IdempotencyConfig {
@@ -23,6 +24,8 @@ public final class IdempotencyConfig {
 	public static final OnInProgress DEFAULT_ON_IN_PROGRESS = OnInProgress.REJECT;
 
 	public static final Duration DEFAULT_IN_PROGRESS_WAIT = Duration.ofSeconds(5);
+
+	public static final boolean DEFAULT_STORE_FALLBACK_RESULTS = false;
 
 	public static final String DEFAULT_KEY_PREFIX = "resilience:idem";
 
@@ -38,6 +41,8 @@ public final class IdempotencyConfig {
 
 	private final Duration inProgressWait;
 
+	private final boolean storeFallbackResults;
+
 	private final String keyPrefix;
 
 	private final int maxKeyLength;
@@ -47,6 +52,7 @@ public final class IdempotencyConfig {
 		this.inProgressTimeout = builder.inProgressTimeout;
 		this.onInProgress = builder.onInProgress;
 		this.inProgressWait = builder.inProgressWait;
+		this.storeFallbackResults = builder.storeFallbackResults;
 		this.keyPrefix = builder.keyPrefix;
 		this.maxKeyLength = builder.maxKeyLength;
 	}
@@ -64,6 +70,7 @@ public final class IdempotencyConfig {
 			.inProgressTimeout(this.inProgressTimeout)
 			.onInProgress(this.onInProgress)
 			.inProgressWait(this.inProgressWait)
+			.storeFallbackResults(this.storeFallbackResults)
 			.keyPrefix(this.keyPrefix)
 			.maxKeyLength(this.maxKeyLength);
 	}
@@ -87,6 +94,14 @@ public final class IdempotencyConfig {
 		return this.inProgressWait;
 	}
 
+	/**
+	 * Whether a degraded answer (a {@code FallbackAnswer}) is stored and replayed like a result of
+	 * the method; by default it is returned but its claim released, so the next call runs again.
+	 */
+	public boolean isStoreFallbackResults() {
+		return this.storeFallbackResults;
+	}
+
 	/** Namespace hashed into every record id, so that several applications may share a store. */
 	public String getKeyPrefix() {
 		return this.keyPrefix;
@@ -99,7 +114,8 @@ public final class IdempotencyConfig {
 	@Override
 	public String toString() {
 		return "IdempotencyConfig[ttl=" + this.ttl + ", inProgressTimeout=" + this.inProgressTimeout
-				+ ", onInProgress=" + this.onInProgress + ", inProgressWait=" + this.inProgressWait + ", keyPrefix="
+				+ ", onInProgress=" + this.onInProgress + ", inProgressWait=" + this.inProgressWait + ", storeFallbackResults=" + this.storeFallbackResults
+				+ ", keyPrefix="
 				+ this.keyPrefix + ", maxKeyLength=" + this.maxKeyLength + "]";
 	}
 
@@ -125,6 +141,8 @@ public final class IdempotencyConfig {
 
 		private Duration inProgressWait = DEFAULT_IN_PROGRESS_WAIT;
 
+		private boolean storeFallbackResults = DEFAULT_STORE_FALLBACK_RESULTS;
+
 		private String keyPrefix = DEFAULT_KEY_PREFIX;
 
 		private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
@@ -149,6 +167,11 @@ public final class IdempotencyConfig {
 
 		public Builder inProgressWait(Duration inProgressWait) {
 			this.inProgressWait = requireNonNegative(inProgressWait, "inProgressWait");
+			return this;
+		}
+
+		public Builder storeFallbackResults(boolean storeFallbackResults) {
+			this.storeFallbackResults = storeFallbackResults;
 			return this;
 		}
 

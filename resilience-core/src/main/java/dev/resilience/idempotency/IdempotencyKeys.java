@@ -62,6 +62,25 @@ public final class IdempotencyKeys {
 		return hex(digest.digest());
 	}
 
+	/**
+	 * The record id of a key in a namespace of its own within an instance, such as one method's
+	 * records under a configuration name that several methods share. A {@code null} namespace
+	 * gives {@link #recordId(String, String, String, String)}; any other never equals it, since the
+	 * hashed input has one more length-prefixed part.
+	 */
+	public static String recordId(String keyPrefix, String scope, String instanceName, String namespace, String key) {
+		if (namespace == null) {
+			return recordId(keyPrefix, scope, instanceName, key);
+		}
+		MessageDigest digest = sha256();
+		update(digest, keyPrefix);
+		update(digest, scope);
+		update(digest, instanceName);
+		update(digest, namespace);
+		update(digest, key);
+		return hex(digest.digest());
+	}
+
 	/** Lowercase hex SHA-256 of {@code bytes}; used for fingerprints too. */
 	public static String sha256Hex(byte[] bytes) {
 		return hex(sha256().digest(bytes));

@@ -17,6 +17,15 @@ public class InvalidIdempotencyKeyException extends ResilienceException {
 		this.reason = reason;
 	}
 
+	/**
+	 * @param cause why the key could not be had, such as the failure of the expression computing
+	 * it; kept out of the reason, which may reach an HTTP response
+	 */
+	public InvalidIdempotencyKeyException(String instanceName, String reason, Throwable cause) {
+		this(instanceName, reason);
+		initCause(cause);
+	}
+
 	/** Which rule the key broke, such as {@code "is too long (300 > 255 characters)"}; never the key itself. */
 	public String getReason() {
 		return this.reason;

@@ -284,6 +284,8 @@ public class ResilienceConfigurations {
 				d.getInProgressTimeout());
 		Setting<IdempotencyConfig.OnInProgress> onInProgress = layers.get("on-in-progress", i.getOnInProgress(), d.getOnInProgress());
 		Setting<Duration> wait = layers.get("in-progress-wait", i.getInProgressWait(), d.getInProgressWait());
+		Setting<Boolean> storeFallbackResults = layers.get("store-fallback-results", i.getStoreFallbackResults(),
+				d.isStoreFallbackResults());
 		if (ttl.value() == null || ttl.value().isNegative() || ttl.value().isZero()) {
 			ttl.reject(POSITIVE_DURATION);
 		}
@@ -301,6 +303,7 @@ public class ResilienceConfigurations {
 			.inProgressTimeout(timeout.value())
 			.onInProgress(onInProgress.value())
 			.inProgressWait(wait.value())
+			.storeFallbackResults(storeFallbackResults.value())
 			.keyPrefix(global.getKeyPrefix())
 			.maxKeyLength(global.getMaxKeyLength())
 			.build();

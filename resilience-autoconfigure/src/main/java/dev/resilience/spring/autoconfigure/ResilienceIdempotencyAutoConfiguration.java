@@ -1,6 +1,11 @@
 package dev.resilience.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -94,7 +99,28 @@ public class ResilienceIdempotencyAutoConfiguration {
 			ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<IdempotencyListener> listeners,
 			Environment environment) {
 		return new SpelIdempotencyStageFactory(store, configurations::idempotency, scope, objectMapper.getIfAvailable(ObjectMapper::new), environment, registry.getTicker(),
-				registry.getScheduler(), listeners.orderedStream().toList());
+				registry.getScheduler(), listeners.orderedStream().toList(), idempotencyIoExecutor(),
+				registry.getContextPropagator());
+	}
+
+	/**
+	 * Where asynchronous idempotent calls do their blocking store operations (polls, renewals,
+	 * completion, release): a few daemon threads of their own, never the retry scheduler's or the
+	 * thread that completed the method's stage. Bounded: when its queue is full an operation runs on
+	 * the thread that asked. Not a bean, so that it never stands in for the application's executor;
+	 * the stage factory shuts it down with the context.
+	 */
+	private static ExecutorService idempotencyIoExecutor() {
+		int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(1024), (runnable) -> {
+					Thread thread = new Thread(runnable, "resilience-idempotency-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	private static void requireClass(String className, String store, String dependency) {

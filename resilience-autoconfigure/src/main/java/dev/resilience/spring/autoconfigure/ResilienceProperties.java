@@ -1168,6 +1168,13 @@ public class ResilienceProperties {
 			 */
 			private Duration inProgressWait = Duration.ofSeconds(5);
 
+			/**
+			 * Whether a degraded answer produced by @Fallback is stored and replayed like any
+			 * result; when false it is returned and its claim released, so the next call with the
+			 * key runs the method again.
+			 */
+			private boolean storeFallbackResults = false;
+
 			public Duration getTtl() {
 				return this.ttl;
 			}
@@ -1198,6 +1205,14 @@ public class ResilienceProperties {
 
 			public void setInProgressWait(Duration inProgressWait) {
 				this.inProgressWait = inProgressWait;
+			}
+
+			public boolean isStoreFallbackResults() {
+				return this.storeFallbackResults;
+			}
+
+			public void setStoreFallbackResults(boolean storeFallbackResults) {
+				this.storeFallbackResults = storeFallbackResults;
 			}
 
 		}
@@ -1226,6 +1241,12 @@ public class ResilienceProperties {
 			 */
 			private Duration inProgressWait;
 
+			/**
+			 * Whether a degraded answer produced by @Fallback is stored and replayed like any
+			 * result; when false it is returned and its claim released.
+			 */
+			private Boolean storeFallbackResults;
+
 			public Duration getTtl() {
 				return this.ttl;
 			}
@@ -1256,6 +1277,14 @@ public class ResilienceProperties {
 
 			public void setInProgressWait(Duration inProgressWait) {
 				this.inProgressWait = inProgressWait;
+			}
+
+			public Boolean getStoreFallbackResults() {
+				return this.storeFallbackResults;
+			}
+
+			public void setStoreFallbackResults(Boolean storeFallbackResults) {
+				this.storeFallbackResults = storeFallbackResults;
 			}
 
 		}

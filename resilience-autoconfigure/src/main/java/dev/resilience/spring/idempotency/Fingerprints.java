@@ -1,6 +1,9 @@
 package dev.resilience.spring.idempotency;
 
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -36,16 +39,29 @@ public final class Fingerprints {
 	/**
 	 * The fingerprint of {@code value}: a single argument, an {@code Object[]} of all arguments, or
 	 * the value of a {@code fingerprint} expression; {@code null} is allowed.
-	 * @throws IllegalArgumentException naming the value's type when it cannot be written as JSON
+	 * @throws IllegalArgumentException naming the type and property that cannot be written as JSON,
+	 * never a value (the writer's own message, which may quote one, stays in the cause)
 	 */
 	public String of(Object value) {
 		try {
 			return IdempotencyKeys.sha256Hex(this.canonical.writeValueAsBytes(value));
 		}
 		catch (JsonProcessingException ex) {
-			throw new IllegalArgumentException("Cannot compute an idempotency fingerprint: a "
-					+ value.getClass().getName() + " cannot be written as JSON (" + ex.getOriginalMessage() + ")", ex);
+			throw new IllegalArgumentException(
+					"Cannot compute an idempotency fingerprint: " + where(value, ex) + " cannot be written as JSON", ex);
 		}
+	}
+
+	/** The innermost type and property Jackson was writing when it failed, such as {@code a com.example.Order.customer}. */
+	private static String where(Object value, JsonProcessingException ex) {
+		if (ex instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+			List<JsonMappingException.Reference> path = mapping.getPath();
+			JsonMappingException.Reference last = path.get(path.size() - 1);
+			Object from = last.getFrom();
+			String type = (from instanceof Class<?> c) ? c.getName() : (from != null) ? from.getClass().getName() : "?";
+			return "a " + type + ((last.getFieldName() != null) ? "." + last.getFieldName() : "[" + last.getIndex() + "]");
+		}
+		return "a " + ((value != null) ? value.getClass().getName() : "null");
 	}
 
 	/** The canonical JSON that {@link #of} hashes; for tests and diagnostics. */

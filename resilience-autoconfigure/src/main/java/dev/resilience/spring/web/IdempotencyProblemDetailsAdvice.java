@@ -1,5 +1,6 @@
 package dev.resilience.spring.web;
 
+import dev.resilience.idempotency.IdempotencyFingerprintException;
 import dev.resilience.idempotency.IdempotencyInProgressException;
 import dev.resilience.idempotency.IdempotencyKeyReusedException;
 import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
@@ -18,6 +19,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Maps the idempotency exceptions to RFC 9457 {@code application/problem+json} responses:
  * {@code 409} while a call with the key is in progress, {@code 422} for a key reused with another
  * request, {@code 400} for an invalid or missing key, {@code 503} when the store is unreachable.
+ * A request whose fingerprint cannot be computed from its arguments is a {@code 400} too: every
+ * part of the expression that does not depend on the arguments is checked at startup, so what is
+ * left is this request's content (a missing nested value, a value that cannot be written as JSON);
+ * the method did not run and nothing was stored, so the client may correct it and send it again.
  * Titles and details are fixed texts: they never contain the key, the request or the exception
  * message. Ordered last, so any advice of the application handling the same exceptions wins.
  */
@@ -42,6 +47,13 @@ public class IdempotencyProblemDetailsAdvice {
 		// the reason names a rule ("is empty", "is too long (300 > 255 characters)"), never the key
 		return problem(HttpStatus.BAD_REQUEST, "Invalid idempotency key", "The idempotency key " + ex.getReason()
 				+ ". A key must be present and consist of visible ASCII characters, up to the configured length.");
+	}
+
+	@ExceptionHandler(IdempotencyFingerprintException.class)
+	public ResponseEntity<ProblemDetail> fingerprintUnavailable(IdempotencyFingerprintException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "Request cannot be fingerprinted",
+				"The request's content could not be fingerprinted to protect it against duplicates, so it was not"
+						+ " processed. Check that the request is complete.");
 	}
 
 	@ExceptionHandler(IdempotencyStoreUnavailableException.class)

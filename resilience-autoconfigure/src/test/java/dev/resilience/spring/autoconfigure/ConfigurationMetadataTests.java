@@ -102,6 +102,7 @@ class ConfigurationMetadataTests {
 		keys.put(idem + "defaults.in-progress-timeout", Duration.ofSeconds(60));
 		keys.put(idem + "defaults.on-in-progress", "reject");
 		keys.put(idem + "defaults.in-progress-wait", Duration.ofSeconds(5));
+		keys.put(idem + "defaults.store-fallback-results", false);
 		keys.put(idem + "memory.maximum-size", 100_000);
 		keys.put(idem + "memory.maximum-memory", "64MB");
 		keys.put(idem + "jdbc.table-name", "resilience_idempotency");

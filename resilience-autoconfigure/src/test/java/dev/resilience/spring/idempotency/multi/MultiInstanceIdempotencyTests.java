@@ -29,6 +29,7 @@ import dev.resilience.idempotency.IdempotencyKeys;
 import dev.resilience.idempotency.IdempotencyRecord;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.spring.idempotency.PaymentService;
+import dev.resilience.spring.idempotency.SpelIdempotencyStageFactory;
 import dev.resilience.spring.idempotency.PaymentService.ChargeCommand;
 import dev.resilience.spring.idempotency.PaymentService.Receipt;
 
@@ -111,7 +112,11 @@ abstract class MultiInstanceIdempotencyTests {
 			assertThat(answered).isEqualTo(KEYS);
 			IdempotencyStore store = first.getBean(IdempotencyStore.class);
 			for (String key : keys) {
-				String recordId = IdempotencyKeys.recordId(keyPrefix(), null, "PaymentService.charge", key);
+				// a default-named method's records are namespaced by its class, name and parameter types (SPEC §2)
+				String recordId = IdempotencyKeys.recordId(keyPrefix(), null, "PaymentService.charge",
+						SpelIdempotencyStageFactory.defaultNamespace(
+								PaymentService.class.getMethod("charge", ChargeCommand.class), PaymentService.class),
+						key);
 				assertThat(store.find(recordId)).as("record of %s", key)
 					.hasValueSatisfying((record) -> assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED));
 			}
