@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a completed record holds a result the method produced.</li>
  * </ul>
  */
-class IdempotencyFaultScheduleProperties {
+class IdempotencyFaultSchedulePropertyTests {
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
 

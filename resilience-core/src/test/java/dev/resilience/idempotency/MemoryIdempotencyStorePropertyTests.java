@@ -14,7 +14,7 @@ import dev.resilience.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The memory store's bounds as properties over any sequence of completions and claims. */
-class MemoryIdempotencyStoreProperties {
+class MemoryIdempotencyStorePropertyTests {
 
 	@Property(tries = 150)
 	void newestRecordsAndEveryClaimSurviveWithinBothBounds(@ForAll @IntRange(min = 1, max = 40) int maximumSize,
