@@ -44,7 +44,7 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 	String record(CallOutcome outcome) {
 		int code = PackedCounts.code(outcome);
 		long packed;
-		this.lock.lock();
+		acquire(this.lock);
 		try {
 			int slot = this.cursor;
 			int evicted = this.slots[slot];

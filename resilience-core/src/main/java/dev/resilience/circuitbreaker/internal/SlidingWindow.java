@@ -1,5 +1,7 @@
 package dev.resilience.circuitbreaker.internal;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
@@ -10,10 +12,28 @@ import dev.resilience.circuitbreaker.CallOutcome;
  */
 abstract class SlidingWindow implements CallCounts {
 
+	/** Attempts at a held window lock before queueing for it. */
+	private static final int SPINS = 64;
+
 	final Thresholds thresholds;
 
 	SlidingWindow(Thresholds thresholds) {
 		this.thresholds = thresholds;
+	}
+
+	/**
+	 * Takes a window's lock, trying a few times before queueing for it. The lock guards a few
+	 * plain writes, so a thread that finds it held nearly always gets it within a few tries;
+	 * queueing would park the thread and allocate a queue node on the call path of a busy breaker.
+	 */
+	static void acquire(ReentrantLock lock) {
+		for (int i = 0; i < SPINS; i++) {
+			if (lock.tryLock()) {
+				return;
+			}
+			Thread.onSpinWait();
+		}
+		lock.lock();
 	}
 
 	/**

@@ -66,7 +66,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 		long calls;
 		long failed;
 		long slow;
-		this.lock.lock();
+		acquire(this.lock);
 		try {
 			// Read under the lock, so that the seconds recorded never go backwards.
 			long second = Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND);
@@ -114,7 +114,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	@Override
 	public float failureRate() {
-		this.lock.lock();
+		acquire(this.lock);
 		try {
 			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
 			return this.thresholds.rate(this.totalCalls, this.totalFailed);
@@ -126,7 +126,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	@Override
 	public float slowCallRate() {
-		this.lock.lock();
+		acquire(this.lock);
 		try {
 			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
 			return this.thresholds.rate(this.totalCalls, this.totalSlow);
@@ -140,7 +140,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 		if (Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND) <= this.headSecond) {
 			return;
 		}
-		this.lock.lock();
+		acquire(this.lock);
 		try {
 			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
 		}
