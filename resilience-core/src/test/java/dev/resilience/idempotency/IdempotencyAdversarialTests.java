@@ -46,6 +46,8 @@ class IdempotencyAdversarialTests {
 					.inProgressWait(Duration.ofSeconds(5))
 					.build(),
 				this.memory, this.ticker, this.scheduler);
+		List<IdempotencyOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+		idempotency.addListener((name, outcome) -> outcomes.add(outcome));
 		CompletableFuture<Object> firstStage = new CompletableFuture<>();
 		CompletionStage<Object> first = idempotency.executeAsync(KEY, null, "fp", StringResultCodec.INSTANCE,
 				(String argument) -> {
@@ -66,6 +68,8 @@ class IdempotencyAdversarialTests {
 		assertThat(this.invocations).as("a caller that stopped waiting has the method run for nobody").hasValue(1);
 		assertThat(this.memory.find(recordId())).as("no record written on behalf of a cancelled wait").isEmpty();
 		assertThat(this.scheduler.pendingTasks()).as("polling stops once the caller has gone").isZero();
+		assertThat(outcomes).as("one outcome per call: the first ran, the second gave up waiting")
+			.containsExactly(IdempotencyOutcome.EXECUTED, IdempotencyOutcome.IN_PROGRESS);
 	}
 
 	@Test
