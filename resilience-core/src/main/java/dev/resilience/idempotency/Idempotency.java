@@ -108,7 +108,10 @@ public interface Idempotency {
 	 * every refusal or failure completes the returned stage exceptionally instead of throwing.
 	 * The store is first claimed on the calling thread; the result is stored when the call's own
 	 * stage completes, whatever the caller does to the returned stage (cancelling or completing it
-	 * neither ends the lease early nor stops the result from being stored).
+	 * neither ends the lease early nor stops the result from being stored). A caller that cancels
+	 * (or completes) the returned stage while it waits for another call with the key stops the
+	 * wait: its method is not started later, and the call is reported as
+	 * {@link IdempotencyOutcome#IN_PROGRESS}.
 	 */
 	<A> CompletionStage<Object> executeAsync(String key, String scope, String fingerprint, ResultCodec codec,
 			CheckedFunction<? super A, ? extends CompletionStage<?>> call, A argument);

@@ -106,9 +106,10 @@ public class ResilienceIdempotencyAutoConfiguration {
 	/**
 	 * Where asynchronous idempotent calls do their blocking store operations (polls, renewals,
 	 * completion, release): a few daemon threads of their own, never the retry scheduler's or the
-	 * thread that completed the method's stage. Bounded: when its queue is full an operation runs on
-	 * the thread that asked. Not a bean, so that it never stands in for the application's executor;
-	 * the stage factory shuts it down with the context.
+	 * thread that completed the method's stage. Bounded: when its queue is full (or once it is shut
+	 * down) an operation gets a short-lived thread of its own, never the thread that asked. Not a
+	 * bean, so that it never stands in for the application's executor; the stage factory shuts it
+	 * down with the context.
 	 */
 	private static ExecutorService idempotencyIoExecutor() {
 		int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));

@@ -401,13 +401,20 @@ public final class IdempotencyImpl implements Idempotency {
 		}
 	}
 
-	/** Runs a store operation on the I/O executor, or here when the executor refuses it (shut down, saturated). */
+	/**
+	 * Runs a store operation on the I/O executor. When the executor refuses it (shut down with its
+	 * application context, or saturated) the operation gets a thread of its own: never the thread
+	 * that asked, which may be an I/O event loop that completed the method's stage, or the
+	 * scheduler's timer thread.
+	 */
 	private void dispatch(Runnable task) {
 		try {
 			this.ioExecutor.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
-			task.run();
+			Thread overflow = new Thread(task, "resilience-idempotency-overflow");
+			overflow.setDaemon(true);
+			overflow.start();
 		}
 	}
 
@@ -543,6 +550,11 @@ public final class IdempotencyImpl implements Idempotency {
 		}
 
 		void attempt() {
+			if (this.promise.isDone()) {
+				// the caller stopped waiting (cancelled its stage): stop polling, and never start the method for nobody
+				publish(IdempotencyOutcome.IN_PROGRESS);
+				return;
+			}
 			try {
 				claimOnce();
 			}
@@ -617,7 +629,7 @@ public final class IdempotencyImpl implements Idempotency {
 
 	/**
 	 * A few daemon threads shared by every instance built without an executor of its own. Bounded:
-	 * when its queue is full, the operation runs on the thread that asked ({@link #dispatch}).
+	 * when its queue is full, the operation gets a thread of its own ({@link #dispatch}).
 	 */
 	private static final class SharedIoExecutor {
 

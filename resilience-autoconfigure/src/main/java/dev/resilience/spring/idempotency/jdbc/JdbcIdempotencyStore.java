@@ -18,6 +18,7 @@ import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -223,7 +224,14 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	 * caller's transaction, with each statement committed as it runs.
 	 */
 	private <T> T inOwnTransaction(String operation, Work<T> work) {
-		try (Connection connection = this.dataSource.getConnection()) {
+		Connection own;
+		try {
+			own = this.dataSource.getConnection();
+		}
+		catch (SQLException ex) {
+			throw noConnection(operation, ex);
+		}
+		try (Connection connection = own) {
 			boolean autoCommit = connection.getAutoCommit();
 			if (!autoCommit) {
 				connection.setAutoCommit(true);
@@ -240,6 +248,22 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		catch (SQLException | DataAccessException ex) {
 			throw IdempotencyStoreUnavailableException.forStore("JDBC", operation, ex);
 		}
+	}
+
+	/**
+	 * The data source gave no connection. When this thread's transaction holds one of the same data
+	 * source, a pool sized for the transactions alone is the likely cause: say so, since the store
+	 * needs a connection of its own beside the caller's.
+	 */
+	private IdempotencyStoreUnavailableException noConnection(String operation, SQLException ex) {
+		if (TransactionSynchronizationManager.getResource(this.dataSource) == null) {
+			return IdempotencyStoreUnavailableException.forStore("JDBC", operation, ex);
+		}
+		return new IdempotencyStoreUnavailableException(null, "JDBC idempotency store failed to " + operation
+				+ ": the data source gave no connection (" + ex.getMessage() + ") while this thread's transaction"
+				+ " holds one of it. The store works outside the caller's transaction on a connection of its own,"
+				+ " so a transactional caller needs one more connection than its transaction: size the pool for it",
+				ex);
 	}
 
 	private static int update(Connection connection, String sql, Object... arguments) throws SQLException {
