@@ -263,6 +263,26 @@ class ThreadPoolBulkheadTests {
 	}
 
 	@Test
+	@Timeout(10)
+	void aSlotIsReturnedAndTheCallFailsWhenTheCallersContextCannotBeRestoredOnThePoolThread() {
+		IllegalStateException restoreFailure = new IllegalStateException("context could not be restored");
+		ContextPropagator broken = (task) -> () -> {
+			throw restoreFailure;
+		};
+		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1, broken);
+		AtomicBoolean ran = new AtomicBoolean();
+		CompletionStage<String> result = bulkhead.executeAsync((argument) -> {
+			ran.set(true);
+			return CompletableFuture.completedFuture(argument);
+		}, "x");
+		// get, not join: a call that never ends must fail the test at its timeout, not hang it.
+		assertThat(catchThrowable(() -> result.toCompletableFuture().get())).hasCauseReference(restoreFailure);
+		assertThat(ran).as("the call never ran without its context").isFalse();
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+		assertThat(bulkhead.getMetrics().getQueueDepth()).isZero();
+	}
+
+	@Test
 	void closedBulkheadFailsNewCallsWithoutCountingARejection() {
 		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
 		bulkhead.close();

@@ -108,7 +108,7 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 			A argument) {
 		requireNonNull(call, "call");
 		Task<A, T> task = new Task<>(this, call, argument);
-		task.submitted = requireNonNull(this.propagator.wrap(task), "ContextPropagator.wrap result");
+		task.submitted = requireNonNull(this.propagator.wrap(task::runCall), "ContextPropagator.wrap result");
 		boolean start;
 		synchronized (this.lock) {
 			if (this.closed) {
@@ -147,7 +147,7 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	private void submit(Task<?, ?> task) {
 		try {
-			this.executor.execute(task.submitted);
+			this.executor.execute(task);
 		}
 		catch (Throwable ex) {
 			// No thread could take it (the JVM could not start one): the slot must not leak.
@@ -299,6 +299,9 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 		volatile int state = QUEUED;
 
+		/** Set on the pool thread when the call, inside its context, begins. */
+		private volatile boolean started;
+
 		private volatile int ended;
 
 		Task(FixedThreadPoolBulkhead bulkhead, CheckedFunction<? super A, ? extends CompletionStage<T>> call,
@@ -314,8 +317,28 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 			}
 		}
 
+		/**
+		 * Runs the call inside the caller's context. A context that cannot be set up on the pool
+		 * thread (the wrapper throws before the call starts) ends the call with that failure, so
+		 * the slot comes back and the caller hears of it; once the call has started, its stage
+		 * ends it, whatever the wrapper does afterwards.
+		 */
 		@Override
 		public void run() {
+			try {
+				this.submitted.run();
+			}
+			catch (Throwable ex) {
+				if (!this.started) {
+					end(null, ex);
+					return;
+				}
+				throw ex;
+			}
+		}
+
+		void runCall() {
+			this.started = true;
 			if (this.result.isDone()) {
 				// The caller gave up before it started: nothing to run, the slot goes on.
 				end(null, null);
