@@ -1,5 +1,6 @@
 package dev.resilience.bulkhead;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -280,6 +281,23 @@ class ThreadPoolBulkheadTests {
 		assertThat(ran).as("the call never ran without its context").isFalse();
 		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
 		assertThat(bulkhead.getMetrics().getQueueDepth()).isZero();
+	}
+
+	@Test
+	void aKeepAliveTooLongToCountInNanosecondsIsAcceptedAndRunsCalls() {
+		BulkheadConfig config = BulkheadConfig.custom()
+			.type(BulkheadConfig.Type.THREAD_POOL)
+			.coreSize(1)
+			.maxSize(2)
+			.queueCapacity(0)
+			.keepAlive(Duration.ofSeconds(Long.MAX_VALUE))
+			.build();
+		ThreadPoolBulkhead bulkhead = ThreadPoolBulkhead.of("forever", config, ContextPropagator.NONE);
+		this.created.add(bulkhead);
+		assertThat(bulkhead.executeAsync((argument) -> CompletableFuture.completedFuture(argument), "x")
+			.toCompletableFuture()
+			.join()).isEqualTo("x");
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(2);
 	}
 
 	@Test

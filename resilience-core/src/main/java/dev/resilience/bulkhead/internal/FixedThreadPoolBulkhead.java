@@ -1,5 +1,6 @@
 package dev.resilience.bulkhead.internal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -82,10 +83,19 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 		// Never more tasks than slots reach the executor, so its queue needs no bound; it only has
 		// to prefer a new thread (up to maxSize) to queueing, which a plain queue would not.
 		ThreadFirstQueue queue = new ThreadFirstQueue();
-		this.executor = new ThreadPoolExecutor(config.getCoreSize(), this.maxSize, config.getKeepAlive().toNanos(),
+		this.executor = new ThreadPoolExecutor(config.getCoreSize(), this.maxSize, saturatedNanos(config.getKeepAlive()),
 				TimeUnit.NANOSECONDS, queue, new NamedDaemonThreads(name), queue);
 		queue.executor = this.executor;
 		this.fullDetail = this.maxSize + " calls in flight and " + this.queueCapacity + " calls queued";
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	@Override
