@@ -280,6 +280,23 @@ class SemaphoreBulkheadTests {
 	}
 
 	@Test
+	void aWaitTooLongToCountInMillisecondsIsAcceptedAndWaitsForTheNextRelease() throws Exception {
+		Bulkhead waiting = Bulkhead.of("forever", config(1, Duration.ofSeconds(Long.MAX_VALUE)));
+		waiting.acquirePermission();
+		AtomicBoolean acquired = new AtomicBoolean();
+		Thread waiter = new Thread(() -> acquired.set(waiting.tryAcquirePermission()));
+		waiter.start();
+		while (waiter.getState() != Thread.State.TIMED_WAITING) {
+			assertThat(waiter.isAlive()).as("waiter ended before waiting").isTrue();
+			Thread.onSpinWait();
+		}
+		waiting.releasePermission();
+		waiter.join();
+		assertThat(acquired).isTrue();
+		assertThat(waiting.getMetrics().getNumberOfRejectedCalls()).isZero();
+	}
+
+	@Test
 	void refusesAfterTheWaitRunsOutAndNamesTheWait() {
 		Bulkhead waiting = Bulkhead.of("waiting", config(1, Duration.ofMillis(5)));
 		waiting.acquirePermission();

@@ -1,5 +1,6 @@
 package dev.resilience.bulkhead;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -260,6 +261,43 @@ class ThreadPoolBulkheadTests {
 			.hasRootCauseMessage("Call in thread-pool bulkhead 'pool' returned null instead of a CompletionStage");
 		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
 		assertThat(bulkhead.getMetrics().getNumberOfRejectedCalls()).isZero();
+	}
+
+	@Test
+	@Timeout(10)
+	void aSlotIsReturnedAndTheCallFailsWhenTheCallersContextCannotBeRestoredOnThePoolThread() {
+		IllegalStateException restoreFailure = new IllegalStateException("context could not be restored");
+		ContextPropagator broken = (task) -> () -> {
+			throw restoreFailure;
+		};
+		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1, broken);
+		AtomicBoolean ran = new AtomicBoolean();
+		CompletionStage<String> result = bulkhead.executeAsync((argument) -> {
+			ran.set(true);
+			return CompletableFuture.completedFuture(argument);
+		}, "x");
+		// get, not join: a call that never ends must fail the test at its timeout, not hang it.
+		assertThat(catchThrowable(() -> result.toCompletableFuture().get())).hasCauseReference(restoreFailure);
+		assertThat(ran).as("the call never ran without its context").isFalse();
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+		assertThat(bulkhead.getMetrics().getQueueDepth()).isZero();
+	}
+
+	@Test
+	void aKeepAliveTooLongToCountInNanosecondsIsAcceptedAndRunsCalls() {
+		BulkheadConfig config = BulkheadConfig.custom()
+			.type(BulkheadConfig.Type.THREAD_POOL)
+			.coreSize(1)
+			.maxSize(2)
+			.queueCapacity(0)
+			.keepAlive(Duration.ofSeconds(Long.MAX_VALUE))
+			.build();
+		ThreadPoolBulkhead bulkhead = ThreadPoolBulkhead.of("forever", config, ContextPropagator.NONE);
+		this.created.add(bulkhead);
+		assertThat(bulkhead.executeAsync((argument) -> CompletableFuture.completedFuture(argument), "x")
+			.toCompletableFuture()
+			.join()).isEqualTo("x");
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(2);
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.testing.FakeTicker;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A half-open breaker's trial permits under attack: callers that cancel, complete or time out the
@@ -86,6 +88,26 @@ class TrialPermitAdversarialTests {
 		assertThat(admitsAnAsyncCall(breaker)).isFalse();
 		own.completeExceptionally(new IOException("failed"));
 		assertThat(breaker.getState()).isEqualTo(State.OPEN);
+	}
+
+	@Test
+	void trialCallReturningAStageThatRefusesACallbackIsRecordedAndItsPermitNotLost() {
+		CircuitBreaker breaker = breaker(1);
+		halfOpen(breaker);
+		IllegalStateException refused = new IllegalStateException("this stage takes no callbacks");
+		CompletableFuture<String> own = new CompletableFuture<>() {
+
+			@Override
+			public CompletableFuture<String> whenComplete(BiConsumer<? super String, ? super Throwable> action) {
+				throw refused;
+			}
+
+		};
+		CompletionStage<String> handed = breaker.executeAsync((ignored) -> own, null);
+		assertThat(handed.toCompletableFuture().isCompletedExceptionally()).isTrue();
+		assertThat(catchThrowable(() -> handed.toCompletableFuture().join())).hasCauseReference(refused);
+		assertThat(breaker.getState()).as("the trial call was recorded as a failure, not left holding its permit")
+			.isEqualTo(State.OPEN);
 	}
 
 	@Test

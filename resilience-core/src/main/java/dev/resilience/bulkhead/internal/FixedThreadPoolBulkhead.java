@@ -1,5 +1,6 @@
 package dev.resilience.bulkhead.internal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -82,10 +83,19 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 		// Never more tasks than slots reach the executor, so its queue needs no bound; it only has
 		// to prefer a new thread (up to maxSize) to queueing, which a plain queue would not.
 		ThreadFirstQueue queue = new ThreadFirstQueue();
-		this.executor = new ThreadPoolExecutor(config.getCoreSize(), this.maxSize, config.getKeepAlive().toNanos(),
+		this.executor = new ThreadPoolExecutor(config.getCoreSize(), this.maxSize, saturatedNanos(config.getKeepAlive()),
 				TimeUnit.NANOSECONDS, queue, new NamedDaemonThreads(name), queue);
 		queue.executor = this.executor;
 		this.fullDetail = this.maxSize + " calls in flight and " + this.queueCapacity + " calls queued";
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	@Override
@@ -108,7 +118,7 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 			A argument) {
 		requireNonNull(call, "call");
 		Task<A, T> task = new Task<>(this, call, argument);
-		task.submitted = requireNonNull(this.propagator.wrap(task), "ContextPropagator.wrap result");
+		task.submitted = requireNonNull(this.propagator.wrap(task::runCall), "ContextPropagator.wrap result");
 		boolean start;
 		synchronized (this.lock) {
 			if (this.closed) {
@@ -147,7 +157,7 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	private void submit(Task<?, ?> task) {
 		try {
-			this.executor.execute(task.submitted);
+			this.executor.execute(task);
 		}
 		catch (Throwable ex) {
 			// No thread could take it (the JVM could not start one): the slot must not leak.
@@ -299,6 +309,9 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 		volatile int state = QUEUED;
 
+		/** Set on the pool thread when the call, inside its context, begins. */
+		private volatile boolean started;
+
 		private volatile int ended;
 
 		Task(FixedThreadPoolBulkhead bulkhead, CheckedFunction<? super A, ? extends CompletionStage<T>> call,
@@ -314,8 +327,28 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 			}
 		}
 
+		/**
+		 * Runs the call inside the caller's context. A context that cannot be set up on the pool
+		 * thread (the wrapper throws before the call starts) ends the call with that failure, so
+		 * the slot comes back and the caller hears of it; once the call has started, its stage
+		 * ends it, whatever the wrapper does afterwards.
+		 */
 		@Override
 		public void run() {
+			try {
+				this.submitted.run();
+			}
+			catch (Throwable ex) {
+				if (!this.started) {
+					end(null, ex);
+					return;
+				}
+				throw ex;
+			}
+		}
+
+		void runCall() {
+			this.started = true;
 			if (this.result.isDone()) {
 				// The caller gave up before it started: nothing to run, the slot goes on.
 				end(null, null);

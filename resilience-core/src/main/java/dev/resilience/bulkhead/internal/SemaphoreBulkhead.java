@@ -49,7 +49,16 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 		this.permits = new Permits(name, config.getMaxConcurrentCalls());
 		this.maxWaitNanos = saturatedNanos(config.getMaxWaitDuration());
 		this.fullDetail = config.getMaxConcurrentCalls() + " concurrent calls in flight, waited "
-				+ config.getMaxWaitDuration().toMillis() + "ms";
+				+ saturatedMillis(config.getMaxWaitDuration()) + "ms";
+	}
+
+	private static long saturatedMillis(Duration duration) {
+		try {
+			return duration.toMillis();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	private static long saturatedNanos(Duration duration) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -251,7 +252,17 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 			admission.onError(this.ticker.read() - start, ex);
 			return CompletableFuture.failedFuture(ex);
 		}
-		CompletionStage<T> recorded = stage.whenComplete(new AsyncOutcomeRecorder<>(this.ticker, admission, start));
+		AsyncOutcomeRecorder<T> recorder = new AsyncOutcomeRecorder<>(this.ticker, admission, start);
+		CompletionStage<T> recorded;
+		try {
+			recorded = stage.whenComplete(recorder);
+		}
+		catch (Throwable broken) {
+			// A stage that takes no callback would never end the admission: a trial permit would
+			// stay out for good. The call is over as far as the breaker can tell, and it failed.
+			recorder.accept(null, broken);
+			return CompletableFuture.failedFuture(broken);
+		}
 		// The caller gets a stage of its own: a dependent completed or cancelled by its holder skips
 		// its action, so handing out the recording stage itself would let a caller's cancel, complete
 		// or timeout keep the outcome from ever being recorded, and a trial permit from coming back.
@@ -415,6 +426,12 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	 */
 	private static final class AsyncOutcomeRecorder<T> implements BiConsumer<T, Throwable> {
 
+		@SuppressWarnings("rawtypes")
+		private static final AtomicIntegerFieldUpdater<AsyncOutcomeRecorder> ENDED = AtomicIntegerFieldUpdater
+			.newUpdater(AsyncOutcomeRecorder.class, "ended");
+
+		private volatile int ended;
+
 		private final Ticker ticker;
 
 		private final Admission admission;
@@ -429,6 +446,10 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 		@Override
 		public void accept(T result, Throwable error) {
+			if (!ENDED.compareAndSet(this, 0, 1)) {
+				// A custom stage reporting twice, or one that refused the callback after taking it.
+				return;
+			}
 			long duration = this.ticker.read() - this.start;
 			if (error != null) {
 				this.admission.onError(duration, error);
