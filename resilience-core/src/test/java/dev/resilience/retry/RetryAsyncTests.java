@@ -252,6 +252,31 @@ class RetryAsyncTests {
 	}
 
 	@Test
+	void aContextThatCannotBeRestoredForTheNextAttemptFailsTheCallInsteadOfLeavingItPending() {
+		ContextPropagator unrestorable = (task) -> () -> {
+			throw new IllegalStateException("context could not be restored");
+		};
+		Retry retry = Retry.of("inventory", config(3), this.ticker, this.fakeScheduler, unrestorable);
+		IOException failure = new IOException("down");
+		AtomicInteger invocations = new AtomicInteger();
+		CompletableFuture<String> result = retry.executeCompletionStage(() -> {
+			invocations.incrementAndGet();
+			return CompletableFuture.<String>failedFuture(failure);
+		}).toCompletableFuture();
+		assertThat(result).as("waiting for the retry").isNotDone();
+
+		this.fakeScheduler.advance(Duration.ofSeconds(1));
+
+		assertThat(result).as("the caller's stage").isCompletedExceptionally();
+		assertThat(result.handle((value, ex) -> ex).join()).isSameAs(failure);
+		assertThat(failure.getSuppressed()).hasSize(1);
+		assertThat(failure.getSuppressed()[0]).isInstanceOf(IllegalStateException.class)
+			.hasMessage("context could not be restored");
+		assertThat(invocations).as("attempts made").hasValue(1);
+		assertCounts(retry, 0, 0, 0, 1, 0, 0);
+	}
+
+	@Test
 	void doesNotWrapWhenNoRetryCanHappen() {
 		Retry retry = retry(1);
 		retry.executeCompletionStage(() -> CompletableFuture.completedFuture("ok"));

@@ -345,6 +345,9 @@ public final class RetryImpl implements Retry {
 
 		private volatile long previousDelay;
 
+		/** Failure of the attempt a scheduled retry follows. */
+		private volatile Throwable lastFailure;
+
 		/** Set when the last attempt threw on a thread it left interrupted. */
 		private volatile boolean interrupted;
 
@@ -352,7 +355,37 @@ public final class RetryImpl implements Retry {
 			this.attempt = attempt;
 			this.argument = argument;
 			this.previousDelay = RetryImpl.this.backoff.initialPreviousDelay();
-			this.continuation = (RetryImpl.this.maxAttempts > 1) ? RetryImpl.this.propagator.wrap(this) : null;
+			if (RetryImpl.this.maxAttempts > 1) {
+				Runnable wrapped = RetryImpl.this.propagator.wrap(this);
+				this.continuation = () -> runNextAttempt(wrapped);
+			}
+			else {
+				this.continuation = null;
+			}
+		}
+
+		/**
+		 * Runs the next attempt inside the caller's context. A context that cannot be restored
+		 * ends the call with the last failure rather than leaving the caller's stage pending.
+		 */
+		private void runNextAttempt(Runnable wrapped) {
+			int attempts = this.attempts;
+			try {
+				wrapped.run();
+			}
+			catch (Throwable broken) {
+				if (this.attempts != attempts) {
+					// Thrown after the attempt started: its own stage ends the call.
+					throw broken;
+				}
+				Throwable cause = this.lastFailure;
+				cause.addSuppressed(broken);
+				recordFailure(attempts, cause);
+				this.result.completeExceptionally(cause);
+				if (broken instanceof VirtualMachineError error) {
+					throw error;
+				}
+			}
 		}
 
 		void invoke() {
@@ -440,6 +473,7 @@ public final class RetryImpl implements Retry {
 			long delay = RetryImpl.this.backoff.delayNanos(attempts, this.previousDelay);
 			this.previousDelay = delay;
 			fireOnRetry(attempts + 1, cause, delay);
+			this.lastFailure = cause;
 			try {
 				RetryImpl.this.scheduler.schedule(this.continuation, delay);
 			}
