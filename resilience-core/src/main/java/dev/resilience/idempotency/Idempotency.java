@@ -1,7 +1,12 @@
 package dev.resilience.idempotency;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -68,6 +73,24 @@ public interface Idempotency {
 
 	static Builder builder(String name, IdempotencyConfig config, IdempotencyStore store) {
 		return new Builder(name, config, store);
+	}
+
+	/**
+	 * A new pool for the blocking store operations of asynchronous calls (polls, renewals,
+	 * completion, release): two to four daemon threads named {@code resilience-idempotency-io-N},
+	 * idle threads ending after a minute, a bounded queue. The caller owns it and shuts it down.
+	 */
+	static ExecutorService newIoExecutor() {
+		int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(1024), (runnable) -> {
+					Thread thread = new Thread(runnable, "resilience-idempotency-io-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	/** The configuration name: the metric tag and the name in every exception. */

@@ -1,11 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -31,6 +27,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
 import dev.resilience.idempotency.IdempotencyStore;
@@ -112,16 +109,7 @@ public class ResilienceIdempotencyAutoConfiguration {
 	 * down with the context.
 	 */
 	private static ExecutorService idempotencyIoExecutor() {
-		int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-		AtomicInteger count = new AtomicInteger();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-				new ArrayBlockingQueue<>(1024), (runnable) -> {
-					Thread thread = new Thread(runnable, "resilience-idempotency-" + count.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
+		return Idempotency.newIoExecutor();
 	}
 
 	private static void requireClass(String className, String store, String dependency) {

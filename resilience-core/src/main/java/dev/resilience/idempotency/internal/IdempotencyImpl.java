@@ -4,15 +4,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -633,20 +629,7 @@ public final class IdempotencyImpl implements Idempotency {
 	 */
 	private static final class SharedIoExecutor {
 
-		static final Executor INSTANCE = create();
-
-		private static Executor create() {
-			int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-			AtomicInteger count = new AtomicInteger();
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-					new ArrayBlockingQueue<>(1024), (runnable) -> {
-						Thread thread = new Thread(runnable, "resilience-idempotency-io-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			executor.allowCoreThreadTimeOut(true);
-			return executor;
-		}
+		static final Executor INSTANCE = Idempotency.newIoExecutor();
 
 	}
 
