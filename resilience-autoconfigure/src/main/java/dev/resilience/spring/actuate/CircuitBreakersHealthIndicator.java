@@ -1,32 +1,25 @@
 package dev.resilience.spring.actuate;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 
 import dev.resilience.ResilienceRegistry;
-import dev.resilience.circuitbreaker.CircuitBreaker;
 
 /**
- * Health of the circuit breakers of a {@link ResilienceRegistry}: one detail per breaker, keyed
- * by its name, with {@code state}, {@code failureRate}, {@code slowCallRate},
- * {@code bufferedCalls}, {@code failedCalls} and {@code notPermittedCalls}.
- * <p>
- * The status is {@code UP} unless a breaker is {@code OPEN} or {@code FORCED_OPEN}; then it is
- * the configured open status, which is {@code UP} by default so that an outage downstream does
- * not make an orchestrator restart or unroute this service. A {@code HALF_OPEN} breaker counts as
- * closed: it is letting trial calls through, and reporting it as down would flap the status on
- * every recovery attempt. Thread-safe; each call reads the breakers' live state.
+ * Health of the circuit breakers of a {@link ResilienceRegistry} (Boot 3.5 line), with the details of
+ * {@link ResilienceHealth#circuitBreakers}. The status is {@code UP} unless a breaker is
+ * {@code OPEN} or {@code FORCED_OPEN}; then it is the configured open status, {@code UP} by
+ * default, so that an outage downstream does not make an orchestrator restart or unroute this
+ * service. Thread-safe; each call reads the breakers' live state.
  */
 public class CircuitBreakersHealthIndicator implements HealthIndicator {
 
 	/** Custom status a breaker may report when open: aggregated between OUT_OF_SERVICE and UP. */
-	public static final Status CIRCUIT_OPEN = new Status("CIRCUIT_OPEN");
+	public static final Status CIRCUIT_OPEN = new Status(ResilienceHealth.CIRCUIT_OPEN);
 
 	private final ResilienceRegistry registry;
 
@@ -43,26 +36,9 @@ public class CircuitBreakersHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		Map<String, Object> details = new TreeMap<>();
-		boolean open = false;
-		for (CircuitBreaker breaker : this.registry.getCircuitBreakers()) {
-			CircuitBreaker.State state = breaker.getState();
-			open |= (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN);
-			details.put(breaker.getName(), details(breaker, state));
-		}
-		return Health.status(open ? this.openStatus : Status.UP).withDetails(details).build();
-	}
-
-	private static Map<String, Object> details(CircuitBreaker breaker, CircuitBreaker.State state) {
-		CircuitBreaker.Metrics metrics = breaker.getMetrics();
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("state", state.name());
-		details.put("failureRate", metrics.getFailureRate());
-		details.put("slowCallRate", metrics.getSlowCallRate());
-		details.put("bufferedCalls", metrics.getNumberOfBufferedCalls());
-		details.put("failedCalls", metrics.getNumberOfFailedCalls());
-		details.put("notPermittedCalls", metrics.getNumberOfNotPermittedCalls());
-		return details;
+		Map<String, Object> details = ResilienceHealth.circuitBreakers(this.registry);
+		Status status = ResilienceHealth.anyCircuitOpen(details) ? this.openStatus : Status.UP;
+		return Health.status(status).withDetails(details).build();
 	}
 
 }

@@ -1,0 +1,37 @@
+package dev.resilience.spring.idempotency;
+
+import java.lang.reflect.Method;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.resilience.idempotency.ResultCodec;
+
+import org.springframework.util.Assert;
+
+/**
+ * {@link IdempotencyJson} of the Boot 4 line: Jackson 3, from a copy of the application's
+ * {@link JsonMapper} (the mapper itself is never reconfigured). Thread-safe.
+ */
+public final class JacksonIdempotencyJson implements IdempotencyJson {
+
+	private final JsonMapper objectMapper;
+
+	private final Fingerprints fingerprints;
+
+	public JacksonIdempotencyJson(JsonMapper objectMapper) {
+		Assert.notNull(objectMapper, "objectMapper must not be null");
+		this.objectMapper = objectMapper;
+		this.fingerprints = new Fingerprints(objectMapper);
+	}
+
+	@Override
+	public ResultCodec codecFor(Method method, Class<?> targetClass) {
+		return JacksonResultCodec.forMethod(this.objectMapper, method, targetClass);
+	}
+
+	@Override
+	public String fingerprint(Object value) {
+		return this.fingerprints.of(value);
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.resilience.spring.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.retry.Retry;
+
+/**
+ * What the health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads}
+ * report, read from a {@link ResilienceRegistry} without Spring Boot's health API, which each Boot
+ * line has in its own package: the contributors of each line only wrap these details in that
+ * line's {@code Health}. Details are keyed by instance name, sorted; each call reads live state.
+ */
+public final class ResilienceHealth {
+
+	/** The name of the custom status an open breaker may report: aggregated between OUT_OF_SERVICE and UP. */
+	public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
+
+	private ResilienceHealth() {
+	}
+
+	/**
+	 * Whether any breaker is {@code OPEN} or {@code FORCED_OPEN}. A {@code HALF_OPEN} breaker
+	 * counts as closed: it is letting trial calls through, and reporting it as down would flap the
+	 * status on every recovery attempt.
+	 */
+	public static boolean anyCircuitOpen(Map<String, Object> circuitBreakerDetails) {
+		for (Object details : circuitBreakerDetails.values()) {
+			Object state = ((Map<?, ?>) details).get("state");
+			if (CircuitBreaker.State.OPEN.name().equals(state) || CircuitBreaker.State.FORCED_OPEN.name().equals(state)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * One entry per breaker: {@code state}, {@code failureRate}, {@code slowCallRate},
+	 * {@code bufferedCalls}, {@code failedCalls} and {@code notPermittedCalls}.
+	 */
+	public static Map<String, Object> circuitBreakers(ResilienceRegistry registry) {
+		Map<String, Object> details = new TreeMap<>();
+		for (CircuitBreaker breaker : registry.getCircuitBreakers()) {
+			CircuitBreaker.Metrics metrics = breaker.getMetrics();
+			Map<String, Object> one = new LinkedHashMap<>();
+			one.put("state", breaker.getState().name());
+			one.put("failureRate", metrics.getFailureRate());
+			one.put("slowCallRate", metrics.getSlowCallRate());
+			one.put("bufferedCalls", metrics.getNumberOfBufferedCalls());
+			one.put("failedCalls", metrics.getNumberOfFailedCalls());
+			one.put("notPermittedCalls", metrics.getNumberOfNotPermittedCalls());
+			details.put(breaker.getName(), one);
+		}
+		return details;
+	}
+
+	/**
+	 * One entry per retry: {@code successfulWithoutRetry}, {@code successfulWithRetry},
+	 * {@code failedWithRetry}, {@code failedWithoutRetry}, {@code retryAttempts} and
+	 * {@code budgetExhausted}.
+	 */
+	public static Map<String, Object> retries(ResilienceRegistry registry) {
+		Map<String, Object> details = new TreeMap<>();
+		for (Retry retry : registry.getRetries()) {
+			Retry.Metrics metrics = retry.getMetrics();
+			Map<String, Object> counts = new LinkedHashMap<>();
+			counts.put("successfulWithoutRetry", metrics.getNumberOfSuccessfulCallsWithoutRetryAttempt());
+			counts.put("successfulWithRetry", metrics.getNumberOfSuccessfulCallsWithRetryAttempt());
+			counts.put("failedWithRetry", metrics.getNumberOfFailedCallsWithRetryAttempt());
+			counts.put("failedWithoutRetry", metrics.getNumberOfFailedCallsWithoutRetryAttempt());
+			counts.put("retryAttempts", metrics.getNumberOfRetryAttempts());
+			counts.put("budgetExhausted", metrics.getNumberOfBudgetExhaustedCalls());
+			details.put(retry.getName(), counts);
+		}
+		return details;
+	}
+
+	/**
+	 * One entry per bulkhead, semaphore and thread-pool alike: {@code availableConcurrentCalls}
+	 * and {@code maxConcurrentCalls}.
+	 */
+	public static Map<String, Object> bulkheads(ResilienceRegistry registry) {
+		Map<String, Object> details = new TreeMap<>();
+		for (Bulkhead bulkhead : registry.getBulkheads()) {
+			details.put(bulkhead.getName(), occupancy(bulkhead.getMetrics()));
+		}
+		for (ThreadPoolBulkhead bulkhead : registry.getThreadPoolBulkheads()) {
+			details.put(bulkhead.getName(), occupancy(bulkhead.getMetrics()));
+		}
+		return details;
+	}
+
+	private static Map<String, Object> occupancy(Bulkhead.Metrics metrics) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("availableConcurrentCalls", metrics.getAvailableConcurrentCalls());
+		details.put("maxConcurrentCalls", metrics.getMaxAllowedConcurrentCalls());
+		return details;
+	}
+
+}

@@ -1,0 +1,353 @@
+package dev.resilience.spring.idempotency;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.expression.EvaluationException;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.FunctionReference;
+import org.springframework.expression.spel.ast.VariableReference;
+import org.springframework.expression.spel.standard.SpelExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+
+import dev.resilience.CheckedFunction;
+import dev.resilience.ContextPropagator;
+import dev.resilience.Invocation;
+import dev.resilience.Stage;
+import dev.resilience.annotation.Idempotent;
+import dev.resilience.idempotency.Idempotency;
+import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.IdempotencyFingerprintException;
+import dev.resilience.idempotency.IdempotencyListener;
+import dev.resilience.idempotency.IdempotencyScope;
+import dev.resilience.idempotency.IdempotencyStore;
+import dev.resilience.idempotency.InvalidIdempotencyKeyException;
+import dev.resilience.idempotency.ResultCodec;
+import dev.resilience.Scheduler;
+import dev.resilience.Ticker;
+import dev.resilience.spring.aop.IdempotencyStageFactory;
+import dev.resilience.spring.aop.ResilienceAnnotationException;
+
+/**
+ * Builds the stage of each {@link Idempotent} method at startup: compiles its {@code key} and
+ * {@code fingerprint} SpEL (a syntax error, or a variable that names no parameter, fails startup),
+ * creates its JSON result codec for the method's generic return type, and picks its
+ * {@link Idempotency}: one per explicit {@code name}, shared by every method naming it, or, for a
+ * default name, one per method of each bean class, its records namespaced by the class's full name,
+ * the method's name and its parameter types (the configuration key and metric tag stay
+ * {@code SimpleClassName.method}). Per call it evaluates the key, validates it, and only then
+ * computes the fingerprint.
+ * <p>
+ * Owns the executor of asynchronous store operations and shuts it down on {@link #close()}.
+ */
+public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, AutoCloseable {
+
+	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+
+	/** Variables a method-based evaluation context defines besides the parameter names. */
+	private static final Pattern INDEX_VARIABLE = Pattern.compile("[pa](\\d+)");
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final IdempotencyStore store;
+
+	private final Function<String, IdempotencyConfig> configs;
+
+	private final IdempotencyScope scope;
+
+	private final IdempotencyJson json;
+
+	private final PropertyResolver placeholders;
+
+	private final Ticker ticker;
+
+	private final Scheduler scheduler;
+
+	private final List<IdempotencyListener> listeners;
+
+	private final ExecutorService ioExecutor;
+
+	private final ContextPropagator propagator;
+
+	private final Map<InstanceKey, Idempotency> instances = new ConcurrentHashMap<>();
+
+	/**
+	 * @param configs effective configuration per instance name
+	 * @param listeners told of every call's outcome (metrics)
+	 * @param ioExecutor runs the store operations of asynchronous calls and lease renewals; shut
+	 * down by {@link #close()}
+	 * @param propagator carries the caller's context to a method started after an asynchronous wait
+	 */
+	public SpelIdempotencyStageFactory(IdempotencyStore store, Function<String, IdempotencyConfig> configs,
+			IdempotencyScope scope, IdempotencyJson json, PropertyResolver placeholders, Ticker ticker,
+			Scheduler scheduler, List<IdempotencyListener> listeners, ExecutorService ioExecutor,
+			ContextPropagator propagator) {
+		this.store = store;
+		this.configs = configs;
+		this.scope = scope;
+		this.json = json;
+		this.placeholders = placeholders;
+		this.ticker = ticker;
+		this.scheduler = scheduler;
+		this.listeners = List.copyOf(listeners);
+		this.ioExecutor = ioExecutor;
+		this.propagator = propagator;
+	}
+
+	@Override
+	public NamedStage create(Method method, Class<?> targetClass, Idempotent annotation) {
+		String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+		String name = annotation.name().isBlank() ? targetClass.getSimpleName() + "." + method.getName()
+				: this.placeholders.resolveRequiredPlaceholders(annotation.name()).trim();
+		Expression key = parse("key", annotation.key(), where);
+		checkVariables("key", annotation.key(), key, method);
+		Expression fingerprint = annotation.fingerprint().isBlank() ? null
+				: parse("fingerprint", annotation.fingerprint(), where);
+		if (fingerprint != null) {
+			checkVariables("fingerprint", annotation.fingerprint(), fingerprint, method);
+		}
+		ResultCodec codec;
+		try {
+			codec = this.json.codecFor(method, targetClass);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where + ": " + ex.getMessage(), ex);
+		}
+		String namespace = annotation.name().isBlank() ? defaultNamespace(method, targetClass) : null;
+		Idempotency idempotency = this.instances.computeIfAbsent(new InstanceKey(name, namespace),
+				this::createIdempotency);
+		return new NamedStage("idempotency '" + name + "'",
+				new IdempotencyStage(idempotency, method, key, fingerprint, codec, signature(method)));
+	}
+
+	@Override
+	public void close() {
+		if (this.ioExecutor != null) {
+			this.ioExecutor.shutdown();
+		}
+	}
+
+	/**
+	 * The namespace of a default-named method's records within its configuration name: its bean
+	 * class (not the declaring one, so that two beans inheriting one method never share records),
+	 * its name and its parameter types, such as
+	 * {@code com.example.PaymentService.charge(com.example.ChargeCommand)}. With
+	 * {@link dev.resilience.idempotency.IdempotencyKeys#recordId(String, String, String, String, String)}
+	 * it locates a key's record in a store.
+	 */
+	public static String defaultNamespace(Method method, Class<?> targetClass) {
+		Class<?> beanClass = ClassUtils.getUserClass((targetClass != null) ? targetClass : method.getDeclaringClass());
+		return beanClass.getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
+			.map(Class::getTypeName)
+			.collect(Collectors.joining(",", "(", ")"));
+	}
+
+	private Idempotency createIdempotency(InstanceKey key) {
+		Idempotency.Builder builder = Idempotency.builder(key.name(), this.configs.apply(key.name()), this.store)
+			.ticker(this.ticker)
+			.scheduler(this.scheduler)
+			.namespace(key.namespace());
+		if (this.ioExecutor != null) {
+			builder.ioExecutor(this.ioExecutor);
+		}
+		if (this.propagator != null) {
+			builder.contextPropagator(this.propagator);
+		}
+		Idempotency idempotency = builder.build();
+		this.listeners.forEach(idempotency::addListener);
+		return idempotency;
+	}
+
+	/**
+	 * Fails startup for a variable the evaluation context will never define, which would otherwise
+	 * make every call fail: {@code #root}, {@code #this}, the parameter names and {@code #p<i>} /
+	 * {@code #a<i>} within the parameter count are accepted.
+	 */
+	private static void checkVariables(String attribute, String source, Expression expression, Method method) {
+		if (!(expression instanceof SpelExpression spel)) {
+			return;
+		}
+		Set<String> variables = new LinkedHashSet<>();
+		collectVariables(spel.getAST(), variables);
+		String[] parameterNames = PARAMETER_NAMES.getParameterNames(method);
+		List<String> names = (parameterNames != null) ? Arrays.asList(parameterNames) : List.of();
+		int count = method.getParameterCount();
+		for (String variable : variables) {
+			if (variable.equals("root") || variable.equals("this") || names.contains(variable)) {
+				continue;
+			}
+			Matcher index = INDEX_VARIABLE.matcher(variable);
+			String problem;
+			if (index.matches()) {
+				if (Integer.parseInt(index.group(1)) < count) {
+					continue;
+				}
+				problem = "#" + variable + " refers past the method's " + count
+						+ ((count == 1) ? " parameter" : " parameters");
+			}
+			else {
+				problem = "#" + variable + " names no parameter of the method";
+			}
+			throw new ResilienceAnnotationException("@Idempotent(" + attribute + " = \"" + source + "\") on "
+					+ signature(method) + ": " + problem + "; " + available(names, count, parameterNames != null));
+		}
+	}
+
+	private static void collectVariables(SpelNode node, Set<String> variables) {
+		if (node instanceof VariableReference || node instanceof FunctionReference) {
+			String text = node.toStringAST();
+			int end = text.indexOf('(');
+			variables.add(text.substring(1, (end > 0) ? end : text.length()));
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			collectVariables(node.getChild(i), variables);
+		}
+	}
+
+	private static String available(List<String> names, int count, boolean namesKnown) {
+		if (count == 0) {
+			return "the method has no parameters, so only #root is defined";
+		}
+		List<String> accepted = new ArrayList<>();
+		names.forEach((name) -> accepted.add("#" + name));
+		accepted.add("#p0" + ((count > 1) ? " to #p" + (count - 1) : ""));
+		accepted.add("#a0" + ((count > 1) ? " to #a" + (count - 1) : ""));
+		return "the parameters are " + String.join(", ", accepted)
+				+ (namesKnown ? "" : " (parameter names are not available: compile with -parameters)");
+	}
+
+	/** {@code SimpleClassName.method(ParamType, ...)}, as messages name a method. */
+	private static String signature(Method method) {
+		return method.getDeclaringClass().getSimpleName() + "." + method.getName() + Arrays
+			.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	private Expression parse(String attribute, String expression, String where) {
+		if (expression == null || expression.isBlank()) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where + ": " + attribute
+					+ " must be a SpEL expression over the parameters, such as #command.requestId or #p0");
+		}
+		try {
+			return this.parser.parseExpression(expression);
+		}
+		catch (ParseException ex) {
+			throw new ResilienceAnnotationException("@Idempotent(" + attribute + " = \"" + expression + "\") on "
+					+ where + ": invalid SpEL expression: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** An instance: by explicit name, or by default name and the namespace of one method. */
+	private record InstanceKey(String name, String namespace) {
+	}
+
+	/** Computes key, scope and fingerprint from the arguments, then runs the call at most once. */
+	private final class IdempotencyStage implements Stage {
+
+		private final Idempotency idempotency;
+
+		private final Method method;
+
+		private final Expression key;
+
+		private final Expression fingerprint;
+
+		private final ResultCodec codec;
+
+		private final String signature;
+
+		IdempotencyStage(Idempotency idempotency, Method method, Expression key, Expression fingerprint,
+				ResultCodec codec, String signature) {
+			this.idempotency = idempotency;
+			this.method = method;
+			this.key = key;
+			this.fingerprint = fingerprint;
+			this.codec = codec;
+			this.signature = signature;
+		}
+
+		@Override
+		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
+			MethodBasedEvaluationContext context = context(invocation);
+			String key = key(context);
+			// an invalid key costs no fingerprint work and no store access
+			this.idempotency.validateKey(key);
+			return this.idempotency.execute(key, SpelIdempotencyStageFactory.this.scope.currentScope(),
+					fingerprint(context, invocation), this.codec, next, invocation);
+		}
+
+		@Override
+		public CompletionStage<Object> callAsync(Invocation invocation,
+				CheckedFunction<Invocation, CompletionStage<Object>> next) {
+			try {
+				MethodBasedEvaluationContext context = context(invocation);
+				String key = key(context);
+				this.idempotency.validateKey(key);
+				return this.idempotency.executeAsync(key, SpelIdempotencyStageFactory.this.scope.currentScope(),
+						fingerprint(context, invocation), this.codec, next, invocation);
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+
+		private MethodBasedEvaluationContext context(Invocation invocation) {
+			return new MethodBasedEvaluationContext(null, this.method, invocation.getArguments(), PARAMETER_NAMES);
+		}
+
+		private String key(MethodBasedEvaluationContext context) {
+			Object value;
+			try {
+				value = this.key.getValue(context);
+			}
+			catch (EvaluationException ex) {
+				// the reason reaches the HTTP response: the expression's internals stay in the cause
+				throw new InvalidIdempotencyKeyException(this.idempotency.getName(),
+						"could not be computed from the arguments", ex);
+			}
+			return (value != null) ? value.toString() : null;
+		}
+
+		private String fingerprint(MethodBasedEvaluationContext context, Invocation invocation) {
+			Object value;
+			try {
+				value = (this.fingerprint != null) ? this.fingerprint.getValue(context) : invocation.getArguments();
+			}
+			catch (EvaluationException ex) {
+				throw new IdempotencyFingerprintException(this.idempotency.getName(), "the fingerprint expression of "
+						+ this.signature + " could not be evaluated on this call's arguments", ex);
+			}
+			try {
+				return SpelIdempotencyStageFactory.this.json.fingerprint(value);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IdempotencyFingerprintException(this.idempotency.getName(),
+						"the fingerprint of " + this.signature + " could not be computed: " + ex.getMessage(), ex);
+			}
+		}
+
+	}
+
+}
