@@ -5,11 +5,10 @@ import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 import org.springframework.web.util.UriBuilder;
@@ -26,16 +25,18 @@ public class DownstreamConfiguration {
 	@Bean
 	RestClient downstreamRestClient(RestClient.Builder builder, DownstreamProperties properties,
 			Environment environment) {
-		ClientHttpRequestFactorySettings settings = ClientHttpRequestFactorySettings.defaults()
-			.withConnectTimeout(properties.connectTimeout())
-			.withReadTimeout(properties.readTimeout());
-		// HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every plain-HTTP request
-		ClientHttpRequestFactoryBuilder<?> requestFactory = ClientHttpRequestFactoryBuilder.jdk()
-			.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1));
+		// HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every plain-HTTP request.
+		// Spring Framework's factory, not Boot's builder, so that the same code runs on both Boot lines.
+		HttpClient client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(properties.connectTimeout())
+			.build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(client);
+		requestFactory.setReadTimeout(properties.readTimeout());
 		URI baseUrl = properties.baseUrl();
 		Supplier<String> base = (baseUrl != null) ? baseUrl::toString
 				: () -> "http://localhost:" + environment.getRequiredProperty("local.server.port") + "/simulator";
-		return builder.requestFactory(requestFactory.build(settings))
+		return builder.requestFactory(requestFactory)
 			.uriBuilderFactory(new LazyBaseUrlUriBuilderFactory(base))
 			.build();
 	}
