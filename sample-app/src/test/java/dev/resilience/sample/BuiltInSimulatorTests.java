@@ -15,10 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -34,12 +33,14 @@ import static org.awaitility.Awaitility.await;
  * shortened, so that the README's session (fail, open, fallback, heal, close) runs in seconds.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1s")
-@AutoConfigureObservability
+		properties = { "resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1s",
+				// Boot's test support turns metrics export off by default; Prometheus' own switch wins on both lines
+				"management.prometheus.metrics.export.enabled=true" })
+@Import(SampleHttp.class)
 class BuiltInSimulatorTests {
 
 	@Autowired
-	TestRestTemplate http;
+	SampleHttp http;
 
 	@Autowired
 	ResilienceRegistry registry;

@@ -26,7 +26,8 @@ class DocumentationExamplesTests {
 
 	private static final Path DOCS = Path.of("..", "docs");
 
-	private static final Path SOURCES = Path.of("src", "main", "java");
+	// from the module directory of either line's sample (the Boot 4 sample builds these sources too)
+	private static final Path SOURCES = Path.of("..", "sample-app", "src", "main", "java");
 
 	@Test
 	void everyMarkedExampleIsCopiedFromTheSampleApp() throws IOException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -50,6 +50,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 		"resilience.bulkhead.instances.recommendations.max-concurrent-calls="
 				+ WireMockDownstreamTests.MAX_CONCURRENT_RECOMMENDATIONS,
 		"sample.downstream.read-timeout=5s" })
+@Import(SampleHttp.class)
 abstract class WireMockDownstreamTests {
 
 	static final int MAX_ATTEMPTS = 3;
@@ -70,7 +71,7 @@ abstract class WireMockDownstreamTests {
 	}
 
 	@Autowired
-	TestRestTemplate http;
+	SampleHttp http;
 
 	@Autowired
 	ResilienceRegistry registry;

@@ -9,6 +9,7 @@ import dev.resilience.idempotency.InvalidIdempotencyKeyException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -30,6 +31,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class IdempotencyProblemDetailsAdvice {
 
+	/**
+	 * 422: named by its code, since Spring Framework 7 renamed the constant
+	 * ({@code UNPROCESSABLE_CONTENT}, RFC 9110) and deprecated the old name.
+	 */
+	private static final HttpStatusCode UNPROCESSABLE = HttpStatusCode.valueOf(422);
+
 	@ExceptionHandler(IdempotencyInProgressException.class)
 	public ResponseEntity<ProblemDetail> inProgress(IdempotencyInProgressException ex) {
 		return problem(HttpStatus.CONFLICT, "Request in progress",
@@ -38,7 +45,7 @@ public class IdempotencyProblemDetailsAdvice {
 
 	@ExceptionHandler(IdempotencyKeyReusedException.class)
 	public ResponseEntity<ProblemDetail> keyReused(IdempotencyKeyReusedException ex) {
-		return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused",
+		return problem(UNPROCESSABLE, "Idempotency key reused",
 				"This idempotency key was already used for a different request. Use a new key for a new request.");
 	}
 
@@ -62,7 +69,7 @@ public class IdempotencyProblemDetailsAdvice {
 				"The request was not processed because its idempotency could not be guaranteed. Retry later.");
 	}
 
-	private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
+	private static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setTitle(title);
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
