@@ -3,6 +3,7 @@ package dev.resilience.spring.idempotency;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +81,15 @@ class JacksonResultCodecTests {
 			.isInstanceOf(com.fasterxml.jackson.databind.exc.InvalidDefinitionException.class);
 	}
 
+	@Test
+	void javaTimeWithoutItsModuleIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> JacksonResultCodec.forMethod(this.mapper, Methods.class.getMethod("instant")))
+			.withMessageContaining("Methods.instant")
+			.withMessageContaining("cannot be read back")
+			.withMessageContaining("needs a Jackson module");
+	}
+
 	record Receipt(String id, BigDecimal amount) {
 	}
 
@@ -102,6 +112,8 @@ class JacksonResultCodecTests {
 		Iterator<Receipt> iterator();
 
 		Object anything();
+
+		Instant instant();
 
 	}
 

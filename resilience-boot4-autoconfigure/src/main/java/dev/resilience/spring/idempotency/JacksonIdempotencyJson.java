@@ -14,19 +14,19 @@ import org.springframework.util.Assert;
  */
 public final class JacksonIdempotencyJson implements IdempotencyJson {
 
-	private final JsonMapper objectMapper;
+	private final JsonMapper jsonMapper;
 
 	private final Fingerprints fingerprints;
 
-	public JacksonIdempotencyJson(JsonMapper objectMapper) {
-		Assert.notNull(objectMapper, "objectMapper must not be null");
-		this.objectMapper = objectMapper;
-		this.fingerprints = new Fingerprints(objectMapper);
+	public JacksonIdempotencyJson(JsonMapper jsonMapper) {
+		Assert.notNull(jsonMapper, "jsonMapper must not be null");
+		this.jsonMapper = jsonMapper;
+		this.fingerprints = new Fingerprints(jsonMapper);
 	}
 
 	@Override
 	public ResultCodec codecFor(Method method, Class<?> targetClass) {
-		return JacksonResultCodec.forMethod(this.objectMapper, method, targetClass);
+		return JacksonResultCodec.forMethod(this.jsonMapper, method, targetClass);
 	}
 
 	@Override

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import dev.resilience.idempotency.ResultCodec;
 import dev.resilience.spring.testsupport.BootLine;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -138,9 +137,11 @@ class ResultReadBackTests {
 		return text.toString();
 	}
 
+	// java.time is line-specific (Jackson 2 needs a module for it, Jackson 3 has it built in): each
+	// line's JacksonResultCodecTests covers it.
 	@Test
 	void returnTypesJacksonCannotReadBackAreRefusedNamingMethodAndType() {
-		for (String name : new String[] { "shape", "shapes", "holder", "shapeEntity", "noCreator", "instant" }) {
+		for (String name : new String[] { "shape", "shapes", "holder", "shapeEntity", "noCreator" }) {
 			assertThatIllegalArgumentException().as(name)
 				.isThrownBy(() -> codec(name))
 				.withMessageContaining("Methods." + name)
@@ -343,8 +344,6 @@ class ResultReadBackTests {
 		ResponseEntity<Shape> shapeEntity();
 
 		NoCreator noCreator();
-
-		Instant instant();
 
 		TypedShape typedShape();
 
