@@ -8,19 +8,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Thrown by a configuration builder when a setting breaks a rule that involves other settings
- * (a minimum above a maximum, a window too long for its kind). It says which setting it blames,
- * its value, and the requirement, naming the other settings the rule reads with their values;
- * so a caller that knows where each setting came from (a property file, say) can name it in its
- * own terms instead of parsing the message.
+ * Thrown by a configuration builder when a setting breaks a rule checked as the configuration is
+ * built, most of them rules between settings (a minimum above a maximum, a window too long for
+ * its kind). It says which setting it blames, its value and the requirement, naming the other
+ * settings the rule reads with their values, so that a caller that knows where each setting came
+ * from (a property file, say) can name it in its own terms instead of parsing the message.
  * <p>
  * A requirement is kept as a template whose references to settings are resolved when it is
  * rendered: {@code {name}} becomes the setting's name followed by its value in parentheses,
  * {@code {name:name}} its name alone and {@code {name:value}} its value alone. The message is the
  * rendering with the engine's names: {@code maxWaitDuration (PT0.1S) must not be shorter than
- * waitDuration (PT0.2S)}. Where the rule is
- * as much about another setting, {@link #getConverse()} states it from that setting's side, so
- * that the caller may blame the one the user actually changed.
+ * waitDuration (PT0.2S)}. Where the rule is as much about another setting,
+ * {@link #getConverse()} states it from that setting's side, so that the caller may blame the one
+ * the user actually changed.
  * <p>
  * Immutable.
  */
