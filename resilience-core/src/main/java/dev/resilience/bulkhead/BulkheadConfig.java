@@ -2,7 +2,9 @@ package dev.resilience.bulkhead;
 
 import java.time.Duration;
 
-import static dev.resilience.internal.Requirements.requireArgument;
+import dev.resilience.InvalidConfigurationException;
+
+import static dev.resilience.InvalidConfigurationException.related;
 import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireNonNegative;
 import static dev.resilience.internal.Requirements.requireNonNull;
@@ -175,9 +177,13 @@ public final class BulkheadConfig {
 			return this;
 		}
 
+		/** @throws InvalidConfigurationException if the thread pool's max size is below its core size */
 		public BulkheadConfig build() {
-			requireArgument(this.maxSize >= this.coreSize, "thread-pool maxSize (" + this.maxSize
-					+ ") must not be smaller than coreSize (" + this.coreSize + ")");
+			if (this.maxSize < this.coreSize) {
+				throw new InvalidConfigurationException("maxSize", this.maxSize, "must not be smaller than {coreSize}",
+						related("coreSize", this.coreSize))
+					.withConverse("coreSize", "must not be larger than {maxSize}");
+			}
 			return new BulkheadConfig(this);
 		}
 

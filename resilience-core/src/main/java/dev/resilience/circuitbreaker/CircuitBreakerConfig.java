@@ -2,8 +2,11 @@ package dev.resilience.circuitbreaker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-import static dev.resilience.internal.Requirements.requireArgument;
+import dev.resilience.InvalidConfigurationException;
+
+import static dev.resilience.InvalidConfigurationException.related;
 import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireInLeftOpenRange;
 import static dev.resilience.internal.Requirements.requireNonNegative;
@@ -42,6 +45,9 @@ public final class CircuitBreakerConfig {
 	 * breaker packs its counts of these calls into 21-bit fields of one {@code long}.
 	 */
 	public static final int MAX_CALLS_COUNTED = 1_000_000;
+
+	/** Longest time-based window, in seconds. */
+	public static final int MAX_TIME_BASED_WINDOW_SECONDS = 3600;
 
 	private static final CircuitBreakerConfig DEFAULTS = custom().build();
 
@@ -285,22 +291,37 @@ public final class CircuitBreakerConfig {
 			return this;
 		}
 
+		/**
+		 * @throws InvalidConfigurationException if the settings do not fit together: a minimum
+		 * number of calls above a count-based window, a window or a number of trial calls larger
+		 * than the breaker can count
+		 */
 		public CircuitBreakerConfig build() {
-			requireArgument(
-					this.slidingWindowType != SlidingWindowType.COUNT_BASED
-							|| this.minimumNumberOfCalls <= this.slidingWindowSize,
-					"minimumNumberOfCalls (" + this.minimumNumberOfCalls + ") must not exceed slidingWindowSize ("
-							+ this.slidingWindowSize + ") of a count-based window, or the breaker could never open");
-			requireArgument(
-					this.slidingWindowType != SlidingWindowType.COUNT_BASED || this.slidingWindowSize <= MAX_CALLS_COUNTED,
-					"slidingWindowSize of a count-based window must be at most " + MAX_CALLS_COUNTED + " but was "
-							+ this.slidingWindowSize);
-			requireArgument(this.permittedNumberOfCallsInHalfOpenState <= MAX_CALLS_COUNTED,
-					"permittedNumberOfCallsInHalfOpenState must be at most " + MAX_CALLS_COUNTED + " but was "
-							+ this.permittedNumberOfCallsInHalfOpenState);
-			requireArgument(this.slidingWindowType != SlidingWindowType.TIME_BASED || this.slidingWindowSize <= 3600,
-					"slidingWindowSize of a time-based window is in seconds and must be at most 3600 but was "
-							+ this.slidingWindowSize);
+			Map<String, Object> type = related("slidingWindowType", this.slidingWindowType);
+			if (this.slidingWindowType == SlidingWindowType.COUNT_BASED
+					&& this.minimumNumberOfCalls > this.slidingWindowSize) {
+				throw new InvalidConfigurationException("minimumNumberOfCalls", this.minimumNumberOfCalls,
+						"must not exceed {slidingWindowSize} when {slidingWindowType:name} is {slidingWindowType:value}, "
+								+ "or the breaker could never open",
+						related("slidingWindowSize", this.slidingWindowSize, "slidingWindowType", this.slidingWindowType))
+					.withConverse("slidingWindowSize",
+							"must be at least {minimumNumberOfCalls} when {slidingWindowType:name} is {slidingWindowType:value}");
+			}
+			if (this.slidingWindowType == SlidingWindowType.COUNT_BASED && this.slidingWindowSize > MAX_CALLS_COUNTED) {
+				throw new InvalidConfigurationException("slidingWindowSize", this.slidingWindowSize, "must be at most "
+						+ MAX_CALLS_COUNTED + " when {slidingWindowType:name} is {slidingWindowType:value}", type);
+			}
+			if (this.slidingWindowType == SlidingWindowType.TIME_BASED
+					&& this.slidingWindowSize > MAX_TIME_BASED_WINDOW_SECONDS) {
+				throw new InvalidConfigurationException("slidingWindowSize", this.slidingWindowSize,
+						"must be at most " + MAX_TIME_BASED_WINDOW_SECONDS
+								+ " (seconds) when {slidingWindowType:name} is {slidingWindowType:value}",
+						type);
+			}
+			if (this.permittedNumberOfCallsInHalfOpenState > MAX_CALLS_COUNTED) {
+				throw InvalidConfigurationException.of("permittedNumberOfCallsInHalfOpenState",
+						this.permittedNumberOfCallsInHalfOpenState, "must be at most " + MAX_CALLS_COUNTED);
+			}
 			return new CircuitBreakerConfig(this);
 		}
 

@@ -3,11 +3,13 @@ package dev.resilience.retry;
 import java.time.Duration;
 import java.util.List;
 
+import dev.resilience.InvalidConfigurationException;
+
+import static dev.resilience.InvalidConfigurationException.related;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireNonNegative;
 import static dev.resilience.internal.Requirements.requireNonNull;
-import static dev.resilience.internal.Requirements.requirePositive;
 
 /**
  * Immutable configuration of a {@link Retry}. Built with {@link #custom()}; the defaults are those
@@ -232,9 +234,16 @@ public final class RetryConfig {
 			return this;
 		}
 
+		/**
+		 * @throws InvalidConfigurationException if the max wait duration is shorter than the wait
+		 * duration
+		 */
 		public RetryConfig build() {
-			requireArgument(this.maxWaitDuration.compareTo(this.waitDuration) >= 0, "maxWaitDuration ("
-					+ this.maxWaitDuration + ") must not be shorter than waitDuration (" + this.waitDuration + ")");
+			if (this.maxWaitDuration.compareTo(this.waitDuration) < 0) {
+				throw new InvalidConfigurationException("maxWaitDuration", this.maxWaitDuration,
+						"must not be shorter than {waitDuration}", related("waitDuration", this.waitDuration))
+					.withConverse("waitDuration", "must not be longer than {maxWaitDuration}");
+			}
 			return new RetryConfig(this);
 		}
 
@@ -287,13 +296,19 @@ public final class RetryConfig {
 		 * @param ratio share of recent calls that may be retries, in (0, 1]
 		 * @param minRetriesPerSecond retries always allowed per second, at least 0
 		 * @param window how far back "recent" reaches, at least one second
+		 * @throws InvalidConfigurationException naming the first argument out of its range
 		 */
 		public static BudgetConfig of(double ratio, int minRetriesPerSecond, Duration window) {
-			requireArgument(ratio > 0 && ratio <= 1, "budget ratio must be in (0, 1] but was " + ratio);
-			requireAtLeast(minRetriesPerSecond, 0, "budget minRetriesPerSecond");
-			requirePositive(window, "budget window");
-			requireArgument(window.compareTo(Duration.ofSeconds(1)) >= 0,
-					"budget window must be at least 1s but was " + window);
+			if (!(ratio > 0 && ratio <= 1)) {
+				throw InvalidConfigurationException.of("ratio", ratio, "must be in (0, 1]");
+			}
+			if (minRetriesPerSecond < 0) {
+				throw InvalidConfigurationException.of("minRetriesPerSecond", minRetriesPerSecond, "must be at least 0");
+			}
+			requireNonNull(window, "window");
+			if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+				throw InvalidConfigurationException.of("window", window, "must be at least 1s");
+			}
 			return new BudgetConfig(true, ratio, minRetriesPerSecond, window);
 		}
 

@@ -19,14 +19,14 @@ class CircuitBreakerConfigLimitsTests {
 	void countBasedWindowAboveAMillionCallsIsRejectedNamingTheLimit() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> CircuitBreakerConfig.custom().slidingWindowSize(1_000_001).build())
-			.withMessage("slidingWindowSize of a count-based window must be at most 1000000 but was 1000001");
+			.withMessage("slidingWindowSize (1000001) must be at most 1000000 when slidingWindowType is COUNT_BASED");
 	}
 
 	@Test
 	void permittedCallsInHalfOpenStateAboveAMillionAreRejectedNamingTheLimit() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> CircuitBreakerConfig.custom().permittedNumberOfCallsInHalfOpenState(1_000_001).build())
-			.withMessage("permittedNumberOfCallsInHalfOpenState must be at most 1000000 but was 1000001");
+			.withMessage("permittedNumberOfCallsInHalfOpenState (1000001) must be at most 1000000");
 	}
 
 	@Test

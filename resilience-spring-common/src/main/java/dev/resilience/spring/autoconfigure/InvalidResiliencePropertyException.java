@@ -6,8 +6,10 @@ import java.time.Duration;
  * Thrown at startup when a {@code resilience.*} property is bound but its value is out of the
  * range the engine accepts. Names the full property (for an instance,
  * {@code resilience.circuit-breaker.instances.inventory.failure-rate-threshold}), the value and
- * the requirement it breaks; {@link InvalidResiliencePropertyFailureAnalyzer} turns it into the
- * startup report.
+ * the requirement it breaks. The property names the layer that supplied the value
+ * ({@code defaults} or the instance); when an instance's own keys make a value it inherits from
+ * {@code defaults} invalid, {@link #getInheritedBy()} names that instance.
+ * {@link InvalidResiliencePropertyFailureAnalyzer} turns it into the startup report.
  * <p>
  * Immutable.
  */
@@ -19,6 +21,8 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 
 	private final String requirement;
 
+	private final String inheritedBy;
+
 	/**
 	 * @param propertyName full name of the offending property
 	 * @param value its bound value (formatted for people: {@code 150}, {@code 500ms})
@@ -26,19 +30,31 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 	 * {@code must be in (0, 100]}
 	 */
 	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement) {
-		this(propertyName, value, requirement, null);
+		this(propertyName, value, requirement, null, null);
 	}
 
 	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement,
 			Throwable cause) {
-		super(message(propertyName, format(value), requirement), cause);
+		this(propertyName, value, requirement, null, cause);
+	}
+
+	/**
+	 * @param inheritedBy the instance group ({@code resilience.retry.instances.payments}) that
+	 * inherits the offending value from {@code defaults} and, by its own keys, makes it invalid;
+	 * {@code null} when the property's own layer is at fault
+	 */
+	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement,
+			String inheritedBy, Throwable cause) {
+		super(message(propertyName, format(value), requirement, inheritedBy), cause);
 		this.propertyName = propertyName;
 		this.value = format(value);
 		this.requirement = requirement;
+		this.inheritedBy = inheritedBy;
 	}
 
-	private static String message(String propertyName, String value, String requirement) {
-		return "Invalid value '" + value + "' for '" + propertyName + "': " + requirement;
+	private static String message(String propertyName, String value, String requirement, String inheritedBy) {
+		String inherited = (inheritedBy != null) ? " as inherited by '" + inheritedBy + "'" : "";
+		return "Invalid value '" + value + "' for '" + propertyName + "'" + inherited + ": " + requirement;
 	}
 
 	/** Full name of the offending property. */
@@ -54,6 +70,15 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 	/** What would be accepted, such as {@code must be in (0, 100]}. */
 	public String getRequirement() {
 		return this.requirement;
+	}
+
+	/**
+	 * The instance group that inherits the offending value from {@code defaults} and whose own
+	 * keys make it invalid (the value is fine for {@code defaults} itself), or {@code null} when
+	 * the property's own layer is at fault.
+	 */
+	public String getInheritedBy() {
+		return this.inheritedBy;
 	}
 
 	static String format(Object value) {

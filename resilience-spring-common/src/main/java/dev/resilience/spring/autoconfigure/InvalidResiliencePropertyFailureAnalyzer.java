@@ -33,10 +33,18 @@ class InvalidResiliencePropertyFailureAnalyzer extends AbstractFailureAnalyzer<I
 		}
 		String property = cause.getPropertyName();
 		String action = "Update '" + property + "' in your application's configuration: it " + cause.getRequirement()
-				+ "." + (property.contains(".instances")
-						? " Remove it to inherit the value of the pattern's defaults group."
-						: " Remove it to use the built-in default.");
+				+ "." + advice(property, cause.getInheritedBy());
 		return new FailureAnalysis(description.toString(), action, cause);
+	}
+
+	private static String advice(String property, String inheritedBy) {
+		int defaults = property.indexOf(".defaults.");
+		if (inheritedBy != null && defaults >= 0) {
+			String key = property.substring(defaults + ".defaults.".length());
+			return " Or set '" + inheritedBy + "." + key + "' to override the inherited value for that instance alone.";
+		}
+		return property.contains(".instances") ? " Remove it to inherit the value of the pattern's defaults group."
+				: " Remove it to use the built-in default.";
 	}
 
 	private Origin findOrigin(String propertyName) {

@@ -12,11 +12,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import dev.resilience.InvalidConfigurationException;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
-import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 
@@ -30,8 +30,11 @@ import org.springframework.util.unit.DataSize;
  * Everything is validated in the constructor, {@code defaults} and every declared instance, so a
  * value out of range fails application startup even if no method uses that instance. A failure is
  * an {@link InvalidResiliencePropertyException} naming the full property, the value and the
- * accepted range; the engine builders' own checks are the ones applied, this class only says which
- * property fed them.
+ * accepted range. The engine builders' checks are the only ones applied to the engine's settings:
+ * this class says which property, in which layer, fed the setting a builder rejected, and words a
+ * rule between settings (an {@link InvalidConfigurationException}) in property names. It checks by
+ * itself only what the engine does not see: the store's keys and that listed classes are
+ * exceptions.
  * <p>
  * Immutable and thread-safe once constructed.
  */
@@ -44,8 +47,6 @@ public class ResilienceConfigurations {
 	private static final String BULKHEAD = "resilience.bulkhead";
 
 	private static final String IDEMPOTENCY = "resilience.idempotency";
-
-	private static final int MAX_TIME_BASED_WINDOW_SECONDS = 3600;
 
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
@@ -84,21 +85,21 @@ public class ResilienceConfigurations {
 		Objects.requireNonNull(properties, "properties");
 		ResilienceProperties.CircuitBreaker circuitBreaker = properties.getCircuitBreaker();
 		this.circuitBreakerDefaults = circuitBreaker(new Layers(CIRCUIT_BREAKER, null), circuitBreaker.getDefaults(),
-				new ResilienceProperties.CircuitBreaker.Instance());
+				new CircuitBreakerSettings());
 		this.circuitBreakers = build(CIRCUIT_BREAKER, circuitBreaker.getInstances(),
 				(layers, instance) -> circuitBreaker(layers, circuitBreaker.getDefaults(), instance));
 		ResilienceProperties.Retry retry = properties.getRetry();
-		this.retryDefaults = retry(new Layers(RETRY, null), retry.getDefaults(), new ResilienceProperties.Retry.Instance());
+		this.retryDefaults = retry(new Layers(RETRY, null), retry.getDefaults(), new RetrySettings());
 		this.retries = build(RETRY, retry.getInstances(), (layers, instance) -> retry(layers, retry.getDefaults(), instance));
 		ResilienceProperties.Bulkhead bulkhead = properties.getBulkhead();
 		this.bulkheadDefaults = bulkhead(new Layers(BULKHEAD, null), bulkhead.getDefaults(),
-				new ResilienceProperties.Bulkhead.Instance());
+				new BulkheadSettings());
 		this.bulkheads = build(BULKHEAD, bulkhead.getInstances(),
 				(layers, instance) -> bulkhead(layers, bulkhead.getDefaults(), instance));
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		validateIdempotencyStore(idempotency);
 		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency,
-				new ResilienceProperties.Idempotency.Instance());
+				new IdempotencySettings());
 		this.idempotencies = build(IDEMPOTENCY, idempotency.getInstances(),
 				(layers, instance) -> idempotency(layers, idempotency, instance));
 	}
@@ -150,163 +151,145 @@ public class ResilienceConfigurations {
 		return Collections.unmodifiableMap(built);
 	}
 
-	private static CircuitBreakerConfig circuitBreaker(Layers layers, ResilienceProperties.CircuitBreaker.Defaults d,
-			ResilienceProperties.CircuitBreaker.Instance i) {
+	private static CircuitBreakerConfig circuitBreaker(Layers layers, CircuitBreakerSettings d,
+			CircuitBreakerSettings i) {
+		CircuitBreakerConfig engine = CircuitBreakerConfig.ofDefaults();
 		CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.custom();
-		Setting<SlidingWindowType> type = layers.get("sliding-window-type", i.getSlidingWindowType(),
-				d.getSlidingWindowType());
-		Setting<Integer> size = layers.get("sliding-window-size", i.getSlidingWindowSize(), d.getSlidingWindowSize());
-		Setting<Integer> minimum = layers.get("minimum-number-of-calls", i.getMinimumNumberOfCalls(),
-				d.getMinimumNumberOfCalls());
-		type.apply("must be count-based or time-based", builder::slidingWindowType);
-		size.apply(AT_LEAST_1, builder::slidingWindowSize);
-		minimum.apply(AT_LEAST_1, builder::minimumNumberOfCalls);
-		layers.get("failure-rate-threshold", i.getFailureRateThreshold(), d.getFailureRateThreshold())
+		Settings settings = layers.settings();
+		settings.get("slidingWindowType", "sliding-window-type", i.getSlidingWindowType(), d.getSlidingWindowType(),
+				engine.getSlidingWindowType())
+			.apply("must be count-based or time-based", builder::slidingWindowType);
+		settings.get("slidingWindowSize", "sliding-window-size", i.getSlidingWindowSize(), d.getSlidingWindowSize(),
+				engine.getSlidingWindowSize())
+			.apply(AT_LEAST_1, builder::slidingWindowSize);
+		settings.get("minimumNumberOfCalls", "minimum-number-of-calls", i.getMinimumNumberOfCalls(),
+				d.getMinimumNumberOfCalls(), engine.getMinimumNumberOfCalls())
+			.apply(AT_LEAST_1, builder::minimumNumberOfCalls);
+		settings.get("failureRateThreshold", "failure-rate-threshold", i.getFailureRateThreshold(),
+				d.getFailureRateThreshold(), engine.getFailureRateThreshold())
 			.apply(PERCENT, builder::failureRateThreshold);
-		layers.get("consecutive-failure-threshold", i.getConsecutiveFailureThreshold(),
-				d.getConsecutiveFailureThreshold())
+		settings.get("consecutiveFailureThreshold", "consecutive-failure-threshold",
+				i.getConsecutiveFailureThreshold(), d.getConsecutiveFailureThreshold(),
+				engine.getConsecutiveFailureThreshold())
 			.apply(AT_LEAST_0, builder::consecutiveFailureThreshold);
-		layers.get("slow-call-duration-threshold", i.getSlowCallDurationThreshold(), d.getSlowCallDurationThreshold())
+		settings.get("slowCallDurationThreshold", "slow-call-duration-threshold", i.getSlowCallDurationThreshold(),
+				d.getSlowCallDurationThreshold(), engine.getSlowCallDurationThreshold())
 			.apply(POSITIVE_DURATION, builder::slowCallDurationThreshold);
-		layers.get("slow-call-rate-threshold", i.getSlowCallRateThreshold(), d.getSlowCallRateThreshold())
+		settings.get("slowCallRateThreshold", "slow-call-rate-threshold", i.getSlowCallRateThreshold(),
+				d.getSlowCallRateThreshold(), engine.getSlowCallRateThreshold())
 			.apply(PERCENT, builder::slowCallRateThreshold);
-		layers.get("wait-duration-in-open-state", i.getWaitDurationInOpenState(), d.getWaitDurationInOpenState())
+		settings.get("waitDurationInOpenState", "wait-duration-in-open-state", i.getWaitDurationInOpenState(),
+				d.getWaitDurationInOpenState(), engine.getWaitDurationInOpenState())
 			.apply(POSITIVE_DURATION, builder::waitDurationInOpenState);
-		layers.get("permitted-number-of-calls-in-half-open-state", i.getPermittedNumberOfCallsInHalfOpenState(),
-				d.getPermittedNumberOfCallsInHalfOpenState())
+		settings.get("permittedNumberOfCallsInHalfOpenState", "permitted-number-of-calls-in-half-open-state",
+				i.getPermittedNumberOfCallsInHalfOpenState(), d.getPermittedNumberOfCallsInHalfOpenState(),
+				engine.getPermittedNumberOfCallsInHalfOpenState())
 			.apply(AT_LEAST_1, builder::permittedNumberOfCallsInHalfOpenState);
-		layers.get("max-wait-duration-in-half-open-state", i.getMaxWaitDurationInHalfOpenState(),
-				d.getMaxWaitDurationInHalfOpenState())
+		settings.get("maxWaitDurationInHalfOpenState", "max-wait-duration-in-half-open-state",
+				i.getMaxWaitDurationInHalfOpenState(), d.getMaxWaitDurationInHalfOpenState(),
+				engine.getMaxWaitDurationInHalfOpenState())
 			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDurationInHalfOpenState);
-		builder.recordExceptions(
-				exceptions(layers.get("record-exceptions", i.getRecordExceptions(), d.getRecordExceptions())));
-		builder.ignoreExceptions(
-				exceptions(layers.get("ignore-exceptions", i.getIgnoreExceptions(), d.getIgnoreExceptions())));
-		if (type.value() == SlidingWindowType.COUNT_BASED && minimum.value() > size.value()) {
-			// Blame the key this layer set: an instance that only shrinks the window is the culprit.
-			if (size.fromInstance() && !minimum.fromInstance()) {
-				size.reject("must be at least minimum-number-of-calls (" + minimum.value()
-						+ ") when sliding-window-type is count-based");
-			}
-			minimum.reject("must not exceed sliding-window-size (" + size.value()
-					+ ") when sliding-window-type is count-based, or the breaker could never open");
-		}
-		if (type.value() == SlidingWindowType.TIME_BASED && size.value() > MAX_TIME_BASED_WINDOW_SECONDS) {
-			size.reject("must be at most " + MAX_TIME_BASED_WINDOW_SECONDS
-					+ " (seconds) when sliding-window-type is time-based");
-		}
-		return layers.build(builder::build);
+		builder.recordExceptions(exceptions(settings.get("recordExceptions", "record-exceptions",
+				i.getRecordExceptions(), d.getRecordExceptions(), engine.getRecordExceptions())));
+		builder.ignoreExceptions(exceptions(settings.get("ignoreExceptions", "ignore-exceptions",
+				i.getIgnoreExceptions(), d.getIgnoreExceptions(), engine.getIgnoreExceptions())));
+		return settings.build(builder::build);
 	}
 
-	private static RetryConfig retry(Layers layers, ResilienceProperties.Retry.Defaults d,
-			ResilienceProperties.Retry.Instance i) {
+	private static RetryConfig retry(Layers layers, RetrySettings d, RetrySettings i) {
+		RetryConfig engine = RetryConfig.ofDefaults();
 		RetryConfig.Builder builder = RetryConfig.custom();
-		layers.get("max-attempts", i.getMaxAttempts(), d.getMaxAttempts()).apply(AT_LEAST_1, builder::maxAttempts);
-		Setting<Duration> wait = layers.get("wait-duration", i.getWaitDuration(), d.getWaitDuration());
-		Setting<Duration> maxWait = layers.get("max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration());
-		wait.apply(NON_NEGATIVE_DURATION, builder::waitDuration);
-		maxWait.apply(NON_NEGATIVE_DURATION, builder::maxWaitDuration);
-		layers.get("backoff", i.getBackoff(), d.getBackoff()).apply("must be fixed or exponential", builder::backoff);
-		layers.get("multiplier", i.getMultiplier(), d.getMultiplier())
-			.apply("must be a finite number of at least 1.0", builder::multiplier);
-		layers.get("jitter", i.getJitter(), d.getJitter())
-			.apply("must be none, full, equal or decorrelated", builder::jitter);
-		builder.retryExceptions(
-				exceptions(layers.get("retry-exceptions", i.getRetryExceptions(), d.getRetryExceptions())));
-		builder.ignoreExceptions(
-				exceptions(layers.get("ignore-exceptions", i.getIgnoreExceptions(), d.getIgnoreExceptions())));
-		if (maxWait.value().compareTo(wait.value()) < 0) {
-			if (wait.fromInstance() && !maxWait.fromInstance()) {
-				wait.reject("must not be longer than max-wait-duration (" + InvalidResiliencePropertyException.format(
-						maxWait.value()) + ")");
-			}
-			maxWait.reject("must not be shorter than wait-duration ("
-					+ InvalidResiliencePropertyException.format(wait.value()) + ")");
-		}
-		builder.budget(budget(layers, d.getBudget(), i.getBudget()));
-		return layers.build(builder::build);
-	}
-
-	private static BudgetConfig budget(Layers layers, ResilienceProperties.Retry.Defaults.Budget d,
-			ResilienceProperties.Retry.Instance.Budget i) {
-		Setting<Boolean> enabled = layers.get("budget.enabled", i.getEnabled(), d.isEnabled());
-		Setting<Double> ratio = layers.get("budget.ratio", i.getRatio(), d.getRatio());
-		Setting<Integer> minimum = layers.get("budget.min-retries-per-second", i.getMinRetriesPerSecond(),
-				d.getMinRetriesPerSecond());
-		Setting<Duration> window = layers.get("budget.window", i.getWindow(), d.getWindow());
-		// BudgetConfig.of checks all three at once, so each is checked here first to name its key.
-		double ratioValue = ratio.value();
-		if (!(ratioValue > 0 && ratioValue <= 1)) {
-			ratio.reject("must be in (0, 1]");
-		}
-		if (minimum.value() < 0) {
-			minimum.reject(AT_LEAST_0);
-		}
-		if (window.value() == null || window.value().compareTo(Duration.ofSeconds(1)) < 0) {
-			window.reject("must be at least 1s");
-		}
-		BudgetConfig budget = layers.build(() -> BudgetConfig.of(ratioValue, minimum.value(), window.value()));
-		return enabled.value() ? budget : BudgetConfig.disabled();
-	}
-
-	private static BulkheadConfig bulkhead(Layers layers, ResilienceProperties.Bulkhead.Defaults d,
-			ResilienceProperties.Bulkhead.Instance i) {
-		BulkheadConfig.Builder builder = BulkheadConfig.custom();
-		layers.get("type", i.getType(), d.getType()).apply("must be semaphore or thread-pool", builder::type);
-		layers.get("max-concurrent-calls", i.getMaxConcurrentCalls(), d.getMaxConcurrentCalls())
-			.apply(AT_LEAST_1, builder::maxConcurrentCalls);
-		layers.get("max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration())
+		Settings settings = layers.settings();
+		settings.get("maxAttempts", "max-attempts", i.getMaxAttempts(), d.getMaxAttempts(), engine.getMaxAttempts())
+			.apply(AT_LEAST_1, builder::maxAttempts);
+		settings.get("waitDuration", "wait-duration", i.getWaitDuration(), d.getWaitDuration(),
+				engine.getWaitDuration())
+			.apply(NON_NEGATIVE_DURATION, builder::waitDuration);
+		settings.get("maxWaitDuration", "max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration(),
+				engine.getMaxWaitDuration())
 			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDuration);
-		ResilienceProperties.Bulkhead.Defaults.ThreadPool dp = d.getThreadPool();
-		ResilienceProperties.Bulkhead.Instance.ThreadPool ip = i.getThreadPool();
-		Setting<Integer> core = layers.get("thread-pool.core-size", ip.getCoreSize(), dp.getCoreSize());
-		Setting<Integer> max = layers.get("thread-pool.max-size", ip.getMaxSize(), dp.getMaxSize());
-		core.apply(AT_LEAST_1, builder::coreSize);
-		max.apply(AT_LEAST_1, builder::maxSize);
-		layers.get("thread-pool.queue-capacity", ip.getQueueCapacity(), dp.getQueueCapacity())
+		settings.get("backoff", "backoff", i.getBackoff(), d.getBackoff(), engine.getBackoff())
+			.apply("must be fixed or exponential", builder::backoff);
+		settings.get("multiplier", "multiplier", i.getMultiplier(), d.getMultiplier(), engine.getMultiplier())
+			.apply("must be a finite number of at least 1.0", builder::multiplier);
+		settings.get("jitter", "jitter", i.getJitter(), d.getJitter(), engine.getJitter())
+			.apply("must be none, full, equal or decorrelated", builder::jitter);
+		builder.retryExceptions(exceptions(settings.get("retryExceptions", "retry-exceptions",
+				i.getRetryExceptions(), d.getRetryExceptions(), engine.getRetryExceptions())));
+		builder.ignoreExceptions(exceptions(settings.get("ignoreExceptions", "ignore-exceptions",
+				i.getIgnoreExceptions(), d.getIgnoreExceptions(), engine.getIgnoreExceptions())));
+		builder.budget(budget(layers, d.getBudget(), i.getBudget()));
+		return settings.build(builder::build);
+	}
+
+	private static BudgetConfig budget(Layers layers, RetrySettings.Budget d, RetrySettings.Budget i) {
+		BudgetConfig engine = BudgetConfig.ofDefaults();
+		Settings settings = layers.settings();
+		boolean enabled = settings.get("enabled", "budget.enabled", i.getEnabled(), d.getEnabled(), engine.isEnabled())
+			.value();
+		double ratio = settings.get("ratio", "budget.ratio", i.getRatio(), d.getRatio(), engine.getRatio()).value();
+		int minimum = settings.get("minRetriesPerSecond", "budget.min-retries-per-second",
+				i.getMinRetriesPerSecond(), d.getMinRetriesPerSecond(), engine.getMinRetriesPerSecond())
+			.value();
+		Duration window = settings.get("window", "budget.window", i.getWindow(), d.getWindow(), engine.getWindow())
+			.value();
+		// Checked even when disabled, so that turning the budget on later cannot break startup.
+		BudgetConfig budget = settings.build(() -> BudgetConfig.of(ratio, minimum, window));
+		return enabled ? budget : BudgetConfig.disabled();
+	}
+
+	private static BulkheadConfig bulkhead(Layers layers, BulkheadSettings d, BulkheadSettings i) {
+		BulkheadConfig engine = BulkheadConfig.ofDefaults();
+		BulkheadConfig.Builder builder = BulkheadConfig.custom();
+		Settings settings = layers.settings();
+		settings.get("type", "type", i.getType(), d.getType(), engine.getType())
+			.apply("must be semaphore or thread-pool", builder::type);
+		settings.get("maxConcurrentCalls", "max-concurrent-calls", i.getMaxConcurrentCalls(),
+				d.getMaxConcurrentCalls(), engine.getMaxConcurrentCalls())
+			.apply(AT_LEAST_1, builder::maxConcurrentCalls);
+		settings.get("maxWaitDuration", "max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration(),
+				engine.getMaxWaitDuration())
+			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDuration);
+		BulkheadSettings.ThreadPool dp = d.getThreadPool();
+		BulkheadSettings.ThreadPool ip = i.getThreadPool();
+		settings.get("coreSize", "thread-pool.core-size", ip.getCoreSize(), dp.getCoreSize(), engine.getCoreSize())
+			.apply(AT_LEAST_1, builder::coreSize);
+		settings.get("maxSize", "thread-pool.max-size", ip.getMaxSize(), dp.getMaxSize(), engine.getMaxSize())
+			.apply(AT_LEAST_1, builder::maxSize);
+		settings.get("queueCapacity", "thread-pool.queue-capacity", ip.getQueueCapacity(), dp.getQueueCapacity(),
+				engine.getQueueCapacity())
 			.apply(AT_LEAST_0, builder::queueCapacity);
-		layers.get("thread-pool.keep-alive", ip.getKeepAlive(), dp.getKeepAlive())
+		settings.get("keepAlive", "thread-pool.keep-alive", ip.getKeepAlive(), dp.getKeepAlive(),
+				engine.getKeepAlive())
 			.apply(NON_NEGATIVE_DURATION, builder::keepAlive);
-		if (max.value() < core.value()) {
-			if (core.fromInstance() && !max.fromInstance()) {
-				core.reject("must not be larger than thread-pool.max-size (" + max.value() + ")");
-			}
-			max.reject("must not be smaller than thread-pool.core-size (" + core.value() + ")");
-		}
-		return layers.build(builder::build);
+		return settings.build(builder::build);
 	}
 
 	private static IdempotencyConfig idempotency(Layers layers, ResilienceProperties.Idempotency global,
-			ResilienceProperties.Idempotency.Instance i) {
-		ResilienceProperties.Idempotency.Defaults d = global.getDefaults();
-		Setting<Duration> ttl = layers.get("ttl", i.getTtl(), d.getTtl());
-		Setting<Duration> timeout = layers.get("in-progress-timeout", i.getInProgressTimeout(),
-				d.getInProgressTimeout());
-		Setting<IdempotencyConfig.OnInProgress> onInProgress = layers.get("on-in-progress", i.getOnInProgress(), d.getOnInProgress());
-		Setting<Duration> wait = layers.get("in-progress-wait", i.getInProgressWait(), d.getInProgressWait());
-		Setting<Boolean> storeFallbackResults = layers.get("store-fallback-results", i.getStoreFallbackResults(),
-				d.isStoreFallbackResults());
-		if (ttl.value() == null || ttl.value().isNegative() || ttl.value().isZero()) {
-			ttl.reject(POSITIVE_DURATION);
-		}
-		if (timeout.value() == null || timeout.value().isNegative() || timeout.value().isZero()) {
-			timeout.reject(POSITIVE_DURATION);
-		}
-		if (onInProgress.value() == null) {
-			onInProgress.reject("must be reject or wait");
-		}
-		if (wait.value() == null || wait.value().isNegative()) {
-			wait.reject(NON_NEGATIVE_DURATION);
-		}
-		return IdempotencyConfig.custom()
-			.ttl(ttl.value())
-			.inProgressTimeout(timeout.value())
-			.onInProgress(onInProgress.value())
-			.inProgressWait(wait.value())
-			.storeFallbackResults(storeFallbackResults.value())
-			.keyPrefix(global.getKeyPrefix())
-			.maxKeyLength(global.getMaxKeyLength())
-			.build();
+			IdempotencySettings i) {
+		IdempotencySettings d = global.getDefaults();
+		IdempotencyConfig engine = IdempotencyConfig.ofDefaults();
+		IdempotencyConfig.Builder builder = IdempotencyConfig.custom();
+		Settings settings = layers.settings();
+		settings.get("ttl", "ttl", i.getTtl(), d.getTtl(), engine.getTtl()).apply(POSITIVE_DURATION, builder::ttl);
+		settings.get("inProgressTimeout", "in-progress-timeout", i.getInProgressTimeout(), d.getInProgressTimeout(),
+				engine.getInProgressTimeout())
+			.apply(POSITIVE_DURATION, builder::inProgressTimeout);
+		settings.get("onInProgress", "on-in-progress", i.getOnInProgress(), d.getOnInProgress(),
+				engine.getOnInProgress())
+			.apply("must be reject or wait", builder::onInProgress);
+		settings.get("inProgressWait", "in-progress-wait", i.getInProgressWait(), d.getInProgressWait(),
+				engine.getInProgressWait())
+			.apply(NON_NEGATIVE_DURATION, builder::inProgressWait);
+		settings.get("storeFallbackResults", "store-fallback-results", i.getStoreFallbackResults(),
+				d.getStoreFallbackResults(), engine.isStoreFallbackResults())
+			.apply("must be true or false", builder::storeFallbackResults);
+		new Setting<>("keyPrefix", "key-prefix", IDEMPOTENCY + ".key-prefix", global.getKeyPrefix(), Source.SHARED)
+			.apply("must not be empty", builder::keyPrefix);
+		new Setting<>("maxKeyLength", "max-key-length", IDEMPOTENCY + ".max-key-length", global.getMaxKeyLength(),
+				Source.SHARED)
+			.apply(AT_LEAST_1, builder::maxKeyLength);
+		return settings.build(builder::build);
 	}
 
 	private static void validateIdempotencyStore(ResilienceProperties.Idempotency idempotency) {
@@ -315,13 +298,6 @@ public class ResilienceConfigurations {
 		}
 		if (idempotency.getScope() == null) {
 			throw new InvalidResiliencePropertyException(IDEMPOTENCY + ".scope", null, "must be principal or global");
-		}
-		if (idempotency.getKeyPrefix() == null) {
-			throw new InvalidResiliencePropertyException(IDEMPOTENCY + ".key-prefix", null, "must not be null");
-		}
-		if (idempotency.getMaxKeyLength() < 1) {
-			throw new InvalidResiliencePropertyException(IDEMPOTENCY + ".max-key-length", idempotency.getMaxKeyLength(),
-					AT_LEAST_1);
 		}
 		long maximumSize = idempotency.getMemory().getMaximumSize();
 		if (maximumSize < 1) {
@@ -347,9 +323,6 @@ public class ResilienceConfigurations {
 
 	private static List<Class<? extends Throwable>> exceptions(Setting<List<Class<? extends Throwable>>> setting) {
 		List<Class<? extends Throwable>> types = setting.value();
-		if (types == null) {
-			return List.of();
-		}
 		for (int index = 0; index < types.size(); index++) {
 			Class<?> type = types.get(index);
 			// Binding does not check the generic bound, so a class that is no Throwable arrives here.
@@ -361,6 +334,23 @@ public class ResilienceConfigurations {
 		return List.copyOf(types);
 	}
 
+	/** Which layer supplied a setting's value. Declared in increasing precedence. */
+	private enum Source {
+
+		/** Neither layer set the key: the engine's default. */
+		BUILT_IN,
+
+		/** The {@code defaults} group. */
+		DEFAULTS,
+
+		/** The instance's own key. */
+		INSTANCE,
+
+		/** A key outside the layers, shared by every instance. */
+		SHARED
+
+	}
+
 	/**
 	 * Property names of one instance ({@code instances.<name>}) or of the {@code defaults} group
 	 * when {@code instanceName} is {@code null}.
@@ -369,15 +359,11 @@ public class ResilienceConfigurations {
 
 		private final String defaultsPrefix;
 
-		private final String instancePrefix;
-
-		private final String groupName;
+		private final String instanceGroup;
 
 		Layers(String pattern, String instanceName) {
 			this.defaultsPrefix = pattern + ".defaults.";
-			this.instancePrefix = (instanceName != null) ? pattern + ".instances" + mapKey(instanceName) + "." : null;
-			this.groupName = (instanceName != null) ? pattern + ".instances" + mapKey(instanceName)
-					: pattern + ".defaults";
+			this.instanceGroup = (instanceName != null) ? pattern + ".instances" + mapKey(instanceName) : null;
 		}
 
 		private static String mapKey(String name) {
@@ -385,28 +371,112 @@ public class ResilienceConfigurations {
 			return plain ? "." + name : "[" + name + "]";
 		}
 
-		<T> Setting<T> get(String key, T instanceValue, T defaultValue) {
-			if (instanceValue != null && this.instancePrefix != null) {
-				return new Setting<>(this.instancePrefix + key, instanceValue, true);
-			}
-			return new Setting<>(this.defaultsPrefix + key, defaultValue, false);
+		Settings settings() {
+			return new Settings(this);
 		}
 
-		/** Runs a builder's final cross-checks, naming the group should one fail unforeseen. */
-		<C> C build(Supplier<C> build) {
-			try {
-				return build.get();
-			}
-			catch (IllegalArgumentException | NullPointerException ex) {
-				throw new InvalidResiliencePropertyException(this.groupName, "(this combination of keys)",
-						"must be accepted by the engine, which says: " + ex.getMessage(), ex);
-			}
+		/** The group of keys being built: the instance's, or {@code defaults}. */
+		String group() {
+			return (this.instanceGroup != null) ? this.instanceGroup
+					: this.defaultsPrefix.substring(0, this.defaultsPrefix.length() - 1);
 		}
 
 	}
 
-	/** One key's effective value and the full name of the property it came from. */
-	private record Setting<T>(String property, T value, boolean fromInstance) {
+	/**
+	 * The settings read to build one engine configuration, by the engine's name for each, so that
+	 * the engine's {@link InvalidConfigurationException} can be told in property names.
+	 */
+	private static final class Settings implements InvalidConfigurationException.SettingFormat {
+
+		private final Layers layers;
+
+		private final Map<String, Setting<?>> byEngineName = new LinkedHashMap<>();
+
+		Settings(Layers layers) {
+			this.layers = layers;
+		}
+
+		/**
+		 * The effective value of a key: the instance's if it sets one, else that of
+		 * {@code defaults}, else the engine's default.
+		 */
+		<T> Setting<T> get(String engineName, String key, T instanceValue, T defaultsValue, T builtInValue) {
+			Setting<T> setting;
+			if (instanceValue != null && this.layers.instanceGroup != null) {
+				setting = new Setting<>(engineName, key, this.layers.instanceGroup + "." + key, instanceValue,
+						Source.INSTANCE);
+			}
+			else if (defaultsValue != null) {
+				setting = new Setting<>(engineName, key, this.layers.defaultsPrefix + key, defaultsValue,
+						Source.DEFAULTS);
+			}
+			else {
+				setting = new Setting<>(engineName, key, this.layers.defaultsPrefix + key, builtInValue,
+						Source.BUILT_IN);
+			}
+			this.byEngineName.put(engineName, setting);
+			return setting;
+		}
+
+		/**
+		 * Runs an engine builder, whose rules between settings are the only ones applied, and
+		 * names the property it blames. Where the rule is as much about another setting and that
+		 * one was set by a nearer layer (the instance rather than {@code defaults}), that one is
+		 * named: an instance that only shrinks a window is the culprit, not the inherited minimum.
+		 */
+		<C> C build(Supplier<C> build) {
+			try {
+				return build.get();
+			}
+			catch (InvalidConfigurationException ex) {
+				InvalidConfigurationException blamed = ex;
+				InvalidConfigurationException converse = ex.getConverse();
+				if (converse != null && precedence(converse.getSetting()) > precedence(ex.getSetting())) {
+					blamed = converse;
+				}
+				Setting<?> setting = this.byEngineName.get(blamed.getSetting());
+				if (setting == null) {
+					throw unforeseen(ex);
+				}
+				String inheritedBy = (this.layers.instanceGroup != null && setting.source() != Source.INSTANCE
+						&& setting.source() != Source.SHARED) ? this.layers.instanceGroup : null;
+				throw new InvalidResiliencePropertyException(setting.property(), blamed.getValue(),
+						blamed.getRequirement(this), inheritedBy, ex);
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				throw unforeseen(ex);
+			}
+		}
+
+		private int precedence(String engineName) {
+			Setting<?> setting = this.byEngineName.get(engineName);
+			return (setting != null) ? setting.source().ordinal() : -1;
+		}
+
+		private InvalidResiliencePropertyException unforeseen(RuntimeException ex) {
+			return new InvalidResiliencePropertyException(this.layers.group(), "(this combination of keys)",
+					"must be accepted by the engine, which says: " + ex.getMessage(), ex);
+		}
+
+		@Override
+		public String name(String engineName) {
+			Setting<?> setting = this.byEngineName.get(engineName);
+			return (setting != null) ? setting.key() : engineName;
+		}
+
+		@Override
+		public String value(String engineName, Object value) {
+			return InvalidResiliencePropertyException.format(value);
+		}
+
+	}
+
+	/**
+	 * One key's effective value, the full name of the property it came from and the layer that
+	 * supplied it.
+	 */
+	private record Setting<T>(String engineName, String key, String property, T value, Source source) {
 
 		void apply(String requirement, Consumer<T> setter) {
 			try {
@@ -415,10 +485,6 @@ public class ResilienceConfigurations {
 			catch (IllegalArgumentException | NullPointerException ex) {
 				throw new InvalidResiliencePropertyException(this.property, this.value, requirement, ex);
 			}
-		}
-
-		void reject(String requirement) {
-			throw new InvalidResiliencePropertyException(this.property, this.value, requirement);
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
@@ -12,64 +14,99 @@ import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ResiliencePropertiesTests {
 
 	private final ResilienceProperties properties = new ResilienceProperties();
 
-	@Test
-	void circuitBreakerDefaultsEqualEngineDefaults() {
-		ResilienceProperties.CircuitBreaker.Defaults defaults = this.properties.getCircuitBreaker().getDefaults();
-		CircuitBreakerConfig engine = CircuitBreakerConfig.ofDefaults();
-		assertThat(defaults.getSlidingWindowType()).isEqualTo(engine.getSlidingWindowType());
-		assertThat(defaults.getSlidingWindowSize()).isEqualTo(engine.getSlidingWindowSize());
-		assertThat(defaults.getMinimumNumberOfCalls()).isEqualTo(engine.getMinimumNumberOfCalls());
-		assertThat(defaults.getFailureRateThreshold()).isEqualTo(engine.getFailureRateThreshold());
-		assertThat(defaults.getConsecutiveFailureThreshold()).isEqualTo(engine.getConsecutiveFailureThreshold());
-		assertThat(defaults.getSlowCallDurationThreshold()).isEqualTo(engine.getSlowCallDurationThreshold());
-		assertThat(defaults.getSlowCallRateThreshold()).isEqualTo(engine.getSlowCallRateThreshold());
-		assertThat(defaults.getWaitDurationInOpenState()).isEqualTo(engine.getWaitDurationInOpenState());
-		assertThat(defaults.getPermittedNumberOfCallsInHalfOpenState())
-			.isEqualTo(engine.getPermittedNumberOfCallsInHalfOpenState());
-		assertThat(defaults.getMaxWaitDurationInHalfOpenState())
-			.isEqualTo(engine.getMaxWaitDurationInHalfOpenState());
-		assertThat(defaults.getRecordExceptions()).isEqualTo(engine.getRecordExceptions());
-		assertThat(defaults.getIgnoreExceptions()).isEqualTo(engine.getIgnoreExceptions());
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(classes = { CircuitBreakerSettings.class, RetrySettings.class, RetrySettings.Budget.class,
+			BulkheadSettings.class, BulkheadSettings.ThreadPool.class, IdempotencySettings.class })
+	void unboundSettingsHoldNoValueSoThatInstancesInheritAndDefaultsComeFromTheEngine(Class<?> type)
+			throws Exception {
+		Object settings = type.getConstructor().newInstance();
+		int keys = 0;
+		for (Method getter : type.getMethods()) {
+			boolean isGroup = getter.getReturnType().getDeclaringClass() == type;
+			if (getter.getName().startsWith("get") && getter.getParameterCount() == 0
+					&& getter.getDeclaringClass() == type && !isGroup) {
+				assertThat(getter.invoke(settings)).as(type.getSimpleName() + "." + getter.getName()).isNull();
+				keys++;
+			}
+		}
+		assertThat(keys).isPositive();
 	}
 
 	@Test
-	void retryDefaultsEqualEngineDefaults() {
-		ResilienceProperties.Retry.Defaults defaults = this.properties.getRetry().getDefaults();
-		RetryConfig engine = RetryConfig.ofDefaults();
-		assertThat(defaults.getMaxAttempts()).isEqualTo(engine.getMaxAttempts());
-		assertThat(defaults.getWaitDuration()).isEqualTo(engine.getWaitDuration());
-		assertThat(defaults.getBackoff()).isEqualTo(engine.getBackoff());
-		assertThat(defaults.getMultiplier()).isEqualTo(engine.getMultiplier());
-		assertThat(defaults.getMaxWaitDuration()).isEqualTo(engine.getMaxWaitDuration());
-		assertThat(defaults.getJitter()).isEqualTo(engine.getJitter());
-		assertThat(defaults.getRetryExceptions()).isEqualTo(engine.getRetryExceptions());
-		assertThat(defaults.getIgnoreExceptions()).isEqualTo(engine.getIgnoreExceptions());
-		assertThat(defaults.getBudget().isEnabled()).isEqualTo(engine.getBudget().isEnabled());
-		assertThat(defaults.getBudget().getRatio()).isEqualTo(engine.getBudget().getRatio());
-		assertThat(defaults.getBudget().getMinRetriesPerSecond()).isEqualTo(engine.getBudget().getMinRetriesPerSecond());
-		assertThat(defaults.getBudget().getWindow()).isEqualTo(engine.getBudget().getWindow());
+	void instanceInheritsEveryKeyItLeavesUnsetFromDefaults() {
+		ResilienceConfigurations configurations = configurations(Map.of(
+				"resilience.circuit-breaker.defaults.failure-rate-threshold", "30",
+				"resilience.circuit-breaker.defaults.sliding-window-size", "50",
+				"resilience.circuit-breaker.instances.inventory.sliding-window-size", "40",
+				"resilience.retry.defaults.max-attempts", "5",
+				"resilience.retry.defaults.budget.ratio", "0.5",
+				"resilience.retry.instances.inventory.budget.window", "30s",
+				"resilience.bulkhead.defaults.thread-pool.core-size", "2",
+				"resilience.bulkhead.instances.inventory.thread-pool.max-size", "3",
+				"resilience.idempotency.defaults.ttl", "1h",
+				"resilience.idempotency.instances.payments.in-progress-wait", "2s"));
+		CircuitBreakerConfig breaker = configurations.circuitBreaker("inventory");
+		assertThat(breaker.getFailureRateThreshold()).isEqualTo(30);
+		assertThat(breaker.getSlidingWindowSize()).isEqualTo(40);
+		assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(CircuitBreakerConfig.DEFAULT_MINIMUM_NUMBER_OF_CALLS);
+		assertThat(configurations.circuitBreaker("other").getSlidingWindowSize()).isEqualTo(50);
+		RetryConfig retry = configurations.retry("inventory");
+		assertThat(retry.getMaxAttempts()).isEqualTo(5);
+		assertThat(retry.getBudget().getRatio()).isEqualTo(0.5);
+		assertThat(retry.getBudget().getWindow()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(configurations.retry("other").getBudget().getWindow())
+			.isEqualTo(RetryConfig.BudgetConfig.DEFAULT_WINDOW);
+		BulkheadConfig bulkhead = configurations.bulkhead("inventory");
+		assertThat(bulkhead.getCoreSize()).isEqualTo(2);
+		assertThat(bulkhead.getMaxSize()).isEqualTo(3);
+		assertThat(bulkhead.getQueueCapacity()).isEqualTo(BulkheadConfig.DEFAULT_QUEUE_CAPACITY);
+		IdempotencyConfig idempotency = configurations.idempotency("payments");
+		assertThat(idempotency.getTtl()).isEqualTo(Duration.ofHours(1));
+		assertThat(idempotency.getInProgressWait()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(idempotency.getInProgressTimeout()).isEqualTo(IdempotencyConfig.DEFAULT_IN_PROGRESS_TIMEOUT);
 	}
 
 	@Test
-	void bulkheadDefaultsEqualEngineDefaults() {
-		ResilienceProperties.Bulkhead.Defaults defaults = this.properties.getBulkhead().getDefaults();
-		BulkheadConfig engine = BulkheadConfig.ofDefaults();
-		assertThat(defaults.getType()).isEqualTo(engine.getType());
-		assertThat(defaults.getMaxConcurrentCalls()).isEqualTo(engine.getMaxConcurrentCalls());
-		assertThat(defaults.getMaxWaitDuration()).isEqualTo(engine.getMaxWaitDuration());
-		assertThat(defaults.getThreadPool().getCoreSize()).isEqualTo(engine.getCoreSize());
-		assertThat(defaults.getThreadPool().getMaxSize()).isEqualTo(engine.getMaxSize());
-		assertThat(defaults.getThreadPool().getQueueCapacity()).isEqualTo(engine.getQueueCapacity());
-		assertThat(defaults.getThreadPool().getKeepAlive()).isEqualTo(engine.getKeepAlive());
+	void instanceListReplacesTheDefaultsList() {
+		ResilienceConfigurations configurations = configurations(Map.of(
+				"resilience.retry.defaults.retry-exceptions", "java.io.IOException",
+				"resilience.retry.instances.inventory.retry-exceptions", "java.util.concurrent.TimeoutException",
+				"resilience.retry.instances.other.max-attempts", "2"));
+		assertThat(configurations.retry("inventory").getRetryExceptions())
+			.containsExactly(java.util.concurrent.TimeoutException.class);
+		assertThat(configurations.retry("other").getRetryExceptions()).containsExactly(java.io.IOException.class);
+	}
+
+	@Test
+	void disabledBudgetIsInheritedButItsOtherKeysAreStillChecked() {
+		ResilienceConfigurations configurations = configurations(
+				Map.of("resilience.retry.defaults.budget.enabled", "false"));
+		assertThat(configurations.retry("any").getBudget().isEnabled()).isFalse();
+		assertThatExceptionOfType(InvalidResiliencePropertyException.class)
+			.isThrownBy(() -> configurations(Map.of("resilience.retry.defaults.budget.enabled", "false",
+					"resilience.retry.instances.inventory.budget.ratio", "2")))
+			.satisfies((ex) -> assertThat(ex.getPropertyName())
+				.isEqualTo("resilience.retry.instances.inventory.budget.ratio"));
+	}
+
+	private static ResilienceConfigurations configurations(Map<String, String> values) {
+		ResilienceProperties properties = new Binder(new MapConfigurationPropertySource(values))
+			.bindOrCreate("resilience", ResilienceProperties.class);
+		return new ResilienceConfigurations(properties);
 	}
 
 	@Test

@@ -68,47 +68,92 @@ class ResiliencePropertiesValidationTests {
 		this.runner.withPropertyValues(property + "=" + value).run(failsWith(property, expected));
 	}
 
-	@Test
-	void instanceShrinkingTheWindowBelowTheInheritedMinimumNamesTheWindowSize() {
-		this.runner.withPropertyValues("resilience.circuit-breaker.instances.inventory.sliding-window-size=10")
-			.run(failsWith("resilience.circuit-breaker.instances.inventory.sliding-window-size",
-					"Invalid value '10' for 'resilience.circuit-breaker.instances.inventory.sliding-window-size': "
-							+ "must be at least minimum-number-of-calls (20) when sliding-window-type is count-based"));
+	/**
+	 * Rules between keys are the engine's; each is reported on the property of the layer that
+	 * set the offending value, worded in property names, whether it was set in {@code defaults}
+	 * or in an instance.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			resilience.circuit-breaker.defaults.minimum-number-of-calls=101                                     | resilience.circuit-breaker.defaults.minimum-number-of-calls                       | 101     | must not exceed sliding-window-size (100) when sliding-window-type is count-based, or the breaker could never open
+			resilience.circuit-breaker.instances.inventory.minimum-number-of-calls=101                          | resilience.circuit-breaker.instances.inventory.minimum-number-of-calls            | 101     | must not exceed sliding-window-size (100) when sliding-window-type is count-based, or the breaker could never open
+			resilience.circuit-breaker.defaults.sliding-window-size=10                                          | resilience.circuit-breaker.defaults.sliding-window-size                           | 10      | must be at least minimum-number-of-calls (20) when sliding-window-type is count-based
+			resilience.circuit-breaker.instances.inventory.sliding-window-size=10                               | resilience.circuit-breaker.instances.inventory.sliding-window-size                | 10      | must be at least minimum-number-of-calls (20) when sliding-window-type is count-based
+			resilience.circuit-breaker.defaults.sliding-window-type=time-based;resilience.circuit-breaker.defaults.sliding-window-size=3601                | resilience.circuit-breaker.defaults.sliding-window-size       | 3601    | must be at most 3600 (seconds) when sliding-window-type is time-based
+			resilience.circuit-breaker.instances.inventory.sliding-window-type=time-based;resilience.circuit-breaker.instances.inventory.sliding-window-size=3601 | resilience.circuit-breaker.instances.inventory.sliding-window-size | 3601 | must be at most 3600 (seconds) when sliding-window-type is time-based
+			resilience.circuit-breaker.defaults.sliding-window-size=1000001                                     | resilience.circuit-breaker.defaults.sliding-window-size                           | 1000001 | must be at most 1000000 when sliding-window-type is count-based
+			resilience.circuit-breaker.instances.inventory.sliding-window-size=1000001                          | resilience.circuit-breaker.instances.inventory.sliding-window-size                | 1000001 | must be at most 1000000 when sliding-window-type is count-based
+			resilience.circuit-breaker.defaults.permitted-number-of-calls-in-half-open-state=1000001            | resilience.circuit-breaker.defaults.permitted-number-of-calls-in-half-open-state  | 1000001 | must be at most 1000000
+			resilience.circuit-breaker.instances.inventory.permitted-number-of-calls-in-half-open-state=1000001 | resilience.circuit-breaker.instances.inventory.permitted-number-of-calls-in-half-open-state | 1000001 | must be at most 1000000
+			resilience.retry.defaults.max-wait-duration=100ms                                                   | resilience.retry.defaults.max-wait-duration                                       | 100ms   | must not be shorter than wait-duration (200ms)
+			resilience.retry.instances.inventory.max-wait-duration=100ms                                        | resilience.retry.instances.inventory.max-wait-duration                            | 100ms   | must not be shorter than wait-duration (200ms)
+			resilience.retry.defaults.wait-duration=20s                                                         | resilience.retry.defaults.wait-duration                                           | 20s     | must not be longer than max-wait-duration (10s)
+			resilience.retry.instances.inventory.wait-duration=20s                                              | resilience.retry.instances.inventory.wait-duration                                | 20s     | must not be longer than max-wait-duration (10s)
+			resilience.retry.defaults.budget.ratio=1.5                                                          | resilience.retry.defaults.budget.ratio                                            | 1.5     | must be in (0, 1]
+			resilience.retry.instances.inventory.budget.ratio=0                                                 | resilience.retry.instances.inventory.budget.ratio                                 | 0       | must be in (0, 1]
+			resilience.retry.defaults.budget.min-retries-per-second=-1                                          | resilience.retry.defaults.budget.min-retries-per-second                           | -1      | must be at least 0
+			resilience.retry.instances.inventory.budget.min-retries-per-second=-1                               | resilience.retry.instances.inventory.budget.min-retries-per-second                | -1      | must be at least 0
+			resilience.retry.defaults.budget.window=999ms                                                       | resilience.retry.defaults.budget.window                                           | 999ms   | must be at least 1s
+			resilience.retry.instances.inventory.budget.window=500ms                                            | resilience.retry.instances.inventory.budget.window                                | 500ms   | must be at least 1s
+			resilience.bulkhead.defaults.thread-pool.max-size=2                                                 | resilience.bulkhead.defaults.thread-pool.max-size                                 | 2       | must not be smaller than thread-pool.core-size (4)
+			resilience.bulkhead.instances.recommendations.thread-pool.max-size=2                                | resilience.bulkhead.instances.recommendations.thread-pool.max-size                | 2       | must not be smaller than thread-pool.core-size (4)
+			resilience.bulkhead.defaults.thread-pool.core-size=10                                               | resilience.bulkhead.defaults.thread-pool.core-size                                | 10      | must not be larger than thread-pool.max-size (8)
+			resilience.bulkhead.instances.recommendations.thread-pool.core-size=10                              | resilience.bulkhead.instances.recommendations.thread-pool.core-size               | 10      | must not be larger than thread-pool.max-size (8)
+			""")
+	void ruleBetweenKeysNamesThePropertyOfTheLayerThatSetTheValue(String values, String property, String shownValue,
+			String requirement) {
+		this.runner.withPropertyValues(values.split(";"))
+			.run(failsWith(property, "Invalid value '" + shownValue + "' for '" + property + "': " + requirement));
 	}
 
 	@Test
-	void minimumNumberOfCallsAboveCountBasedWindowNamesTheMinimum() {
-		this.runner.withPropertyValues("resilience.circuit-breaker.defaults.minimum-number-of-calls=101")
-			.run(failsWith("resilience.circuit-breaker.defaults.minimum-number-of-calls",
-					"Invalid value '101' for 'resilience.circuit-breaker.defaults.minimum-number-of-calls': "
-							+ "must not exceed sliding-window-size (100) when sliding-window-type is count-based, "
-							+ "or the breaker could never open"));
-	}
-
-	@Test
-	void timeBasedWindowLongerThanAnHourNamesTheWindowSize() {
+	void instanceWhoseOwnKeysBreakAValueItInheritsNamesTheDefaultsPropertyAndTheInstance() {
 		this.runner
-			.withPropertyValues("resilience.circuit-breaker.instances.inventory.sliding-window-type=time-based",
-					"resilience.circuit-breaker.instances.inventory.sliding-window-size=3601")
-			.run(failsWith("resilience.circuit-breaker.instances.inventory.sliding-window-size",
-					"Invalid value '3601' for 'resilience.circuit-breaker.instances.inventory.sliding-window-size': "
-							+ "must be at most 3600 (seconds) when sliding-window-type is time-based"));
+			.withPropertyValues("resilience.circuit-breaker.defaults.sliding-window-type=time-based",
+					"resilience.circuit-breaker.defaults.sliding-window-size=10",
+					"resilience.circuit-breaker.instances.inventory.sliding-window-type=count-based")
+			.run((context) -> {
+				failsWith("resilience.circuit-breaker.defaults.sliding-window-size",
+						"Invalid value '10' for 'resilience.circuit-breaker.defaults.sliding-window-size' as inherited "
+								+ "by 'resilience.circuit-breaker.instances.inventory': must be at least "
+								+ "minimum-number-of-calls (20) when sliding-window-type is count-based")
+					.accept(context);
+				InvalidResiliencePropertyException invalid = FailureReports.findCause(context.getStartupFailure(),
+						InvalidResiliencePropertyException.class);
+				assertThat(invalid.getInheritedBy()).isEqualTo("resilience.circuit-breaker.instances.inventory");
+				assertThat(FailureReports.analyze(context.getStartupFailure()).getAction()).endsWith(
+						"Or set 'resilience.circuit-breaker.instances.inventory.sliding-window-size' to override the "
+								+ "inherited value for that instance alone.");
+			});
 	}
 
 	@Test
-	void maxWaitDurationShorterThanWaitDurationNamesTheMaxWaitDuration() {
-		this.runner.withPropertyValues("resilience.retry.instances.inventory.max-wait-duration=100ms")
-			.run(failsWith("resilience.retry.instances.inventory.max-wait-duration",
-					"Invalid value '100ms' for 'resilience.retry.instances.inventory.max-wait-duration': "
-							+ "must not be shorter than wait-duration (200ms)"));
+	void instanceTurningAnInheritedWindowTimeBasedNamesTheInheritedWindowSize() {
+		this.runner
+			.withPropertyValues("resilience.circuit-breaker.defaults.sliding-window-size=5000",
+					"resilience.circuit-breaker.instances[Inventory.reserve].sliding-window-type=time-based")
+			.run(failsWith("resilience.circuit-breaker.defaults.sliding-window-size",
+					"Invalid value '5000' for 'resilience.circuit-breaker.defaults.sliding-window-size' as inherited by "
+							+ "'resilience.circuit-breaker.instances[Inventory.reserve]': must be at most 3600 (seconds) "
+							+ "when sliding-window-type is time-based"));
 	}
 
 	@Test
-	void threadPoolMaxSizeBelowCoreSizeNamesTheMaxSize() {
-		this.runner.withPropertyValues("resilience.bulkhead.defaults.thread-pool.max-size=2")
-			.run(failsWith("resilience.bulkhead.defaults.thread-pool.max-size",
-					"Invalid value '2' for 'resilience.bulkhead.defaults.thread-pool.max-size': "
-							+ "must not be smaller than thread-pool.core-size (4)"));
+	void valueSetInTheInstanceIsNotReportedAsInherited() {
+		this.runner.withPropertyValues("resilience.retry.instances.inventory.max-wait-duration=100ms").run((context) -> {
+			InvalidResiliencePropertyException invalid = FailureReports.findCause(context.getStartupFailure(),
+					InvalidResiliencePropertyException.class);
+			assertThat(invalid.getInheritedBy()).isNull();
+			assertThat(FailureReports.analyze(context.getStartupFailure()).getAction())
+				.endsWith("Remove it to inherit the value of the pattern's defaults group.");
+		});
+	}
+
+	@Test
+	void emptyKeyPrefixFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.idempotency.key-prefix=")
+			.run(failsWith("resilience.idempotency.key-prefix",
+					"Invalid value '' for 'resilience.idempotency.key-prefix': must not be empty"));
 	}
 
 	@ParameterizedTest(name = "{0}")
