@@ -5,6 +5,7 @@ import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,7 +20,7 @@ import org.springframework.util.Assert;
  * default typing. Equal arguments therefore give the same fingerprint in every JVM running the
  * same code, whatever the order of a {@code HashMap}. A bean with no property to write is refused
  * as on the Boot 3.5 line (Jackson 3 would write it as {@code {}}, so that two different values
- * would share a fingerprint). The value itself is never logged or kept. Thread-safe.
+ * would share a fingerprint), and enums are written by name, as on the Boot 3.5 line. The value itself is never logged or kept. Thread-safe.
  */
 public final class Fingerprints {
 
@@ -38,6 +39,9 @@ public final class Fingerprints {
 			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			// so that a getter's own exception arrives with the type and property it came from
 			.enable(SerializationFeature.WRAP_EXCEPTIONS)
+			// enums by name, as Jackson 2 writes them: the same arguments keep their fingerprint when
+			// an application moves from the Boot 3.5 line to this one with records still in its store
+			.disable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
 			.build();
 	}
 
