@@ -114,8 +114,8 @@ public class MethodPipelineFactory {
 			builder.retry(this.registry.retry(instanceName(InstanceKind.RETRY, retry.name(), where)));
 		}
 		if (circuitBreaker != null) {
-			builder.circuitBreaker(
-					this.registry.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
+			builder.circuitBreaker(this.registry
+				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
 		}
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
@@ -216,7 +216,8 @@ public class MethodPipelineFactory {
 			throw new ResilienceAnnotationException(
 					annotation + "(name = \"" + declared + "\") on " + where + ": the name must not be empty");
 		}
-		if (!this.declaredInstances.isDeclared(kind, name) && this.reportedDefaults.add(new NamedInstance(kind, name))) {
+		if (!this.declaredInstances.isDeclared(kind, name)
+				&& this.reportedDefaults.add(new NamedInstance(kind, name))) {
 			String group = kind.getPropertyGroup();
 			logger.info(annotation + " instance '" + name + "' has no resilience." + group + ".instances." + name
 					+ " configuration; it uses resilience." + group + ".defaults");
