@@ -3,17 +3,25 @@ package dev.resilience;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.idempotency.Idempotency;
+import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.IdempotencyStore;
+import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 
@@ -23,8 +31,12 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 /**
  * The named instances of an application: one circuit breaker, retry and bulkhead per name, created
  * on first request from the configuration the builder was given for that name, then shared by
- * every method and lambda that names it. All instances share one {@link Ticker}, one
- * {@link Scheduler} and one {@link ContextPropagator}.
+ * every method and lambda that names it. Idempotency instances are kept by name and namespace:
+ * one per name whose records share the name's namespace, and one per namespace within a name
+ * where records must be kept apart (a default-named method's), all of a name configured alike.
+ * All instances share one {@link Ticker}, one {@link Scheduler} and one {@link ContextPropagator};
+ * idempotency instances share one {@link IdempotencyStore} and one executor for their
+ * asynchronous store operations.
  * <p>
  * Thread-safe. Lookups by name happen when a pipeline is built, never per call.
  */
@@ -42,6 +54,12 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	private final Function<String, BulkheadConfig> bulkheadConfigs;
 
+	private final Function<String, IdempotencyConfig> idempotencyConfigs;
+
+	private final Supplier<? extends IdempotencyStore> idempotencyStoreSupplier;
+
+	private final Executor givenIdempotencyIoExecutor;
+
 	private final Map<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
 
 	private final Map<String, Retry> retries = new ConcurrentHashMap<>();
@@ -49,6 +67,14 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
 
 	private final Map<String, ThreadPoolBulkhead> threadPoolBulkheads = new ConcurrentHashMap<>();
+
+	private final Map<IdempotencyKey, Idempotency> idempotencies = new ConcurrentHashMap<>();
+
+	/** Asked for once, under the creation lock, with the first idempotency instance. */
+	private IdempotencyStore idempotencyStore;
+
+	/** The I/O pool this registry made itself, and so shuts down; {@code null} until then. */
+	private ExecutorService ownIdempotencyIoExecutor;
 
 	private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -59,6 +85,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 		this.circuitBreakerConfigs = builder.circuitBreakerConfigs;
 		this.retryConfigs = builder.retryConfigs;
 		this.bulkheadConfigs = builder.bulkheadConfigs;
+		this.idempotencyConfigs = builder.idempotencyConfigs;
+		this.idempotencyStoreSupplier = (builder.idempotencyStore != null) ? builder.idempotencyStore
+				: () -> new MemoryIdempotencyStore(MemoryIdempotencyStore.DEFAULT_MAXIMUM_SIZE, this.ticker);
+		this.givenIdempotencyIoExecutor = builder.idempotencyIoExecutor;
 	}
 
 	/** A registry where every instance has the default configuration. */
@@ -72,14 +102,14 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	/** The breaker named {@code name}, created on first request. */
 	public CircuitBreaker circuitBreaker(String name) {
-		return getOrCreate(this.circuitBreakers, name,
+		return getOrCreate(this.circuitBreakers, requireName(name),
 				(key) -> CircuitBreaker.of(key, this.circuitBreakerConfigs.apply(key), this.ticker),
 				RegistryListener::onCircuitBreakerAdded);
 	}
 
 	public Retry retry(String name) {
-		return getOrCreate(this.retries, name, (key) -> Retry.of(key, this.retryConfigs.apply(key), this.ticker,
-				this.scheduler, this.contextPropagator), RegistryListener::onRetryAdded);
+		return getOrCreate(this.retries, requireName(name), (key) -> Retry.of(key, this.retryConfigs.apply(key),
+				this.ticker, this.scheduler, this.contextPropagator), RegistryListener::onRetryAdded);
 	}
 
 	/**
@@ -87,7 +117,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 	 * @throws IllegalStateException if {@code name} is configured as a thread-pool bulkhead
 	 */
 	public Bulkhead bulkhead(String name) {
-		return getOrCreate(this.bulkheads, name, (key) -> {
+		return getOrCreate(this.bulkheads, requireName(name), (key) -> {
 			BulkheadConfig config = this.bulkheadConfigs.apply(key);
 			if (config.getType() != BulkheadConfig.Type.SEMAPHORE) {
 				throw new IllegalStateException("Bulkhead '" + key + "' is configured as " + config.getType()
@@ -102,7 +132,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 	 * @throws IllegalStateException if {@code name} is configured as a semaphore bulkhead
 	 */
 	public ThreadPoolBulkhead threadPoolBulkhead(String name) {
-		return getOrCreate(this.threadPoolBulkheads, name, (key) -> {
+		return getOrCreate(this.threadPoolBulkheads, requireName(name), (key) -> {
 			BulkheadConfig config = this.bulkheadConfigs.apply(key);
 			if (config.getType() != BulkheadConfig.Type.THREAD_POOL) {
 				throw new IllegalStateException("Bulkhead '" + key + "' is configured as " + config.getType()
@@ -110,6 +140,31 @@ public final class ResilienceRegistry implements AutoCloseable {
 			}
 			return ThreadPoolBulkhead.of(key, config, this.contextPropagator);
 		}, RegistryListener::onThreadPoolBulkheadAdded);
+	}
+
+	/**
+	 * The idempotency instance named {@code name} whose records are namespaced by the name alone,
+	 * created on first request; every caller naming it shares its records.
+	 */
+	public Idempotency idempotency(String name) {
+		return idempotency(name, null);
+	}
+
+	/**
+	 * The idempotency instance of {@code name} whose records are kept apart from every other
+	 * instance's under {@code namespace} (such as one method's under a default name: its class,
+	 * name and parameter types), created on first request. It has the configuration of
+	 * {@code name}, which stays its name in metrics and exceptions.
+	 * @param namespace {@code null} for the instance of {@link #idempotency(String)}
+	 * @see Idempotency.Builder#namespace(String)
+	 */
+	public Idempotency idempotency(String name, String namespace) {
+		requireName(name);
+		if (namespace != null) {
+			requireArgument(!namespace.isBlank(), "namespace must not be blank");
+		}
+		return getOrCreate(this.idempotencies, new IdempotencyKey(name, namespace), this::createIdempotency,
+				RegistryListener::onIdempotencyAdded);
 	}
 
 	/** Configuration that the bulkhead named {@code name} has or would have. */
@@ -138,6 +193,19 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return List.copyOf(this.threadPoolBulkheads.values());
 	}
 
+	/** Every idempotency instance, of every name and namespace. */
+	public Collection<Idempotency> getIdempotencies() {
+		return List.copyOf(this.idempotencies.values());
+	}
+
+	/** The idempotency instances of {@code name}, of any namespace; never creates one. */
+	public List<Idempotency> findIdempotencies(String name) {
+		return this.idempotencies.values()
+			.stream()
+			.filter((idempotency) -> idempotency.getName().equals(name))
+			.toList();
+	}
+
 	/**
 	 * Registers {@code listener} and tells it at once of every instance that already exists, so
 	 * it sees each instance exactly once whenever it registers.
@@ -150,6 +218,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 			this.retries.values().forEach(listener::onRetryAdded);
 			this.bulkheads.values().forEach(listener::onBulkheadAdded);
 			this.threadPoolBulkheads.values().forEach(listener::onThreadPoolBulkheadAdded);
+			this.idempotencies.values().forEach(listener::onIdempotencyAdded);
 		}
 	}
 
@@ -165,32 +234,63 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return this.contextPropagator;
 	}
 
-	/** Stops the threads of every thread-pool bulkhead. */
+	/**
+	 * Stops the threads of every thread-pool bulkhead, and those of the idempotency I/O pool if the
+	 * registry made it (an executor given to the builder stays its owner's to stop).
+	 */
 	@Override
 	public void close() {
 		this.threadPoolBulkheads.values().forEach(ThreadPoolBulkhead::close);
+		synchronized (this.listeners) {
+			if (this.ownIdempotencyIoExecutor != null) {
+				this.ownIdempotencyIoExecutor.shutdown();
+			}
+		}
 	}
 
 	/**
 	 * Creation and listener registration share one lock, so a listener registering while an
 	 * instance is created sees it exactly once; lookups of existing instances take no lock.
 	 */
-	private <T> T getOrCreate(Map<String, T> instances, String name, Function<String, T> factory,
+	private <K, T> T getOrCreate(Map<K, T> instances, K key, Function<K, T> factory,
 			BiConsumer<RegistryListener, T> announcement) {
-		T existing = instances.get(requireName(name));
+		T existing = instances.get(key);
 		if (existing != null) {
 			return existing;
 		}
 		synchronized (this.listeners) {
-			existing = instances.get(name);
+			existing = instances.get(key);
 			if (existing != null) {
 				return existing;
 			}
-			T created = factory.apply(name);
-			instances.put(name, created);
+			T created = factory.apply(key);
+			instances.put(key, created);
 			this.listeners.forEach((listener) -> announcement.accept(listener, created));
 			return created;
 		}
+	}
+
+	/** Runs under the creation lock, so the store and the pool are made once. */
+	private Idempotency createIdempotency(IdempotencyKey key) {
+		IdempotencyConfig config = this.idempotencyConfigs.apply(key.name());
+		if (this.idempotencyStore == null) {
+			IdempotencyStore store = this.idempotencyStoreSupplier.get();
+			this.idempotencyStore = Objects.requireNonNull(store, "the idempotency store supplier returned null");
+		}
+		Executor ioExecutor = this.givenIdempotencyIoExecutor;
+		if (ioExecutor == null) {
+			if (this.ownIdempotencyIoExecutor == null) {
+				this.ownIdempotencyIoExecutor = Idempotency.newIoExecutor();
+			}
+			ioExecutor = this.ownIdempotencyIoExecutor;
+		}
+		return Idempotency.builder(key.name(), config, this.idempotencyStore)
+			.namespace(key.namespace())
+			.ticker(this.ticker)
+			.scheduler(this.scheduler)
+			.contextPropagator(this.contextPropagator)
+			.ioExecutor(ioExecutor)
+			.build();
 	}
 
 	private static String requireName(String name) {
@@ -214,6 +314,13 @@ public final class ResilienceRegistry implements AutoCloseable {
 		default void onThreadPoolBulkheadAdded(ThreadPoolBulkhead bulkhead) {
 		}
 
+		default void onIdempotencyAdded(Idempotency idempotency) {
+		}
+
+	}
+
+	/** An idempotency instance: its configuration name, and its namespace or {@code null}. */
+	private record IdempotencyKey(String name, String namespace) {
 	}
 
 	/** Builder; unset configurations default to the engine's defaults for every name. */
@@ -231,6 +338,12 @@ public final class ResilienceRegistry implements AutoCloseable {
 		private Function<String, RetryConfig> retryConfigs = (name) -> RetryConfig.ofDefaults();
 
 		private Function<String, BulkheadConfig> bulkheadConfigs = (name) -> BulkheadConfig.ofDefaults();
+
+		private Function<String, IdempotencyConfig> idempotencyConfigs = (name) -> IdempotencyConfig.ofDefaults();
+
+		private Supplier<? extends IdempotencyStore> idempotencyStore;
+
+		private Executor idempotencyIoExecutor;
 
 		private Builder() {
 		}
@@ -263,6 +376,41 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		public Builder bulkheadConfigs(Function<String, BulkheadConfig> configs) {
 			this.bulkheadConfigs = requireNonNull(configs, "bulkheadConfigs");
+			return this;
+		}
+
+		/** Configuration for each idempotency name; called once per name and namespace. */
+		public Builder idempotencyConfigs(Function<String, IdempotencyConfig> configs) {
+			this.idempotencyConfigs = requireNonNull(configs, "idempotencyConfigs");
+			return this;
+		}
+
+		/**
+		 * Where every idempotency instance keeps its records. Default: an in-memory store, bounded
+		 * by its defaults and timed by the registry's ticker.
+		 */
+		public Builder idempotencyStore(IdempotencyStore store) {
+			requireNonNull(store, "idempotencyStore");
+			return idempotencyStore(() -> store);
+		}
+
+		/**
+		 * Like {@link #idempotencyStore(IdempotencyStore)}, for a store that cannot exist before the
+		 * registry (one timed by its ticker, or protected by its breakers): asked for once, when
+		 * the first idempotency instance is created.
+		 */
+		public Builder idempotencyStore(Supplier<? extends IdempotencyStore> store) {
+			this.idempotencyStore = requireNonNull(store, "idempotencyStore");
+			return this;
+		}
+
+		/**
+		 * Runs the store operations of asynchronous idempotent calls and lease renewals. Default: a
+		 * small pool of the registry's own ({@link Idempotency#newIoExecutor()}), made with the first
+		 * idempotency instance and shut down by {@link ResilienceRegistry#close()}.
+		 */
+		public Builder idempotencyIoExecutor(Executor executor) {
+			this.idempotencyIoExecutor = requireNonNull(executor, "idempotencyIoExecutor");
 			return this;
 		}
 

@@ -104,6 +104,9 @@ public interface Idempotency {
 
 	IdempotencyConfig getConfig();
 
+	/** Where this instance keeps its records. */
+	IdempotencyStore getStore();
+
 	/** Registers a listener; listeners registered before a call see its outcome. */
 	void addListener(IdempotencyListener listener);
 

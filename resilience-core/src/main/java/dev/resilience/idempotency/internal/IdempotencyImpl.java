@@ -110,6 +110,11 @@ public final class IdempotencyImpl implements Idempotency {
 	}
 
 	@Override
+	public IdempotencyStore getStore() {
+		return this.store;
+	}
+
+	@Override
 	public synchronized void addListener(IdempotencyListener listener) {
 		requireNonNull(listener, "listener");
 		IdempotencyListener[] current = this.listeners;

@@ -1,6 +1,7 @@
 package dev.resilience.spring.actuate;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -23,14 +25,17 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.idempotency.Idempotency;
+import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 
 /**
- * The {@code resilience} Actuator endpoint: every circuit breaker, retry and bulkhead of a
- * {@link ResilienceRegistry} with its live state and its effective configuration (keys as in
- * {@code application.yml}), all of them ({@code GET /actuator/resilience}) or those of one name
- * ({@code GET /actuator/resilience/{name}}, 404 when no instance has that name).
+ * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead and idempotency
+ * instance of a {@link ResilienceRegistry} with its live state and its effective configuration
+ * (keys as in {@code application.yml}), all of them ({@code GET /actuator/resilience}) or those of
+ * one name ({@code GET /actuator/resilience/{name}}, 404 when no instance has that name).
+ * Idempotency shows configuration and store only: never a key, a record or a result.
  * <p>
  * Reads never create an instance. {@link #changeCircuitBreakerState} backs the web extension's
  * {@code POST /actuator/resilience/circuit-breakers/{name}}; it changes nothing unless state
@@ -68,7 +73,12 @@ public class ResilienceEndpoint {
 			.forEach((bulkhead) -> bulkheads.put(bulkhead.getName(), BulkheadDescriptor.of(bulkhead)));
 		this.registry.getThreadPoolBulkheads()
 			.forEach((bulkhead) -> bulkheads.put(bulkhead.getName(), BulkheadDescriptor.of(bulkhead)));
-		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads);
+		Map<String, IdempotencyDescriptor> idempotency = new TreeMap<>();
+		this.registry.getIdempotencies()
+			.stream()
+			.collect(Collectors.groupingBy(Idempotency::getName))
+			.forEach((name, instances) -> idempotency.put(name, IdempotencyDescriptor.of(instances)));
+		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads, idempotency);
 	}
 
 	/** The instances named {@code name}, or {@code null} (404) when there is none. */
@@ -85,10 +95,12 @@ public class ResilienceEndpoint {
 			.or(() -> find(this.registry.getThreadPoolBulkheads(), ThreadPoolBulkhead::getName, name)
 				.map(BulkheadDescriptor::of))
 			.orElse(null);
-		if (circuitBreaker == null && retry == null && bulkhead == null) {
+		List<Idempotency> idempotencies = this.registry.findIdempotencies(name);
+		IdempotencyDescriptor idempotency = idempotencies.isEmpty() ? null : IdempotencyDescriptor.of(idempotencies);
+		if (circuitBreaker == null && retry == null && bulkhead == null && idempotency == null) {
 			return null;
 		}
-		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead);
+		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency);
 	}
 
 	/**
@@ -151,13 +163,14 @@ public class ResilienceEndpoint {
 
 	/** Every instance, each kind keyed by instance name. */
 	public record ResilienceDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers,
-			Map<String, RetryDescriptor> retries, Map<String, BulkheadDescriptor> bulkheads) {
+			Map<String, RetryDescriptor> retries, Map<String, BulkheadDescriptor> bulkheads,
+			Map<String, IdempotencyDescriptor> idempotency) {
 	}
 
 	/** The instances that share one name; kinds without such an instance are left out. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record InstanceDescriptor(String name, CircuitBreakerDescriptor circuitBreaker, RetryDescriptor retry,
-			BulkheadDescriptor bulkhead) {
+			BulkheadDescriptor bulkhead, IdempotencyDescriptor idempotency) {
 	}
 
 	/** A breaker's live state, the counts of its current window, and its configuration. */
@@ -251,6 +264,35 @@ public class ResilienceEndpoint {
 			}
 			return new BulkheadDescriptor(format(config.getType()), metrics.getAvailableConcurrentCalls(),
 					metrics.getMaxAllowedConcurrentCalls(), metrics.getNumberOfRejectedCalls(), settings);
+		}
+
+	}
+
+	/**
+	 * The idempotency instances of one name: the class of the store they keep records in, the
+	 * namespaces that keep some of them apart (one per default-named method: its class, name and
+	 * parameter types; none for the instance the name alone namespaces), and the configuration
+	 * they share.
+	 */
+	public record IdempotencyDescriptor(String store, List<String> namespaces, Map<String, Object> config) {
+
+		static IdempotencyDescriptor of(Collection<Idempotency> instances) {
+			Idempotency first = instances.iterator().next();
+			List<String> namespaces = instances.stream()
+				.map(Idempotency::getNamespace)
+				.filter(Objects::nonNull)
+				.sorted()
+				.toList();
+			IdempotencyConfig config = first.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("ttl", format(config.getTtl()));
+			settings.put("in-progress-timeout", format(config.getInProgressTimeout()));
+			settings.put("on-in-progress", format(config.getOnInProgress()));
+			settings.put("in-progress-wait", format(config.getInProgressWait()));
+			settings.put("store-fallback-results", config.isStoreFallbackResults());
+			settings.put("key-prefix", config.getKeyPrefix());
+			settings.put("max-key-length", config.getMaxKeyLength());
+			return new IdempotencyDescriptor(first.getStore().getClass().getName(), namespaces, settings);
 		}
 
 	}

@@ -8,9 +8,9 @@ public interface DeclaredInstances {
 	DeclaredInstances ALL = (kind, name) -> true;
 
 	/**
-	 * @param kind property group, such as {@code circuit-breaker}
+	 * @param kind the pattern whose instances are looked at
 	 * @param name instance name
 	 */
-	boolean isDeclared(String kind, String name);
+	boolean isDeclared(InstanceKind kind, String name);
 
 }

@@ -7,8 +7,8 @@ import dev.resilience.annotation.Idempotent;
 
 /**
  * Builds the outermost stage of an {@link Idempotent} method at startup: compiles its SpEL, picks
- * its store and result codec. Absent when no idempotency support is configured, in which case an
- * {@code @Idempotent} method fails startup.
+ * its idempotency instance and result codec. Absent when no idempotency support is configured, in
+ * which case an {@code @Idempotent} method fails startup.
  */
 @FunctionalInterface
 public interface IdempotencyStageFactory {

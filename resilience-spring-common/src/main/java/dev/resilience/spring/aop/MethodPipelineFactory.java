@@ -60,7 +60,7 @@ public class MethodPipelineFactory {
 
 	private final IdempotencyStageFactory idempotencyStageFactory;
 
-	private final Set<String> reportedDefaults = ConcurrentHashMap.newKeySet();
+	private final Set<NamedInstance> reportedDefaults = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * @param fallbackListener told of each fallback, or {@code null}
@@ -111,11 +111,11 @@ public class MethodPipelineFactory {
 			addFallback(builder, specific, targetClass, fallback);
 		}
 		if (retry != null) {
-			builder.retry(this.registry.retry(instanceName("retry", retry.name(), "@Retry", where)));
+			builder.retry(this.registry.retry(instanceName(InstanceKind.RETRY, retry.name(), where)));
 		}
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry
-				.circuitBreaker(instanceName("circuit-breaker", circuitBreaker.name(), "@CircuitBreaker", where)));
+				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
 		}
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
@@ -186,7 +186,7 @@ public class MethodPipelineFactory {
 
 	private void addBulkhead(Pipeline.Builder builder, Bulkhead bulkhead, boolean async, Class<?> returnType,
 			String where) {
-		String name = instanceName("bulkhead", bulkhead.name(), "@Bulkhead", where);
+		String name = instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where);
 		if (this.registry.bulkheadConfig(name).getType() == BulkheadConfig.Type.THREAD_POOL) {
 			if (!async) {
 				throw new ResilienceAnnotationException("@Bulkhead(name = \"" + bulkhead.name() + "\") on " + where
@@ -202,7 +202,8 @@ public class MethodPipelineFactory {
 		}
 	}
 
-	private String instanceName(String kind, String declared, String annotation, String where) {
+	private String instanceName(InstanceKind kind, String declared, String where) {
+		String annotation = kind.getAnnotation();
 		String name;
 		try {
 			name = this.placeholders.resolveRequiredPlaceholders(declared).trim();
@@ -215,9 +216,11 @@ public class MethodPipelineFactory {
 			throw new ResilienceAnnotationException(
 					annotation + "(name = \"" + declared + "\") on " + where + ": the name must not be empty");
 		}
-		if (!this.declaredInstances.isDeclared(kind, name) && this.reportedDefaults.add(kind + ":" + name)) {
-			logger.info(annotation + " instance '" + name + "' has no resilience." + kind + ".instances." + name
-					+ " configuration; it uses resilience." + kind + ".defaults");
+		if (!this.declaredInstances.isDeclared(kind, name)
+				&& this.reportedDefaults.add(new NamedInstance(kind, name))) {
+			String group = kind.getPropertyGroup();
+			logger.info(annotation + " instance '" + name + "' has no resilience." + group + ".instances." + name
+					+ " configuration; it uses resilience." + group + ".defaults");
 		}
 		return name;
 	}
@@ -240,6 +243,10 @@ public class MethodPipelineFactory {
 				+ Arrays.stream(method.getParameterTypes())
 					.map(Class::getSimpleName)
 					.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	/** An instance reported as using the defaults, reported once. */
+	private record NamedInstance(InstanceKind kind, String name) {
 	}
 
 	/** The five annotations, looked up together. */

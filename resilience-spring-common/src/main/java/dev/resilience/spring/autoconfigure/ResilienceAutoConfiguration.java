@@ -60,7 +60,8 @@ public class ResilienceAutoConfiguration {
 			.contextPropagator(contextPropagator.getIfAvailable(() -> ContextPropagator.NONE))
 			.circuitBreakerConfigs(configurations::circuitBreaker)
 			.retryConfigs(configurations::retry)
-			.bulkheadConfigs(configurations::bulkhead);
+			.bulkheadConfigs(configurations::bulkhead)
+			.idempotencyConfigs(configurations::idempotency);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		ResilienceRegistry registry = builder.build();
 		createDeclaredInstances(registry, configurations);
@@ -127,11 +128,10 @@ public class ResilienceAutoConfiguration {
 
 	private static DeclaredInstances declaredInstances(ResilienceConfigurations configurations) {
 		return (kind, name) -> switch (kind) {
-			case "circuit-breaker" -> configurations.circuitBreakerInstanceNames().contains(name);
-			case "retry" -> configurations.retryInstanceNames().contains(name);
-			case "bulkhead" -> configurations.bulkheadInstanceNames().contains(name);
-			case "idempotency" -> configurations.idempotencyInstanceNames().contains(name);
-			default -> false;
+			case CIRCUIT_BREAKER -> configurations.circuitBreakerInstanceNames().contains(name);
+			case RETRY -> configurations.retryInstanceNames().contains(name);
+			case BULKHEAD -> configurations.bulkheadInstanceNames().contains(name);
+			case IDEMPOTENCY -> configurations.idempotencyInstanceNames().contains(name);
 		};
 	}
 

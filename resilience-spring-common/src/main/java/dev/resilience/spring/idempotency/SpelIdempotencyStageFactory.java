@@ -5,13 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -32,36 +28,31 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.CheckedFunction;
-import dev.resilience.ContextPropagator;
 import dev.resilience.Invocation;
+import dev.resilience.ResilienceRegistry;
 import dev.resilience.Stage;
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.idempotency.Idempotency;
-import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyFingerprintException;
-import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
-import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.InvalidIdempotencyKeyException;
 import dev.resilience.idempotency.ResultCodec;
-import dev.resilience.Scheduler;
-import dev.resilience.Ticker;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationException;
 
 /**
  * Builds the stage of each {@link Idempotent} method at startup: compiles its {@code key} and
  * {@code fingerprint} SpEL (a syntax error, or a variable that names no parameter, fails startup),
- * creates its JSON result codec for the method's generic return type, and picks its
- * {@link Idempotency}: one per explicit {@code name}, shared by every method naming it, or, for a
- * default name, one per method of each bean class, its records namespaced by the class's full name,
- * the method's name and its parameter types (the configuration key and metric tag stay
- * {@code SimpleClassName.method}). Per call it evaluates the key, validates it, and only then
- * computes the fingerprint.
+ * creates its JSON result codec for the method's generic return type, and takes its
+ * {@link Idempotency} from the {@link ResilienceRegistry}: one per explicit {@code name}, shared by
+ * every method naming it, or, for a default name, one per method of each bean class, its records
+ * namespaced by the class's full name, the method's name and its parameter types (the
+ * configuration key and metric tag stay {@code SimpleClassName.method}). Per call it evaluates the
+ * key, validates it, and only then computes the fingerprint.
  * <p>
- * Owns the executor of asynchronous store operations and shuts it down on {@link #close()}.
+ * Thread-safe; the registry owns the instances, their store and their executor.
  */
-public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, AutoCloseable {
+public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 
 	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
@@ -70,9 +61,7 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
 
-	private final IdempotencyStore store;
-
-	private final Function<String, IdempotencyConfig> configs;
+	private final ResilienceRegistry registry;
 
 	private final IdempotencyScope scope;
 
@@ -80,39 +69,18 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 
 	private final PropertyResolver placeholders;
 
-	private final Ticker ticker;
-
-	private final Scheduler scheduler;
-
-	private final List<IdempotencyListener> listeners;
-
-	private final ExecutorService ioExecutor;
-
-	private final ContextPropagator propagator;
-
-	private final Map<InstanceKey, Idempotency> instances = new ConcurrentHashMap<>();
-
 	/**
-	 * @param configs effective configuration per instance name
-	 * @param listeners told of every call's outcome (metrics)
-	 * @param ioExecutor runs the store operations of asynchronous calls and lease renewals; shut
-	 * down by {@link #close()}
-	 * @param propagator carries the caller's context to a method started after an asynchronous wait
+	 * @param registry creates and keeps the idempotency instances, with their configuration and
+	 * store
+	 * @param scope the scope of each call's records (the principal's, or global)
+	 * @param placeholders resolves {@code ${...}} in explicit names
 	 */
-	public SpelIdempotencyStageFactory(IdempotencyStore store, Function<String, IdempotencyConfig> configs,
-			IdempotencyScope scope, IdempotencyJson json, PropertyResolver placeholders, Ticker ticker,
-			Scheduler scheduler, List<IdempotencyListener> listeners, ExecutorService ioExecutor,
-			ContextPropagator propagator) {
-		this.store = store;
-		this.configs = configs;
+	public SpelIdempotencyStageFactory(ResilienceRegistry registry, IdempotencyScope scope, IdempotencyJson json,
+			PropertyResolver placeholders) {
+		this.registry = registry;
 		this.scope = scope;
 		this.json = json;
 		this.placeholders = placeholders;
-		this.ticker = ticker;
-		this.scheduler = scheduler;
-		this.listeners = List.copyOf(listeners);
-		this.ioExecutor = ioExecutor;
-		this.propagator = propagator;
 	}
 
 	@Override
@@ -120,6 +88,10 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 		String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
 		String name = annotation.name().isBlank() ? targetClass.getSimpleName() + "." + method.getName()
 				: this.placeholders.resolveRequiredPlaceholders(annotation.name()).trim();
+		if (name.isEmpty()) {
+			throw new ResilienceAnnotationException("@Idempotent(name = \"" + annotation.name() + "\") on " + where
+					+ ": the name must not be empty");
+		}
 		Expression key = parse("key", annotation.key(), where);
 		checkVariables("key", annotation.key(), key, method);
 		Expression fingerprint = annotation.fingerprint().isBlank() ? null
@@ -135,17 +107,9 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 			throw new ResilienceAnnotationException("@Idempotent on " + where + ": " + ex.getMessage(), ex);
 		}
 		String namespace = annotation.name().isBlank() ? defaultNamespace(method, targetClass) : null;
-		Idempotency idempotency = this.instances.computeIfAbsent(new InstanceKey(name, namespace),
-				this::createIdempotency);
+		Idempotency idempotency = this.registry.idempotency(name, namespace);
 		return new NamedStage("idempotency '" + name + "'",
 				new IdempotencyStage(idempotency, method, key, fingerprint, codec, signature(method)));
-	}
-
-	@Override
-	public void close() {
-		if (this.ioExecutor != null) {
-			this.ioExecutor.shutdown();
-		}
 	}
 
 	/**
@@ -161,22 +125,6 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 		return beanClass.getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
 			.map(Class::getTypeName)
 			.collect(Collectors.joining(",", "(", ")"));
-	}
-
-	private Idempotency createIdempotency(InstanceKey key) {
-		Idempotency.Builder builder = Idempotency.builder(key.name(), this.configs.apply(key.name()), this.store)
-			.ticker(this.ticker)
-			.scheduler(this.scheduler)
-			.namespace(key.namespace());
-		if (this.ioExecutor != null) {
-			builder.ioExecutor(this.ioExecutor);
-		}
-		if (this.propagator != null) {
-			builder.contextPropagator(this.propagator);
-		}
-		Idempotency idempotency = builder.build();
-		this.listeners.forEach(idempotency::addListener);
-		return idempotency;
 	}
 
 	/**
@@ -257,10 +205,6 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory, Aut
 			throw new ResilienceAnnotationException("@Idempotent(" + attribute + " = \"" + expression + "\") on "
 					+ where + ": invalid SpEL expression: " + ex.getMessage(), ex);
 		}
-	}
-
-	/** An instance: by explicit name, or by default name and the namespace of one method. */
-	private record InstanceKey(String name, String namespace) {
 	}
 
 	/** Computes key, scope and fingerprint from the arguments, then runs the call at most once. */

@@ -26,6 +26,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.annotation.Idempotent;
+import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.spring.testsupport.BootLine;
 import dev.resilience.spring.testsupport.LocalHttp;
 import dev.resilience.spring.testsupport.WithMetricsExport;
@@ -56,7 +58,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 				"resilience.circuit-breaker.instances.inventory.max-wait-duration-in-half-open-state=90s",
 				"resilience.retry.defaults.max-attempts=3", "resilience.retry.defaults.wait-duration=100ms",
 				"resilience.retry.defaults.jitter=none", "resilience.retry.defaults.budget.enabled=false",
-				"resilience.bulkhead.instances.inventory.max-concurrent-calls=5" })
+				"resilience.bulkhead.instances.inventory.max-concurrent-calls=5",
+				"resilience.idempotency.instances.receipts.ttl=10m",
+				"resilience.idempotency.instances.receipts.on-in-progress=wait" })
 @WithMetricsExport
 @ExtendWith(OutputCaptureExtension.class)
 class ActuatorOverHttpTests {
@@ -74,6 +78,9 @@ class ActuatorOverHttpTests {
 
 	@Autowired
 	private ResilienceRegistry registry;
+
+	@Autowired
+	private Receipts receipts;
 
 	@Test
 	void openBreakerShowsInHealthDetailsPrometheusSeriesAndOneWarnLine(CapturedOutput output) throws Exception {
@@ -182,6 +189,30 @@ class ActuatorOverHttpTests {
 	}
 
 	@Test
+	void endpointListsIdempotentMethodsWithTheirStoreAndConfigurationButNoKey() throws Exception {
+		assertThat(this.receipts.issue("key-of-a-customer")).isEqualTo("receipt:key-of-a-customer");
+
+		String body = this.http.getForObject("/actuator/resilience", String.class);
+		JsonNode idempotency = this.json.readTree(body).path("idempotency");
+		JsonNode named = idempotency.path("receipts");
+		assertThat(named.path("store").asText()).isEqualTo(MemoryIdempotencyStore.class.getName());
+		assertThat(named.path("namespaces").isEmpty()).isTrue();
+		assertThat(named.path("config").path("ttl").asText()).isEqualTo("600s");
+		assertThat(named.path("config").path("on-in-progress").asText()).isEqualTo("wait");
+		assertThat(named.path("config").path("in-progress-timeout").asText()).isEqualTo("60s");
+		JsonNode defaultNamed = idempotency.path("Receipts.reissue");
+		assertThat(defaultNamed.path("namespaces")).singleElement()
+			.satisfies((namespace) -> assertThat(namespace.asText())
+				.isEqualTo(Receipts.class.getName() + ".reissue(java.lang.String)"));
+		assertThat(defaultNamed.path("config").path("ttl").asText()).isEqualTo("86400s");
+		assertThat(body).doesNotContain("key-of-a-customer");
+
+		JsonNode one = this.json.readTree(this.http.getForObject("/actuator/resilience/receipts", String.class));
+		assertThat(fieldNames(one)).containsExactly("name", "idempotency");
+		assertThat(one.path("idempotency").path("config").path("ttl").asText()).isEqualTo("600s");
+	}
+
+	@Test
 	void readingAnUnknownNameAnswers404AndCreatesNothing() {
 		ResponseEntity<String> response = this.http.getForEntity("/actuator/resilience/nowhere", String.class);
 
@@ -246,6 +277,26 @@ class ActuatorOverHttpTests {
 		@Bean
 		ObservedInventoryClient observedInventoryClient(ObservedInventoryClient.Downstream downstream) {
 			return new ObservedInventoryClient(downstream);
+		}
+
+		@Bean
+		Receipts receipts() {
+			return new Receipts();
+		}
+
+	}
+
+	/** One idempotent method with a name of its own, one with the default name. */
+	public static class Receipts {
+
+		@Idempotent(key = "#id", name = "receipts")
+		public String issue(String id) {
+			return "receipt:" + id;
+		}
+
+		@Idempotent(key = "#id")
+		public String reissue(String id) {
+			return "receipt:" + id;
 		}
 
 	}

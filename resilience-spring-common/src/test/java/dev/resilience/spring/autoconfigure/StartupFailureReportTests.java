@@ -41,6 +41,17 @@ class StartupFailureReportTests {
 			.contains("The elements [resilience.circuit-breaker.failure-rate-threshold] were left unbound");
 	}
 
+	@Test
+	void storeThatCannotBeConfiguredIsReportedWithWhatToAdd(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(IdempotentApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--resilience.idempotency.store=jdbc")
+			.close());
+		assertThat(output).contains("Application run failed")
+			.contains("resilience.idempotency.store=jdbc needs a DataSource bean: configure spring.datasource.* with"
+					+ " spring-boot-starter-jdbc and a JDBC driver");
+	}
+
 	private static void start(String... args) {
 		new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE).run(args).close();
 	}
@@ -48,6 +59,12 @@ class StartupFailureReportTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration(ResilienceAutoConfiguration.class)
 	static class Application {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ ResilienceAutoConfiguration.class, ResilienceIdempotencyAutoConfiguration.class })
+	static class IdempotentApplication {
 
 	}
 

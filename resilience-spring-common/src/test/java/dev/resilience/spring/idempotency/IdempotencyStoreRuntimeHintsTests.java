@@ -9,6 +9,7 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
@@ -38,14 +39,21 @@ class IdempotencyStoreRuntimeHintsTests {
 	}
 
 	@Test
-	void storeBeanImportsTheHints() {
-		ImportRuntimeHints imported = MergedAnnotations
-			.from(ReflectionUtils.findMethod(ResilienceIdempotencyAutoConfiguration.class, "resilienceIdempotencyStore",
-					(Class<?>[]) null))
+	void eachStoreBeanImportsTheHintsOfItsStore() throws ClassNotFoundException {
+		assertThat(importedHints("RedisStoreConfiguration")).containsExactly(RedisIdempotencyStoreRuntimeHints.class);
+		assertThat(importedHints("JdbcStoreConfiguration")).containsExactly(JdbcIdempotencyStoreRuntimeHints.class);
+	}
+
+	/** The store configurations are package-private, as auto-configuration's nested configurations are. */
+	private static Class<?>[] importedHints(String configuration) throws ClassNotFoundException {
+		Class<?> type = ClassUtils.forName(
+				ResilienceIdempotencyAutoConfiguration.class.getPackageName() + "." + configuration,
+				IdempotencyStoreRuntimeHintsTests.class.getClassLoader());
+		return MergedAnnotations
+			.from(ReflectionUtils.findMethod(type, "resilienceIdempotencyStore", (Class<?>[]) null))
 			.get(ImportRuntimeHints.class)
-			.synthesize();
-		assertThat(imported.value()).contains(RedisIdempotencyStoreRuntimeHints.class,
-				JdbcIdempotencyStoreRuntimeHints.class);
+			.synthesize()
+			.value();
 	}
 
 }

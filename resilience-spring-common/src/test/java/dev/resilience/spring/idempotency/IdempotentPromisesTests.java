@@ -19,17 +19,14 @@ import org.springframework.core.env.StandardEnvironment;
 
 
 import dev.resilience.Invocation;
-import dev.resilience.Scheduler;
+import dev.resilience.ResilienceRegistry;
 import dev.resilience.Stage;
-import dev.resilience.Ticker;
 import dev.resilience.annotation.Idempotent;
-import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyFingerprintException;
 import dev.resilience.idempotency.IdempotencyInProgressException;
 import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
 import dev.resilience.idempotency.InvalidIdempotencyKeyException;
-import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.spring.aop.ResilienceAnnotationException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceConfigurations;
@@ -176,9 +173,9 @@ class IdempotentPromisesTests {
 
 	@Test
 	void beansInheritingOneAnnotatedMethodNeverShareRecords() throws Throwable {
-		SpelIdempotencyStageFactory factory = new SpelIdempotencyStageFactory(new MemoryIdempotencyStore(),
-				(name) -> IdempotencyConfig.ofDefaults(), IdempotencyScope.GLOBAL, BootLine.idempotencyJson(),
-				new StandardEnvironment(), Ticker.system(), Scheduler.system(), List.of(), null, null);
+		ResilienceRegistry registry = ResilienceRegistry.ofDefaults();
+		SpelIdempotencyStageFactory factory = new SpelIdempotencyStageFactory(registry, IdempotencyScope.GLOBAL,
+				BootLine.idempotencyJson(), new StandardEnvironment());
 		Method record = BaseLedger.class.getMethod("record", String.class);
 		Idempotent annotation = record.getAnnotation(Idempotent.class);
 		Stage card = factory.create(record, Card.Ledger.class, annotation).stage();
@@ -186,7 +183,9 @@ class IdempotentPromisesTests {
 		assertThat(card.call(invocation(new Card.Ledger(), "k-1"), Invocation::proceed)).isEqualTo("Card:k-1");
 		assertThat(cash.call(invocation(new Cash.Ledger(), "k-1"), Invocation::proceed)).isEqualTo("Cash:k-1");
 		assertThat(card.call(invocation(new Card.Ledger(), "k-1"), Invocation::proceed)).isEqualTo("Card:k-1");
-		factory.close();
+		assertThat(registry.findIdempotencies("Ledger.record")).as("one instance per bean class, under one name")
+			.hasSize(2);
+		registry.close();
 	}
 
 	private static Invocation invocation(BaseLedger target, String id) {
