@@ -8,7 +8,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
 
-import dev.resilience.spring.autoconfigure.IdempotencyStoreConfigurations.StoreType;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 
 /**
  * Matches the store configuration of the store {@code resilience.idempotency.store} chooses
@@ -30,9 +30,9 @@ class IdempotencyStoreCondition extends SpringBootCondition {
 			return ConditionOutcome.noMatch(message.because("unknown store"));
 		}
 		if (chosen == required) {
-			return ConditionOutcome.match(message.because(chosen.value() + " store chosen"));
+			return ConditionOutcome.match(message.because(IdempotencyStoreConfigurations.value(chosen) + " store chosen"));
 		}
-		return ConditionOutcome.noMatch(message.because(chosen.value() + " store chosen"));
+		return ConditionOutcome.noMatch(message.because(IdempotencyStoreConfigurations.value(chosen) + " store chosen"));
 	}
 
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
+
 /**
  * The idempotency stores {@code resilience.idempotency.store} chooses from, each mapped to the
  * one configuration that creates it. The configurations are imported in the order of
@@ -17,13 +19,16 @@ final class IdempotencyStoreConfigurations {
 
 	static final String PROPERTY = "resilience.idempotency.store";
 
-	private static final Map<StoreType, String> MAPPINGS;
+	private static final Map<StoreType, Store> MAPPINGS;
 
 	static {
-		Map<StoreType, String> mappings = new EnumMap<>(StoreType.class);
-		mappings.put(StoreType.MEMORY, MemoryStoreConfiguration.class.getName());
-		mappings.put(StoreType.REDIS, RedisStoreConfiguration.class.getName());
-		mappings.put(StoreType.JDBC, JdbcStoreConfiguration.class.getName());
+		Map<StoreType, Store> mappings = new EnumMap<>(StoreType.class);
+		mappings.put(StoreType.MEMORY, new Store(MemoryStoreConfiguration.class.getName(), null, null));
+		mappings.put(StoreType.REDIS, new Store(RedisStoreConfiguration.class.getName(),
+				"org.springframework.data.redis.connection.RedisConnectionFactory",
+				"org.springframework.boot:spring-boot-starter-data-redis"));
+		mappings.put(StoreType.JDBC, new Store(JdbcStoreConfiguration.class.getName(),
+				"org.springframework.jdbc.core.JdbcTemplate", "org.springframework.boot:spring-boot-starter-jdbc"));
 		MAPPINGS = Collections.unmodifiableMap(mappings);
 	}
 
@@ -32,12 +37,12 @@ final class IdempotencyStoreConfigurations {
 
 	/** Every store configuration's class name, in the order they are imported. */
 	static String[] getConfigurationClasses() {
-		return MAPPINGS.values().toArray(String[]::new);
+		return MAPPINGS.values().stream().map(Store::configuration).toArray(String[]::new);
 	}
 
 	static StoreType getType(String configurationClassName) {
-		for (Map.Entry<StoreType, String> entry : MAPPINGS.entrySet()) {
-			if (entry.getValue().equals(configurationClassName)) {
+		for (Map.Entry<StoreType, Store> entry : MAPPINGS.entrySet()) {
+			if (entry.getValue().configuration().equals(configurationClassName)) {
 				return entry.getKey();
 			}
 		}
@@ -53,42 +58,23 @@ final class IdempotencyStoreConfigurations {
 		return Binder.get(environment).bind(PROPERTY, StoreType.class).orElse(StoreType.MEMORY);
 	}
 
-	/** A store, and the library it cannot be configured without. */
-	enum StoreType {
+	/** As written in {@code application.yml}. */
+	static String value(StoreType type) {
+		return type.name().toLowerCase(Locale.ROOT);
+	}
 
-		/** In-memory, bounded; needs nothing. */
-		MEMORY(null, null),
-
-		/** Spring Data Redis, through the application's {@code RedisConnectionFactory}. */
-		REDIS("org.springframework.data.redis.connection.RedisConnectionFactory",
-				"org.springframework.boot:spring-boot-starter-data-redis"),
-
-		/** Spring JDBC, through the application's {@code DataSource}. */
-		JDBC("org.springframework.jdbc.core.JdbcTemplate", "org.springframework.boot:spring-boot-starter-jdbc");
-
-		private final String requiredClass;
-
-		private final String dependency;
-
-		StoreType(String requiredClass, String dependency) {
-			this.requiredClass = requiredClass;
-			this.dependency = dependency;
+	/** Why the chosen store was not configured: its library is not on the classpath. */
+	static IllegalStateException unavailable(StoreType type) {
+		Store store = MAPPINGS.get(type);
+		if (store.requiredClass() == null) {
+			return new IllegalStateException(PROPERTY + "=" + value(type) + " could not be configured");
 		}
+		return new IllegalStateException(PROPERTY + "=" + value(type) + " needs " + store.requiredClass()
+				+ " on the classpath: add the dependency " + store.dependency());
+	}
 
-		/** As written in {@code application.yml}. */
-		String value() {
-			return name().toLowerCase(Locale.ROOT);
-		}
-
-		/** Why this store, chosen, was not configured: its library is not on the classpath. */
-		IllegalStateException unavailable() {
-			if (this.requiredClass == null) {
-				return new IllegalStateException(PROPERTY + "=" + value() + " could not be configured");
-			}
-			return new IllegalStateException(PROPERTY + "=" + value() + " needs " + this.requiredClass
-					+ " on the classpath: add the dependency " + this.dependency);
-		}
-
+	/** A store's configuration, and the library it cannot be configured without. */
+	private record Store(String configuration, String requiredClass, String dependency) {
 	}
 
 }

@@ -18,7 +18,7 @@ class UnavailableStoreConfiguration {
 
 	@Bean
 	IdempotencyStore resilienceIdempotencyStore(Environment environment) {
-		throw IdempotencyStoreConfigurations.getChosenType(environment).unavailable();
+		throw IdempotencyStoreConfigurations.unavailable(IdempotencyStoreConfigurations.getChosenType(environment));
 	}
 
 }
