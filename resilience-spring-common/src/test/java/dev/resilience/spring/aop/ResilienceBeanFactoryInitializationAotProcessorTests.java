@@ -90,6 +90,8 @@ class ResilienceBeanFactoryInitializationAotProcessorTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(Receipt.class)).accepts(this.hints);
 		assertThat(invocation(Receipt.class, "amount")).accepts(this.hints);
 		assertThat(invocation(Receipt.class, "id")).accepts(this.hints);
+		// Jackson writes what the stage completes with, never the stage itself
+		assertThat(RuntimeHintsPredicates.reflection().onType(CompletableFuture.class)).rejects(this.hints);
 	}
 
 	@Test
@@ -100,6 +102,7 @@ class ResilienceBeanFactoryInitializationAotProcessorTests {
 	@Test
 	void responseEntityIsUnwrappedToItsBody() {
 		assertThat(invocation(Refund.class, "reference")).accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onType(ResponseEntity.class)).rejects(this.hints);
 		String storedResponse = "dev.resilience.spring.idempotency.JacksonResultCodec$StoredResponse";
 		if (ClassUtils.isPresent(storedResponse, getClass().getClassLoader())) {
 			// the Boot 3.5 line's codec reads a ResponseEntity back through this record
