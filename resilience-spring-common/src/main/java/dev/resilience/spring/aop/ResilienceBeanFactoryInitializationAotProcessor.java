@@ -88,7 +88,16 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 	}
 
 	private static boolean isAnnotated(Class<?> beanClass) {
-		for (Method method : methodsOf(beanClass)) {
+		Method[] methods;
+		try {
+			methods = methodsOf(beanClass);
+		}
+		catch (LinkageError ex) {
+			// a signature naming a class absent from the build's classpath
+			logger.debug("Cannot list the methods of " + beanClass.getName() + ": " + ex);
+			return false;
+		}
+		for (Method method : methods) {
 			Method specific = MethodPipelineFactory.specificMethod(method, beanClass);
 			if (specific != null && hasAnnotation(specific, beanClass)) {
 				return true;
