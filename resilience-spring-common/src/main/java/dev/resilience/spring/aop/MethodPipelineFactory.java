@@ -83,12 +83,11 @@ public class MethodPipelineFactory {
 	 * @throws ResilienceAnnotationException when an annotation cannot work as written
 	 */
 	MethodPipeline create(Method method, Class<?> targetClass) {
-		Method specific = ClassUtils.getMostSpecificMethod(method, targetClass);
-		if (specific.getDeclaringClass() == Object.class || specific.isBridge() || specific.isSynthetic()) {
+		Method specific = specificMethod(method, targetClass);
+		if (specific == null) {
 			return null;
 		}
-		boolean typeLevelApplies = Modifier.isPublic(specific.getModifiers())
-				&& !Modifier.isStatic(specific.getModifiers()) && !isObjectMethod(specific);
+		boolean typeLevelApplies = typeLevelApplies(specific);
 		CircuitBreaker circuitBreaker = find(specific, targetClass, CircuitBreaker.class, typeLevelApplies);
 		Retry retry = find(specific, targetClass, Retry.class, typeLevelApplies);
 		Bulkhead bulkhead = find(specific, targetClass, Bulkhead.class, typeLevelApplies);
@@ -121,6 +120,25 @@ public class MethodPipelineFactory {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
 		return new MethodPipeline(where, returnType, builder.build(), retry != null);
+	}
+
+	/**
+	 * The method whose annotations apply when {@code method} is called on {@code targetClass}, or
+	 * {@code null} for one no annotation can apply to (declared by {@code Object}, a bridge or a
+	 * synthetic method). Shared with the ahead-of-time processor, which must see the same methods.
+	 */
+	static Method specificMethod(Method method, Class<?> targetClass) {
+		Method specific = ClassUtils.getMostSpecificMethod(method, targetClass);
+		if (specific.getDeclaringClass() == Object.class || specific.isBridge() || specific.isSynthetic()) {
+			return null;
+		}
+		return specific;
+	}
+
+	/** Whether the bean class's annotations apply to {@code specific}: public instance methods but Object's. */
+	static boolean typeLevelApplies(Method specific) {
+		return Modifier.isPublic(specific.getModifiers()) && !Modifier.isStatic(specific.getModifiers())
+				&& !isObjectMethod(specific);
 	}
 
 	/** {@code equals}, {@code hashCode} and {@code toString}: never protected by a type-level annotation. */
@@ -225,7 +243,8 @@ public class MethodPipelineFactory {
 		return name;
 	}
 
-	private static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type,
+	/** The annotation of {@code type} on the method, else (where type level applies) on the class. */
+	static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type,
 			boolean typeLevelApplies) {
 		A onMethod = AnnotatedElementUtils.findMergedAnnotation(method, type);
 		if (onMethod != null || !typeLevelApplies) {
