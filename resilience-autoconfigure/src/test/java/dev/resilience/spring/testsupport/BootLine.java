@@ -32,12 +32,28 @@ public final class BootLine {
 			+ "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration";
 
+	/** The health API's indicator type; Boot 4 moved the health API to a package of its own. */
+	public static final String HEALTH_INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
+
+	public static final String HEALTH_ENABLEMENT_CONDITION = "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator";
+
 	private BootLine() {
 	}
 
 	/** Idempotency JSON from a default mapper of this line's Jackson. */
 	public static IdempotencyJson idempotencyJson() {
 		return new JacksonIdempotencyJson(new ObjectMapper());
+	}
+
+	/** What a health indicator of this line reports, without naming the line's types. */
+	public static HealthView health(Object indicator) {
+		org.springframework.boot.actuate.health.Health health = ((org.springframework.boot.actuate.health.HealthIndicator) indicator).health();
+		return new HealthView(health.getStatus().getCode(), health.getDetails());
+	}
+
+	/** An indicator of this line that is always up, as an application would define one. */
+	public static Object upHealthIndicator() {
+		return (org.springframework.boot.actuate.health.HealthIndicator) () -> org.springframework.boot.actuate.health.Health.up().build();
 	}
 
 	/** The class of the given name, for {@code AutoConfigurations.of(...)}. */
@@ -48,6 +64,10 @@ public final class BootLine {
 		catch (ClassNotFoundException ex) {
 			throw new IllegalStateException(name + " is not on this line's test classpath", ex);
 		}
+	}
+
+	/** A health indicator's status code and details. */
+	public record HealthView(String status, java.util.Map<String, Object> details) {
 	}
 
 }

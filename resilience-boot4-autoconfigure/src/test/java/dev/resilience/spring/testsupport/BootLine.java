@@ -34,12 +34,28 @@ public final class BootLine {
 			+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration";
 
+	/** The health API's indicator type; Boot 4 moved the health API to a package of its own. */
+	public static final String HEALTH_INDICATOR = "org.springframework.boot.health.contributor.HealthIndicator";
+
+	public static final String HEALTH_ENABLEMENT_CONDITION = "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator";
+
 	private BootLine() {
 	}
 
 	/** Idempotency JSON from a default mapper of this line's Jackson. */
 	public static IdempotencyJson idempotencyJson() {
 		return new JacksonIdempotencyJson(JsonMapper.builder().build());
+	}
+
+	/** What a health indicator of this line reports, without naming the line's types. */
+	public static HealthView health(Object indicator) {
+		org.springframework.boot.health.contributor.Health health = ((org.springframework.boot.health.contributor.HealthIndicator) indicator).health();
+		return new HealthView(health.getStatus().getCode(), health.getDetails());
+	}
+
+	/** An indicator of this line that is always up, as an application would define one. */
+	public static Object upHealthIndicator() {
+		return (org.springframework.boot.health.contributor.HealthIndicator) () -> org.springframework.boot.health.contributor.Health.up().build();
 	}
 
 	/** The class of the given name, for {@code AutoConfigurations.of(...)}. */
@@ -50,6 +66,10 @@ public final class BootLine {
 		catch (ClassNotFoundException ex) {
 			throw new IllegalStateException(name + " is not on this line's test classpath", ex);
 		}
+	}
+
+	/** A health indicator's status code and details. */
+	public record HealthView(String status, java.util.Map<String, Object> details) {
 	}
 
 }

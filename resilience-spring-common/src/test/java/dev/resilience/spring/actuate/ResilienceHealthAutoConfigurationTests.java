@@ -4,9 +4,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -17,34 +14,43 @@ import dev.resilience.ResilienceRegistry;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceHealthAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
+import dev.resilience.spring.testsupport.BootLine.HealthView;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The health contributors, on both lines: each line's own health API (Boot 4 moved it to
+ * {@code org.springframework.boot.health.contributor}) through {@link BootLine}, with the same
+ * names, keys, statuses and details.
+ */
 class ResilienceHealthAutoConfigurationTests {
+
+	private static final Class<?> INDICATOR = BootLine.type(BootLine.HEALTH_INDICATOR);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
 			AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceHealthAutoConfiguration.class));
 
 	@Test
 	void contributesThreeIndicatorsNamedForTheirComponents() {
-		this.runner.run((context) -> assertThat(context.getBeansOfType(HealthIndicator.class)).containsOnlyKeys(
+		this.runner.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys(
 				"circuitBreakersHealthIndicator", "retriesHealthIndicator", "bulkheadsHealthIndicator"));
 	}
 
 	@Test
 	void eachContributorIsTurnedOffByItsOwnKey() {
 		this.runner.withPropertyValues("management.health.circuitbreakers.enabled=false")
-			.run((context) -> assertThat(context.getBeansOfType(HealthIndicator.class))
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
 				.containsOnlyKeys("retriesHealthIndicator", "bulkheadsHealthIndicator"));
 		this.runner.withPropertyValues("management.health.retries.enabled=false", "management.health.bulkheads.enabled=false")
-			.run((context) -> assertThat(context.getBeansOfType(HealthIndicator.class))
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
 				.containsOnlyKeys("circuitBreakersHealthIndicator"));
 	}
 
 	@Test
 	void defaultsKeyTurnsThemAllOff() {
 		this.runner.withPropertyValues("management.health.defaults.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(HealthIndicator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(INDICATOR));
 	}
 
 	@Test
@@ -56,9 +62,17 @@ class ResilienceHealthAutoConfigurationTests {
 
 	@Test
 	void withoutActuatorThereIsNoIndicator() {
-		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+		this.runner.withClassLoader(new FilteredClassLoader(BootLine.HEALTH_INDICATOR))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(CircuitBreakersHealthIndicator.class)
+				.hasSingleBean(ResilienceRegistry.class));
+	}
+
+	@Test
+	void withoutTheHealthEnablementConditionThereIsNoIndicator() {
+		this.runner.withClassLoader(new FilteredClassLoader(BootLine.HEALTH_ENABLEMENT_CONDITION))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(INDICATOR)
 				.hasSingleBean(ResilienceRegistry.class));
 	}
 
@@ -67,10 +81,10 @@ class ResilienceHealthAutoConfigurationTests {
 		this.runner.run((context) -> {
 			context.getBean(ResilienceRegistry.class).circuitBreaker("inventory").transitionToOpenState();
 
-			Health health = context.getBean(CircuitBreakersHealthIndicator.class).health();
+			HealthView health = health(context.getBean(CircuitBreakersHealthIndicator.class));
 
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsOnlyKeys("inventory");
+			assertThat(health.status()).isEqualTo("UP");
+			assertThat(health.details()).containsOnlyKeys("inventory");
 			assertThat(detailsOf(health, "inventory")).containsEntry("state", "OPEN");
 		});
 	}
@@ -79,22 +93,22 @@ class ResilienceHealthAutoConfigurationTests {
 	void configuredStatusIsReportedWhileABreakerIsOpenOrForcedOpen() {
 		this.runner.withPropertyValues("resilience.health.circuit-open-status=down").run((context) -> {
 			ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
-			HealthIndicator indicator = context.getBean(CircuitBreakersHealthIndicator.class);
+			CircuitBreakersHealthIndicator indicator = context.getBean(CircuitBreakersHealthIndicator.class);
 			CircuitBreaker breaker = registry.circuitBreaker("inventory");
 			registry.circuitBreaker("other");
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(health(indicator).status()).isEqualTo("UP");
 
 			breaker.transitionToOpenState();
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health(indicator).status()).isEqualTo("DOWN");
 
 			breaker.transitionToForcedOpenState();
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health(indicator).status()).isEqualTo("DOWN");
 
 			breaker.transitionToHalfOpenState();
-			assertThat(indicator.health().getStatus()).as("half-open lets trial calls through").isEqualTo(Status.UP);
+			assertThat(health(indicator).status()).as("half-open lets trial calls through").isEqualTo("UP");
 
 			breaker.transitionToDisabledState();
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(health(indicator).status()).isEqualTo("UP");
 		});
 	}
 
@@ -102,12 +116,12 @@ class ResilienceHealthAutoConfigurationTests {
 	void outOfServiceAndCircuitOpenAreAccepted() {
 		this.runner.withPropertyValues("resilience.health.circuit-open-status=out-of-service").run((context) -> {
 			context.getBean(ResilienceRegistry.class).circuitBreaker("inventory").transitionToForcedOpenState();
-			assertThat(context.getBean(CircuitBreakersHealthIndicator.class).health().getStatus())
-				.isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health(context.getBean(CircuitBreakersHealthIndicator.class)).status())
+				.isEqualTo("OUT_OF_SERVICE");
 		});
 		this.runner.withPropertyValues("resilience.health.circuit-open-status=CIRCUIT_OPEN").run((context) -> {
 			context.getBean(ResilienceRegistry.class).circuitBreaker("inventory").transitionToForcedOpenState();
-			assertThat(context.getBean(CircuitBreakersHealthIndicator.class).health().getStatus().getCode())
+			assertThat(health(context.getBean(CircuitBreakersHealthIndicator.class)).status())
 				.isEqualTo("CIRCUIT_OPEN");
 		});
 	}
@@ -121,8 +135,8 @@ class ResilienceHealthAutoConfigurationTests {
 				registry.bulkhead("narrow").acquirePermission();
 				registry.retry("inventory").executeSupplier(() -> "ok");
 
-				Health bulkheads = context.getBean(BulkheadsHealthIndicator.class).health();
-				Health retries = context.getBean(RetriesHealthIndicator.class).health();
+				HealthView bulkheads = health(context.getBean(BulkheadsHealthIndicator.class));
+				HealthView retries = health(context.getBean(RetriesHealthIndicator.class));
 
 				assertThat(detailsOf(bulkheads, "narrow")).isEqualTo(
 						Map.of("availableConcurrentCalls", 1, "maxConcurrentCalls", 2));
@@ -133,18 +147,22 @@ class ResilienceHealthAutoConfigurationTests {
 			});
 	}
 
+	private static HealthView health(Object indicator) {
+		return BootLine.health(indicator);
+	}
+
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> detailsOf(Health health, String name) {
-		return (Map<String, Object>) health.getDetails().get(name);
+	private static Map<String, Object> detailsOf(HealthView health, String name) {
+		return (Map<String, Object>) health.details().get(name);
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserIndicator {
 
-		static final HealthIndicator INDICATOR = () -> Health.up().build();
+		static final Object INDICATOR = BootLine.upHealthIndicator();
 
 		@Bean
-		HealthIndicator circuitBreakersHealthIndicator() {
+		Object circuitBreakersHealthIndicator() {
 			return INDICATOR;
 		}
 
