@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -51,6 +52,12 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private final Map<String, ThreadPoolBulkhead> threadPoolBulkheads = new ConcurrentHashMap<>();
 
 	private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Guards creation and listener registration. Not a monitor: configuration functions and
+	 * listeners (user code, possibly blocking) run while it is held.
+	 */
+	private final ReentrantLock lock = new ReentrantLock();
 
 	private ResilienceRegistry(Builder builder) {
 		this.ticker = builder.ticker;
@@ -144,12 +151,16 @@ public final class ResilienceRegistry implements AutoCloseable {
 	 */
 	public void addListener(RegistryListener listener) {
 		requireNonNull(listener, "listener");
-		synchronized (this.listeners) {
+		this.lock.lock();
+		try {
 			this.listeners.add(listener);
 			this.circuitBreakers.values().forEach(listener::onCircuitBreakerAdded);
 			this.retries.values().forEach(listener::onRetryAdded);
 			this.bulkheads.values().forEach(listener::onBulkheadAdded);
 			this.threadPoolBulkheads.values().forEach(listener::onThreadPoolBulkheadAdded);
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -181,7 +192,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 		if (existing != null) {
 			return existing;
 		}
-		synchronized (this.listeners) {
+		this.lock.lock();
+		try {
 			existing = instances.get(name);
 			if (existing != null) {
 				return existing;
@@ -190,6 +202,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 			instances.put(name, created);
 			this.listeners.forEach((listener) -> announcement.accept(listener, created));
 			return created;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
