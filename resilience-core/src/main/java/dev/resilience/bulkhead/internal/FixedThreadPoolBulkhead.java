@@ -35,9 +35,9 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * <p>
  * Slots and the waiting queue change together under one {@link ReentrantLock} (not a monitor, so a
  * virtual thread contending for it unmounts), held for a few field writes and never while user code
- * runs. Threads run only the synchronous part of a call; the pool starts a
- * thread per call up to {@code maxSize} (there are never more calls to run than slots), keeps
- * {@code coreSize} of them when idle, and lets the others go after {@code keepAlive}.
+ * runs. Threads run only the synchronous part of a call; the pool starts a thread per call up to
+ * {@code maxSize} (there are never more calls to run than slots), keeps {@code coreSize} of them
+ * when idle, and lets the others go after {@code keepAlive}.
  */
 public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, ThreadPoolBulkhead.Metrics {
 
