@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -77,6 +78,12 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private ExecutorService ownIdempotencyIoExecutor;
 
 	private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Guards creation and listener registration. Not a monitor: configuration functions and
+	 * listeners (user code, possibly blocking) run while it is held.
+	 */
+	private final ReentrantLock lock = new ReentrantLock();
 
 	private ResilienceRegistry(Builder builder) {
 		this.ticker = builder.ticker;
@@ -212,13 +219,17 @@ public final class ResilienceRegistry implements AutoCloseable {
 	 */
 	public void addListener(RegistryListener listener) {
 		requireNonNull(listener, "listener");
-		synchronized (this.listeners) {
+		this.lock.lock();
+		try {
 			this.listeners.add(listener);
 			this.circuitBreakers.values().forEach(listener::onCircuitBreakerAdded);
 			this.retries.values().forEach(listener::onRetryAdded);
 			this.bulkheads.values().forEach(listener::onBulkheadAdded);
 			this.threadPoolBulkheads.values().forEach(listener::onThreadPoolBulkheadAdded);
 			this.idempotencies.values().forEach(listener::onIdempotencyAdded);
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -241,10 +252,14 @@ public final class ResilienceRegistry implements AutoCloseable {
 	@Override
 	public void close() {
 		this.threadPoolBulkheads.values().forEach(ThreadPoolBulkhead::close);
-		synchronized (this.listeners) {
+		this.lock.lock();
+		try {
 			if (this.ownIdempotencyIoExecutor != null) {
 				this.ownIdempotencyIoExecutor.shutdown();
 			}
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -258,7 +273,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 		if (existing != null) {
 			return existing;
 		}
-		synchronized (this.listeners) {
+		this.lock.lock();
+		try {
 			existing = instances.get(key);
 			if (existing != null) {
 				return existing;
@@ -267,6 +283,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 			instances.put(key, created);
 			this.listeners.forEach((listener) -> announcement.accept(listener, created));
 			return created;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 

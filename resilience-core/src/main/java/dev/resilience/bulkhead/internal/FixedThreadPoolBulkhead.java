@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import dev.resilience.CheckedFunction;
@@ -32,10 +33,11 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * served, for a slot to come back; beyond that a call is refused. A slot coming back is handed
  * straight to the oldest waiting call.
  * <p>
- * Slots and the waiting queue change together under one lock, held for a few field writes and
- * never while user code runs. Threads run only the synchronous part of a call; the pool starts a
- * thread per call up to {@code maxSize} (there are never more calls to run than slots), keeps
- * {@code coreSize} of them when idle, and lets the others go after {@code keepAlive}.
+ * Slots and the waiting queue change together under one {@link ReentrantLock} (not a monitor, so a
+ * virtual thread contending for it unmounts), held for a few field writes and never while user code
+ * runs. Threads run only the synchronous part of a call; the pool starts a thread per call up to
+ * {@code maxSize} (there are never more calls to run than slots), keeps {@code coreSize} of them
+ * when idle, and lets the others go after {@code keepAlive}.
  */
 public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, ThreadPoolBulkhead.Metrics {
 
@@ -53,7 +55,7 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	private final int queueCapacity;
 
-	private final Object lock = new Object();
+	private final ReentrantLock lock = new ReentrantLock();
 
 	/** Calls admitted and not yet ended; guarded by {@link #lock}, volatile for the metrics. */
 	private volatile int inFlight;
@@ -120,7 +122,8 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 		Task<A, T> task = new Task<>(this, call, argument);
 		task.submitted = requireNonNull(this.propagator.wrap(task::runCall), "ContextPropagator.wrap result");
 		boolean start;
-		synchronized (this.lock) {
+		this.lock.lock();
+		try {
 			if (this.closed) {
 				return CompletableFuture.failedFuture(
 						new IllegalStateException("ThreadPoolBulkhead '" + this.name + "' is closed"));
@@ -138,6 +141,9 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 				start = false;
 				task = null;
 			}
+		}
+		finally {
+			this.lock.unlock();
 		}
 		if (task == null) {
 			this.rejected.increment();
@@ -167,10 +173,14 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 
 	/** Removes a call that has not started from the queue; whether it was still there. */
 	private boolean dequeue(Task<?, ?> task) {
-		synchronized (this.lock) {
+		this.lock.lock();
+		try {
 			boolean removed = this.waiting.remove(task);
 			this.queued = this.waiting.size();
 			return removed;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -178,7 +188,8 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 	private void releaseSlot() {
 		Task<?, ?> next;
 		boolean drained;
-		synchronized (this.lock) {
+		this.lock.lock();
+		try {
 			next = this.waiting.pollFirst();
 			this.queued = this.waiting.size();
 			if (next == null) {
@@ -188,6 +199,9 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 				next.state = Task.STARTING;
 			}
 			drained = this.closed && this.inFlight == 0;
+		}
+		finally {
+			this.lock.unlock();
 		}
 		if (next != null) {
 			submit(next);
@@ -210,9 +224,13 @@ public final class FixedThreadPoolBulkhead implements ThreadPoolBulkhead, Thread
 	@Override
 	public void close() {
 		boolean drained;
-		synchronized (this.lock) {
+		this.lock.lock();
+		try {
 			this.closed = true;
 			drained = this.inFlight == 0;
+		}
+		finally {
+			this.lock.unlock();
 		}
 		// Calls still in flight or queued finish; the threads go once the last one has.
 		if (drained) {

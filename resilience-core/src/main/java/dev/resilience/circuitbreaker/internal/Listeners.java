@@ -3,6 +3,7 @@ package dev.resilience.circuitbreaker.internal;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
@@ -11,7 +12,8 @@ import dev.resilience.circuitbreaker.CircuitBreakerListener;
 /**
  * The listeners of one breaker, in a copy-on-write volatile array: notifying reads the array and
  * loops over it, so with no listener it costs one volatile read and allocates nothing. A
- * listener's exception is caught; the first one of each registration is logged.
+ * listener's exception is caught; the first one of each registration is logged. Registration
+ * takes a {@link ReentrantLock}, not a monitor (see {@code EngineMonitorTests}).
  */
 final class Listeners {
 
@@ -19,30 +21,44 @@ final class Listeners {
 
 	private static final Entry[] NONE = {};
 
+	private final ReentrantLock lock = new ReentrantLock();
+
 	private volatile Entry[] entries = NONE;
 
-	synchronized void add(CircuitBreakerListener listener) {
-		Entry[] current = this.entries;
-		for (Entry entry : current) {
-			if (entry.listener == listener) {
-				return;
+	void add(CircuitBreakerListener listener) {
+		this.lock.lock();
+		try {
+			Entry[] current = this.entries;
+			for (Entry entry : current) {
+				if (entry.listener == listener) {
+					return;
+				}
 			}
+			Entry[] updated = Arrays.copyOf(current, current.length + 1);
+			updated[current.length] = new Entry(listener);
+			this.entries = updated;
 		}
-		Entry[] updated = Arrays.copyOf(current, current.length + 1);
-		updated[current.length] = new Entry(listener);
-		this.entries = updated;
+		finally {
+			this.lock.unlock();
+		}
 	}
 
-	synchronized void remove(CircuitBreakerListener listener) {
-		Entry[] current = this.entries;
-		for (int i = 0; i < current.length; i++) {
-			if (current[i].listener == listener) {
-				Entry[] updated = new Entry[current.length - 1];
-				System.arraycopy(current, 0, updated, 0, i);
-				System.arraycopy(current, i + 1, updated, i, current.length - i - 1);
-				this.entries = updated;
-				return;
+	void remove(CircuitBreakerListener listener) {
+		this.lock.lock();
+		try {
+			Entry[] current = this.entries;
+			for (int i = 0; i < current.length; i++) {
+				if (current[i].listener == listener) {
+					Entry[] updated = new Entry[current.length - 1];
+					System.arraycopy(current, 0, updated, 0, i);
+					System.arraycopy(current, i + 1, updated, i, current.length - i - 1);
+					this.entries = updated;
+					return;
+				}
 			}
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 

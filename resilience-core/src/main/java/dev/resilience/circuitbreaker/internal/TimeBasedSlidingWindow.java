@@ -17,10 +17,13 @@ import dev.resilience.circuitbreaker.CallOutcome;
  * Lincheck run showed. The lock is never held across anything but those writes, so recording
  * never waits long and never blocks while holding a monitor.
  * <p>
- * A getter reads one total, which is volatile, without the lock; it first rolls the ring forward
- * (under the lock) if a new second has begun, so an idle window still forgets old calls. Rates
- * read two totals, under the lock. Counters are 64-bit, since a busy breaker can record more calls
- * per window than a packed field would hold.
+ * Getters read under the lock too, after rolling the ring forward if a new second has begun (so an
+ * idle window still forgets old calls). A getter reading its total without the lock could see a
+ * call in the calls but not yet in the failures, so that {@code bufferedCalls()} then
+ * {@code failedCalls()} contradicted every order of the calls (a Lincheck run found 3 calls
+ * followed by 0 failures while a failed call was being recorded); the totals are three fields, not
+ * one packed word as in the count-based window. Counters are 64-bit, since a busy breaker can
+ * record more calls per window than a packed field would hold.
  */
 final class TimeBasedSlidingWindow extends SlidingWindow {
 
@@ -41,14 +44,15 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private volatile long totalCalls;
+	/** Guarded by {@link #lock}, like the totals below. */
+	private long totalCalls;
 
-	private volatile long totalFailed;
+	private long totalFailed;
 
-	private volatile long totalSlow;
+	private long totalSlow;
 
 	/** Latest second the ring holds; buckets hold the seconds {@code (head - size, head]}. */
-	private volatile long headSecond;
+	private long headSecond;
 
 	TimeBasedSlidingWindow(int sizeInSeconds, Thresholds thresholds, Ticker ticker) {
 		super(thresholds);
@@ -96,20 +100,38 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	@Override
 	public long bufferedCalls() {
-		expireOldBuckets();
-		return this.totalCalls;
+		acquire(this.lock);
+		try {
+			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
+			return this.totalCalls;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public long failedCalls() {
-		expireOldBuckets();
-		return this.totalFailed;
+		acquire(this.lock);
+		try {
+			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
+			return this.totalFailed;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public long slowCalls() {
-		expireOldBuckets();
-		return this.totalSlow;
+		acquire(this.lock);
+		try {
+			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
+			return this.totalSlow;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
@@ -136,22 +158,9 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 		}
 	}
 
-	private void expireOldBuckets() {
-		if (Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND) <= this.headSecond) {
-			return;
-		}
-		acquire(this.lock);
-		try {
-			rollToLocked(Math.floorDiv(this.ticker.read(), NANOS_PER_SECOND));
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
 	/**
 	 * Makes {@code second} the head if it is later, clearing the buckets of the seconds that left
-	 * the window; each total changes once, so a reader without the lock sees it before or after.
+	 * the window.
 	 * @return the head after rolling
 	 */
 	private long rollToLocked(long second) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -72,6 +73,8 @@ public final class IdempotencyImpl implements Idempotency {
 
 	private final long renewalNanos;
 
+	private final ReentrantLock listenersLock = new ReentrantLock();
+
 	private volatile IdempotencyListener[] listeners = NO_LISTENERS;
 
 	public IdempotencyImpl(String name, String namespace, IdempotencyConfig config, IdempotencyStore store,
@@ -115,12 +118,18 @@ public final class IdempotencyImpl implements Idempotency {
 	}
 
 	@Override
-	public synchronized void addListener(IdempotencyListener listener) {
+	public void addListener(IdempotencyListener listener) {
 		requireNonNull(listener, "listener");
-		IdempotencyListener[] current = this.listeners;
-		IdempotencyListener[] updated = Arrays.copyOf(current, current.length + 1);
-		updated[current.length] = listener;
-		this.listeners = updated;
+		this.listenersLock.lock();
+		try {
+			IdempotencyListener[] current = this.listeners;
+			IdempotencyListener[] updated = Arrays.copyOf(current, current.length + 1);
+			updated[current.length] = listener;
+			this.listeners = updated;
+		}
+		finally {
+			this.listenersLock.unlock();
+		}
 	}
 
 	@Override
@@ -444,6 +453,14 @@ public final class IdempotencyImpl implements Idempotency {
 		/** Set while completing or releasing: a renewal refused then says nothing about the call. */
 		private volatile boolean settling;
 
+		/**
+		 * Makes scheduling the next renewal and ending the lease exclusive, so no renewal is
+		 * scheduled after the end. Not a monitor: the scheduler's {@code schedule} and
+		 * {@code cancel} run while it is held.
+		 */
+		private final ReentrantLock lock = new ReentrantLock();
+
+		/** Guarded by {@link #lock}. */
 		private Scheduler.Cancellable next;
 
 		Lease(String recordId, String token) {
@@ -452,9 +469,15 @@ public final class IdempotencyImpl implements Idempotency {
 			scheduleRenewal();
 		}
 
-		private synchronized void scheduleRenewal() {
-			if (!this.ended) {
-				this.next = IdempotencyImpl.this.scheduler.schedule(this, IdempotencyImpl.this.renewalNanos);
+		private void scheduleRenewal() {
+			this.lock.lock();
+			try {
+				if (!this.ended) {
+					this.next = IdempotencyImpl.this.scheduler.schedule(this, IdempotencyImpl.this.renewalNanos);
+				}
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 
@@ -501,11 +524,17 @@ public final class IdempotencyImpl implements Idempotency {
 			this.settling = true;
 		}
 
-		synchronized void end() {
-			this.ended = true;
-			if (this.next != null) {
-				this.next.cancel();
-				this.next = null;
+		void end() {
+			this.lock.lock();
+			try {
+				this.ended = true;
+				if (this.next != null) {
+					this.next.cancel();
+					this.next = null;
+				}
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import dev.resilience.CheckedFunction;
@@ -85,7 +86,7 @@ public final class RetryImpl implements Retry {
 
 	private final Metrics metrics = new RetryMetrics();
 
-	private final Object listenersLock = new Object();
+	private final ReentrantLock listenersLock = new ReentrantLock();
 
 	private volatile RetryListener[] listeners = NO_LISTENERS;
 
@@ -127,17 +128,22 @@ public final class RetryImpl implements Retry {
 	@Override
 	public void addListener(RetryListener listener) {
 		requireNonNull(listener, "listener");
-		synchronized (this.listenersLock) {
+		this.listenersLock.lock();
+		try {
 			RetryListener[] current = this.listeners;
 			RetryListener[] updated = Arrays.copyOf(current, current.length + 1);
 			updated[current.length] = listener;
 			this.listeners = updated;
 		}
+		finally {
+			this.listenersLock.unlock();
+		}
 	}
 
 	@Override
 	public void removeListener(RetryListener listener) {
-		synchronized (this.listenersLock) {
+		this.listenersLock.lock();
+		try {
 			RetryListener[] current = this.listeners;
 			for (int i = 0; i < current.length; i++) {
 				if (current[i] == listener) {
@@ -148,6 +154,9 @@ public final class RetryImpl implements Retry {
 					return;
 				}
 			}
+		}
+		finally {
+			this.listenersLock.unlock();
 		}
 	}
 
