@@ -2,6 +2,8 @@ package dev.resilience.spring.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.context.annotation.AnnotationConfigUtils;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.javapoet.ClassName;
 import org.springframework.util.ReflectionUtils;
 
@@ -26,21 +29,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An application with the resilience auto-configuration processed ahead of time as Spring Boot's
  * build plugin does: the processor is found through {@code META-INF/spring/aot.factories}, and the
- * hints of the fallbacks, the idempotent results and the stores' scripts all reach the build.
+ * hints of the fallbacks and the idempotent results reach the build, and the scripts of the store
+ * chosen at build time (and only those: AOT fixes which store configuration applies).
  */
 // onMethod(...): Spring Framework 7 deprecates it for onMethodInvocation(...), which 6.2 lacks
 @SuppressWarnings("deprecation")
 class ResilienceAotProcessingTests {
 
-	private static final List<String> SCRIPTS = List.of("dev/resilience/spring/idempotency/redis/claim.lua",
+	private static final List<String> LUA_SCRIPTS = List.of("dev/resilience/spring/idempotency/redis/claim.lua",
 			"dev/resilience/spring/idempotency/redis/complete.lua", "dev/resilience/spring/idempotency/redis/renew.lua",
-			"dev/resilience/spring/idempotency/redis/release.lua", "dev/resilience/spring/idempotency/redis/find.lua",
+			"dev/resilience/spring/idempotency/redis/release.lua", "dev/resilience/spring/idempotency/redis/find.lua");
+
+	private static final List<String> SQL_SCRIPTS = List.of(
 			"dev/resilience/spring/idempotency/jdbc/schema-postgresql.sql",
 			"dev/resilience/spring/idempotency/jdbc/schema-h2.sql");
 
 	@Test
 	void applicationProcessedAheadOfTimeGetsEveryHint() {
-		RuntimeHints hints = processAheadOfTime();
+		RuntimeHints hints = processAheadOfTime("memory");
 		// declared by an interface: Spring's own hints cover the declared methods of a class it
 		// proxies, so only ours make this one invocable
 		Method fallback = ReflectionUtils.findMethod(OfflineAnswers.class, "offline", String.class);
@@ -50,13 +56,27 @@ class ResilienceAotProcessingTests {
 		assertThat(RuntimeHintsPredicates.reflection().onMethod(fallback).invoke()).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethod(accessor).invoke()).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethod(unrelated).invoke()).rejects(hints);
-		assertThat(SCRIPTS)
-			.allSatisfy((script) -> assertThat(RuntimeHintsPredicates.resource().forResource(script)).as(script)
-				.accepts(hints));
+		assertThat(scriptsIn(hints)).as("the memory store reads no script").isEmpty();
 	}
 
-	private static RuntimeHints processAheadOfTime() {
+	@Test
+	void eachStoreChosenAtBuildTimeGetsItsScripts() {
+		// AOT fixes the bean definitions, the chosen store's among them, when the application is built
+		assertThat(scriptsIn(processAheadOfTime("redis"))).containsExactlyInAnyOrderElementsOf(LUA_SCRIPTS);
+		assertThat(scriptsIn(processAheadOfTime("jdbc"))).containsExactlyInAnyOrderElementsOf(SQL_SCRIPTS);
+	}
+
+	private static List<String> scriptsIn(RuntimeHints hints) {
+		return Stream.concat(LUA_SCRIPTS.stream(), SQL_SCRIPTS.stream())
+			.filter((script) -> RuntimeHintsPredicates.resource().forResource(script).test(hints))
+			.toList();
+	}
+
+	private static RuntimeHints processAheadOfTime(String store) {
 		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("test", Map.of("resilience.idempotency.store", store)));
 			AnnotationConfigUtils.registerAnnotationConfigProcessors(context);
 			// in the order auto-configuration would apply them
 			context.registerBean(BootLine.type(BootLine.JACKSON));
