@@ -1,8 +1,6 @@
 package dev.resilience.spring.idempotency;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +8,10 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.BaseStream;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationConfig;
@@ -40,13 +36,10 @@ import tools.jackson.databind.ser.bean.BeanSerializerBase;
 import tools.jackson.databind.type.TypeFactory;
 
 import dev.resilience.idempotency.ResultCodec;
+import dev.resilience.spring.idempotency.ReplayableResults.StoredResponse;
 
 import org.springframework.core.GenericTypeResolver;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.ResponseEntity;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
 
 /**
  * {@link ResultCodec} writing a method's result as JSON with the application's Jackson 3
@@ -68,13 +61,6 @@ import org.springframework.util.ClassUtils;
 public final class JacksonResultCodec implements ResultCodec {
 
 	private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-
-	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class,
-			Reader.class, Iterator.class);
-
-	/** spring-web is optional: without it no method can return a {@code ResponseEntity}. */
-	private static final boolean RESPONSE_ENTITY_PRESENT = ClassUtils
-		.isPresent("org.springframework.http.ResponseEntity", JacksonResultCodec.class.getClassLoader());
 
 	private final ObjectWriter writer;
 
@@ -104,7 +90,7 @@ public final class JacksonResultCodec implements ResultCodec {
 		this.type = type;
 		this.empty = raw == void.class || raw == Void.class;
 		this.responseEntity = isResponseEntity(type);
-		JavaType stored = this.responseEntity ? ResponseEntities.storedType(mapper.getTypeFactory(), type) : type;
+		JavaType stored = this.responseEntity ? mapper.getTypeFactory().constructParametricType(StoredResponse.class, type.containedTypeOrUnknown(0)) : type;
 		this.writer = mapper.writerFor(stored);
 		this.reader = mapper.readerFor(stored);
 	}
@@ -138,12 +124,7 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 		String where = targetClass.getSimpleName() + "." + method.getName();
 		Class<?> raw = type.getRawClass();
-		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
-			if (unreplayable.isAssignableFrom(raw)) {
-				throw new IllegalArgumentException("@Idempotent " + where + " returns " + raw.getName()
-						+ ", which is consumed once and cannot be stored and replayed; return a value such as a List or a DTO");
-			}
-		}
+		ReplayableResults.requireReplayable(raw, where);
 		if (raw != void.class && raw != Void.class) {
 			JavaType readBack = isResponseEntity(type) ? type.containedTypeOrUnknown(0) : type;
 			String problem = new Readability(mapper).problem(readBack);
@@ -166,7 +147,7 @@ public final class JacksonResultCodec implements ResultCodec {
 		if (this.empty || result == null) {
 			return NULL.clone();
 		}
-		byte[] json = this.writer.writeValueAsBytes(this.responseEntity ? ResponseEntities.toStored(result) : result);
+		byte[] json = this.writer.writeValueAsBytes(this.responseEntity ? ReplayableResults.toStored(result) : result);
 		try {
 			this.reader.readValue(json);
 		}
@@ -184,11 +165,11 @@ public final class JacksonResultCodec implements ResultCodec {
 			return null;
 		}
 		Object value = this.reader.readValue(stored);
-		return (this.responseEntity && value != null) ? ResponseEntities.fromStored(value) : value;
+		return (this.responseEntity && value != null) ? ReplayableResults.fromStored((StoredResponse<?>) value) : value;
 	}
 
 	private static boolean isResponseEntity(JavaType type) {
-		return RESPONSE_ENTITY_PRESENT && ResponseEntities.is(type.getRawClass());
+		return ReplayableResults.isResponseEntity(type.getRawClass());
 	}
 
 	/**
@@ -374,41 +355,6 @@ public final class JacksonResultCodec implements ResultCodec {
 			}
 		}
 
-	}
-
-	/**
-	 * The stored form of a {@code ResponseEntity<T>}: its status, its headers and a body read back
-	 * as {@code T}. Loaded only when spring-web is present.
-	 */
-	private static final class ResponseEntities {
-
-		static boolean is(Class<?> type) {
-			return type == ResponseEntity.class;
-		}
-
-		static JavaType storedType(TypeFactory types, JavaType responseEntity) {
-			return types.constructParametricType(StoredResponse.class, responseEntity.containedTypeOrUnknown(0));
-		}
-
-		static Object toStored(Object result) {
-			ResponseEntity<?> entity = (ResponseEntity<?>) result;
-			Map<String, List<String>> headers = new LinkedHashMap<>();
-			entity.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-			return new StoredResponse<>(entity.getStatusCode().value(), headers, entity.getBody());
-		}
-
-		static Object fromStored(Object stored) {
-			StoredResponse<?> response = (StoredResponse<?>) stored;
-			HttpHeaders headers = new HttpHeaders();
-			if (response.headers() != null) {
-				response.headers().forEach(headers::addAll);
-			}
-			return new ResponseEntity<>(response.body(), headers, HttpStatusCode.valueOf(response.status()));
-		}
-
-	}
-
-	record StoredResponse<T>(int status, Map<String, List<String>> headers, T body) {
 	}
 
 }

@@ -26,6 +26,7 @@ import org.springframework.util.ReflectionUtils;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.fallback.FallbackMethod;
+import dev.resilience.spring.idempotency.ReplayableResults;
 
 /**
  * Ahead-of-time processing of the resilience annotations: finds, at build time, every bean class
@@ -53,9 +54,6 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 	/** Named, not referenced: spring-web is optional. */
 	private static final String RESPONSE_ENTITY = "org.springframework.http.ResponseEntity";
 
-	/** How the Boot 3.5 line's result codec stores a {@code ResponseEntity}; read back by Jackson. */
-	private static final String STORED_RESPONSE = "dev.resilience.spring.idempotency.JacksonResultCodec$StoredResponse";
-
 	@Override
 	public BeanFactoryInitializationAotContribution processAheadOfTime(ConfigurableListableBeanFactory beanFactory) {
 		Set<Class<?>> annotated = new LinkedHashSet<>();
@@ -68,11 +66,7 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 		if (annotated.isEmpty()) {
 			return null;
 		}
-		ClassLoader classLoader = beanFactory.getBeanClassLoader();
-		return (generationContext, code) -> {
-			RuntimeHints hints = generationContext.getRuntimeHints();
-			new Registration(hints, classLoader).register(annotated);
-		};
+		return (generationContext, code) -> new Registration(generationContext.getRuntimeHints()).register(annotated);
 	}
 
 	private static Class<?> beanClass(ConfigurableListableBeanFactory beanFactory, String beanName) {
@@ -126,15 +120,12 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 
 		private final ReflectionHints reflection;
 
-		private final ClassLoader classLoader;
-
 		private final BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
 
 		private final Set<Class<?>> bound = new HashSet<>();
 
-		Registration(RuntimeHints hints, ClassLoader classLoader) {
+		Registration(RuntimeHints hints) {
 			this.reflection = hints.reflection();
-			this.classLoader = classLoader;
 		}
 
 		void register(Set<Class<?>> beanClasses) {
@@ -197,10 +188,9 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 			}
 		}
 
+		/** How both lines' result codecs store a {@code ResponseEntity}; read back by Jackson. */
 		private void registerStoredResponse() {
-			if (ClassUtils.isPresent(STORED_RESPONSE, this.classLoader)) {
-				registerBinding(ResolvableType.forClass(ClassUtils.resolveClassName(STORED_RESPONSE, this.classLoader)));
-			}
+			registerBinding(ResolvableType.forClass(ReplayableResults.StoredResponse.class));
 		}
 
 		/** The class, its properties' types, and each type argument, as Jackson will bind them. */
