@@ -2,9 +2,16 @@ package dev.resilience;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.idempotency.Idempotency;
@@ -97,6 +104,48 @@ class ResilienceRegistryIdempotencyTests {
 
 		assertThat(asked).hasValue(1);
 		assertThat(registry.getIdempotencies()).allSatisfy((instance) -> assertThat(instance.getStore()).isSameAs(store));
+	}
+
+	@Test
+	void threadsRacingForOneNameAndNamespaceGetOneInstanceOneStoreAndOneAnnouncement() throws Exception {
+		int threads = 16;
+		AtomicInteger asked = new AtomicInteger();
+		IdempotencyStore store = new MemoryIdempotencyStore();
+		ResilienceRegistry registry = ResilienceRegistry.builder().idempotencyStore(() -> {
+			asked.incrementAndGet();
+			return store;
+		}).build();
+		List<Idempotency> told = new CopyOnWriteArrayList<>();
+		registry.addListener(new ResilienceRegistry.RegistryListener() {
+			@Override
+			public void onIdempotencyAdded(Idempotency idempotency) {
+				told.add(idempotency);
+			}
+		});
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			CyclicBarrier start = new CyclicBarrier(threads);
+			List<Future<Idempotency>> created = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				String namespace = (i % 2 == 0) ? "com.example.Payments.charge()" : null;
+				created.add(executor.submit(() -> {
+					start.await();
+					return registry.idempotency("payments", namespace);
+				}));
+			}
+			Set<Idempotency> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+			for (Future<Idempotency> instance : created) {
+				distinct.add(instance.get(1, TimeUnit.MINUTES));
+			}
+
+			assertThat(distinct).as("one instance per (name, namespace)").hasSize(2);
+			assertThat(told).as("each announced once").hasSize(2).containsExactlyInAnyOrderElementsOf(distinct);
+			assertThat(asked).as("the store asked for once").hasValue(1);
+			assertThat(registry.getIdempotencies()).hasSize(2);
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	@Test
