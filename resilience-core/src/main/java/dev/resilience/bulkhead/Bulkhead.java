@@ -1,14 +1,10 @@
 package dev.resilience.bulkhead;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
-import dev.resilience.internal.Rethrow;
+import dev.resilience.Policy;
 import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
-
-import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * A semaphore bulkhead: at most {@link BulkheadConfig#getMaxConcurrentCalls()} calls hold a
@@ -20,7 +16,7 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * or exception, and for asynchronous calls the completion of the stage the call returned (by
  * value, failure or its own cancellation). Permits never exceed the configured maximum.
  */
-public interface Bulkhead {
+public interface Bulkhead extends Policy {
 
 	/**
 	 * Creates a semaphore bulkhead.
@@ -79,34 +75,6 @@ public interface Bulkhead {
 	 */
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument);
-
-	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
-	default <T> T executeSupplier(Supplier<T> supplier) {
-		requireNonNull(supplier, "supplier");
-		try {
-			return execute(Supplier::get, supplier);
-		}
-		catch (Throwable ex) {
-			throw Rethrow.asIs(ex);
-		}
-	}
-
-	/** {@link #execute} for a {@link Callable}; what it throws propagates as it is. */
-	default <T> T executeCallable(Callable<T> callable) throws Exception {
-		requireNonNull(callable, "callable");
-		try {
-			return execute(Callable::call, callable);
-		}
-		catch (Throwable ex) {
-			throw Rethrow.asIs(ex);
-		}
-	}
-
-	/** {@link #executeAsync} for a supplier of a stage. */
-	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
-		requireNonNull(supplier, "supplier");
-		return executeAsync(Supplier::get, supplier);
-	}
 
 	void addListener(BulkheadListener listener);
 

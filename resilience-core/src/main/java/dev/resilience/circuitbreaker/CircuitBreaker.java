@@ -1,17 +1,13 @@
 package dev.resilience.circuitbreaker;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
-import dev.resilience.internal.Rethrow;
+import dev.resilience.Policy;
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.internal.CircuitBreakerStateMachine;
-
-import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * A named circuit breaker: it counts the outcomes of the calls it protects in a sliding window and
@@ -43,7 +39,7 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * {@link #onSuccess}, {@link #onError} and {@link #releasePermission()} cannot tell: they act on
  * the state current when they are called, so they suit calls that cannot outlive a transition.
  */
-public interface CircuitBreaker {
+public interface CircuitBreaker extends Policy {
 
 	/** A breaker timed by the JVM's monotonic clock. */
 	static CircuitBreaker of(String name, CircuitBreakerConfig config) {
@@ -125,34 +121,6 @@ public interface CircuitBreaker {
 	 */
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument);
-
-	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
-	default <T> T executeSupplier(Supplier<T> supplier) {
-		requireNonNull(supplier, "supplier");
-		try {
-			return execute(Supplier::get, supplier);
-		}
-		catch (Throwable ex) {
-			throw Rethrow.asIs(ex);
-		}
-	}
-
-	/** {@link #execute} for a {@link Callable}; what it throws propagates as it is. */
-	default <T> T executeCallable(Callable<T> callable) throws Exception {
-		requireNonNull(callable, "callable");
-		try {
-			return execute(Callable::call, callable);
-		}
-		catch (Throwable ex) {
-			throw Rethrow.asIs(ex);
-		}
-	}
-
-	/** {@link #executeAsync} for a supplier of a stage. */
-	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
-		requireNonNull(supplier, "supplier");
-		return executeAsync(Supplier::get, supplier);
-	}
 
 	/** Moves to {@code CLOSED} with a fresh window; does nothing when already closed. */
 	void transitionToClosedState();

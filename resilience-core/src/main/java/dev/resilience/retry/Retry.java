@@ -1,20 +1,16 @@
 package dev.resilience.retry;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 
 import dev.resilience.CheckedFunction;
-import dev.resilience.internal.Rethrow;
+import dev.resilience.Policy;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.retry.internal.RetryImpl;
-
-import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * A named retry policy: runs an attempt, and after a retryable failure waits a backoff and runs it
@@ -43,7 +39,7 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * thread, by the {@link ContextPropagator} (so the wrapped task may run several times, once per
  * retry).
  */
-public interface Retry {
+public interface Retry extends Policy {
 
 	/**
 	 * A retry on the system ticker and scheduler, propagating no context.
@@ -92,34 +88,6 @@ public interface Retry {
 	 */
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
 			A argument);
-
-	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
-	default <T> T executeSupplier(Supplier<T> supplier) {
-		requireNonNull(supplier, "supplier");
-		try {
-			return execute(Supplier::get, supplier);
-		}
-		catch (Throwable ex) {
-			throw Rethrow.asIs(ex);
-		}
-	}
-
-	/** {@link #execute} for a {@link Callable}; what it throws propagates as it is. */
-	default <T> T executeCallable(Callable<T> callable) throws Exception {
-		requireNonNull(callable, "callable");
-		try {
-			return execute(Callable::call, callable);
-		}
-		catch (Throwable ex) {
-			throw Rethrow.asIs(ex);
-		}
-	}
-
-	/** {@link #executeAsync} for a supplier of a stage. */
-	default <T> CompletionStage<T> executeCompletionStage(Supplier<? extends CompletionStage<T>> supplier) {
-		requireNonNull(supplier, "supplier");
-		return executeAsync(Supplier::get, supplier);
-	}
 
 	/**
 	 * Counters since this retry was created, one per {@link RetryOutcome} plus the retries made.
