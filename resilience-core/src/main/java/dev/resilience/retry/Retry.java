@@ -64,10 +64,13 @@ public interface Retry extends Policy {
 
 	Metrics getMetrics();
 
-	/** Adds a listener; the same listener added twice is called twice. */
+	/**
+	 * Adds a listener, called after those added before it. Adding one that is already registered
+	 * (the same object) does nothing: a listener hears each event once.
+	 */
 	void addListener(RetryListener listener);
 
-	/** Removes one registration of {@code listener}; a no-op if it is not registered. */
+	/** Removes {@code listener}; a no-op if it is not registered. */
 	void removeListener(RetryListener listener);
 
 	/**

@@ -11,6 +11,7 @@ import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireNonNegative;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
+// Over 300 lines: the builder (one validated setter per YAML key) and the public BudgetConfig live here.
 /**
  * Immutable configuration of a {@link Retry}. Built with {@link #custom()}; the defaults are those
  * of {@code resilience.retry.defaults}.

@@ -1,8 +1,8 @@
 package dev.resilience.retry.internal;
 
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.resilience.internal.Durations;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.Jitter;
@@ -35,8 +35,8 @@ final class BackoffCalculator {
 	BackoffCalculator(RetryConfig config) {
 		this.backoff = config.getBackoff();
 		this.jitter = config.getJitter();
-		this.capNanos = saturatedNanos(config.getMaxWaitDuration());
-		this.baseNanos = Math.min(saturatedNanos(config.getWaitDuration()), this.capNanos);
+		this.capNanos = Durations.toNanosAtMost(config.getMaxWaitDuration(), MAX_DELAY_NANOS);
+		this.baseNanos = Math.min(Durations.toNanosAtMost(config.getWaitDuration(), MAX_DELAY_NANOS), this.capNanos);
 		this.multiplier = config.getMultiplier();
 	}
 
@@ -80,13 +80,6 @@ final class BackoffCalculator {
 	/** Uniform in {@code [low, high]}, both included. */
 	private static long uniform(long low, long high) {
 		return (high <= low) ? low : low + ThreadLocalRandom.current().nextLong(high - low + 1);
-	}
-
-	private static long saturatedNanos(Duration duration) {
-		if (duration.getSeconds() >= MAX_DELAY_NANOS / 1_000_000_000L) {
-			return MAX_DELAY_NANOS;
-		}
-		return duration.toNanos();
 	}
 
 }

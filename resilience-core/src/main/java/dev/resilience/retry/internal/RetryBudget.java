@@ -2,19 +2,20 @@ package dev.resilience.retry.internal;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.Ticker;
+import dev.resilience.internal.Durations;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 
 /**
  * The retry budget of one {@code Retry}, shared by all its calls: every call deposits, every retry
  * withdraws, and a retry is made only when, counting it, the retries in the window stay at or below
- * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)} (SPEC §3). So with
- * {@code ratio 0.2} a lone call gets no retry from the ratio: 0.2 retries are allowed, not one.
+ * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)} (docs/retry.md,
+ * "Retry budget"). So with {@code ratio 0.2} a lone call gets no retry from the ratio: 0.2 retries
+ * are allowed, not one.
  * The comparison is exact: the ratio is taken as the decimal the user wrote ({@code 0.29} allows 29
  * retries per 100 calls, though {@code 0.29 * 100} is a hair under 29 in binary floating point),
  * and both sides are compared as 128-bit integer products, which cannot overflow.
@@ -69,7 +70,8 @@ final class RetryBudget {
 		this.ratioNumerator = ratio.movePointRight(scale).longValueExact();
 		this.ratioDenominator = BigDecimal.ONE.movePointRight(scale).longValueExact();
 		this.minRetriesPerSecond = config.getMinRetriesPerSecond();
-		this.windowNanos = saturatedNanos(config.getWindow());
+		// At most half the long range: rounding it up to whole seconds and slots below cannot overflow.
+		this.windowNanos = Durations.toNanosAtMost(config.getWindow(), Long.MAX_VALUE / 2);
 		long seconds = (this.windowNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
 		this.bucketCount = (int) Math.max(1, Math.min(MAX_BUCKETS, seconds));
 		this.slotNanos = (this.windowNanos + this.bucketCount - 1) / this.bucketCount;
@@ -153,11 +155,6 @@ final class RetryBudget {
 				return fresh;
 			}
 		}
-	}
-
-	private static long saturatedNanos(Duration duration) {
-		return (duration.getSeconds() >= Long.MAX_VALUE / NANOS_PER_SECOND / 2) ? Long.MAX_VALUE / 2
-				: duration.toNanos();
 	}
 
 	private static final class Bucket {

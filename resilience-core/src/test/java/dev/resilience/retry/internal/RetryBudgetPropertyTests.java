@@ -18,12 +18,12 @@ import net.jqwik.api.constraints.IntRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The retry budget against a reference model written straight from SPEC §3: random interleavings
- * of calls, retries asked for and clock advances across the window. Every retry asked for must be
- * granted exactly when, counting it, the retries in the window stay at or below
- * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)}: a grant above the
- * bound is a broken promise, a refusal within it a retry wrongly denied. The model does its
- * arithmetic in exact decimals, on the ratio as written.
+ * The retry budget against a reference model written straight from docs/retry.md ("Retry
+ * budget"): random interleavings of calls, retries asked for and clock advances across the window.
+ * Every retry asked for must be granted exactly when, counting it, the retries in the window stay
+ * at or below {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)}: a
+ * grant above the bound is a broken promise, a refusal within it a retry wrongly denied. The model
+ * does its arithmetic in exact decimals, on the ratio as written.
  * <p>
  * The window is the budget's documented one: the current one-second-or-shorter slot and the slots
  * before it, {@code ceil(window / 1s)} (at most 60) in all.
@@ -98,7 +98,7 @@ class RetryBudgetPropertyTests {
 		}
 	}
 
-	/** SPEC §3 in exact decimals, over the slots of the documented window. */
+	/** The documented bound in exact decimals, over the slots of the documented window. */
 	private static final class Model {
 
 		private final BigDecimal ratio;
