@@ -16,7 +16,7 @@ abstract class Admission implements Permission {
 
 	Admission(BreakerContext context) {
 		this.context = context;
-		this.settings = context.settings();
+		this.settings = context.settings;
 	}
 
 	@Override

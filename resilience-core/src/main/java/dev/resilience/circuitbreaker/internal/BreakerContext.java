@@ -8,23 +8,31 @@ import dev.resilience.circuitbreaker.CallOutcome;
  * state, and the one way to leave it. A state never changes the breaker otherwise, so every state
  * change is a compare-and-set in {@link CircuitBreakerStateMachine}.
  */
-interface BreakerContext {
+abstract class BreakerContext {
 
-	BreakerSettings settings();
+	final BreakerSettings settings;
 
-	Ticker ticker();
+	final Ticker ticker;
+
+	BreakerContext(BreakerSettings settings, Ticker ticker) {
+		if (ticker == null) {
+			throw new IllegalArgumentException("ticker of circuit breaker '" + settings.name + "' must not be null");
+		}
+		this.settings = settings;
+		this.ticker = ticker;
+	}
 
 	/** Whether {@code state} is the breaker's current state object (identity, not kind). */
-	boolean isCurrent(BreakerState state);
+	abstract boolean isCurrent(BreakerState state);
 
 	/**
 	 * Replaces {@code from} by {@code to} if {@code from} is still current, and if so tells the
 	 * listeners, once.
 	 * @return whether this call made the transition
 	 */
-	boolean transition(BreakerState from, BreakerState to, String reason);
+	abstract boolean transition(BreakerState from, BreakerState to, String reason);
 
 	/** Tells the listeners of one call's outcome; allocates nothing. */
-	void callRecorded(CallOutcome outcome, long durationNanos);
+	abstract void callRecorded(CallOutcome outcome, long durationNanos);
 
 }

@@ -45,6 +45,12 @@ final class BreakerSettings {
 	private final ExceptionClassifier classifier;
 
 	BreakerSettings(String name, CircuitBreakerConfig config) {
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("circuit breaker name must not be null or blank but was '" + name + "'");
+		}
+		if (config == null) {
+			throw new IllegalArgumentException("config of circuit breaker '" + name + "' must not be null");
+		}
 		this.name = name;
 		this.config = config;
 		this.slowCallDurationNanos = Durations.toNanosSaturated(config.getSlowCallDurationThreshold());

@@ -12,6 +12,8 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.internal.ListenerList;
+import dev.resilience.internal.ListenerList.LongEvent;
+import dev.resilience.internal.ListenerList.TriConsumer;
 
 /**
  * The {@link CircuitBreaker} implementation: the holder of the current state, the transitions
@@ -39,15 +41,12 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	private static final System.Logger LOGGER = System.getLogger("dev.resilience.circuitbreaker");
 
-	private static final ListenerList.LongEvent<CircuitBreakerListener, CircuitBreaker, CallOutcome> CALL_RECORDED = CircuitBreakerListener::onCallRecorded;
+	private static final LongEvent<CircuitBreakerListener, CircuitBreaker, CallOutcome> CALL_RECORDED =
+			CircuitBreakerListener::onCallRecorded;
 
-	private static final ListenerList.TriConsumer<CircuitBreakerListener, CircuitBreaker, Transition> STATE_TRANSITION = (
-			listener, breaker, transition) -> listener.onStateTransition(breaker, transition.from(), transition.to(),
+	private static final TriConsumer<CircuitBreakerListener, CircuitBreaker, Transition> STATE_TRANSITION = (listener,
+			breaker, transition) -> listener.onStateTransition(breaker, transition.from(), transition.to(),
 					transition.reason());
-
-	private final String name;
-
-	private final CircuitBreakerConfig config;
 
 	private final BreakerSettings settings;
 
@@ -68,17 +67,6 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	private final BreakerState disabled;
 
 	public CircuitBreakerStateMachine(String name, CircuitBreakerConfig config, Ticker ticker) {
-		if (name == null || name.isBlank()) {
-			throw new IllegalArgumentException("circuit breaker name must not be null or blank but was '" + name + "'");
-		}
-		if (config == null) {
-			throw new IllegalArgumentException("config of circuit breaker '" + name + "' must not be null");
-		}
-		if (ticker == null) {
-			throw new IllegalArgumentException("ticker of circuit breaker '" + name + "' must not be null");
-		}
-		this.name = name;
-		this.config = config;
 		this.settings = new BreakerSettings(name, config);
 		this.context = new Context(ticker);
 		this.listeners = new ListenerList<>(LOGGER, "CircuitBreaker '" + name + "'");
@@ -91,12 +79,12 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	@Override
 	public String getName() {
-		return this.name;
+		return this.settings.name;
 	}
 
 	@Override
 	public CircuitBreakerConfig getConfig() {
-		return this.config;
+		return this.settings.config;
 	}
 
 	@Override
@@ -198,7 +186,8 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	@Override
 	public void addListener(CircuitBreakerListener listener) {
 		if (listener == null) {
-			throw new IllegalArgumentException("listener of circuit breaker '" + this.name + "' must not be null");
+			throw new IllegalArgumentException(
+					"listener of circuit breaker '" + this.settings.name + "' must not be null");
 		}
 		this.listeners.add(listener);
 	}
@@ -210,7 +199,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	@Override
 	public String toString() {
-		return "CircuitBreaker '" + this.name + "' " + this.state.get().state;
+		return "CircuitBreaker '" + this.settings.name + "' " + this.state.get().state;
 	}
 
 	/**
@@ -234,7 +223,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	/** Counts a refusal by {@code refusing} and returns the exception that reports it. */
 	CallNotPermittedException refusal(BreakerState refusing) {
 		countRefusal();
-		return new CallNotPermittedException(this.name, refusing.state.name());
+		return new CallNotPermittedException(this.settings.name, refusing.state.name());
 	}
 
 	private void countRefusal() {
@@ -283,36 +272,24 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	}
 
 	/** The breaker as its states see it. */
-	private final class Context implements BreakerContext {
-
-		private final Ticker ticker;
+	private final class Context extends BreakerContext {
 
 		Context(Ticker ticker) {
-			this.ticker = ticker;
+			super(CircuitBreakerStateMachine.this.settings, ticker);
 		}
 
 		@Override
-		public BreakerSettings settings() {
-			return CircuitBreakerStateMachine.this.settings;
-		}
-
-		@Override
-		public Ticker ticker() {
-			return this.ticker;
-		}
-
-		@Override
-		public boolean isCurrent(BreakerState state) {
+		boolean isCurrent(BreakerState state) {
 			return CircuitBreakerStateMachine.this.state.get() == state;
 		}
 
 		@Override
-		public boolean transition(BreakerState from, BreakerState to, String reason) {
+		boolean transition(BreakerState from, BreakerState to, String reason) {
 			return CircuitBreakerStateMachine.this.transition(from, to, reason);
 		}
 
 		@Override
-		public void callRecorded(CallOutcome outcome, long durationNanos) {
+		void callRecorded(CallOutcome outcome, long durationNanos) {
 			CircuitBreakerStateMachine.this.listeners.fireWithLong(CALL_RECORDED, CircuitBreakerStateMachine.this,
 					outcome, durationNanos);
 		}

@@ -17,7 +17,7 @@ final class ClosedState extends BreakerState {
 
 	ClosedState(BreakerContext context) {
 		super(context, State.CLOSED);
-		this.window = this.settings.newWindow(context.ticker());
+		this.window = this.settings.newWindow(context.ticker);
 		this.consecutiveFailures = new ConsecutiveFailures(this.settings.consecutiveFailureThreshold);
 	}
 

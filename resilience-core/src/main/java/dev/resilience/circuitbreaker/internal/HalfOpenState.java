@@ -26,7 +26,7 @@ final class HalfOpenState extends BreakerState {
 
 	HalfOpenState(BreakerContext context) {
 		super(context, State.HALF_OPEN);
-		this.enteredAt = context.ticker().read();
+		this.enteredAt = context.ticker.read();
 		this.trialCalls = new TrialCalls(this.settings.permittedTrialCalls, this.settings.trialThresholds);
 		this.consecutiveFailures = new ConsecutiveFailures(this.settings.consecutiveFailureThreshold);
 	}
@@ -55,7 +55,7 @@ final class HalfOpenState extends BreakerState {
 
 	boolean maxWaitElapsed() {
 		long maxWait = this.settings.maxWaitInHalfOpenNanos;
-		return maxWait > 0 && this.context.ticker().read() - this.enteredAt >= maxWait;
+		return maxWait > 0 && this.context.ticker.read() - this.enteredAt >= maxWait;
 	}
 
 	void reopenAfterMaxWait() {

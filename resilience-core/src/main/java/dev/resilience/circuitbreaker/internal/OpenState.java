@@ -15,12 +15,12 @@ final class OpenState extends BreakerState {
 
 	OpenState(BreakerContext context, CallCounts counts) {
 		super(context, State.OPEN);
-		this.openedAt = context.ticker().read();
+		this.openedAt = context.ticker.read();
 		this.counts = counts;
 	}
 
 	boolean waitElapsed() {
-		return this.context.ticker().read() - this.openedAt >= this.settings.waitDurationNanos;
+		return this.context.ticker.read() - this.openedAt >= this.settings.waitDurationNanos;
 	}
 
 	@Override
