@@ -16,6 +16,10 @@ import static dev.resilience.internal.Requirements.requirePositive;
 /**
  * Immutable configuration of a {@link CircuitBreaker}. Built with {@link #custom()}; the defaults
  * are those of {@code resilience.circuit-breaker.defaults}.
+ * <p>
+ * Longer than the engine's other files only because each of its twelve settings has a default, a
+ * field, a getter and a checked builder setter; the builder stays nested since
+ * {@code CircuitBreakerConfig.Builder} is public API.
  */
 public final class CircuitBreakerConfig {
 

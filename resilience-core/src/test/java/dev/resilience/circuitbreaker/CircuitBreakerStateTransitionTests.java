@@ -215,7 +215,7 @@ class CircuitBreakerStateTransitionTests {
 		this.ticker.advance(Duration.ofSeconds(60));
 		assertThat(breaker.getState()).isEqualTo(State.HALF_OPEN);
 		assertThat(this.listener.transitions).singleElement()
-			.hasToString("CircuitBreaker 'inventory' OPEN -> HALF_OPEN: wait duration 60s elapsed");
+			.hasToString("CircuitBreaker 'inventory' OPEN -> HALF_OPEN: wait duration 1m elapsed");
 	}
 
 	@Test

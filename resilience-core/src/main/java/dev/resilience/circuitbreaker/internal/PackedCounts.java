@@ -63,10 +63,6 @@ final class PackedCounts {
 		return (int) withoutLowField(withoutLowField(packed));
 	}
 
-	static long pack(int buffered, int failed, int slow) {
-		return buffered + failed * ONE_FAILED + slow * ONE_SLOW;
-	}
-
 	private static int lowField(long packed) {
 		return (int) ((packed << (Long.SIZE - FIELD_BITS)) >> (Long.SIZE - FIELD_BITS));
 	}

@@ -1,6 +1,5 @@
 package dev.resilience.circuitbreaker.internal;
 
-import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -70,17 +69,6 @@ final class Thresholds {
 
 	static String percent(float value) {
 		return String.format(Locale.ROOT, "%.1f%%", value);
-	}
-
-	/** {@code 60s}, {@code 500ms}: the way durations are written in configuration. */
-	static String format(Duration duration) {
-		if (duration.toNanosPart() % 1_000_000 != 0) {
-			return duration.toNanos() + "ns";
-		}
-		if (duration.toMillisPart() != 0) {
-			return duration.toMillis() + "ms";
-		}
-		return duration.getSeconds() + "s";
 	}
 
 }

@@ -1,0 +1,75 @@
+package dev.resilience.circuitbreaker.internal;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.circuitbreaker.CircuitBreaker.Metrics;
+
+/**
+ * The live metrics view of one breaker: each getter reads the current state's counts once. It
+ * reads the state as it is, without the timer transition a call would make.
+ */
+final class BreakerMetrics implements Metrics {
+
+	private final AtomicReference<BreakerState> state;
+
+	private final LongAdder notPermittedCalls;
+
+	BreakerMetrics(AtomicReference<BreakerState> state, LongAdder notPermittedCalls) {
+		this.state = state;
+		this.notPermittedCalls = notPermittedCalls;
+	}
+
+	@Override
+	public float getFailureRate() {
+		return counts().failureRate();
+	}
+
+	@Override
+	public float getSlowCallRate() {
+		return counts().slowCallRate();
+	}
+
+	@Override
+	public int getNumberOfBufferedCalls() {
+		return saturatedInt(counts().bufferedCalls());
+	}
+
+	@Override
+	public int getNumberOfFailedCalls() {
+		return saturatedInt(counts().failedCalls());
+	}
+
+	@Override
+	public int getNumberOfSlowCalls() {
+		return saturatedInt(counts().slowCalls());
+	}
+
+	@Override
+	public int getNumberOfSuccessfulCalls() {
+		CallCounts counts = counts();
+		long failed = counts.failedCalls();
+		return saturatedInt(Math.max(0, counts.bufferedCalls() - failed));
+	}
+
+	@Override
+	public long getNumberOfNotPermittedCalls() {
+		return this.notPermittedCalls.sum();
+	}
+
+	private CallCounts counts() {
+		return this.state.get().counts();
+	}
+
+	private static int saturatedInt(long value) {
+		return (int) Math.min(Integer.MAX_VALUE, value);
+	}
+
+	@Override
+	public String toString() {
+		return "Metrics[failureRate=" + getFailureRate() + ", slowCallRate=" + getSlowCallRate() + ", bufferedCalls="
+				+ getNumberOfBufferedCalls() + ", failedCalls=" + getNumberOfFailedCalls() + ", notPermittedCalls="
+				+ getNumberOfNotPermittedCalls() + "]";
+	}
+
+}

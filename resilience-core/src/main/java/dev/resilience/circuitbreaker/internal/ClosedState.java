@@ -1,0 +1,49 @@
+package dev.resilience.circuitbreaker.internal;
+
+import dev.resilience.circuitbreaker.CallOutcome;
+import dev.resilience.circuitbreaker.CircuitBreaker.State;
+
+/**
+ * Permits every call and records its outcome in a window of its own; opens when the window's
+ * thresholds or the consecutive failures are reached. Admission takes no lock and allocates
+ * nothing (the state is its calls' admission); recording holds the window's lock for a few writes.
+ * An outcome that ends after this state was left is dropped: its window is gone.
+ */
+final class ClosedState extends BreakerState {
+
+	private final SlidingWindow window;
+
+	private final ConsecutiveFailures consecutiveFailures;
+
+	ClosedState(BreakerContext context) {
+		super(context, State.CLOSED);
+		this.window = this.settings.newWindow(context.ticker);
+		this.consecutiveFailures = new ConsecutiveFailures(this.settings.consecutiveFailureThreshold);
+	}
+
+	@Override
+	boolean tryAcquirePermission() {
+		return true;
+	}
+
+	@Override
+	void record(CallOutcome outcome) {
+		if (!this.context.isCurrent(this)) {
+			// This window is gone: the breaker opened, or was reset or moved by hand since.
+			return;
+		}
+		String reason = this.window.record(outcome);
+		if (reason == null && this.consecutiveFailures.record(outcome)) {
+			reason = this.settings.consecutiveFailuresReason;
+		}
+		if (reason != null && this.context.isCurrent(this)) {
+			this.context.transition(this, new OpenState(this.context, this.window), reason);
+		}
+	}
+
+	@Override
+	CallCounts counts() {
+		return this.window;
+	}
+
+}
