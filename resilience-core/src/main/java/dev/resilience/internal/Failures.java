@@ -31,6 +31,21 @@ public final class Failures {
 		return current;
 	}
 
+	/**
+	 * The failure a caller of an asynchronous call is handed: only {@link CompletionException}s
+	 * are taken off, because they are the stage machinery's own wrapping; an
+	 * {@link ExecutionException} the call itself threw stays, as the call threw it. Classify with
+	 * {@link #unwrap(Throwable)}, hand back with this.
+	 */
+	public static Throwable unwrapCompletion(Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; depth < MAX_UNWRAP_DEPTH && current instanceof CompletionException
+				&& current.getCause() != null; depth++) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
 	/** Whether {@code failure} is one of the wrappers {@link #unwrap(Throwable)} takes off. */
 	public static boolean isWrapper(Throwable failure) {
 		return failure instanceof CompletionException || failure instanceof ExecutionException;

@@ -166,7 +166,7 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
 	private void onFailure(Throwable failure) {
 		RetryImpl retry = this.retry;
-		Throwable cause = RetryClassifier.withoutCompletionWrappers(failure);
+		Throwable cause = Failures.unwrapCompletion(failure);
 		int attempts = this.attempts;
 		if (attempts >= retry.maxAttempts() || !retry.isRetryable(failure) || this.interrupted
 				|| this.result.isDone()) {

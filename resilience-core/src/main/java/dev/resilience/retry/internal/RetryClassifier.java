@@ -2,7 +2,6 @@ package dev.resilience.retry.internal;
 
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.CompletionException;
 
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.internal.ExceptionClassifier;
@@ -18,9 +17,6 @@ import dev.resilience.retry.RetryConfig;
  * nothing.
  */
 final class RetryClassifier {
-
-	/** Nesting of {@link CompletionException}s taken off a failed stage's failure, against cycles. */
-	private static final int MAX_COMPLETION_DEPTH = 16;
 
 	private final ExceptionClassifier lists;
 
@@ -44,21 +40,6 @@ final class RetryClassifier {
 	static boolean isInterruption(Throwable failure) {
 		return failure instanceof InterruptedException
 				|| (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException));
-	}
-
-	/**
-	 * The failure an asynchronous call ends with: a stage's failure without the
-	 * {@link CompletionException}s that {@code CompletableFuture} wraps around it. Unlike
-	 * {@link Failures#unwrap(Throwable)}, an {@code ExecutionException} is kept: the attempt threw
-	 * it, and the caller gets the last failure as it is (docs/retry.md, "Behaviour").
-	 */
-	static Throwable withoutCompletionWrappers(Throwable failure) {
-		Throwable cause = failure;
-		for (int depth = 0; depth < MAX_COMPLETION_DEPTH && cause instanceof CompletionException
-				&& cause.getCause() != null; depth++) {
-			cause = cause.getCause();
-		}
-		return cause;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import dev.resilience.internal.Failures;
 import dev.resilience.retry.RetryConfig;
 import org.junit.jupiter.api.Test;
 
@@ -45,11 +46,11 @@ class RetryClassifierTests {
 	@Test
 	void theCallerSeesAnExecutionExceptionAsItIsButNoCompletionException() {
 		ExecutionException thrown = new ExecutionException(new IOException("down"));
-		assertThat(RetryClassifier.withoutCompletionWrappers(new CompletionException(new CompletionException(thrown))))
+		assertThat(Failures.unwrapCompletion(new CompletionException(new CompletionException(thrown))))
 			.isSameAs(thrown);
-		assertThat(RetryClassifier.withoutCompletionWrappers(thrown)).isSameAs(thrown);
+		assertThat(Failures.unwrapCompletion(thrown)).isSameAs(thrown);
 		CompletionException empty = new CompletionException("no cause", null);
-		assertThat(RetryClassifier.withoutCompletionWrappers(empty)).isSameAs(empty);
+		assertThat(Failures.unwrapCompletion(empty)).isSameAs(empty);
 	}
 
 	@Test
@@ -59,7 +60,7 @@ class RetryClassifierTests {
 		};
 		CompletionException second = new CompletionException(first);
 		first.initCause(second);
-		assertThat(RetryClassifier.withoutCompletionWrappers(first)).isInstanceOf(CompletionException.class);
+		assertThat(Failures.unwrapCompletion(first)).isInstanceOf(CompletionException.class);
 		assertThat(this.onlyIo.isRetryable(first)).isFalse();
 	}
 
