@@ -275,15 +275,6 @@ public class MethodPipelineFactory {
 		private AnnotationKinds() {
 		}
 
-		static boolean isAnnotated(java.lang.reflect.AnnotatedElement element) {
-			for (Class<? extends Annotation> kind : ALL) {
-				if (AnnotatedElementUtils.hasAnnotation(element, kind)) {
-					return true;
-				}
-			}
-			return false;
-		}
-
 	}
 
 }
