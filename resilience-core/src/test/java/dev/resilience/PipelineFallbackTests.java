@@ -18,7 +18,7 @@ import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
-import dev.resilience.fallback.FallbackMethod;
+import dev.resilience.internal.Failures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,16 +41,8 @@ class PipelineFallbackTests {
 	private final List<Object> seenByOuter = Collections.synchronizedList(new ArrayList<>());
 
 	private Pipeline.Builder fallbackForIllegalStateOnly() {
-		FallbackMethod method;
-		try {
-			method = FallbackMethod.resolve(Client.class, Client.class.getMethod("fetch", String.class),
-					"fetchFallback");
-		}
-		catch (NoSuchMethodException ex) {
-			throw new IllegalStateException(ex);
-		}
 		return Pipeline.builder()
-			.fallback(FallbackHandler.of(method), FallbackConfig.ofDefaults())
+			.fallback(new IllegalStateFallback(), FallbackConfig.ofDefaults())
 			.fallbackListener("Client.fetch", this.listener);
 	}
 
@@ -272,6 +264,28 @@ class PipelineFallbackTests {
 		};
 
 		abstract void apply(CompletableFuture<Object> stage);
+
+	}
+
+	/**
+	 * What a resolved {@code @Fallback} method is to the engine: a handler that answers only the
+	 * failures its overloads accept (here {@link Client#fetchFallback}'s {@code IllegalStateException})
+	 * and rethrows the others.
+	 */
+	private static final class IllegalStateFallback implements FallbackHandler {
+
+		@Override
+		public Object handle(Invocation invocation, Throwable failure) throws Throwable {
+			if (!(Failures.unwrap(failure) instanceof IllegalStateException cause)) {
+				throw failure;
+			}
+			return ((Client) invocation.getTarget()).fetchFallback((String) invocation.getArguments()[0], cause);
+		}
+
+		@Override
+		public boolean handles(Throwable failure) {
+			return Failures.unwrap(failure) instanceof IllegalStateException;
+		}
 
 	}
 

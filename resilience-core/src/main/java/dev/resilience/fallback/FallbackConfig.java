@@ -2,6 +2,7 @@ package dev.resilience.fallback;
 
 import java.util.List;
 
+import dev.resilience.internal.ExceptionClassifier;
 import dev.resilience.internal.Requirements;
 
 /**
@@ -19,15 +20,12 @@ public final class FallbackConfig {
 
 	private final List<Class<? extends Throwable>> skipOn;
 
-	private final Class<?>[] applyOnTypes;
-
-	private final Class<?>[] skipOnTypes;
+	private final ExceptionClassifier classifier;
 
 	private FallbackConfig(List<Class<? extends Throwable>> applyOn, List<Class<? extends Throwable>> skipOn) {
 		this.applyOn = applyOn;
 		this.skipOn = skipOn;
-		this.applyOnTypes = applyOn.toArray(new Class<?>[0]);
-		this.skipOnTypes = skipOn.toArray(new Class<?>[0]);
+		this.classifier = ExceptionClassifier.of(applyOn, skipOn);
 	}
 
 	/**
@@ -65,17 +63,7 @@ public final class FallbackConfig {
 	}
 
 	public boolean shouldHandle(Throwable failure) {
-		Throwable cause = Failures.unwrap(Requirements.requireNonNull(failure, "failure"));
-		return !isInstanceOfAny(this.skipOnTypes, cause) && isInstanceOfAny(this.applyOnTypes, cause);
-	}
-
-	private static boolean isInstanceOfAny(Class<?>[] types, Throwable failure) {
-		for (Class<?> type : types) {
-			if (type.isInstance(failure)) {
-				return true;
-			}
-		}
-		return false;
+		return this.classifier.matches(Requirements.requireNonNull(failure, "failure"));
 	}
 
 	@Override

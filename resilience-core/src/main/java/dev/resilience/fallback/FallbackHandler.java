@@ -3,8 +3,9 @@ package dev.resilience.fallback;
 import dev.resilience.Invocation;
 
 /**
- * Produces the answer of a failed call: a resolved {@link FallbackMethod}, or a lambda in the
- * programmatic API. For a {@code CompletionStage} call it returns a stage.
+ * Produces the answer of a failed call: the method a {@code @Fallback} annotation names (resolved
+ * by the Spring layer at startup), or a lambda in the programmatic API. For a
+ * {@code CompletionStage} call it returns a stage.
  */
 @FunctionalInterface
 public interface FallbackHandler {
@@ -18,26 +19,6 @@ public interface FallbackHandler {
 	 */
 	default boolean handles(Throwable failure) {
 		return true;
-	}
-
-	/**
-	 * Handler that calls {@code method} on the invocation's target with its arguments; it handles
-	 * the failures one of the method's overloads accepts.
-	 */
-	static FallbackHandler of(FallbackMethod method) {
-		return new FallbackHandler() {
-
-			@Override
-			public Object handle(Invocation invocation, Throwable failure) throws Throwable {
-				return method.invoke(invocation.getTarget(), invocation.getArguments(), failure);
-			}
-
-			@Override
-			public boolean handles(Throwable failure) {
-				return method.handles(Failures.unwrap(failure).getClass());
-			}
-
-		};
 	}
 
 }

@@ -29,6 +29,7 @@ import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
+import dev.resilience.spring.support.DurationFormat;
 
 /**
  * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead and idempotency
@@ -146,11 +147,7 @@ public class ResilienceEndpoint {
 	}
 
 	static String format(Duration duration) {
-		if (duration.toNanosPart() % 1_000_000 != 0) {
-			return duration.toNanos() + "ns";
-		}
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+		return DurationFormat.inSecondsOrFiner(duration);
 	}
 
 	static String format(Enum<?> value) {

@@ -32,9 +32,7 @@ import dev.resilience.annotation.Idempotent;
 import dev.resilience.annotation.Retry;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
-import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
-import dev.resilience.fallback.FallbackMethod;
 
 /**
  * Builds, once per annotated method and at startup, the {@link MethodPipeline} the interceptor
@@ -195,7 +193,7 @@ public class MethodPipelineFactory {
 		catch (IllegalStateException ex) {
 			throw new ResilienceAnnotationException(ex.getMessage(), ex);
 		}
-		builder.fallback(FallbackHandler.of(fallbackMethod),
+		builder.fallback(fallbackMethod,
 				FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())));
 		if (this.fallbackListener != null) {
 			builder.fallbackListener(targetClass.getSimpleName() + "." + method.getName(), this.fallbackListener);
@@ -275,15 +273,6 @@ public class MethodPipelineFactory {
 				Bulkhead.class, Fallback.class, Idempotent.class);
 
 		private AnnotationKinds() {
-		}
-
-		static boolean isAnnotated(java.lang.reflect.AnnotatedElement element) {
-			for (Class<? extends Annotation> kind : ALL) {
-				if (AnnotatedElementUtils.hasAnnotation(element, kind)) {
-					return true;
-				}
-			}
-			return false;
 		}
 
 	}

@@ -25,7 +25,6 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
-import dev.resilience.fallback.FallbackMethod;
 import dev.resilience.spring.idempotency.ReplayableResults;
 
 /**

@@ -2,6 +2,8 @@ package dev.resilience.spring.autoconfigure;
 
 import java.time.Duration;
 
+import dev.resilience.spring.support.DurationFormat;
+
 /**
  * Thrown at startup when a {@code resilience.*} property is bound but its value is out of the
  * range the engine accepts. Names the full property (for an instance,
@@ -93,7 +95,7 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 			return value.toString();
 		}
 		if (value instanceof Duration duration) {
-			return format(duration);
+			return DurationFormat.inLargestUnit(duration);
 		}
 		if (value instanceof Class<?> type) {
 			return type.getName();
@@ -102,29 +104,6 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 			return constant.name().toLowerCase().replace('_', '-');
 		}
 		return value.toString();
-	}
-
-	/** In the largest of Spring's simple duration units that represents it exactly. */
-	private static String format(Duration duration) {
-		long nanos;
-		try {
-			nanos = duration.toNanos();
-		}
-		catch (ArithmeticException ex) {
-			return duration.toString();
-		}
-		long[] unitNanos = { 86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L,
-				1_000L };
-		String[] unitNames = { "d", "h", "m", "s", "ms", "us" };
-		if (nanos == 0) {
-			return "0ms";
-		}
-		for (int i = 0; i < unitNanos.length; i++) {
-			if (nanos % unitNanos[i] == 0) {
-				return (nanos / unitNanos[i]) + unitNames[i];
-			}
-		}
-		return nanos + "ns";
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.resilience.fallback;
+package dev.resilience.spring.aop;
 
 import java.io.EOFException;
 import java.io.FileNotFoundException;
@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.resilience.fallback.FallbackResolutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -159,6 +161,31 @@ class FallbackMethodTests {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> this.fallback.invoke(new Client(), new Object[0], new IOException()))
 				.withMessageContaining("takes 1 arguments but got 0");
+		}
+
+		@Test
+		void asTheEnginesHandlerJudgesTheUnwrappedCauseAndCallsTheInvocationsTarget() throws Throwable {
+			assertThat(this.fallback.handles(new CompletionException(new EOFException()))).isTrue();
+			assertThat(this.fallback.handles(new ExecutionException(new IllegalStateException()))).isFalse();
+			dev.resilience.Invocation invocation = new dev.resilience.Invocation() {
+
+				@Override
+				public Object proceed() {
+					throw new UnsupportedOperationException();
+				}
+
+				@Override
+				public Object[] getArguments() {
+					return new Object[] { "b" };
+				}
+
+				@Override
+				public Object getTarget() {
+					return new Client();
+				}
+
+			};
+			assertThat(this.fallback.handle(invocation, new CompletionException(new IOException()))).isEqualTo("cached b");
 		}
 
 	}
@@ -497,6 +524,172 @@ class FallbackMethodTests {
 				.isThrownBy(() -> FallbackMethod.resolve(AsyncClient.class,
 						method(AsyncClient.class, "exactNumbers", String.class), "exactNumbersFallback"))
 				.withMessageEndingWith("returning List<Integer>, which is not assignable to List<Number>");
+		}
+
+	}
+
+	@Nested
+	class GenericMethodsAndWildcards {
+
+		abstract static class Loader<T> {
+
+			T load(String id) {
+				return null;
+			}
+
+		}
+
+		static class ListLoader extends Loader<List<String>> {
+
+			List<String> loadFallback(String id) {
+				return List.of("fallback");
+			}
+
+			List<Integer> wrongFallback(String id) {
+				return List.of();
+			}
+
+			@SuppressWarnings("rawtypes")
+			ArrayList rawFallback(String id, Exception ex) {
+				return new ArrayList();
+			}
+
+		}
+
+		abstract static class MiddleLoader<X> extends Loader<X> {
+
+		}
+
+		static class ChainedLoader extends MiddleLoader<String> {
+
+			Integer integerFallback(String id) {
+				return 0;
+			}
+
+		}
+
+		interface Defaults<T> {
+
+			default T fromDefault(Long key) {
+				return null;
+			}
+
+		}
+
+		static class Client implements Defaults<String> {
+
+			<T> T convert(T value) {
+				return value;
+			}
+
+			<U> U convertFallback(U value, Exception ex) {
+				return value;
+			}
+
+			Object objectFallback(Object value) {
+				return "object";
+			}
+
+			<T extends Comparable<T>> T max(T value) {
+				return value;
+			}
+
+			<T extends Comparable<T>> T maxFallback(T value) {
+				return value;
+			}
+
+			String get(Long key) {
+				return "";
+			}
+
+			int count(List<? extends Number> values) {
+				return 0;
+			}
+
+			int countFallback(List<? extends Number> values) {
+				return -1;
+			}
+
+			int superFallback(List<? super Integer> values) {
+				return -1;
+			}
+
+			List<Number> numbers() {
+				return List.of();
+			}
+
+			List<? extends Number> wildcardFallback() {
+				return List.of();
+			}
+
+		}
+
+		@Test
+		void resolvesATypeVariableBoundToAParameterizedType() throws Throwable {
+			Method load = method(Loader.class, "load", String.class);
+			FallbackMethod fallback = FallbackMethod.resolve(ListLoader.class, load, "loadFallback");
+			assertThat(fallback.invoke(new ListLoader(), new Object[] { "a" }, new Exception()))
+				.isEqualTo(List.of("fallback"));
+			assertThatExceptionOfType(FallbackResolutionException.class)
+				.isThrownBy(() -> FallbackMethod.resolve(ListLoader.class, load, "wrongFallback"))
+				.withMessage("@Fallback(method = \"wrongFallback\") on ListLoader.load(String): "
+						+ "no method wrongFallback(String[, Throwable]) returning List<String> in ListLoader; "
+						+ "found wrongFallback(String) returning List<Integer>, which is not assignable to List<String>");
+		}
+
+		@Test
+		void followsATypeVariableBoundToAnotherClasssVariable() {
+			assertThatExceptionOfType(FallbackResolutionException.class)
+				.isThrownBy(() -> FallbackMethod.resolve(ChainedLoader.class, method(Loader.class, "load", String.class),
+						"integerFallback"))
+				.withMessage("@Fallback(method = \"integerFallback\") on ChainedLoader.load(String): "
+						+ "no method integerFallback(String[, Throwable]) returning String in ChainedLoader; "
+						+ "found integerFallback(String) returning Integer, which is not assignable to String");
+		}
+
+		@Test
+		void acceptsARawSubtypeAsAReturnType() {
+			Method load = method(Loader.class, "load", String.class);
+			assertThat(FallbackMethod.resolve(ListLoader.class, load, "rawFallback").getCandidates()).hasSize(1);
+		}
+
+		@Test
+		void resolvesTheReturnTypeOfADefaultMethodAgainstTheTargetClass() {
+			assertThat(FallbackMethod.resolve(Client.class, method(Client.class, "get", Long.class), "fromDefault")
+				.getCandidates()).hasSize(1);
+		}
+
+		@Test
+		void comparesTypeVariablesOfGenericMethodsByErasure() throws Throwable {
+			Method convert = method(Client.class, "convert", Object.class);
+			FallbackMethod fallback = FallbackMethod.resolve(Client.class, convert, "convertFallback");
+			assertThat(fallback.invoke(new Client(), new Object[] { "x" }, new Exception())).isEqualTo("x");
+			assertThat(FallbackMethod.resolve(Client.class, convert, "objectFallback").getCandidates()).hasSize(1);
+		}
+
+		@Test
+		void resolvesASelfReferentialTypeVariableWithoutLoopingOnItsBound() {
+			Method max = method(Client.class, "max", Comparable.class);
+			assertThat(FallbackMethod.resolve(Client.class, max, "maxFallback").getCandidates()).hasSize(1);
+		}
+
+		@Test
+		void comparesWildcardParametersByTheirBoundsAndWritesThemAsInSource() {
+			Method count = method(Client.class, "count", List.class);
+			assertThat(FallbackMethod.resolve(Client.class, count, "countFallback").getCandidates()).hasSize(1);
+			assertThatExceptionOfType(FallbackResolutionException.class)
+				.isThrownBy(() -> FallbackMethod.resolve(Client.class, count, "superFallback"))
+				.withMessageEndingWith("found superFallback(List<? super Integer>) returning int, "
+						+ "whose parameter 1 is List<? super Integer> where List<? extends Number> is needed");
+		}
+
+		@Test
+		void refusesAWildcardReturnTypeWhereAnExactTypeArgumentIsDeclared() {
+			assertThatExceptionOfType(FallbackResolutionException.class)
+				.isThrownBy(() -> FallbackMethod.resolve(Client.class, method(Client.class, "numbers"),
+						"wildcardFallback"))
+				.withMessageEndingWith("found wildcardFallback() returning List<? extends Number>, "
+						+ "which is not assignable to List<Number>");
 		}
 
 	}
