@@ -4,15 +4,15 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.text.MessageFormat;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -186,56 +186,59 @@ class ListenerListTests {
 
 	@Test
 	void concurrentAddRemoveAndFireNeverLoseNorDuplicateARegistration() throws Exception {
-		int threads = 8;
-		int perThread = 200;
+		int adders = 4;
+		int perThread = 5_000;
 		ListenerList<Counting> list = new ListenerList<>(this.logger, "Retry 'concurrent'");
 		Counting shared = new Counting();
-		List<List<Counting>> kept = Collections.synchronizedList(new ArrayList<>());
-		List<List<Counting>> removed = Collections.synchronizedList(new ArrayList<>());
-		CountDownLatch start = new CountDownLatch(1);
-		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		List<Counting> kept = new CopyOnWriteArrayList<>();
+		List<Counting> removed = new CopyOnWriteArrayList<>();
+		CyclicBarrier start = new CyclicBarrier(adders + 1);
+		AtomicBoolean adding = new AtomicBoolean(true);
+		ExecutorService executor = Executors.newFixedThreadPool(adders + 1);
 		try {
 			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
+			for (int t = 0; t < adders; t++) {
 				futures.add(executor.submit(() -> {
-					start.await();
 					List<Counting> mine = new ArrayList<>();
 					for (int i = 0; i < perThread; i++) {
-						Counting listener = new Counting();
-						mine.add(listener);
+						mine.add(new Counting());
+					}
+					start.await();
+					for (Counting listener : mine) {
 						list.add(listener);
 						list.add(shared);
-						list.fire(Counting::onEvent, "during");
 					}
-					List<Counting> gone = new ArrayList<>();
 					for (int i = 0; i < perThread; i += 2) {
 						list.remove(mine.get(i));
-						gone.add(mine.get(i));
-						list.fire(Counting::onEvent, "during");
+						removed.add(mine.get(i));
+						kept.add(mine.get(i + 1));
 					}
-					List<Counting> stay = new ArrayList<>(mine);
-					stay.removeAll(gone);
-					kept.add(stay);
-					removed.add(gone);
 					return null;
 				}));
 			}
-			start.countDown();
+			Future<?> firing = executor.submit(() -> {
+				start.await();
+				while (adding.get()) {
+					list.fire(Counting::onEvent, "during");
+				}
+				return null;
+			});
 			for (Future<?> future : futures) {
 				future.get(60, TimeUnit.SECONDS);
 			}
+			adding.set(false);
+			firing.get(60, TimeUnit.SECONDS);
 		}
 		finally {
 			executor.shutdownNow();
 		}
-		List<Counting> expected = kept.stream().flatMap(List::stream).toList();
-		assertThat(list.size()).isEqualTo(expected.size() + 1).isEqualTo(threads * perThread / 2 + 1);
-		kept.forEach((stay) -> stay.forEach(Counting::reset));
-		removed.forEach((gone) -> gone.forEach(Counting::reset));
+		assertThat(list.size()).isEqualTo(kept.size() + 1).isEqualTo(adders * perThread / 2 + 1);
+		kept.forEach(Counting::reset);
+		removed.forEach(Counting::reset);
 		shared.reset();
 		list.fire(Counting::onEvent, "after");
-		assertThat(expected).allSatisfy((listener) -> assertThat(listener.calls).hasValue(1));
-		assertThat(removed.stream().flatMap(List::stream)).allSatisfy((listener) -> assertThat(listener.calls).hasValue(0));
+		assertThat(kept).allSatisfy((listener) -> assertThat(listener.calls).hasValue(1));
+		assertThat(removed).allSatisfy((listener) -> assertThat(listener.calls).hasValue(0));
 		assertThat(shared.calls).as("one listener added by every thread, many times").hasValue(1);
 	}
 
