@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
- * SPEC §9: nothing in the engine blocks while holding a monitor. The engine holds no monitor at
+ * Nothing in the engine blocks while holding a monitor. The engine holds no monitor at
  * all: it declares no {@code synchronized} method, has no {@code synchronized} block and never
  * calls {@code Object.wait}. Mutual exclusion uses {@code java.util.concurrent.locks}, which a
  * virtual thread waits for without pinning its carrier on any JDK.

@@ -9,19 +9,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
+import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeTicker;
+import dev.resilience.testing.InEveryExecutionMode;
+import dev.resilience.testing.Outcome;
+import dev.resilience.testing.Script;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The same scenarios through every way of running a call: {@code execute}, {@code executeSupplier},
+ * The same scenarios through every {@link ExecutionMode}: {@code execute}, {@code executeSupplier},
  * {@code executeCallable} (synchronous) and {@code executeAsync}, {@code executeCompletionStage}
- * (asynchronous, completing a {@link CompletableFuture} after the call returned it). Each must end
- * with the same result and the same recorded outcome.
+ * (asynchronous, with a stage already complete, a throw before any stage, or a
+ * {@link CompletableFuture} completed after the call returned it). Each must end with the same
+ * result and the same recorded outcome.
  */
 class ExecutionModeTests {
 
@@ -43,200 +46,73 @@ class ExecutionModeTests {
 		this.breaker.addListener(this.listener);
 	}
 
-	/** A downstream call: takes {@code took} of ticker time, then returns {@code value} or throws {@code failure}. */
-	final class Downstream {
-
-		final AtomicInteger invocations = new AtomicInteger();
-
-		Duration took = Duration.ZERO;
-
-		RuntimeException failure;
-
-		String value = "ok";
-
-		CompletableFuture<String> pending;
-
-		Downstream failingWith(RuntimeException failure) {
-			this.failure = failure;
-			return this;
-		}
-
-		Downstream taking(Duration took) {
-			this.took = took;
-			return this;
-		}
-
-		String call() {
-			this.invocations.incrementAndGet();
-			ExecutionModeTests.this.ticker.advance(this.took);
-			if (this.failure != null) {
-				throw this.failure;
-			}
-			return this.value;
-		}
-
-		CompletionStage<String> callAsync() {
-			this.invocations.incrementAndGet();
-			// Completes later, as a real asynchronous call would: the test completes it after the call returned.
-			this.pending = new CompletableFuture<>();
-			return this.pending;
-		}
-
-		void completePending() {
-			if (this.pending == null) {
-				return;
-			}
-			ExecutionModeTests.this.ticker.advance(this.took);
-			if (this.failure != null) {
-				this.pending.completeExceptionally(this.failure);
-			}
-			else {
-				this.pending.complete(this.value);
-			}
-		}
-
+	/** A downstream call that returns {@code "ok"}; each test scripts its failures and time. */
+	private static Script downstream() {
+		return Script.of("ok");
 	}
 
-	/** What a call gave back: a value or a throwable. */
-	record Result(String value, Throwable error) {
+	/** A downstream call that always fails with {@code failure}. */
+	private static Script failingWith(RuntimeException failure) {
+		return Script.alwaysFailing(failure);
 	}
 
-	enum Mode {
-
-		EXECUTE {
-			@Override
-			Result run(CircuitBreaker breaker, Downstream downstream) {
-				try {
-					return new Result(breaker.execute(Downstream::call, downstream), null);
-				}
-				catch (Throwable ex) {
-					return new Result(null, ex);
-				}
-			}
-		},
-
-		SUPPLIER {
-			@Override
-			Result run(CircuitBreaker breaker, Downstream downstream) {
-				try {
-					return new Result(breaker.executeSupplier(downstream::call), null);
-				}
-				catch (RuntimeException ex) {
-					return new Result(null, ex);
-				}
-			}
-		},
-
-		CALLABLE {
-			@Override
-			Result run(CircuitBreaker breaker, Downstream downstream) {
-				try {
-					return new Result(breaker.executeCallable(downstream::call), null);
-				}
-				catch (Exception ex) {
-					return new Result(null, ex);
-				}
-			}
-		},
-
-		EXECUTE_ASYNC {
-			@Override
-			Result run(CircuitBreaker breaker, Downstream downstream) {
-				return await(breaker.executeAsync(Downstream::callAsync, downstream), downstream);
-			}
-		},
-
-		COMPLETION_STAGE {
-			@Override
-			Result run(CircuitBreaker breaker, Downstream downstream) {
-				return await(breaker.executeCompletionStage(downstream::callAsync), downstream);
-			}
-		};
-
-		abstract Result run(CircuitBreaker breaker, Downstream downstream);
-
-		static Result await(CompletionStage<String> stage, Downstream downstream) {
-			downstream.completePending();
-			downstream.pending = null;
-			CompletableFuture<String> future = stage.toCompletableFuture();
-			assertThat(future).as("the stage is complete once the downstream completed").isDone();
-			try {
-				return new Result(future.join(), null);
-			}
-			catch (CompletionException ex) {
-				return new Result(null, ex.getCause());
-			}
-		}
-
-	}
-
-	private Downstream downstream() {
-		return new Downstream();
-	}
-
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void returnsTheResultAndRecordsASuccess(Mode mode) {
-		Downstream downstream = downstream();
-		Result result = mode.run(this.breaker, downstream);
+	@InEveryExecutionMode
+	void returnsTheResultAndRecordsASuccess(ExecutionMode mode) {
+		Script downstream = downstream();
+		Outcome result = mode.run(this.breaker, downstream);
 		assertThat(result.value()).isEqualTo("ok");
-		assertThat(result.error()).isNull();
-		assertThat(downstream.invocations).hasValue(1);
+		assertThat(result.failure()).isNull();
+		assertThat(downstream.invocations()).isEqualTo(1);
 		assertThat(this.listener.outcomes).containsExactly(CallOutcome.SUCCESS);
 		assertThat(this.breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void passesOnTheSameExceptionAndRecordsAFailure(Mode mode) {
+	@InEveryExecutionMode
+	void passesOnTheSameExceptionAndRecordsAFailure(ExecutionMode mode) {
 		IllegalStateException failure = new IllegalStateException("downstream down");
-		Result result = mode.run(this.breaker, downstream().failingWith(failure));
-		assertThat(result.error()).isSameAs(failure);
+		Outcome result = mode.run(this.breaker, failingWith(failure));
+		assertThat(result.failure()).isSameAs(failure);
 		assertThat(this.listener.outcomes).containsExactly(CallOutcome.FAILURE);
 		assertThat(this.breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void measuresTheCallWithTheTicker(Mode mode) {
-		mode.run(this.breaker, downstream().taking(Duration.ofMillis(1500)));
-		mode.run(this.breaker, downstream().taking(Duration.ofMillis(20)).failingWith(new IllegalStateException()));
+	@InEveryExecutionMode
+	void measuresTheCallWithTheTicker(ExecutionMode mode) {
+		mode.run(this.breaker, downstream().taking(Duration.ofMillis(1500), this.ticker));
+		mode.run(this.breaker, failingWith(new IllegalStateException()).taking(Duration.ofMillis(20), this.ticker));
 		assertThat(this.listener.durations).containsExactly(Duration.ofMillis(1500).toNanos(),
 				Duration.ofMillis(20).toNanos());
 		assertThat(this.listener.outcomes).containsExactly(CallOutcome.SLOW_SUCCESS, CallOutcome.FAILURE);
 		assertThat(this.breaker.getMetrics().getNumberOfSlowCalls()).isEqualTo(1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void refusesWithoutCallingWhileOpen(Mode mode) {
+	@InEveryExecutionMode
+	void refusesWithoutCallingWhileOpen(ExecutionMode mode) {
 		this.breaker.transitionToOpenState();
-		Downstream downstream = downstream();
-		Result result = mode.run(this.breaker, downstream);
-		assertThat(result.error()).isInstanceOf(CallNotPermittedException.class)
+		Script downstream = downstream();
+		Outcome result = mode.run(this.breaker, downstream);
+		assertThat(result.failure()).isInstanceOf(CallNotPermittedException.class)
 			.hasMessage("CircuitBreaker 'modes' is OPEN and does not permit calls");
-		assertThat(downstream.invocations).hasValue(0);
+		assertThat(downstream.invocations()).isEqualTo(0);
 		assertThat(this.breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(1);
 		assertThat(this.listener.outcomes).containsExactly(CallOutcome.NOT_PERMITTED);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void opensAfterFailingCallsAndThenRefuses(Mode mode) {
+	@InEveryExecutionMode
+	void opensAfterFailingCallsAndThenRefuses(ExecutionMode mode) {
 		mode.run(this.breaker, downstream());
-		mode.run(this.breaker, downstream().failingWith(new IllegalStateException()));
+		mode.run(this.breaker, failingWith(new IllegalStateException()));
 		mode.run(this.breaker, downstream());
 		assertThat(this.breaker.getState()).isEqualTo(State.CLOSED);
-		mode.run(this.breaker, downstream().failingWith(new IllegalStateException()));
+		mode.run(this.breaker, failingWith(new IllegalStateException()));
 		assertThat(this.breaker.getState()).isEqualTo(State.OPEN);
-		Downstream refused = downstream();
-		assertThat(mode.run(this.breaker, refused).error()).isInstanceOf(CallNotPermittedException.class);
-		assertThat(refused.invocations).hasValue(0);
+		Script refused = downstream();
+		assertThat(mode.run(this.breaker, refused).failure()).isInstanceOf(CallNotPermittedException.class);
+		assertThat(refused.invocations()).isEqualTo(0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void trialCallsAfterTheWaitCloseTheBreaker(Mode mode) {
+	@InEveryExecutionMode
+	void trialCallsAfterTheWaitCloseTheBreaker(ExecutionMode mode) {
 		this.breaker.transitionToOpenState();
 		this.ticker.advance(Duration.ofSeconds(10));
 		assertThat(mode.run(this.breaker, downstream()).value()).isEqualTo("ok");
@@ -245,21 +121,19 @@ class ExecutionModeTests {
 		assertThat(this.breaker.getState()).isEqualTo(State.CLOSED);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void failingTrialCallsReopenTheBreaker(Mode mode) {
+	@InEveryExecutionMode
+	void failingTrialCallsReopenTheBreaker(ExecutionMode mode) {
 		this.breaker.transitionToHalfOpenState();
-		mode.run(this.breaker, downstream().failingWith(new IllegalStateException()));
+		mode.run(this.breaker, failingWith(new IllegalStateException()));
 		mode.run(this.breaker, downstream());
 		assertThat(this.breaker.getState()).isEqualTo(State.OPEN);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void ignoredExceptionIsPassedOnButNotCounted(Mode mode) {
+	@InEveryExecutionMode
+	void ignoredExceptionIsPassedOnButNotCounted(ExecutionMode mode) {
 		IllegalArgumentException ignored = new IllegalArgumentException("bad input");
 		this.breaker.transitionToHalfOpenState();
-		assertThat(mode.run(this.breaker, downstream().failingWith(ignored)).error()).isSameAs(ignored);
+		assertThat(mode.run(this.breaker, failingWith(ignored)).failure()).isSameAs(ignored);
 		assertThat(this.breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
 		assertThat(this.listener.outcomes).containsExactly(CallOutcome.IGNORED);
 		mode.run(this.breaker, downstream());
@@ -268,12 +142,11 @@ class ExecutionModeTests {
 			.isEqualTo(State.CLOSED);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Mode.class)
-	void disabledBreakerRunsEveryCall(Mode mode) {
+	@InEveryExecutionMode
+	void disabledBreakerRunsEveryCall(ExecutionMode mode) {
 		this.breaker.transitionToDisabledState();
 		for (int i = 0; i < 6; i++) {
-			mode.run(this.breaker, downstream().failingWith(new IllegalStateException()));
+			mode.run(this.breaker, failingWith(new IllegalStateException()));
 		}
 		assertThat(this.breaker.getState()).isEqualTo(State.DISABLED);
 		assertThat(this.breaker.getMetrics().getNumberOfBufferedCalls()).isZero();

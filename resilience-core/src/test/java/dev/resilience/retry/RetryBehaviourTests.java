@@ -12,15 +12,15 @@ import java.util.concurrent.TimeoutException;
 
 import dev.resilience.ContextPropagator;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
-import dev.resilience.retry.ExecutionMode.Result;
-import dev.resilience.retry.ExecutionMode.Script;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
+import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import dev.resilience.testing.InEveryExecutionMode;
+import dev.resilience.testing.Outcome;
+import dev.resilience.testing.Script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,22 +48,20 @@ class RetryBehaviourTests {
 		return Retry.of("inventory", config, this.ticker, this.scheduler, ContextPropagator.NONE);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void succeedsOnFirstAttemptWithoutRetry(ExecutionMode mode) {
 		Retry retry = retry(noJitter().build());
-		Result result = mode.run(retry, this.scheduler, Script.of("ok"));
+		Outcome result = mode.run(retry, this.scheduler, Script.of("ok"));
 		assertThat(result.value()).isEqualTo("ok");
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 1, 0, 0, 0, 0, 0);
 		assertThat(this.scheduler.requestedDelays()).isEmpty();
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void retriesUntilAnAttemptSucceeds(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(3).build());
-		Result result = mode.run(retry, this.scheduler,
+		Outcome result = mode.run(retry, this.scheduler,
 				Script.of(new IOException("1"), new IOException("2"), "ok"));
 		assertThat(result.value()).isEqualTo("ok");
 		assertThat(result.invocations()).isEqualTo(3);
@@ -71,98 +69,89 @@ class RetryBehaviourTests {
 		assertThat(this.scheduler.requestedDelays()).containsExactly(100 * MS, 100 * MS);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void givesUpAfterMaxAttemptsWithTheLastFailure(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(3).build());
 		IOException last = new IOException("3");
-		Result result = mode.run(retry, this.scheduler, Script.of(new IOException("1"), new IOException("2"), last));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new IOException("1"), new IOException("2"), last));
 		assertThat(result.failure()).isSameAs(last);
 		assertThat(result.invocations()).isEqualTo(3);
 		assertCounts(retry, 0, 0, 1, 0, 0, 2);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void maxAttemptsOfOneNeverRetries(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(1).build());
 		IOException failure = new IOException("boom");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
 		assertThat(result.failure()).isSameAs(failure);
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void doesNotRetryAFailureOutsideTheRetryExceptions(ExecutionMode mode) {
 		Retry retry = retry(noJitter().retryExceptions(List.of(IOException.class)).build());
 		IllegalStateException failure = new IllegalStateException("bug");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
 		assertThat(result.failure()).isSameAs(failure);
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void retriesSubclassesOfTheRetryExceptions(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(2).retryExceptions(List.of(IOException.class)).build());
-		Result result = mode.run(retry, this.scheduler, Script.of(new SocketTimeoutException("slow"), "ok"));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new SocketTimeoutException("slow"), "ok"));
 		assertThat(result.value()).isEqualTo("ok");
 		assertCounts(retry, 0, 1, 0, 0, 0, 1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void ignoreExceptionsWinOverRetryExceptions(ExecutionMode mode) {
 		Retry retry = retry(noJitter().retryExceptions(List.of(IOException.class))
 			.ignoreExceptions(List.of(SocketTimeoutException.class))
 			.build());
 		SocketTimeoutException failure = new SocketTimeoutException("slow");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
 		assertThat(result.failure()).isSameAs(failure);
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void retriesEverythingNotIgnoredWhenRetryExceptionsAreEmpty(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(2).ignoreExceptions(List.of(IOException.class)).build());
-		Result result = mode.run(retry, this.scheduler, Script.of(new TimeoutException(), "ok"));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new TimeoutException(), "ok"));
 		assertThat(result.value()).isEqualTo("ok");
 		assertCounts(retry, 0, 1, 0, 0, 0, 1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void nonRetryableFailureOnALaterAttemptEndsAsFailedWithRetry(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(5).ignoreExceptions(List.of(IllegalStateException.class)).build());
 		IllegalStateException fatal = new IllegalStateException("fatal");
-		Result result = mode.run(retry, this.scheduler, Script.of(new IOException("1"), fatal));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new IOException("1"), fatal));
 		assertThat(result.failure()).isSameAs(fatal);
 		assertThat(result.invocations()).isEqualTo(2);
 		assertCounts(retry, 0, 0, 1, 0, 0, 1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void neverRetriesCallNotPermittedExceptionEvenWhenListed(ExecutionMode mode) {
 		Retry retry = retry(noJitter().retryExceptions(List.of(RuntimeException.class)).build());
 		CallNotPermittedException open = new CallNotPermittedException("inventory", "OPEN");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(open));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(open));
 		assertThat(result.failure()).isSameAs(open);
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void neverRetriesCallNotPermittedExceptionWrappedInACompletionException(ExecutionMode mode) {
 		Retry retry = retry(noJitter().build());
 		CallNotPermittedException open = new CallNotPermittedException("inventory", "OPEN");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(new CompletionException(open)));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(new CompletionException(open)));
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 		if (mode.isAsync()) {
@@ -173,12 +162,11 @@ class RetryBehaviourTests {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void classifiesACompletionExceptionByItsCause(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(3).retryExceptions(List.of(IOException.class)).build());
 		IOException cause = new IOException("down");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(new CompletionException(cause)));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(new CompletionException(cause)));
 		assertThat(result.invocations()).isEqualTo(3);
 		assertCounts(retry, 0, 0, 1, 0, 0, 2);
 		if (mode.isAsync()) {
@@ -189,27 +177,24 @@ class RetryBehaviourTests {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void classifiesAnExecutionExceptionByItsCauseButFailsWithItAsItIs(ExecutionMode mode) {
 		Retry retry = retry(noJitter().ignoreExceptions(List.of(IllegalStateException.class)).build());
 		ExecutionException failure = new ExecutionException(new IllegalStateException("fatal"));
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
 		assertThat(result.failure()).isSameAs(failure);
 		assertThat(result.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void fixedBackoffWaitsTheSameBeforeEveryRetry(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(4).multiplier(3.0).build());
 		mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException()));
 		assertThat(this.scheduler.requestedDelays()).containsExactly(100 * MS, 100 * MS, 100 * MS);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void exponentialBackoffGrowsByTheMultiplierUpToTheCap(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(7)
 			.backoff(Backoff.EXPONENTIAL)
@@ -221,8 +206,7 @@ class RetryBehaviourTests {
 				1000 * MS, 1000 * MS);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void exponentialBackoffDoesNotOverflowPastTheCap(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(200)
 			.waitDuration(Duration.ofMillis(1))
@@ -237,8 +221,7 @@ class RetryBehaviourTests {
 		assertThat(delays.subList(5, 199)).containsOnly(5000 * MS);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void reportsRetriesAndTheOutcomeToListeners(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(3).build());
 		List<String> events = new ArrayList<>();
@@ -261,8 +244,7 @@ class RetryBehaviourTests {
 				"retry inventory #3 after second in 100ms", "SUCCESSFUL_WITH_RETRY after 3");
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aThrowingListenerDoesNotBreakTheCall(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(3).build());
 		RetryListener throwing = new RetryListener() {
@@ -288,14 +270,13 @@ class RetryBehaviourTests {
 			}
 
 		});
-		Result result = mode.run(retry, this.scheduler, Script.of(new IOException("first"), "ok"));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new IOException("first"), "ok"));
 		assertThat(result.value()).isEqualTo("ok");
 		assertThat(seenAfterIt).containsExactly(RetryOutcome.SUCCESSFUL_WITH_RETRY);
 		assertCounts(retry, 0, 1, 0, 0, 0, 1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aRemovedListenerIsNoLongerCalled(ExecutionMode mode) {
 		Retry retry = retry(noJitter().build());
 		List<RetryOutcome> outcomes = new ArrayList<>();
@@ -315,12 +296,11 @@ class RetryBehaviourTests {
 		assertCounts(retry, 2, 0, 0, 0, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void uncheckedFailuresAreRetriedAndRethrownAsTheyAre(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(2).build());
 		UncheckedIOException last = new UncheckedIOException(new IOException("2"));
-		Result result = mode.run(retry, this.scheduler, Script.of(new UncheckedIOException(new IOException("1")), last));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new UncheckedIOException(new IOException("1")), last));
 		assertThat(result.failure()).isSameAs(last);
 		assertCounts(retry, 0, 0, 1, 0, 0, 1);
 	}

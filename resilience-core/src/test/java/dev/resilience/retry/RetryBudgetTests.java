@@ -4,22 +4,23 @@ import java.io.IOException;
 import java.time.Duration;
 
 import dev.resilience.ContextPropagator;
-import dev.resilience.retry.ExecutionMode.Result;
-import dev.resilience.retry.ExecutionMode.Script;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
+import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import dev.resilience.testing.InEveryExecutionMode;
+import dev.resilience.testing.Outcome;
+import dev.resilience.testing.Script;
 
 import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The retry budget of SPEC §3, in every {@link ExecutionMode}. Backoffs are zero so that time
- * moves only when a test advances it; the expected figures are worked out by hand in each test.
+ * The retry budget of {@code docs/retry.md} ("Retry budget"), in every {@link ExecutionMode}.
+ * Backoffs are zero so that time moves only when a test advances it; the expected figures are
+ * worked out by hand in each test.
  */
 class RetryBudgetTests {
 
@@ -38,8 +39,7 @@ class RetryBudgetTests {
 		return Retry.of("inventory", config, this.ticker, this.scheduler, ContextPropagator.NONE);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void refusesRetriesBeyondTheRatioOfRecentCalls(ExecutionMode mode) {
 		Retry retry = retry(2, BudgetConfig.of(0.2, 0, Duration.ofSeconds(10)));
 		for (int i = 0; i < 100; i++) {
@@ -48,44 +48,41 @@ class RetryBudgetTests {
 		// The k-th failing call deposits too; counting its own retry, k retries against 100 + k calls
 		// stay within the bound while k <= 0.2 * (100 + k), that is for k <= 25.
 		for (int k = 1; k <= 25; k++) {
-			Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException("down " + k)));
+			Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException("down " + k)));
 			assertThat(result.invocations()).as("call %d", k).isEqualTo(2);
 		}
 		IOException last = new IOException("refused");
-		Result refused = mode.run(retry, this.scheduler, Script.alwaysFailing(last));
+		Outcome refused = mode.run(retry, this.scheduler, Script.alwaysFailing(last));
 		assertThat(refused.failure()).isSameAs(last);
 		assertThat(refused.invocations()).isEqualTo(1);
 		assertCounts(retry, 100, 0, 25, 0, 1, 25);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aRefusedRetryIsTheOnlyOutcomeCountedForItsCall(ExecutionMode mode) {
 		Retry retry = retry(4, BudgetConfig.of(1.0, 0, Duration.ofSeconds(10)));
 		// One call: 1 retry <= 1.0 * 1 call lets the first retry through, 2 <= 1.0 refuses the second.
 		IOException second = new IOException("second");
-		Result result = mode.run(retry, this.scheduler, Script.of(new IOException("first"), second));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new IOException("first"), second));
 		assertThat(result.failure()).isSameAs(second);
 		assertThat(result.invocations()).isEqualTo(2);
 		assertCounts(retry, 0, 0, 0, 0, 1, 1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void minRetriesPerSecondAllowsRetriesWhenThereAreFewCalls(ExecutionMode mode) {
 		// 2 retries per second over 10 seconds: 20 retries whatever the ratio allows.
 		Retry retry = retry(2, BudgetConfig.of(0.1, 2, Duration.ofSeconds(10)));
 		for (int k = 1; k <= 20; k++) {
-			Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException()));
+			Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException()));
 			assertThat(result.invocations()).as("call %d", k).isEqualTo(2);
 		}
-		Result refused = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException()));
+		Outcome refused = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException()));
 		assertThat(refused.invocations()).isEqualTo(1);
 		assertCounts(retry, 0, 0, 20, 0, 1, 20);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void withoutTheFloorTheRatioAloneDecides(ExecutionMode mode) {
 		Retry retry = retry(2, BudgetConfig.of(0.5, 0, Duration.ofSeconds(10)));
 		// Counting the retry asked for: call 1: 1 <= 0.5 no; call 2: 1 <= 1.0 yes; call 3: 2 <= 1.5
@@ -97,8 +94,7 @@ class RetryBudgetTests {
 		assertCounts(retry, 0, 0, 2, 0, 2, 2);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void windowExpiryRestoresTheBudget(ExecutionMode mode) {
 		Retry retry = retry(2, BudgetConfig.of(0.5, 0, Duration.ofSeconds(2)));
 		// Call 1: 1 retry <= 0.5 * 1 no; call 2: 1 <= 0.5 * 2 yes.
@@ -113,8 +109,7 @@ class RetryBudgetTests {
 		assertCounts(retry, 0, 0, 2, 0, 2, 2);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aDisabledBudgetNeverRefuses(ExecutionMode mode) {
 		Retry retry = retry(3, BudgetConfig.disabled());
 		for (int i = 0; i < 50; i++) {
@@ -124,22 +119,20 @@ class RetryBudgetTests {
 		assertCounts(retry, 0, 0, 50, 0, 0, 100);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aRetryThatWouldExceedTheBudgetIsNotMadeEvenForALoneCall(ExecutionMode mode) {
-		// SPEC §3: counting it, 1 retry against 1 call is above 0.01 * 1; nothing else allows it.
+		// docs/retry.md: counting it, 1 retry against 1 call is above 0.01 * 1; nothing else allows it.
 		Retry retry = retry(3, BudgetConfig.of(0.01, 0, Duration.ofSeconds(10)));
 		IOException failure = new IOException("down");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
 		assertThat(result.invocations()).as("attempts of a lone call under ratio 0.01").isEqualTo(1);
 		assertThat(result.failure()).isSameAs(failure);
 		assertCounts(retry, 0, 0, 0, 0, 1, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aLoneFirstCallGetsNoRetryFromTheDefaultRatio(ExecutionMode mode) {
-		// SPEC §3's own example: with ratio 0.2, 0.2 retries are allowed, not one.
+		// The example of docs/retry.md: with ratio 0.2, 0.2 retries are allowed, not one.
 		Retry retry = retry(3, BudgetConfig.of(0.2, 0, Duration.ofSeconds(10)));
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 		// Four more calls make five: 1 <= 0.2 * 5 lets exactly one retry through.
@@ -150,8 +143,7 @@ class RetryBudgetTests {
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void aDecimalRatioAllowsExactlyItsShareDespiteBinaryRounding(ExecutionMode mode) {
 		// 0.29 * 100 is 28.999999999999996 in double arithmetic; the user asked for 29 retries.
 		Retry retry = retry(2, BudgetConfig.of(0.29, 0, Duration.ofSeconds(10)));

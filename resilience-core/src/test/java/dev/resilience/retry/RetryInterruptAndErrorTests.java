@@ -8,23 +8,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import dev.resilience.ContextPropagator;
-import dev.resilience.retry.ExecutionMode.Result;
-import dev.resilience.retry.ExecutionMode.Script;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
+import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
+import dev.resilience.testing.InEveryExecutionMode;
+import dev.resilience.testing.Outcome;
+import dev.resilience.testing.Script;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §3: retry never retries an {@link Error}, nor a call whose thread was interrupted (an
+ * {@code docs/retry.md}, "Behaviour": retry never retries an {@link Error}, nor a call whose thread was interrupted (an
  * {@link InterruptedException} or {@link InterruptedIOException}, or the interrupt flag set); it
  * stops at once and the thread stays interrupted.
  */
@@ -50,42 +50,38 @@ class RetryInterruptAndErrorTests {
 		return Retry.of("inventory", config, this.ticker, this.scheduler, ContextPropagator.NONE);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void neverRetriesAnError(ExecutionMode mode) {
 		Retry retry = retry(Duration.ofMillis(100));
 		OutOfMemoryError error = new OutOfMemoryError("simulated");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(error));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(error));
 		assertThat(result.invocations()).as("attempts after an Error").isEqualTo(1);
 		assertThat(result.failure()).isSameAs(error);
 		assertCounts(retry, 0, 0, 0, 1, 0, 0);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void neverRetriesAnErrorWrappedInACompletionException(ExecutionMode mode) {
 		Retry retry = retry(Duration.ofMillis(100));
 		AssertionError error = new AssertionError("simulated");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(new CompletionException(error)));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(new CompletionException(error)));
 		assertThat(result.invocations()).isEqualTo(1);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void neverRetriesAnInterruptedException(ExecutionMode mode) {
 		Retry retry = retry(Duration.ofMillis(100));
 		InterruptedException interrupted = new InterruptedException("interrupted");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(interrupted));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(interrupted));
 		assertThat(result.invocations()).as("attempts after an interrupt").isEqualTo(1);
 		assertThat(result.failure()).isSameAs(interrupted);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void neverRetriesAnInterruptedIOException(ExecutionMode mode) {
 		Retry retry = retry(Duration.ofMillis(100));
 		InterruptedIOException interrupted = new InterruptedIOException("interrupted");
-		Result result = mode.run(retry, this.scheduler, Script.alwaysFailing(interrupted));
+		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(interrupted));
 		assertThat(result.invocations()).isEqualTo(1);
 		assertThat(result.failure()).isSameAs(interrupted);
 	}
@@ -94,7 +90,7 @@ class RetryInterruptAndErrorTests {
 	void anInterruptedCallStopsAtOnceAndTheThreadStaysInterrupted() {
 		Retry retry = retry(Duration.ofMillis(100));
 		InterruptedException interrupted = new InterruptedException("interrupted");
-		Result result = ExecutionMode.SYNC.run(retry, this.scheduler, Script.of(interrupted, "recovered"));
+		Outcome result = ExecutionMode.EXECUTE.run(retry, this.scheduler, Script.of(interrupted, "recovered"));
 		assertThat(result.failure()).as("an interrupted call must not come back as a success").isSameAs(interrupted);
 		assertThat(result.invocations()).isEqualTo(1);
 		assertThat(Thread.currentThread().isInterrupted()).as("interrupt flag after the call").isTrue();
@@ -104,7 +100,7 @@ class RetryInterruptAndErrorTests {
 	@Test
 	void anInterruptedIOExceptionLeavesTheThreadInterrupted() {
 		Retry retry = retry(Duration.ofMillis(100));
-		ExecutionMode.SYNC.run(retry, this.scheduler, Script.of(new InterruptedIOException(), "recovered"));
+		ExecutionMode.EXECUTE.run(retry, this.scheduler, Script.of(new InterruptedIOException(), "recovered"));
 		assertThat(Thread.currentThread().isInterrupted()).isTrue();
 	}
 
@@ -113,9 +109,9 @@ class RetryInterruptAndErrorTests {
 		Retry retry = retry(Duration.ZERO);
 		IOException failure = new IOException("down");
 		int[] attempts = new int[1];
-		Result result;
+		Outcome result;
 		try {
-			result = Result.success(retry.execute((argument) -> {
+			Object value = retry.execute((argument) -> {
 				attempts[0]++;
 				if (attempts[0] == 1) {
 					// The method saw an interrupt, kept the flag, and failed for another reason.
@@ -123,10 +119,11 @@ class RetryInterruptAndErrorTests {
 					throw failure;
 				}
 				return "recovered";
-			}, null), Script.of());
+			}, null);
+			result = new Outcome(value, null, attempts[0]);
 		}
 		catch (Throwable ex) {
-			result = new Result(null, ex, attempts[0]);
+			result = new Outcome(null, ex, attempts[0]);
 		}
 		assertThat(attempts[0]).as("attempts with the interrupt flag set").isEqualTo(1);
 		assertThat(result.failure()).isSameAs(failure);
@@ -138,7 +135,7 @@ class RetryInterruptAndErrorTests {
 		Retry retry = retry(Duration.ZERO);
 		IOException failure = new IOException("down");
 		int[] attempts = new int[1];
-		Result result = ExecutionMode.ASYNC_THROWING_ATTEMPT.run(retry, this.scheduler, Script.of(failure, "ok"));
+		Outcome result = ExecutionMode.ASYNC_THROWING_CALL.run(retry, this.scheduler, Script.of(failure, "ok"));
 		// The same scenario with the flag set on the thread that ran the attempt:
 		Retry interruptedRetry = retry(Duration.ZERO);
 		CompletableFuture<Object> handed = interruptedRetry.executeAsync((argument) -> {
@@ -154,11 +151,10 @@ class RetryInterruptAndErrorTests {
 		assertThat(Thread.currentThread().isInterrupted()).isTrue();
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void stillRetriesASocketTimeoutWhichIsATimeoutNotAnInterrupt(ExecutionMode mode) {
 		Retry retry = retry(Duration.ofMillis(100));
-		Result result = mode.run(retry, this.scheduler, Script.of(new SocketTimeoutException("read timed out"), "ok"));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new SocketTimeoutException("read timed out"), "ok"));
 		assertThat(result.invocations()).isEqualTo(2);
 		assertThat(result.value()).isEqualTo("ok");
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();

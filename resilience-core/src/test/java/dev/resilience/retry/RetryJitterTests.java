@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.LongSummaryStatistics;
 
 import dev.resilience.ContextPropagator;
-import dev.resilience.retry.ExecutionMode.Script;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
+import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import dev.resilience.testing.InEveryExecutionMode;
+import dev.resilience.testing.Script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,8 +46,7 @@ class RetryJitterTests {
 		return RetryConfig.custom().waitDuration(Duration.ofSeconds(1)).backoff(Backoff.FIXED).jitter(jitter);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void fullJitterIsUniformBetweenZeroAndTheBackoff(ExecutionMode mode) {
 		List<Long> delays = delaysOfOneCall(mode, fixedOneSecond(Jitter.FULL), SAMPLES);
 		LongSummaryStatistics stats = delays.stream().mapToLong(Long::longValue).summaryStatistics();
@@ -56,8 +55,7 @@ class RetryJitterTests {
 		assertThat(new HashSet<>(delays)).hasSizeGreaterThan(SAMPLES / 2);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void fullJitterStaysUnderTheGrowingExponentialBackoff(ExecutionMode mode) {
 		List<Long> delays = delaysOfOneCall(mode, RetryConfig.custom()
 			.waitDuration(Duration.ofMillis(100))
@@ -71,8 +69,7 @@ class RetryJitterTests {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void equalJitterKeepsHalfTheBackoffAndRandomisesTheOtherHalf(ExecutionMode mode) {
 		List<Long> delays = delaysOfOneCall(mode, fixedOneSecond(Jitter.EQUAL), SAMPLES);
 		LongSummaryStatistics stats = delays.stream().mapToLong(Long::longValue).summaryStatistics();
@@ -81,15 +78,13 @@ class RetryJitterTests {
 		assertThat(new HashSet<>(delays)).hasSizeGreaterThan(SAMPLES / 2);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void noJitterWaitsExactlyTheBackoff(ExecutionMode mode) {
 		List<Long> delays = delaysOfOneCall(mode, fixedOneSecond(Jitter.NONE), 50);
 		assertThat(delays).hasSize(50).containsOnly(SECOND);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void decorrelatedJitterDrawsBetweenTheBaseAndThreeTimesThePreviousWaitUpToTheCap(ExecutionMode mode) {
 		long base = 100_000_000L;
 		long cap = 50 * base;
@@ -107,8 +102,7 @@ class RetryJitterTests {
 		assertThat(new HashSet<>(delays)).hasSizeGreaterThan(SAMPLES / 4);
 	}
 
-	@ParameterizedTest
-	@EnumSource(ExecutionMode.class)
+	@InEveryExecutionMode
 	void decorrelatedJitterStartsEveryCallFromTheBase(ExecutionMode mode) {
 		long base = 100_000_000L;
 		RetryConfig.Builder builder = RetryConfig.custom()

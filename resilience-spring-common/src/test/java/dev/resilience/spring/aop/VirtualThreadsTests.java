@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * SPEC §9: 10,000 virtual threads call one method through {@code @Retry}, {@code @CircuitBreaker}
+ * The virtual-thread check of {@code docs/compatibility.md} ("What is tested"): 10,000 virtual
+ * threads call one method through {@code @Retry}, {@code @CircuitBreaker}
  * and a {@code @Bulkhead} of 16 permits that lets a call wait for one. The bulkhead never admits
  * more than 16, every permit comes back, every attempt is counted once by each policy, and every
  * thread ends. The method yields its carrier while it holds a permit, so callers pile up in the

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * SPEC §4: the JDBC store runs each operation in its own transaction, outside any transaction of
+ * {@code docs/idempotency.md}, "Choosing a store": the JDBC store runs each operation in its own transaction, outside any transaction of
  * the caller on the same data source. The caller's transaction is opened the way
  * {@code @Transactional} opens it, through a transaction manager bound to the thread.
  * <p>
