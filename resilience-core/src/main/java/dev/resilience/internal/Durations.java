@@ -65,16 +65,19 @@ public final class Durations {
 			}
 			return seconds + "s";
 		}
-		if (nanos % 1_000_000 == 0 && seconds < Long.MAX_VALUE / 1_000 - 1) {
-			return duration.toMillis() + "ms";
+		try {
+			if (nanos % 1_000_000 == 0) {
+				return duration.toMillis() + "ms";
+			}
+			if (nanos % 1_000 == 0) {
+				return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), nanos / 1_000) + "us";
+			}
+			return duration.toNanos() + "ns";
 		}
-		if (nanos % 1_000 == 0 && seconds < Long.MAX_VALUE / 1_000_000 - 1) {
-			return (seconds * 1_000_000 + nanos / 1_000) + "us";
+		catch (ArithmeticException ex) {
+			// Too many of the unit for a long: ISO-8601 still says it exactly.
+			return duration.toString();
 		}
-		if (seconds < Long.MAX_VALUE / 1_000_000_000 - 1) {
-			return (seconds * 1_000_000_000 + nanos) + "ns";
-		}
-		return duration.toString();
 	}
 
 }

@@ -108,6 +108,17 @@ class DurationsTests {
 	}
 
 	@Test
+	void formatsTheExtremesOfEachUnitWithoutThrowing() {
+		assertThat(Durations.format(Duration.ofMillis(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE + "ms");
+		assertThat(Durations.format(Duration.ofMillis(Long.MIN_VALUE))).isEqualTo(Long.MIN_VALUE + "ms");
+		Duration belowMillis = Duration.ofSeconds(Long.MIN_VALUE, 1_000_000);
+		assertThat(Durations.format(belowMillis)).as("too many milliseconds for a long: the ISO form")
+			.isEqualTo(belowMillis.toString());
+		Duration belowMicros = Duration.ofSeconds(Long.MIN_VALUE / 1_000, 1_000);
+		assertThat(Durations.format(belowMicros)).isEqualTo(belowMicros.toString());
+	}
+
+	@Test
 	void formatRefusesNull() {
 		assertThatNullPointerException().isThrownBy(() -> Durations.format(null)).withMessageContaining("duration");
 	}
