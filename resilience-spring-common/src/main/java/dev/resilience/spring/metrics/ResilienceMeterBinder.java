@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
@@ -223,18 +222,11 @@ public class ResilienceMeterBinder implements MeterBinder {
 				.register(this.meterRegistry);
 		}
 
+		/** Either kind of bulkhead, read through the one {@link Bulkhead.Metrics}. */
 		@Override
 		public void onBulkheadAdded(Bulkhead bulkhead) {
-			bindBulkhead(bulkhead.getName(), bulkhead.getMetrics());
-		}
-
-		@Override
-		public void onThreadPoolBulkheadAdded(ThreadPoolBulkhead bulkhead) {
-			bindBulkhead(bulkhead.getName(), bulkhead.getMetrics());
-		}
-
-		private void bindBulkhead(String name, Bulkhead.Metrics metrics) {
-			Tags tags = Tags.of("name", name);
+			Bulkhead.Metrics metrics = bulkhead.getMetrics();
+			Tags tags = Tags.of("name", bulkhead.getName());
 			Gauge.builder("resilience.bulkhead.available.concurrent.calls", metrics,
 					Bulkhead.Metrics::getAvailableConcurrentCalls)
 				.tags(tags)
