@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * SPEC §3: a {@code CompletionStage} call is in flight until the stage the method returned
+ * docs/bulkhead.md: a {@code CompletionStage} call is in flight until the stage the method returned
  * completes. The caller is handed a dependent stage; completing, cancelling or timing it out is
  * the caller's own business and neither frees the permit early nor leaks it. Each attack runs
  * against the semaphore bulkhead directly, through a {@link Pipeline}, through the programmatic

@@ -182,7 +182,7 @@ class SemaphoreBulkheadTests {
 
 	@Test
 	void cancellingTheReturnedFutureKeepsThePermitAndLeavesTheStageAlone() {
-		// SPEC §3: the call is in flight until its own stage completes, whatever the caller does.
+		// docs/bulkhead.md: the call is in flight until its own stage completes, whatever the caller does.
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CompletableFuture<String> result = this.bulkhead.executeCompletionStage(() -> inner).toCompletableFuture();
 		assertThat(result.cancel(true)).isTrue();

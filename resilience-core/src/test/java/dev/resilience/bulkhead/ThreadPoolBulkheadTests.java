@@ -223,7 +223,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void cancellingAStartedCallLeavesItsStageAloneAndKeepsItCounted() throws Exception {
-		// SPEC §3: a call is in flight until its own stage completes; the caller's cancel is its own.
+		// docs/bulkhead.md: a call is in flight until its own stage completes; the caller's cancel is its own.
 		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
