@@ -3,12 +3,10 @@ package dev.resilience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
@@ -16,7 +14,6 @@ import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.retry.Retry;
 
-import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
@@ -53,6 +50,7 @@ public final class Pipeline {
 		}
 		boolean markFallbackAnswers = builder.outer != null && builder.outerUnwrapsFallbackAnswers
 				&& builder.fallbackHandler != null;
+		// One stage class per policy (see RetryStage): each call into a policy sees one receiver type.
 		if (builder.fallbackHandler != null) {
 			stages.add(new FallbackStage(builder.fallbackHandler, builder.fallbackConfig, builder.fallbackListener,
 					builder.fallbackMethodName, markFallbackAnswers));
@@ -68,11 +66,8 @@ public final class Pipeline {
 		}
 		if (builder.bulkhead != null) {
 			stages.add(new BulkheadStage(builder.bulkhead));
-			names.add("bulkhead '" + builder.bulkhead.getName() + "'");
-		}
-		if (builder.threadPoolBulkhead != null) {
-			stages.add(new ThreadPoolBulkheadStage(builder.threadPoolBulkhead));
-			names.add("thread-pool bulkhead '" + builder.threadPoolBulkhead.getName() + "'");
+			boolean threadPool = builder.bulkhead.getConfig().getType() == BulkheadConfig.Type.THREAD_POOL;
+			names.add((threadPool ? "thread-pool bulkhead '" : "bulkhead '") + builder.bulkhead.getName() + "'");
 		}
 		this.description = List.copyOf(names);
 		CheckedFunction<Invocation, Object> syncChain = Invocation::proceed;
@@ -150,16 +145,6 @@ public final class Pipeline {
 		return new NullPointerException("protected method returned a null CompletionStage");
 	}
 
-	/** Unwraps the wrappers a {@code CompletionStage} puts around a failure. */
-	static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
-	}
-
 	/** Chooses the policies; the order of the calls does not matter. */
 	public static final class Builder {
 
@@ -182,8 +167,6 @@ public final class Pipeline {
 		private CircuitBreaker circuitBreaker;
 
 		private Bulkhead bulkhead;
-
-		private ThreadPoolBulkhead threadPoolBulkhead;
 
 		private Builder() {
 		}
@@ -233,189 +216,18 @@ public final class Pipeline {
 			return this;
 		}
 
+		/**
+		 * The bulkhead, of either kind; a pipeline takes one. With a thread-pool bulkhead the
+		 * pipeline runs only {@code CompletionStage} calls: {@link Pipeline#execute} then fails with
+		 * {@link UnsupportedOperationException}.
+		 */
 		public Builder bulkhead(Bulkhead bulkhead) {
-			requireArgument(this.threadPoolBulkhead == null, "a pipeline takes one bulkhead, semaphore or thread-pool");
 			this.bulkhead = requireNonNull(bulkhead, "bulkhead");
-			return this;
-		}
-
-		/** A thread-pool bulkhead; the pipeline may then only run {@code CompletionStage} calls. */
-		public Builder threadPoolBulkhead(ThreadPoolBulkhead bulkhead) {
-			requireArgument(this.bulkhead == null, "a pipeline takes one bulkhead, semaphore or thread-pool");
-			this.threadPoolBulkhead = requireNonNull(bulkhead, "bulkhead");
 			return this;
 		}
 
 		public Pipeline build() {
 			return new Pipeline(this);
-		}
-
-	}
-
-	private static final class FallbackStage implements Stage {
-
-		private final FallbackHandler handler;
-
-		private final FallbackConfig config;
-
-		private final FallbackListener listener;
-
-		private final String method;
-
-		/** Whether answers go to the outer stage as {@link FallbackAnswer}s. */
-		private final boolean markAnswers;
-
-		FallbackStage(FallbackHandler handler, FallbackConfig config, FallbackListener listener, String method,
-				boolean markAnswers) {
-			this.handler = handler;
-			this.config = config;
-			this.listener = listener;
-			this.method = method;
-			this.markAnswers = markAnswers;
-		}
-
-		@Override
-		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
-			try {
-				return next.apply(invocation);
-			}
-			catch (Throwable failure) {
-				if (!this.config.shouldHandle(failure) || !this.handler.handles(failure)) {
-					throw failure;
-				}
-				notify(failure);
-				Object answer = this.handler.handle(invocation, failure);
-				return this.markAnswers ? new FallbackAnswer(answer) : answer;
-			}
-		}
-
-		@Override
-		public CompletionStage<Object> callAsync(Invocation invocation,
-				CheckedFunction<Invocation, CompletionStage<Object>> next) {
-			CompletionStage<Object> stage;
-			try {
-				stage = next.apply(invocation);
-			}
-			catch (Throwable ex) {
-				stage = CompletableFuture.failedFuture(ex);
-			}
-			return stage.exceptionallyCompose((wrapped) -> {
-				Throwable failure = unwrap(wrapped);
-				if (!this.config.shouldHandle(failure) || !this.handler.handles(failure)) {
-					return CompletableFuture.failedFuture(failure);
-				}
-				notify(failure);
-				try {
-					Object answer = this.handler.handle(invocation, failure);
-					if (answer instanceof CompletionStage<?> answerStage) {
-						return this.markAnswers ? answerStage.thenApply(FallbackAnswer::new) : castStage(answerStage);
-					}
-					return CompletableFuture.completedFuture(this.markAnswers ? new FallbackAnswer(answer) : answer);
-				}
-				catch (Throwable ex) {
-					return CompletableFuture.failedFuture(ex);
-				}
-			});
-		}
-
-		private void notify(Throwable failure) {
-			if (this.listener != null) {
-				this.listener.onFallback(this.method, unwrap(failure));
-			}
-		}
-
-		@SuppressWarnings("unchecked")
-		private static CompletionStage<Object> castStage(CompletionStage<?> stage) {
-			return (CompletionStage<Object>) stage;
-		}
-
-	}
-
-	// One stage class per policy rather than one shared class over a common policy type: each
-	// class's call into its policy then sees a single receiver type, which the JIT inlines on the
-	// success path; a shared class would make that call megamorphic in every stacked pipeline.
-
-	private static final class RetryStage implements Stage {
-
-		private final Retry retry;
-
-		RetryStage(Retry retry) {
-			this.retry = retry;
-		}
-
-		@Override
-		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
-			return this.retry.execute(next, invocation);
-		}
-
-		@Override
-		public CompletionStage<Object> callAsync(Invocation invocation,
-				CheckedFunction<Invocation, CompletionStage<Object>> next) {
-			return this.retry.executeAsync(next, invocation);
-		}
-
-	}
-
-	private static final class CircuitBreakerStage implements Stage {
-
-		private final CircuitBreaker circuitBreaker;
-
-		CircuitBreakerStage(CircuitBreaker circuitBreaker) {
-			this.circuitBreaker = circuitBreaker;
-		}
-
-		@Override
-		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
-			return this.circuitBreaker.execute(next, invocation);
-		}
-
-		@Override
-		public CompletionStage<Object> callAsync(Invocation invocation,
-				CheckedFunction<Invocation, CompletionStage<Object>> next) {
-			return this.circuitBreaker.executeAsync(next, invocation);
-		}
-
-	}
-
-	private static final class BulkheadStage implements Stage {
-
-		private final Bulkhead bulkhead;
-
-		BulkheadStage(Bulkhead bulkhead) {
-			this.bulkhead = bulkhead;
-		}
-
-		@Override
-		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
-			return this.bulkhead.execute(next, invocation);
-		}
-
-		@Override
-		public CompletionStage<Object> callAsync(Invocation invocation,
-				CheckedFunction<Invocation, CompletionStage<Object>> next) {
-			return this.bulkhead.executeAsync(next, invocation);
-		}
-
-	}
-
-	private static final class ThreadPoolBulkheadStage implements Stage {
-
-		private final ThreadPoolBulkhead bulkhead;
-
-		ThreadPoolBulkheadStage(ThreadPoolBulkhead bulkhead) {
-			this.bulkhead = bulkhead;
-		}
-
-		@Override
-		public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) {
-			throw new UnsupportedOperationException("ThreadPoolBulkhead '" + this.bulkhead.getName()
-					+ "' runs only CompletionStage calls; use a semaphore bulkhead for plain calls");
-		}
-
-		@Override
-		public CompletionStage<Object> callAsync(Invocation invocation,
-				CheckedFunction<Invocation, CompletionStage<Object>> next) {
-			return this.bulkhead.executeAsync(next, invocation);
 		}
 
 	}

@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.internal.Failures;
 import dev.resilience.internal.Rethrow;
 
 import static dev.resilience.internal.Requirements.requireNonNull;
@@ -77,8 +77,6 @@ public final class Resilience {
 
 		private volatile Pipeline pipeline;
 
-		private volatile Pipeline asyncPipeline;
-
 		private Policies(ResilienceRegistry registry, String circuitBreaker, String retry, String bulkhead,
 				Function<Throwable, ?> fallback, FallbackConfig fallbackConfig) {
 			this.registry = registry;
@@ -99,7 +97,11 @@ public final class Resilience {
 					this.fallback, this.fallbackConfig);
 		}
 
-		/** A semaphore bulkhead for plain calls, or the thread-pool one for {@link #getAsync}. */
+		/**
+		 * The bulkhead of that name, of the kind its configuration names; a thread-pool bulkhead
+		 * runs only {@link #getAsync} calls, and refuses the others with
+		 * {@link UnsupportedOperationException}.
+		 */
 		public Policies bulkhead(String name) {
 			return new Policies(this.registry, this.circuitBreaker, this.retry, requireNonNull(name, "name"),
 					this.fallback, this.fallbackConfig);
@@ -155,38 +157,24 @@ public final class Resilience {
 		@SuppressWarnings("unchecked")
 		public <T> CompletionStage<T> getAsync(Supplier<? extends CompletionStage<? extends T>> supplier) {
 			requireNonNull(supplier, "supplier");
-			return (CompletionStage<T>) (CompletionStage<?>) asyncPipeline()
-				.executeAsync(new LambdaInvocation(supplier::get));
+			return (CompletionStage<T>) (CompletionStage<?>) pipeline().executeAsync(new LambdaInvocation(supplier::get));
 		}
 
-		/** The composed pipeline for plain calls (semaphore bulkhead). */
+		/** The composed pipeline, for plain and asynchronous calls alike; built once. */
 		public Pipeline pipeline() {
 			Pipeline built = this.pipeline;
 			if (built == null) {
-				built = build(false);
+				built = build();
 				this.pipeline = built;
 			}
 			return built;
 		}
 
-		/** The pipeline for asynchronous calls: the thread-pool bulkhead when the name is configured so. */
-		private Pipeline asyncPipeline() {
-			Pipeline built = this.asyncPipeline;
-			if (built == null) {
-				boolean threadPool = this.bulkhead != null
-						&& this.registry.bulkheadConfig(this.bulkhead).getType() == BulkheadConfig.Type.THREAD_POOL;
-				built = threadPool ? build(true) : pipeline();
-				this.asyncPipeline = built;
-			}
-			return built;
-		}
-
-		private Pipeline build(boolean threadPoolBulkhead) {
+		private Pipeline build() {
 			Pipeline.Builder builder = Pipeline.builder();
 			if (this.fallback != null) {
 				Function<Throwable, ?> function = this.fallback;
-				builder.fallback((invocation, failure) -> function.apply(Pipeline.unwrap(failure)),
-						this.fallbackConfig);
+				builder.fallback((invocation, failure) -> function.apply(Failures.unwrap(failure)), this.fallbackConfig);
 			}
 			if (this.retry != null) {
 				builder.retry(this.registry.retry(this.retry));
@@ -195,12 +183,7 @@ public final class Resilience {
 				builder.circuitBreaker(this.registry.circuitBreaker(this.circuitBreaker));
 			}
 			if (this.bulkhead != null) {
-				if (threadPoolBulkhead) {
-					builder.threadPoolBulkhead(this.registry.threadPoolBulkhead(this.bulkhead));
-				}
-				else {
-					builder.bulkhead(this.registry.bulkhead(this.bulkhead));
-				}
+				builder.bulkhead(this.registry.bulkhead(this.bulkhead));
 			}
 			return builder.build();
 		}

@@ -1,14 +1,12 @@
+// Over 300 lines only for its public nested Builder and RegistryListener, which callers name through this class.
 package dev.resilience;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -16,13 +14,13 @@ import java.util.function.Supplier;
 
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
+import dev.resilience.internal.ListenerList;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 
@@ -32,9 +30,11 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 /**
  * The named instances of an application: one circuit breaker, retry and bulkhead per name, created
  * on first request from the configuration the builder was given for that name, then shared by
- * every method and lambda that names it. Idempotency instances are kept by name and namespace:
- * one per name whose records share the name's namespace, and one per namespace within a name
- * where records must be kept apart (a default-named method's), all of a name configured alike.
+ * every method and lambda that names it. A bulkhead is of the kind its name's configuration names
+ * (semaphore or thread-pool); both are a {@link Bulkhead}. Idempotency instances are kept by name
+ * and namespace: one per name whose records share the name's namespace, and one per namespace
+ * within a name where records must be kept apart (a default-named method's), all of a name
+ * configured alike.
  * All instances share one {@link Ticker}, one {@link Scheduler} and one {@link ContextPropagator};
  * idempotency instances share one {@link IdempotencyStore} and one executor for their
  * asynchronous store operations.
@@ -42,6 +42,8 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * Thread-safe. Lookups by name happen when a pipeline is built, never per call.
  */
 public final class ResilienceRegistry implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger("dev.resilience");
 
 	private final Ticker ticker;
 
@@ -55,11 +57,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	private final Function<String, BulkheadConfig> bulkheadConfigs;
 
-	private final Function<String, IdempotencyConfig> idempotencyConfigs;
-
-	private final Supplier<? extends IdempotencyStore> idempotencyStoreSupplier;
-
-	private final Executor givenIdempotencyIoExecutor;
+	private final IdempotencyInstances idempotencyInstances;
 
 	private final Map<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
 
@@ -67,17 +65,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
 
-	private final Map<String, ThreadPoolBulkhead> threadPoolBulkheads = new ConcurrentHashMap<>();
+	private final Map<IdempotencyInstances.Key, Idempotency> idempotencies = new ConcurrentHashMap<>();
 
-	private final Map<IdempotencyKey, Idempotency> idempotencies = new ConcurrentHashMap<>();
-
-	/** Asked for once, under the creation lock, with the first idempotency instance. */
-	private IdempotencyStore idempotencyStore;
-
-	/** The I/O pool this registry made itself, and so shuts down; {@code null} until then. */
-	private ExecutorService ownIdempotencyIoExecutor;
-
-	private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+	private final ListenerList<RegistryListener> listeners = new ListenerList<>(logger, "ResilienceRegistry");
 
 	/**
 	 * Guards creation and listener registration. Not a monitor: configuration functions and
@@ -92,10 +82,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 		this.circuitBreakerConfigs = builder.circuitBreakerConfigs;
 		this.retryConfigs = builder.retryConfigs;
 		this.bulkheadConfigs = builder.bulkheadConfigs;
-		this.idempotencyConfigs = builder.idempotencyConfigs;
-		this.idempotencyStoreSupplier = (builder.idempotencyStore != null) ? builder.idempotencyStore
+		Supplier<? extends IdempotencyStore> store = (builder.idempotencyStore != null) ? builder.idempotencyStore
 				: () -> new MemoryIdempotencyStore(MemoryIdempotencyStore.DEFAULT_MAXIMUM_SIZE, this.ticker);
-		this.givenIdempotencyIoExecutor = builder.idempotencyIoExecutor;
+		this.idempotencyInstances = new IdempotencyInstances(builder.idempotencyConfigs, store,
+				builder.idempotencyIoExecutor, this.ticker, this.scheduler, this.contextPropagator);
 	}
 
 	/** A registry where every instance has the default configuration. */
@@ -120,33 +110,14 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * The semaphore bulkhead named {@code name}.
-	 * @throws IllegalStateException if {@code name} is configured as a thread-pool bulkhead
+	 * The bulkhead named {@code name}, created on first request of the kind its configuration
+	 * names: a semaphore bulkhead, or a thread-pool one (which carries the registry's
+	 * {@link ContextPropagator} to its threads and runs only asynchronous calls).
 	 */
 	public Bulkhead bulkhead(String name) {
-		return getOrCreate(this.bulkheads, requireName(name), (key) -> {
-			BulkheadConfig config = this.bulkheadConfigs.apply(key);
-			if (config.getType() != BulkheadConfig.Type.SEMAPHORE) {
-				throw new IllegalStateException("Bulkhead '" + key + "' is configured as " + config.getType()
-						+ "; ask for threadPoolBulkhead(\"" + key + "\")");
-			}
-			return Bulkhead.of(key, config);
-		}, RegistryListener::onBulkheadAdded);
-	}
-
-	/**
-	 * The thread-pool bulkhead named {@code name}.
-	 * @throws IllegalStateException if {@code name} is configured as a semaphore bulkhead
-	 */
-	public ThreadPoolBulkhead threadPoolBulkhead(String name) {
-		return getOrCreate(this.threadPoolBulkheads, requireName(name), (key) -> {
-			BulkheadConfig config = this.bulkheadConfigs.apply(key);
-			if (config.getType() != BulkheadConfig.Type.THREAD_POOL) {
-				throw new IllegalStateException("Bulkhead '" + key + "' is configured as " + config.getType()
-						+ "; ask for bulkhead(\"" + key + "\")");
-			}
-			return ThreadPoolBulkhead.of(key, config, this.contextPropagator);
-		}, RegistryListener::onThreadPoolBulkheadAdded);
+		return getOrCreate(this.bulkheads, requireName(name),
+				(key) -> Bulkhead.of(key, this.bulkheadConfigs.apply(key), this.contextPropagator),
+				RegistryListener::onBulkheadAdded);
 	}
 
 	/**
@@ -170,8 +141,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 		if (namespace != null) {
 			requireArgument(!namespace.isBlank(), "namespace must not be blank");
 		}
-		return getOrCreate(this.idempotencies, new IdempotencyKey(name, namespace), this::createIdempotency,
-				RegistryListener::onIdempotencyAdded);
+		return getOrCreate(this.idempotencies, new IdempotencyInstances.Key(name, namespace),
+				this.idempotencyInstances::create, RegistryListener::onIdempotencyAdded);
 	}
 
 	/** Configuration that the bulkhead named {@code name} has or would have. */
@@ -192,12 +163,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return List.copyOf(this.retries.values());
 	}
 
+	/** Every bulkhead, of either kind. */
 	public Collection<Bulkhead> getBulkheads() {
 		return List.copyOf(this.bulkheads.values());
-	}
-
-	public Collection<ThreadPoolBulkhead> getThreadPoolBulkheads() {
-		return List.copyOf(this.threadPoolBulkheads.values());
 	}
 
 	/** Every idempotency instance, of every name and namespace. */
@@ -215,18 +183,39 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	/**
 	 * Registers {@code listener} and tells it at once of every instance that already exists, so
-	 * it sees each instance exactly once whenever it registers.
+	 * it sees each instance exactly once whenever it registers; a listener already registered is
+	 * left as it is and told nothing again. Listeners follow the rule of {@link ListenerList}: one
+	 * that throws is logged and changes neither the creation nor the other listeners.
 	 */
 	public void addListener(RegistryListener listener) {
 		requireNonNull(listener, "listener");
 		this.lock.lock();
 		try {
+			int registered = this.listeners.size();
 			this.listeners.add(listener);
-			this.circuitBreakers.values().forEach(listener::onCircuitBreakerAdded);
-			this.retries.values().forEach(listener::onRetryAdded);
-			this.bulkheads.values().forEach(listener::onBulkheadAdded);
-			this.threadPoolBulkheads.values().forEach(listener::onThreadPoolBulkheadAdded);
-			this.idempotencies.values().forEach(listener::onIdempotencyAdded);
+			if (this.listeners.size() == registered) {
+				return;
+			}
+			// Only the new listener hears of the existing instances, under the same rule.
+			ListenerList<RegistryListener> replay = new ListenerList<>(logger, "ResilienceRegistry");
+			replay.add(listener);
+			this.circuitBreakers.values()
+				.forEach((breaker) -> replay.fire(RegistryListener::onCircuitBreakerAdded, breaker));
+			this.retries.values().forEach((retry) -> replay.fire(RegistryListener::onRetryAdded, retry));
+			this.bulkheads.values().forEach((bulkhead) -> replay.fire(RegistryListener::onBulkheadAdded, bulkhead));
+			this.idempotencies.values()
+				.forEach((idempotency) -> replay.fire(RegistryListener::onIdempotencyAdded, idempotency));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Unregisters {@code listener}; instances created afterwards are not announced to it. */
+	public void removeListener(RegistryListener listener) {
+		this.lock.lock();
+		try {
+			this.listeners.remove(listener);
 		}
 		finally {
 			this.lock.unlock();
@@ -246,17 +235,16 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the threads of every thread-pool bulkhead, and those of the idempotency I/O pool if the
-	 * registry made it (an executor given to the builder stays its owner's to stop).
+	 * Closes every bulkhead (stopping the threads of the thread-pool ones), and stops the threads
+	 * of the idempotency I/O pool if the registry made it (an executor given to the builder stays
+	 * its owner's to stop).
 	 */
 	@Override
 	public void close() {
-		this.threadPoolBulkheads.values().forEach(ThreadPoolBulkhead::close);
+		this.bulkheads.values().forEach(Bulkhead::close);
 		this.lock.lock();
 		try {
-			if (this.ownIdempotencyIoExecutor != null) {
-				this.ownIdempotencyIoExecutor.shutdown();
-			}
+			this.idempotencyInstances.close();
 		}
 		finally {
 			this.lock.unlock();
@@ -281,35 +269,12 @@ public final class ResilienceRegistry implements AutoCloseable {
 			}
 			T created = factory.apply(key);
 			instances.put(key, created);
-			this.listeners.forEach((listener) -> announcement.accept(listener, created));
+			this.listeners.fire(announcement, created);
 			return created;
 		}
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	/** Runs under the creation lock, so the store and the pool are made once. */
-	private Idempotency createIdempotency(IdempotencyKey key) {
-		IdempotencyConfig config = this.idempotencyConfigs.apply(key.name());
-		if (this.idempotencyStore == null) {
-			IdempotencyStore store = this.idempotencyStoreSupplier.get();
-			this.idempotencyStore = Objects.requireNonNull(store, "the idempotency store supplier returned null");
-		}
-		Executor ioExecutor = this.givenIdempotencyIoExecutor;
-		if (ioExecutor == null) {
-			if (this.ownIdempotencyIoExecutor == null) {
-				this.ownIdempotencyIoExecutor = Idempotency.newIoExecutor();
-			}
-			ioExecutor = this.ownIdempotencyIoExecutor;
-		}
-		return Idempotency.builder(key.name(), config, this.idempotencyStore)
-			.namespace(key.namespace())
-			.ticker(this.ticker)
-			.scheduler(this.scheduler)
-			.contextPropagator(this.contextPropagator)
-			.ioExecutor(ioExecutor)
-			.build();
 	}
 
 	private static String requireName(String name) {
@@ -327,19 +292,13 @@ public final class ResilienceRegistry implements AutoCloseable {
 		default void onRetryAdded(Retry retry) {
 		}
 
+		/** A bulkhead of either kind was created. */
 		default void onBulkheadAdded(Bulkhead bulkhead) {
-		}
-
-		default void onThreadPoolBulkheadAdded(ThreadPoolBulkhead bulkhead) {
 		}
 
 		default void onIdempotencyAdded(Idempotency idempotency) {
 		}
 
-	}
-
-	/** An idempotency instance: its configuration name, and its namespace or {@code null}. */
-	private record IdempotencyKey(String name, String namespace) {
 	}
 
 	/** Builder; unset configurations default to the engine's defaults for every name. */

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.bulkhead.Bulkhead;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The composition order of {@link Pipeline}, checked by behaviour, with every scenario run both as
@@ -191,6 +193,28 @@ class PipelineTests {
 
 		assertThat(pipeline.getStages()).containsExactly("idempotency", "fallback", "retry 'downstream'",
 				"circuit breaker 'c'", "bulkhead 'b'");
+	}
+
+	@Test
+	void threadPoolBulkheadRunsAsyncCallsOnItsThreadsAndRefusesPlainCallsBeforeTheyRun() throws Exception {
+		Bulkhead pool = Bulkhead.of("pool",
+				BulkheadConfig.custom().type(BulkheadConfig.Type.THREAD_POOL).coreSize(1).maxSize(1).build());
+		try {
+			Pipeline pipeline = Pipeline.builder().retry(retry(2)).bulkhead(pool).build();
+			AtomicInteger plainCalls = new AtomicInteger();
+
+			assertThat(pipeline.getStages()).containsExactly("retry 'downstream'", "thread-pool bulkhead 'pool'");
+			assertThat(pipeline.executeAsync(invocation(() -> CompletableFuture.completedFuture(Thread.currentThread().getName())))
+				.toCompletableFuture()
+				.get(10, TimeUnit.SECONDS)).isEqualTo("resilience-bulkhead-pool-1");
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> pipeline.execute(invocation(plainCalls::incrementAndGet)))
+				.withMessageStartingWith("ThreadPoolBulkhead 'pool' runs only CompletionStage calls");
+			assertThat(plainCalls).hasValue(0);
+		}
+		finally {
+			pool.close();
+		}
 	}
 
 	@Test

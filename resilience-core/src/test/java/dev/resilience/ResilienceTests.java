@@ -3,8 +3,10 @@ package dev.resilience;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.retry.RetryConfig;
@@ -78,6 +80,33 @@ class ResilienceTests {
 
 		assertThat(result).isCompletedWithValue("ok");
 		assertThat(calls).hasValue(3);
+	}
+
+	@Test
+	void aThreadPoolBulkheadNameRunsAsyncCallsOnThePoolAndRefusesPlainOnes() throws Exception {
+		ResilienceRegistry registry = ResilienceRegistry.builder()
+			.bulkheadConfigs((name) -> BulkheadConfig.custom()
+				.type(BulkheadConfig.Type.THREAD_POOL)
+				.coreSize(1)
+				.maxSize(1)
+				.build())
+			.build();
+		try {
+			Resilience.Policies policies = Resilience.of(registry).bulkhead("recommendations");
+			AtomicInteger plainCalls = new AtomicInteger();
+
+			assertThat(policies.<String>getAsync(() -> CompletableFuture.completedFuture(Thread.currentThread().getName()))
+				.toCompletableFuture()
+				.get(10, TimeUnit.SECONDS)).isEqualTo("resilience-bulkhead-recommendations-1");
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> policies.get(plainCalls::incrementAndGet))
+				.withMessageStartingWith("ThreadPoolBulkhead 'recommendations' runs only CompletionStage calls");
+			assertThat(plainCalls).hasValue(0);
+			assertThat(policies.pipeline().getStages()).containsExactly("thread-pool bulkhead 'recommendations'");
+		}
+		finally {
+			registry.close();
+		}
 	}
 
 	@Test

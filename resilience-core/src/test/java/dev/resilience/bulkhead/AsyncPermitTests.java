@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * SPEC §3: a {@code CompletionStage} call is in flight until the stage the method returned
+ * docs/bulkhead.md: a {@code CompletionStage} call is in flight until the stage the method returned
  * completes. The caller is handed a dependent stage; completing, cancelling or timing it out is
  * the caller's own business and neither frees the permit early nor leaks it. Each attack runs
  * against the semaphore bulkhead directly, through a {@link Pipeline}, through the programmatic
@@ -35,11 +35,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @Timeout(60)
 class AsyncPermitTests {
 
-	private final List<ThreadPoolBulkhead> pools = new ArrayList<>();
+	private final List<Bulkhead> pools = new ArrayList<>();
 
 	@AfterEach
 	void closePools() {
-		this.pools.forEach(ThreadPoolBulkhead::close);
+		this.pools.forEach(Bulkhead::close);
 	}
 
 	/** What a caller may do to the stage it was handed. */
@@ -180,8 +180,8 @@ class AsyncPermitTests {
 		};
 	}
 
-	private ThreadPoolBulkhead pool(String name, int maxSize, int queueCapacity) {
-		ThreadPoolBulkhead pool = ThreadPoolBulkhead.of(name, BulkheadConfig.custom()
+	private Bulkhead pool(String name, int maxSize, int queueCapacity) {
+		Bulkhead pool = Bulkhead.of(name, BulkheadConfig.custom()
 			.type(BulkheadConfig.Type.THREAD_POOL)
 			.coreSize(1)
 			.maxSize(maxSize)
@@ -211,7 +211,7 @@ class AsyncPermitTests {
 
 	@Test
 	void threadPoolCountsACallUntilTheStageItReturnedCompletesNotUntilItsThreadIsFree() {
-		ThreadPoolBulkhead pool = pool("nonblocking", 1, 0);
+		Bulkhead pool = pool("nonblocking", 1, 0);
 		CompletableFuture<String> own = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
 		CompletionStage<String> handed = pool.executeCompletionStage(() -> {
@@ -238,7 +238,7 @@ class AsyncPermitTests {
 	@ParameterizedTest
 	@EnumSource(CallerAttack.class)
 	void threadPoolKeepsAStartedCallCountedWhateverTheCallerDoesToItsStage(CallerAttack attack) {
-		ThreadPoolBulkhead pool = pool("attacked-" + attack, 1, 1);
+		Bulkhead pool = pool("attacked-" + attack, 1, 1);
 		CompletableFuture<String> own = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
 		CompletionStage<String> handed = pool.executeCompletionStage(() -> {
@@ -268,7 +268,7 @@ class AsyncPermitTests {
 
 	@Test
 	void threadPoolCallerCompletingAQueuedCallRemovesItSoItNeverRuns() {
-		ThreadPoolBulkhead pool = pool("queued", 1, 1);
+		Bulkhead pool = pool("queued", 1, 1);
 		CompletableFuture<String> own = new CompletableFuture<>();
 		pool.executeCompletionStage(() -> own);
 		AtomicBoolean queuedRan = new AtomicBoolean();
@@ -291,7 +291,7 @@ class AsyncPermitTests {
 
 	@Test
 	void threadPoolCallerCancellingAStartedCallDoesNotCancelTheMethodsStage() {
-		ThreadPoolBulkhead pool = pool("cancelled", 1, 0);
+		Bulkhead pool = pool("cancelled", 1, 0);
 		CompletableFuture<String> own = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
 		CompletableFuture<String> handed = pool.executeCompletionStage(() -> {

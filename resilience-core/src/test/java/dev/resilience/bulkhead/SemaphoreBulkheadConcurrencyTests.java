@@ -256,7 +256,7 @@ class SemaphoreBulkheadConcurrencyTests {
 	/**
 	 * An asynchronous call whose own stage is completed or cancelled later, while its caller may
 	 * cancel the stage it was handed at any time, from another thread. Only the end of the call's
-	 * own stage ends it (SPEC §3), so the in-flight count drops there, exactly once, and always
+	 * own stage ends it (docs/bulkhead.md), so the in-flight count drops there, exactly once, and always
 	 * before the permit can come back.
 	 */
 	private final class AsyncCall {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,9 +43,9 @@ class SemaphoreBulkheadTests {
 	@Test
 	void refusesAThreadPoolConfiguration() {
 		BulkheadConfig threadPool = BulkheadConfig.custom().type(BulkheadConfig.Type.THREAD_POOL).build();
-		assertThatIllegalArgumentException().isThrownBy(() -> Bulkhead.of("inventory", threadPool))
+		assertThatIllegalArgumentException().isThrownBy(() -> new SemaphoreBulkhead("inventory", threadPool))
 			.withMessage("Bulkhead 'inventory' needs a configuration of type SEMAPHORE but got THREAD_POOL; "
-					+ "use ThreadPoolBulkhead.of for THREAD_POOL");
+					+ "Bulkhead.of creates the kind a configuration names");
 	}
 
 	@Test
@@ -181,7 +182,7 @@ class SemaphoreBulkheadTests {
 
 	@Test
 	void cancellingTheReturnedFutureKeepsThePermitAndLeavesTheStageAlone() {
-		// SPEC §3: the call is in flight until its own stage completes, whatever the caller does.
+		// docs/bulkhead.md: the call is in flight until its own stage completes, whatever the caller does.
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CompletableFuture<String> result = this.bulkhead.executeCompletionStage(() -> inner).toCompletableFuture();
 		assertThat(result.cancel(true)).isTrue();

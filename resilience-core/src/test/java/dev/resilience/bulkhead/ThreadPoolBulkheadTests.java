@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.resilience.ContextPropagator;
+import dev.resilience.bulkhead.internal.FixedThreadPoolBulkhead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -34,28 +35,28 @@ class ThreadPoolBulkheadTests {
 
 	private static final ThreadLocal<String> CONTEXT = new ThreadLocal<>();
 
-	private final List<ThreadPoolBulkhead> created = new ArrayList<>();
+	private final List<Bulkhead> created = new ArrayList<>();
 
 	private final List<String> rejections = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void closeBulkheads() {
-		this.created.forEach(ThreadPoolBulkhead::close);
+		this.created.forEach(Bulkhead::close);
 		CONTEXT.remove();
 	}
 
-	private ThreadPoolBulkhead bulkhead(int coreSize, int maxSize, int queueCapacity) {
+	private Bulkhead bulkhead(int coreSize, int maxSize, int queueCapacity) {
 		return bulkhead(coreSize, maxSize, queueCapacity, ContextPropagator.NONE);
 	}
 
-	private ThreadPoolBulkhead bulkhead(int coreSize, int maxSize, int queueCapacity, ContextPropagator propagator) {
+	private Bulkhead bulkhead(int coreSize, int maxSize, int queueCapacity, ContextPropagator propagator) {
 		BulkheadConfig config = BulkheadConfig.custom()
 			.type(BulkheadConfig.Type.THREAD_POOL)
 			.coreSize(coreSize)
 			.maxSize(maxSize)
 			.queueCapacity(queueCapacity)
 			.build();
-		ThreadPoolBulkhead bulkhead = ThreadPoolBulkhead.of("pool", config, propagator);
+		Bulkhead bulkhead = Bulkhead.of("pool", config, propagator);
 		bulkhead.addListener(new BulkheadListener() {
 
 			@Override
@@ -86,9 +87,9 @@ class ThreadPoolBulkheadTests {
 	@Test
 	void refusesASemaphoreConfiguration() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ThreadPoolBulkhead.of("pool", BulkheadConfig.ofDefaults(), ContextPropagator.NONE))
+			.isThrownBy(() -> new FixedThreadPoolBulkhead("pool", BulkheadConfig.ofDefaults(), ContextPropagator.NONE))
 			.withMessage("ThreadPoolBulkhead 'pool' needs a configuration of type THREAD_POOL but got SEMAPHORE; "
-					+ "use Bulkhead.of for SEMAPHORE");
+					+ "Bulkhead.of creates the kind a configuration names");
 	}
 
 	@Test
@@ -107,7 +108,7 @@ class ThreadPoolBulkheadTests {
 				}
 			};
 		};
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1, propagator);
+		Bulkhead bulkhead = bulkhead(1, 1, 1, propagator);
 		CONTEXT.set("caller context");
 		AtomicReference<Thread> ranOn = new AtomicReference<>();
 		String seen = bulkhead.executeCompletionStage(() -> {
@@ -122,7 +123,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void flattensTheStageReturnedByTheCall() {
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
+		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CompletableFuture<String> result = bulkhead.executeAsync((argument) -> inner, "x").toCompletableFuture();
 		inner.complete("later");
@@ -131,7 +132,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void refusesWhenEveryThreadIsBusyAndTheQueueIsFull() throws Exception {
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
+		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		Blocker blocker = new Blocker();
 		CompletionStage<String> first = bulkhead.executeAsync(blocker::run, "first");
 		blocker.started.await();
@@ -159,7 +160,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void withoutAQueueRefusesAsSoonAsEveryThreadIsBusy() throws Exception {
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 0);
+		Bulkhead bulkhead = bulkhead(1, 1, 0);
 		Blocker blocker = new Blocker();
 		CompletionStage<String> first = bulkhead.executeAsync(blocker::run, "first");
 		blocker.started.await();
@@ -175,7 +176,7 @@ class ThreadPoolBulkheadTests {
 	void runsUpToMaxSizeCallsAtOnceBeyondTheCoreSizeThenQueues() throws Exception {
 		// Calls, not threads, are bounded now: the pool starts a thread per call up to maxSize
 		// rather than queueing behind the core threads (which a non-blocking call hardly uses).
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 2, 1);
+		Bulkhead bulkhead = bulkhead(1, 2, 1);
 		Blocker first = new Blocker();
 		Blocker second = new Blocker();
 		CompletionStage<String> firstResult = bulkhead.executeAsync(first::run, "first");
@@ -199,7 +200,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void cancellingAQueuedCallRemovesItAndItNeverRuns() throws Exception {
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 2);
+		Bulkhead bulkhead = bulkhead(1, 1, 2);
 		Blocker blocker = new Blocker();
 		CompletionStage<String> first = bulkhead.executeAsync(blocker::run, "first");
 		blocker.started.await();
@@ -222,8 +223,8 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void cancellingAStartedCallLeavesItsStageAloneAndKeepsItCounted() throws Exception {
-		// SPEC §3: a call is in flight until its own stage completes; the caller's cancel is its own.
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
+		// docs/bulkhead.md: a call is in flight until its own stage completes; the caller's cancel is its own.
+		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
 		AtomicReference<Thread> thread = new AtomicReference<>();
@@ -250,7 +251,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void callThrowingOrReturningNullGivesAFailedStageAndFreesTheThread() {
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
+		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		IllegalStateException failure = new IllegalStateException("sync");
 		CompletionStage<String> thrown = bulkhead.executeAsync((argument) -> {
 			throw failure;
@@ -270,7 +271,7 @@ class ThreadPoolBulkheadTests {
 		ContextPropagator broken = (task) -> () -> {
 			throw restoreFailure;
 		};
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1, broken);
+		Bulkhead bulkhead = bulkhead(1, 1, 1, broken);
 		AtomicBoolean ran = new AtomicBoolean();
 		CompletionStage<String> result = bulkhead.executeAsync((argument) -> {
 			ran.set(true);
@@ -292,7 +293,7 @@ class ThreadPoolBulkheadTests {
 			.queueCapacity(0)
 			.keepAlive(Duration.ofSeconds(Long.MAX_VALUE))
 			.build();
-		ThreadPoolBulkhead bulkhead = ThreadPoolBulkhead.of("forever", config, ContextPropagator.NONE);
+		Bulkhead bulkhead = Bulkhead.of("forever", config, ContextPropagator.NONE);
 		this.created.add(bulkhead);
 		assertThat(bulkhead.executeAsync((argument) -> CompletableFuture.completedFuture(argument), "x")
 			.toCompletableFuture()
@@ -302,7 +303,7 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void closedBulkheadFailsNewCallsWithoutCountingARejection() {
-		ThreadPoolBulkhead bulkhead = bulkhead(1, 1, 1);
+		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		bulkhead.close();
 		bulkhead.close();
 		CompletionStage<String> result = bulkhead.executeCompletionStage(() -> CompletableFuture.completedFuture("x"));
@@ -316,7 +317,7 @@ class ThreadPoolBulkheadTests {
 	@Test
 	void neverRunsMoreCallsThanThreadsAndEndsWithThreadsAndQueueFree() throws Exception {
 		int maxSize = 3;
-		ThreadPoolBulkhead bulkhead = bulkhead(2, maxSize, 5);
+		Bulkhead bulkhead = bulkhead(2, maxSize, 5);
 		AtomicInteger inCall = new AtomicInteger();
 		AtomicInteger maxInCall = new AtomicInteger();
 		LongAdder observedRejections = new LongAdder();

@@ -1,6 +1,5 @@
 package dev.resilience.bulkhead.internal;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -13,6 +12,8 @@ import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.bulkhead.BulkheadListener;
+import dev.resilience.internal.Durations;
+import dev.resilience.internal.ListenerList;
 
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
@@ -26,6 +27,8 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  */
 public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
+	private static final System.Logger LOGGER = System.getLogger("dev.resilience.bulkhead");
+
 	private final String name;
 
 	private final BulkheadConfig config;
@@ -38,36 +41,19 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	private final LongAdder rejected = new LongAdder();
 
-	private final Listeners listeners = new Listeners();
+	private final ListenerList<BulkheadListener> listeners;
 
 	public SemaphoreBulkhead(String name, BulkheadConfig config) {
 		this.name = requireNonNull(name, "name");
 		this.config = requireNonNull(config, "config");
 		requireArgument(config.getType() == BulkheadConfig.Type.SEMAPHORE, "Bulkhead '" + name
 				+ "' needs a configuration of type SEMAPHORE but got " + config.getType()
-				+ "; use ThreadPoolBulkhead.of for THREAD_POOL");
+				+ "; Bulkhead.of creates the kind a configuration names");
 		this.permits = new Permits(name, config.getMaxConcurrentCalls());
-		this.maxWaitNanos = saturatedNanos(config.getMaxWaitDuration());
+		this.maxWaitNanos = Durations.toNanosSaturated(config.getMaxWaitDuration());
 		this.fullDetail = config.getMaxConcurrentCalls() + " concurrent calls in flight, waited "
-				+ saturatedMillis(config.getMaxWaitDuration()) + "ms";
-	}
-
-	private static long saturatedMillis(Duration duration) {
-		try {
-			return duration.toMillis();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
-		}
-	}
-
-	private static long saturatedNanos(Duration duration) {
-		try {
-			return duration.toNanos();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
-		}
+				+ Durations.toMillisSaturated(config.getMaxWaitDuration()) + "ms";
+		this.listeners = new ListenerList<>(LOGGER, "Bulkhead '" + name + "'");
 	}
 
 	@Override
@@ -106,7 +92,7 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	private void reject() {
 		this.rejected.increment();
-		this.listeners.callRejected(this.name);
+		this.listeners.fire(BulkheadListener::onCallRejected, this.name);
 	}
 
 	@Override
@@ -181,6 +167,22 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	@Override
 	public long getNumberOfRejectedCalls() {
 		return this.rejected.sum();
+	}
+
+	/** Always 0: a call over the limit waits on its own thread, in no queue of the bulkhead's. */
+	@Override
+	public int getQueueDepth() {
+		return 0;
+	}
+
+	@Override
+	public int getQueueCapacity() {
+		return 0;
+	}
+
+	/** Nothing to stop: a semaphore bulkhead owns no thread. */
+	@Override
+	public void close() {
 	}
 
 	@Override

@@ -22,7 +22,6 @@ import org.springframework.lang.Nullable;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.Idempotency;
@@ -72,8 +71,6 @@ public class ResilienceEndpoint {
 		Map<String, BulkheadDescriptor> bulkheads = new TreeMap<>();
 		this.registry.getBulkheads()
 			.forEach((bulkhead) -> bulkheads.put(bulkhead.getName(), BulkheadDescriptor.of(bulkhead)));
-		this.registry.getThreadPoolBulkheads()
-			.forEach((bulkhead) -> bulkheads.put(bulkhead.getName(), BulkheadDescriptor.of(bulkhead)));
 		Map<String, IdempotencyDescriptor> idempotency = new TreeMap<>();
 		this.registry.getIdempotencies()
 			.stream()
@@ -93,8 +90,6 @@ public class ResilienceEndpoint {
 			.orElse(null);
 		BulkheadDescriptor bulkhead = find(this.registry.getBulkheads(), Bulkhead::getName, name)
 			.map(BulkheadDescriptor::of)
-			.or(() -> find(this.registry.getThreadPoolBulkheads(), ThreadPoolBulkhead::getName, name)
-				.map(BulkheadDescriptor::of))
 			.orElse(null);
 		List<Idempotency> idempotencies = this.registry.findIdempotencies(name);
 		IdempotencyDescriptor idempotency = idempotencies.isEmpty() ? null : IdempotencyDescriptor.of(idempotencies);
@@ -237,14 +232,8 @@ public class ResilienceEndpoint {
 			long rejectedCalls, Map<String, Object> config) {
 
 		static BulkheadDescriptor of(Bulkhead bulkhead) {
-			return of(bulkhead.getMetrics(), bulkhead.getConfig());
-		}
-
-		static BulkheadDescriptor of(ThreadPoolBulkhead bulkhead) {
-			return of(bulkhead.getMetrics(), bulkhead.getConfig());
-		}
-
-		private static BulkheadDescriptor of(Bulkhead.Metrics metrics, BulkheadConfig config) {
+			Bulkhead.Metrics metrics = bulkhead.getMetrics();
+			BulkheadConfig config = bulkhead.getConfig();
 			Map<String, Object> settings = new LinkedHashMap<>();
 			settings.put("type", format(config.getType()));
 			if (config.getType() == BulkheadConfig.Type.SEMAPHORE) {

@@ -6,7 +6,6 @@ import java.util.TreeMap;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.retry.Retry;
 
@@ -87,9 +86,6 @@ public final class ResilienceHealth {
 	public static Map<String, Object> bulkheads(ResilienceRegistry registry) {
 		Map<String, Object> details = new TreeMap<>();
 		for (Bulkhead bulkhead : registry.getBulkheads()) {
-			details.put(bulkhead.getName(), occupancy(bulkhead.getMetrics()));
-		}
-		for (ThreadPoolBulkhead bulkhead : registry.getThreadPoolBulkheads()) {
 			details.put(bulkhead.getName(), occupancy(bulkhead.getMetrics()));
 		}
 		return details;

@@ -211,11 +211,8 @@ public class MethodPipelineFactory {
 						+ returnType.getSimpleName()
 						+ "; use type: semaphore for it or return a CompletableFuture");
 			}
-			builder.threadPoolBulkhead(this.registry.threadPoolBulkhead(name));
 		}
-		else {
-			builder.bulkhead(this.registry.bulkhead(name));
-		}
+		builder.bulkhead(this.registry.bulkhead(name));
 	}
 
 	private String instanceName(InstanceKind kind, String declared, String where) {

@@ -20,7 +20,6 @@ import dev.resilience.Resilience;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
-import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.aop.DeclaredInstances;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
@@ -75,14 +74,7 @@ public class ResilienceAutoConfiguration {
 	private static void createDeclaredInstances(ResilienceRegistry registry, ResilienceConfigurations configurations) {
 		configurations.circuitBreakerInstanceNames().forEach(registry::circuitBreaker);
 		configurations.retryInstanceNames().forEach(registry::retry);
-		for (String name : configurations.bulkheadInstanceNames()) {
-			if (configurations.bulkhead(name).getType() == BulkheadConfig.Type.THREAD_POOL) {
-				registry.threadPoolBulkhead(name);
-			}
-			else {
-				registry.bulkhead(name);
-			}
-		}
+		configurations.bulkheadInstanceNames().forEach(registry::bulkhead);
 	}
 
 	@Bean

@@ -19,12 +19,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryOutcome;
 
 /**
  * Binds the meters of every instance of a {@link ResilienceRegistry} to a {@link MeterRegistry},
@@ -202,39 +202,34 @@ public class ResilienceMeterBinder implements MeterBinder {
 		public void onRetryAdded(Retry retry) {
 			Tags tags = Tags.of("name", retry.getName());
 			Retry.Metrics metrics = retry.getMetrics();
-			retryCalls(tags, "successful_without_retry", metrics,
+			retryCalls(tags, RetryOutcome.SUCCESSFUL_WITHOUT_RETRY, metrics,
 					Retry.Metrics::getNumberOfSuccessfulCallsWithoutRetryAttempt);
-			retryCalls(tags, "successful_with_retry", metrics, Retry.Metrics::getNumberOfSuccessfulCallsWithRetryAttempt);
-			retryCalls(tags, "failed_with_retry", metrics, Retry.Metrics::getNumberOfFailedCallsWithRetryAttempt);
-			retryCalls(tags, "failed_without_retry", metrics, Retry.Metrics::getNumberOfFailedCallsWithoutRetryAttempt);
-			retryCalls(tags, "budget_exhausted", metrics, Retry.Metrics::getNumberOfBudgetExhaustedCalls);
+			retryCalls(tags, RetryOutcome.SUCCESSFUL_WITH_RETRY, metrics,
+					Retry.Metrics::getNumberOfSuccessfulCallsWithRetryAttempt);
+			retryCalls(tags, RetryOutcome.FAILED_WITH_RETRY, metrics, Retry.Metrics::getNumberOfFailedCallsWithRetryAttempt);
+			retryCalls(tags, RetryOutcome.FAILED_WITHOUT_RETRY, metrics,
+					Retry.Metrics::getNumberOfFailedCallsWithoutRetryAttempt);
+			retryCalls(tags, RetryOutcome.BUDGET_EXHAUSTED, metrics, Retry.Metrics::getNumberOfBudgetExhaustedCalls);
 			FunctionCounter.builder("resilience.retry.attempts", metrics, (m) -> m.getNumberOfRetryAttempts())
 				.tags(tags)
 				.description("Retries made, first attempts not included")
 				.register(this.meterRegistry);
 		}
 
-		private void retryCalls(Tags tags, String kind, Retry.Metrics metrics,
+		private void retryCalls(Tags tags, RetryOutcome kind, Retry.Metrics metrics,
 				ToLongFunction<Retry.Metrics> count) {
 			FunctionCounter.builder("resilience.retry.calls", metrics, (m) -> count.applyAsLong(m))
 				.tags(tags)
-				.tag("kind", kind)
+				.tag("kind", tagValue(kind))
 				.description("Calls made through the retry, by how they ended")
 				.register(this.meterRegistry);
 		}
 
+		/** Either kind of bulkhead, read through the one {@link Bulkhead.Metrics}. */
 		@Override
 		public void onBulkheadAdded(Bulkhead bulkhead) {
-			bindBulkhead(bulkhead.getName(), bulkhead.getMetrics());
-		}
-
-		@Override
-		public void onThreadPoolBulkheadAdded(ThreadPoolBulkhead bulkhead) {
-			bindBulkhead(bulkhead.getName(), bulkhead.getMetrics());
-		}
-
-		private void bindBulkhead(String name, Bulkhead.Metrics metrics) {
-			Tags tags = Tags.of("name", name);
+			Bulkhead.Metrics metrics = bulkhead.getMetrics();
+			Tags tags = Tags.of("name", bulkhead.getName());
 			Gauge.builder("resilience.bulkhead.available.concurrent.calls", metrics,
 					Bulkhead.Metrics::getAvailableConcurrentCalls)
 				.tags(tags)

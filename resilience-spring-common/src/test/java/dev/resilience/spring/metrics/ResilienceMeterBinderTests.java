@@ -1,6 +1,8 @@
 package dev.resilience.spring.metrics;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -131,7 +133,7 @@ class ResilienceMeterBinderTests {
 	void bulkheadGaugeAndRejectionsOfSemaphoreAndThreadPoolBulkheads() {
 		this.binder.bindTo(this.meters);
 		Bulkhead bulkhead = this.registry.bulkhead("narrow");
-		this.registry.threadPoolBulkhead("pool-a");
+		Bulkhead pool = this.registry.bulkhead("pool-a");
 		for (int i = 0; i < 3; i++) {
 			bulkhead.acquirePermission();
 		}
@@ -143,6 +145,16 @@ class ResilienceMeterBinderTests {
 			.isEqualTo(1.0);
 		bulkhead.releasePermission();
 		assertThat(available("narrow")).isEqualTo(1.0);
+
+		CompletableFuture<String> running = new CompletableFuture<>();
+		CompletionStage<String> call = pool.executeCompletionStage(() -> running);
+		assertThat(available("pool-a")).as("a call in flight counts from admission").isEqualTo(1.0);
+		running.complete("done");
+		assertThat(call.toCompletableFuture().join()).isEqualTo("done");
+		assertThat(available("pool-a")).isEqualTo(2.0);
+		assertThat(this.meters.get("resilience.bulkhead.rejected").tag("name", "pool-a").functionCounter().count())
+			.isZero();
+		this.registry.close();
 	}
 
 	@Test
