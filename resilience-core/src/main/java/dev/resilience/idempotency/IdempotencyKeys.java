@@ -18,7 +18,8 @@ public final class IdempotencyKeys {
 	}
 
 	/**
-	 * Checks a key against the rules of SPEC §4.
+	 * Checks a key: not null, not empty, at most {@code maxKeyLength} characters, each one visible
+	 * ASCII ({@code !} to {@code ~}).
 	 * @throws InvalidIdempotencyKeyException naming the broken rule, never the key
 	 */
 	public static void validate(String instanceName, String key, int maxKeyLength) {
