@@ -44,7 +44,8 @@ final class AsyncCall<A> {
 	private long pause = IdempotencyContext.INITIAL_POLL_NANOS;
 
 	AsyncCall(Outcomes outcomes, String recordId, String fingerprint, ResultCodec codec,
-			CheckedFunction<? super A, ? extends CompletionStage<?>> call, A argument, CompletableFuture<Object> promise) {
+			CheckedFunction<? super A, ? extends CompletionStage<?>> call, A argument,
+			CompletableFuture<Object> promise) {
 		this.context = outcomes.context;
 		this.outcomes = outcomes;
 		this.recordId = recordId;

@@ -108,8 +108,8 @@ final class IdempotencyContext {
 
 	IdempotencyStoreUnavailableException unavailable(String operation, RuntimeException ex) {
 		return new IdempotencyStoreUnavailableException(this.name,
-				"Idempotency '" + this.name + "': the store failed to " + operation + " the record, so the call was refused ("
-						+ ex.getMessage() + ")",
+				"Idempotency '" + this.name + "': the store failed to " + operation
+						+ " the record, so the call was refused (" + ex.getMessage() + ")",
 				ex);
 	}
 

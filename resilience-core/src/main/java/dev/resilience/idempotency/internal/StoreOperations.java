@@ -46,7 +46,8 @@ final class StoreOperations {
 			long pause = IdempotencyContext.INITIAL_POLL_NANOS;
 			for (int attempt = 1;; attempt++) {
 				try {
-					if (this.context.store.complete(lease.recordId, lease.token, encoded, this.context.config.getTtl())) {
+					if (this.context.store.complete(lease.recordId, lease.token, encoded,
+							this.context.config.getTtl())) {
 						return IdempotencyOutcome.EXECUTED;
 					}
 					// an earlier attempt may have been applied with only its reply lost
