@@ -82,11 +82,6 @@ public final class IdempotencyKeys {
 		return hex(digest.digest());
 	}
 
-	/** Lowercase hex SHA-256 of {@code bytes}; used for fingerprints too. */
-	public static String sha256Hex(byte[] bytes) {
-		return hex(sha256().digest(bytes));
-	}
-
 	private static void update(MessageDigest digest, String part) {
 		if (part == null) {
 			// -1 cannot be the length of any string, so the global scope never equals a named one
