@@ -19,8 +19,6 @@ import dev.resilience.idempotency.ResultCodec;
  */
 final class AsyncCall<A> {
 
-	private final IdempotencyContext context;
-
 	private final Outcomes outcomes;
 
 	private final String recordId;
@@ -46,7 +44,6 @@ final class AsyncCall<A> {
 	AsyncCall(Outcomes outcomes, String recordId, String fingerprint, ResultCodec codec,
 			CheckedFunction<? super A, ? extends CompletionStage<?>> call, A argument,
 			CompletableFuture<Object> promise) {
-		this.context = outcomes.context;
 		this.outcomes = outcomes;
 		this.recordId = recordId;
 		this.fingerprint = fingerprint;
@@ -60,7 +57,7 @@ final class AsyncCall<A> {
 	void attempt() {
 		if (this.promise.isDone()) {
 			// the caller stopped waiting (cancelled its stage): stop polling, and never start the method for nobody
-			this.context.publish(IdempotencyOutcome.IN_PROGRESS);
+			this.outcomes.context.publish(IdempotencyOutcome.IN_PROGRESS);
 			return;
 		}
 		try {
@@ -74,7 +71,7 @@ final class AsyncCall<A> {
 	private void claimOnce() {
 		ClaimResult claim = this.outcomes.store.claim(this.recordId, this.fingerprint);
 		if (claim instanceof ClaimResult.Claimed claimed) {
-			invoke(new Lease(this.context, this.recordId, claimed.leaseToken()));
+			invoke(new Lease(this.outcomes.context, this.recordId, claimed.leaseToken()));
 			return;
 		}
 		if (claim instanceof ClaimResult.Completed completed) {
@@ -82,23 +79,23 @@ final class AsyncCall<A> {
 			return;
 		}
 		this.outcomes.checkFingerprint(((ClaimResult.InProgress) claim).fingerprint(), this.fingerprint);
-		long now = this.context.ticker.read();
+		long now = this.outcomes.context.ticker.read();
 		if (!this.waiting) {
-			this.deadline = now + this.context.inProgressWaitNanos;
+			this.deadline = now + this.outcomes.context.inProgressWaitNanos;
 			this.waiting = true;
 		}
 		long remaining = this.deadline - now;
-		if (this.context.config.getOnInProgress() == OnInProgress.REJECT || remaining <= 0) {
+		if (this.outcomes.context.config.getOnInProgress() == OnInProgress.REJECT || remaining <= 0) {
 			throw this.outcomes.inProgress(null);
 		}
 		if (this.poll == null) {
 			// first wait, still on the caller's thread: capture its context for every later poll
-			Runnable attempt = this.context.propagator.wrap(this::attempt);
-			this.poll = () -> this.context.dispatch(attempt);
+			Runnable attempt = this.outcomes.context.propagator.wrap(this::attempt);
+			this.poll = () -> this.outcomes.context.dispatch(attempt);
 		}
 		long delay = Math.min(this.pause, remaining);
 		this.pause = Math.min(this.pause * 2, IdempotencyContext.MAX_POLL_NANOS);
-		this.context.scheduler.schedule(this.poll, delay);
+		this.outcomes.context.scheduler.schedule(this.poll, delay);
 	}
 
 	private void invoke(Lease lease) {
@@ -107,7 +104,7 @@ final class AsyncCall<A> {
 			stage = this.call.apply(this.argument);
 			if (stage == null) {
 				throw new NullPointerException(
-						"Idempotency '" + this.context.name + "': the call returned null instead of a CompletionStage");
+						"Idempotency '" + this.outcomes.context.name + "': the call returned null instead of a CompletionStage");
 			}
 		}
 		catch (Throwable failure) {
@@ -116,7 +113,7 @@ final class AsyncCall<A> {
 			return;
 		}
 		// the thread completing the method's stage may be an I/O event loop: store and complete elsewhere
-		stage.whenComplete((value, failure) -> this.context.dispatch(() -> settle(lease, value, failure)));
+		stage.whenComplete((value, failure) -> this.outcomes.context.dispatch(() -> settle(lease, value, failure)));
 	}
 
 	private void settle(Lease lease, Object value, Throwable failure) {
