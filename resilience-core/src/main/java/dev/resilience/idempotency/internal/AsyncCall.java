@@ -103,8 +103,8 @@ final class AsyncCall<A> {
 		try {
 			stage = this.call.apply(this.argument);
 			if (stage == null) {
-				throw new NullPointerException(
-						"Idempotency '" + this.outcomes.context.name + "': the call returned null instead of a CompletionStage");
+				throw new NullPointerException("Idempotency '" + this.outcomes.context.name
+						+ "': the call returned null instead of a CompletionStage");
 			}
 		}
 		catch (Throwable failure) {

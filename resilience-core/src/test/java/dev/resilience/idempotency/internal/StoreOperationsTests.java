@@ -130,8 +130,8 @@ class StoreOperationsTests {
 	}
 
 	private IdempotencyContext context(Scheduler scheduler) {
-		IdempotencyContext context = new IdempotencyContext("payments", null, IdempotencyConfig.ofDefaults(), this.store,
-				this.ticker, scheduler, Runnable::run, ContextPropagator.NONE);
+		IdempotencyContext context = new IdempotencyContext("payments", null, IdempotencyConfig.ofDefaults(),
+				this.store, this.ticker, scheduler, Runnable::run, ContextPropagator.NONE);
 		context.listeners.add((name, outcome) -> this.outcomes.add(outcome));
 		return context;
 	}
