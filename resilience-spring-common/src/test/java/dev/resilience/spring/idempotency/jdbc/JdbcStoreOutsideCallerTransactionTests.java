@@ -34,10 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * As {@code docs/idempotency.md} promises, the JDBC store runs each operation in its own
- * transaction, outside any transaction of the caller on the same data source. The caller's
- * transaction is opened the way {@code @Transactional} opens it, through a transaction manager
- * bound to the thread.
+ * SPEC §4: the JDBC store runs each operation in its own transaction, outside any transaction of
+ * the caller on the same data source. The caller's transaction is opened the way
+ * {@code @Transactional} opens it, through a transaction manager bound to the thread.
  * <p>
  * Subclasses give a data source whose lock waits are bounded, so that a store that joined the
  * caller's transaction makes the concurrent duplicate fail instead of hanging the build.

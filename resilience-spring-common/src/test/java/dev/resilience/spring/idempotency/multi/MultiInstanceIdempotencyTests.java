@@ -112,7 +112,7 @@ abstract class MultiInstanceIdempotencyTests {
 			assertThat(answered).isEqualTo(KEYS);
 			IdempotencyStore store = first.getBean(IdempotencyStore.class);
 			for (String key : keys) {
-				// a default-named method's records are namespaced by its class, name and parameter types
+				// a default-named method's records are namespaced by its class, name and parameter types (SPEC §2)
 				String recordId = IdempotencyKeys.recordId(keyPrefix(), null, "PaymentService.charge",
 						SpelIdempotencyStageFactory.defaultNamespace(
 								PaymentService.class.getMethod("charge", ChargeCommand.class), PaymentService.class),
