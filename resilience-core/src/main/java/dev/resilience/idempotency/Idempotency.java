@@ -19,7 +19,7 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
  * One idempotency instance: runs a call at most once per key while the key's record lives in the
- * {@link IdempotencyStore} (SPEC §4).
+ * {@link IdempotencyStore} (the semantics table of {@code docs/idempotency.md}).
  * <ul>
  * <li>The key is validated first; an invalid key fails with {@link InvalidIdempotencyKeyException}
  * before the store is touched.</li>
@@ -107,8 +107,14 @@ public interface Idempotency {
 	/** Where this instance keeps its records. */
 	IdempotencyStore getStore();
 
-	/** Registers a listener; listeners registered before a call see its outcome. */
+	/**
+	 * Registers a listener; listeners registered before a call see its outcome. A listener already
+	 * registered is ignored; one that throws is logged and does not change the call's outcome.
+	 */
 	void addListener(IdempotencyListener listener);
+
+	/** Unregisters a listener; one not registered is ignored. */
+	void removeListener(IdempotencyListener listener);
 
 	/**
 	 * Checks a key as {@link #execute} would, so that a caller can refuse an invalid key before

@@ -18,7 +18,8 @@ public final class IdempotencyKeys {
 	}
 
 	/**
-	 * Checks a key against the rules of SPEC §4.
+	 * Checks a key: not null, not empty, at most {@code maxKeyLength} characters, each one visible
+	 * ASCII ({@code !} to {@code ~}).
 	 * @throws InvalidIdempotencyKeyException naming the broken rule, never the key
 	 */
 	public static void validate(String instanceName, String key, int maxKeyLength) {
@@ -79,11 +80,6 @@ public final class IdempotencyKeys {
 		update(digest, namespace);
 		update(digest, key);
 		return hex(digest.digest());
-	}
-
-	/** Lowercase hex SHA-256 of {@code bytes}; used for fingerprints too. */
-	public static String sha256Hex(byte[] bytes) {
-		return hex(sha256().digest(bytes));
 	}
 
 	private static void update(MessageDigest digest, String part) {

@@ -1,7 +1,6 @@
 package dev.resilience.idempotency;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,11 +48,6 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 	 */
 	public static final int RECORD_OVERHEAD_BYTES = 512;
 
-	private static final Comparator<Entry> BY_DEADLINE = (left, right) -> {
-		int byTime = Long.signum(left.retainUntil - right.retainUntil);
-		return (byTime != 0) ? byTime : Long.compare(left.sequence, right.sequence);
-	};
-
 	private final long maximumSize;
 
 	private final long maximumMemory;
@@ -65,13 +59,13 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	// guarded by lock
-	private final Map<String, Entry> records = new HashMap<>();
+	private final Map<String, MemoryRecord> records = new HashMap<>();
 
 	/** Completed records, the one to evict or expire first at the head. Guarded by lock. */
-	private final TreeSet<Entry> completed = new TreeSet<>(BY_DEADLINE);
+	private final TreeSet<MemoryRecord> completed = new TreeSet<>(MemoryRecord.BY_DEADLINE);
 
 	/** Claims in progress, the one to drop first at the head. Guarded by lock. */
-	private final TreeSet<Entry> claims = new TreeSet<>(BY_DEADLINE);
+	private final TreeSet<MemoryRecord> claims = new TreeSet<>(MemoryRecord.BY_DEADLINE);
 
 	// guarded by lock
 	private long completedBytes;
@@ -115,7 +109,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		this.lock.lock();
 		try {
 			long now = expireUpTo();
-			Entry current = this.records.get(recordId);
+			MemoryRecord current = this.records.get(recordId);
 			if (current != null && current.isLive(now)) {
 				return (current.result != null)
 						? new ClaimResult.Completed(current.fingerprint, current.result.clone())
@@ -127,7 +121,8 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 				remove(current);
 			}
 			String token = this.tokens.get();
-			add(new Entry(recordId, fingerprint, token, null, now + leaseNanos, now + 2 * leaseNanos, this.sequence++));
+			add(new MemoryRecord(recordId, fingerprint, token, null, now + leaseNanos, now + 2 * leaseNanos,
+					this.sequence++));
 			return new ClaimResult.Claimed(token, takenOver);
 		}
 		finally {
@@ -143,14 +138,14 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		this.lock.lock();
 		try {
 			long now = expireUpTo();
-			Entry current = this.records.get(recordId);
+			MemoryRecord current = this.records.get(recordId);
 			if (current == null || !current.isLeasedBy(leaseToken, now)) {
 				return false;
 			}
 			remove(current);
 			if (weight(copy) <= this.maximumMemory) {
-				add(new Entry(recordId, current.fingerprint, current.leaseToken, copy, now + ttlNanos, now + ttlNanos,
-						this.sequence++));
+				add(new MemoryRecord(recordId, current.fingerprint, current.leaseToken, copy, now + ttlNanos,
+						now + ttlNanos, this.sequence++));
 				evictBeyondBounds();
 			}
 			return true;
@@ -166,12 +161,12 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		this.lock.lock();
 		try {
 			long now = expireUpTo();
-			Entry current = this.records.get(recordId);
+			MemoryRecord current = this.records.get(recordId);
 			if (current == null || !current.isLeasedBy(leaseToken, now)) {
 				return false;
 			}
 			remove(current);
-			add(new Entry(recordId, current.fingerprint, current.leaseToken, null, now + leaseNanos,
+			add(new MemoryRecord(recordId, current.fingerprint, current.leaseToken, null, now + leaseNanos,
 					now + 2 * leaseNanos, this.sequence++));
 			return true;
 		}
@@ -185,7 +180,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		this.lock.lock();
 		try {
 			long now = expireUpTo();
-			Entry current = this.records.get(recordId);
+			MemoryRecord current = this.records.get(recordId);
 			if (current == null || !current.isLeasedBy(leaseToken, now)) {
 				return false;
 			}
@@ -202,7 +197,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		this.lock.lock();
 		try {
 			long now = expireUpTo();
-			Entry entry = this.records.get(recordId);
+			MemoryRecord entry = this.records.get(recordId);
 			if (entry == null || !entry.isLive(now)) {
 				return Optional.empty();
 			}
@@ -253,7 +248,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		return now;
 	}
 
-	private void dropExpired(TreeSet<Entry> byDeadline, long now) {
+	private void dropExpired(TreeSet<MemoryRecord> byDeadline, long now) {
 		while (!byDeadline.isEmpty() && byDeadline.first().retainUntil - now <= 0) {
 			remove(byDeadline.first());
 		}
@@ -265,7 +260,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		}
 	}
 
-	private void add(Entry entry) {
+	private void add(MemoryRecord entry) {
 		this.records.put(entry.recordId, entry);
 		if (entry.result != null) {
 			this.completed.add(entry);
@@ -276,7 +271,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		}
 	}
 
-	private void remove(Entry entry) {
+	private void remove(MemoryRecord entry) {
 		this.records.remove(entry.recordId);
 		if (entry.result != null) {
 			this.completed.remove(entry);
@@ -289,50 +284,6 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 
 	private static long weight(byte[] result) {
 		return (long) result.length + RECORD_OVERHEAD_BYTES;
-	}
-
-	/** A record: in progress while {@code result} is null, completed otherwise. Immutable. */
-	private static final class Entry {
-
-		final String recordId;
-
-		final String fingerprint;
-
-		final String leaseToken;
-
-		final byte[] result;
-
-		/** Ticker time at which the lease (in progress) or the ttl (completed) ends. */
-		final long expiresAt;
-
-		/**
-		 * Ticker time at which the store drops the entry. An expired claim is kept for another lease
-		 * so that the next claim can tell a takeover from a fresh start.
-		 */
-		final long retainUntil;
-
-		/** Order of creation, to break ties between equal deadlines. */
-		final long sequence;
-
-		Entry(String recordId, String fingerprint, String leaseToken, byte[] result, long expiresAt, long retainUntil,
-				long sequence) {
-			this.recordId = recordId;
-			this.fingerprint = fingerprint;
-			this.leaseToken = leaseToken;
-			this.result = result;
-			this.expiresAt = expiresAt;
-			this.retainUntil = retainUntil;
-			this.sequence = sequence;
-		}
-
-		boolean isLive(long now) {
-			return this.expiresAt - now > 0;
-		}
-
-		boolean isLeasedBy(String token, long now) {
-			return this.result == null && this.leaseToken.equals(token) && isLive(now);
-		}
-
 	}
 
 }

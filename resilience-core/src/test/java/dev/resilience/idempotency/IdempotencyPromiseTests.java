@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The promises of SPEC §4 that a hostile caller or a faulty store can break: leases that outlive
+ * The promises of {@code docs/idempotency.md} that a hostile caller or a faulty store can break: leases that outlive
  * the lease timeout, completion under store errors, interrupts while waiting, degraded answers.
  * Each scenario runs synchronously and through a {@code CompletionStage} where both exist.
  */

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
-import dev.resilience.idempotency.IdempotencyKeys;
-
 import org.springframework.util.Assert;
 
 /**
@@ -44,7 +42,7 @@ public final class Fingerprints {
 	 */
 	public String of(Object value) {
 		try {
-			return IdempotencyKeys.sha256Hex(this.canonical.writeValueAsBytes(value));
+			return Sha256.hex(this.canonical.writeValueAsBytes(value));
 		}
 		catch (JsonProcessingException ex) {
 			throw new IllegalArgumentException(

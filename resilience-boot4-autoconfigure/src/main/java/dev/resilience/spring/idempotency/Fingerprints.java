@@ -9,8 +9,6 @@ import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.resilience.idempotency.IdempotencyKeys;
-
 import org.springframework.util.Assert;
 
 /**
@@ -53,7 +51,7 @@ public final class Fingerprints {
 	 */
 	public String of(Object value) {
 		try {
-			return IdempotencyKeys.sha256Hex(this.canonical.writeValueAsBytes(value));
+			return Sha256.hex(this.canonical.writeValueAsBytes(value));
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException(

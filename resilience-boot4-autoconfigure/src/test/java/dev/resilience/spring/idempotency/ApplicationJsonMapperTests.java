@@ -25,7 +25,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.idempotency.IdempotencyKeys;
 import dev.resilience.idempotency.IdempotencyRecord;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
@@ -66,8 +65,8 @@ class ApplicationJsonMapperTests {
 				assertThat(store.results).containsExactly("{\"invoice_id\":\"k-1\",\"total\":\"12.50 EUR\"}");
 				assertThat(replay).isEqualTo(first).isNotSameAs(first);
 				assertThat(runs).hasValue(1);
-				assertThat(context.getBean(IdempotencyJson.class).fingerprint(first)).isEqualTo(IdempotencyKeys
-					.sha256Hex("{\"invoice_id\":\"k-1\",\"total\":\"12.50 EUR\"}".getBytes(StandardCharsets.UTF_8)));
+				assertThat(context.getBean(IdempotencyJson.class).fingerprint(first)).isEqualTo(
+						Sha256.hex("{\"invoice_id\":\"k-1\",\"total\":\"12.50 EUR\"}".getBytes(StandardCharsets.UTF_8)));
 			});
 	}
 

@@ -95,7 +95,10 @@ public class ResilienceIdempotencyAutoConfiguration {
 		});
 	}
 
-	/** Maps the problem+json statuses of SPEC §4; an application advice of its own replaces it. */
+	/**
+	 * Maps the exceptions to the problem+json statuses listed in {@code docs/idempotency.md}; an
+	 * application advice of its own replaces it.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass(ProblemDetail.class)

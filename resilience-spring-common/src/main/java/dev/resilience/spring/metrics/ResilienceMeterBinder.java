@@ -101,37 +101,18 @@ public class ResilienceMeterBinder implements MeterBinder {
 
 	/**
 	 * Counts one outcome of an {@code @Idempotent} call in
-	 * {@code resilience.idempotency.calls{name, outcome}}. The counters of a name are created, one
-	 * per outcome, the first time the name is seen.
+	 * {@code resilience.idempotency.calls{name, outcome}}, the outcome tag being the constant's name
+	 * in lower case ({@code executed}, {@code replayed}, ...). The counters of a name are created,
+	 * one per outcome, the first time the name is seen.
 	 * @param name the idempotency instance name
-	 * @param outcome one of {@code executed, replayed, in_progress, key_reused, invalid_key,
-	 * lease_lost, store_unavailable}
-	 * @throws IllegalArgumentException if {@code outcome} is not one of them
+	 * @param outcome what became of the call
 	 */
-	public void recordIdempotencyOutcome(String name, String outcome) {
-		record(name, idempotencyOutcomeIndex(outcome));
-	}
-
-	/** Like {@link #recordIdempotencyOutcome(String, String)}, for the engine's outcome. */
 	public void recordIdempotencyOutcome(String name, IdempotencyOutcome outcome) {
-		record(name, outcome.ordinal());
-	}
-
-	private void record(String name, int outcomeIndex) {
 		Objects.requireNonNull(name, "name");
+		int outcomeIndex = outcome.ordinal();
 		for (Binding binding : this.bindings) {
 			binding.idempotencyCounters(name)[outcomeIndex].increment();
 		}
-	}
-
-	private static int idempotencyOutcomeIndex(String outcome) {
-		for (int i = 0; i < IDEMPOTENCY_OUTCOMES.length; i++) {
-			if (IDEMPOTENCY_OUTCOMES[i].equals(outcome)) {
-				return i;
-			}
-		}
-		throw new IllegalArgumentException("Idempotency outcome '" + outcome + "' is not one of "
-				+ String.join(", ", IDEMPOTENCY_OUTCOMES));
 	}
 
 	static String tagValue(Enum<?> value) {

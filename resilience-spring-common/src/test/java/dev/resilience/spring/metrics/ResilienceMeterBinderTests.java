@@ -17,13 +17,13 @@ import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class ResilienceMeterBinderTests {
@@ -188,8 +188,8 @@ class ResilienceMeterBinderTests {
 	void idempotencyOutcomesOfANameAllExistOnceOneIsRecorded() {
 		this.binder.bindTo(this.meters);
 
-		this.binder.recordIdempotencyOutcome("payments", "replayed");
-		this.binder.recordIdempotencyOutcome("payments", "replayed");
+		this.binder.recordIdempotencyOutcome("payments", IdempotencyOutcome.REPLAYED);
+		this.binder.recordIdempotencyOutcome("payments", IdempotencyOutcome.REPLAYED);
 
 		assertThat(this.meters.find("resilience.idempotency.calls").tag("name", "payments").counters()).hasSize(7);
 		assertThat(this.meters.get("resilience.idempotency.calls").tag("name", "payments").tag("outcome", "replayed")
@@ -199,12 +199,19 @@ class ResilienceMeterBinderTests {
 	}
 
 	@Test
-	void unknownIdempotencyOutcomeIsRefusedNamingTheAcceptedOnes() {
+	void eachIdempotencyOutcomeCountsUnderItsDocumentedTag() {
 		this.binder.bindTo(this.meters);
 
-		assertThatIllegalArgumentException().isThrownBy(() -> this.binder.recordIdempotencyOutcome("payments", "oops"))
-			.withMessageContaining("executed, replayed, in_progress, key_reused, invalid_key, lease_lost, store_unavailable");
-		assertThat(this.meters.find("resilience.idempotency.calls").counters()).isEmpty();
+		for (IdempotencyOutcome outcome : IdempotencyOutcome.values()) {
+			this.binder.recordIdempotencyOutcome("payments", outcome);
+		}
+
+		assertThat(this.meters.find("resilience.idempotency.calls").counters())
+			.map((counter) -> counter.getId().getTag("outcome"))
+			.containsExactlyInAnyOrder("executed", "replayed", "in_progress", "key_reused", "invalid_key", "lease_lost",
+					"store_unavailable");
+		assertThat(this.meters.find("resilience.idempotency.calls").counters())
+			.allSatisfy((counter) -> assertThat(counter.count()).isEqualTo(1.0));
 	}
 
 	@Test

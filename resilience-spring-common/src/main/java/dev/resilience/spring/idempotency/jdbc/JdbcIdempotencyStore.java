@@ -215,10 +215,6 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 		return this.tableName;
 	}
 
-	public JdbcIdempotencyDialect getDialect() {
-		return this.dialect;
-	}
-
 	/**
 	 * Runs {@code work} on a connection taken from the data source itself, never one bound to the
 	 * caller's transaction, with each statement committed as it runs.
