@@ -12,7 +12,9 @@ import dev.resilience.internal.Failures;
 /**
  * The fallback of a {@link Pipeline}: answers the failures its configuration and handler accept,
  * synchronous or asynchronous, with the handler's result, and tells the listener of each. Sees
- * the failure left after every retry, unwrapped from the stage's wrappers.
+ * the failure left after every retry; the configuration, the handler and the listener are all
+ * given its cause, {@linkplain Failures#unwrap(Throwable) unwrapped} once here. A failure it does
+ * not answer goes on as it was thrown.
  */
 final class FallbackStage implements Stage {
 
@@ -42,11 +44,12 @@ final class FallbackStage implements Stage {
 			return next.apply(invocation);
 		}
 		catch (Throwable failure) {
-			if (!this.config.shouldHandle(failure) || !this.handler.handles(failure)) {
+			Throwable cause = Failures.unwrap(failure);
+			if (!this.config.shouldHandle(cause) || !this.handler.handles(cause)) {
 				throw failure;
 			}
-			notify(failure);
-			Object answer = this.handler.handle(invocation, failure);
+			notify(cause);
+			Object answer = this.handler.handle(invocation, cause);
 			return this.markAnswers ? new FallbackAnswer(answer) : answer;
 		}
 	}
@@ -82,7 +85,7 @@ final class FallbackStage implements Stage {
 
 	private void notify(Throwable failure) {
 		if (this.listener != null) {
-			this.listener.onFallback(this.method, Failures.unwrap(failure));
+			this.listener.onFallback(this.method, failure);
 		}
 	}
 

@@ -73,6 +73,42 @@ class PipelineFallbackTests {
 		assertThat(this.counted).containsExactly("Client.fetch:IllegalStateException");
 	}
 
+	@ParameterizedTest
+	@EnumSource(Mode.class)
+	void handlerConfigurationAndListenerAreGivenTheCauseNeverItsWrappers(Mode mode) {
+		List<Throwable> judged = Collections.synchronizedList(new ArrayList<>());
+		List<Throwable> handled = Collections.synchronizedList(new ArrayList<>());
+		IllegalStateException cause = new IllegalStateException("under two wrappers");
+		FallbackHandler recording = new FallbackHandler() {
+
+			@Override
+			public Object handle(Invocation invocation, Throwable failure) {
+				handled.add(failure);
+				return "answered";
+			}
+
+			@Override
+			public boolean handles(Throwable failure) {
+				judged.add(failure);
+				return true;
+			}
+
+		};
+		Pipeline pipeline = Pipeline.builder()
+			.fallback(recording, FallbackConfig.of(List.of(IllegalStateException.class), List.of()))
+			.fallbackListener("Client.fetch", this.listener)
+			.build();
+
+		Outcome outcome = mode.run(pipeline, () -> {
+			throw new java.util.concurrent.ExecutionException(new CompletionException(cause));
+		});
+
+		assertThat(outcome.value()).isEqualTo("answered");
+		assertThat(judged).containsExactly(cause);
+		assertThat(handled).containsExactly(cause);
+		assertThat(this.counted).containsExactly("Client.fetch:IllegalStateException");
+	}
+
 	@Test
 	void fallbacksCountedEqualFallbacksThatAnsweredUnderConcurrentMixedFailures() throws Exception {
 		Pipeline pipeline = fallbackForIllegalStateOnly().build();

@@ -6,8 +6,6 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import org.springframework.util.Assert;
 
@@ -25,9 +23,6 @@ import dev.resilience.fallback.FallbackResolutionException;
  * cached; nothing is looked up by name after {@link #resolve}.
  */
 final class FallbackMethod implements FallbackHandler {
-
-	/** How many {@code CompletionException}/{@code ExecutionException} wrappers are taken off, as the engine does. */
-	private static final int MAX_UNWRAP_DEPTH = 16;
 
 	private static final Choice NONE = new Choice(null, false);
 
@@ -110,7 +105,7 @@ final class FallbackMethod implements FallbackHandler {
 
 	@Override
 	public boolean handles(Throwable failure) {
-		return handles(unwrap(failure).getClass());
+		return handles(failure.getClass());
 	}
 
 	@Override
@@ -119,9 +114,9 @@ final class FallbackMethod implements FallbackHandler {
 	}
 
 	/**
-	 * Invokes the overload chosen for {@code failure} (after unwrapping a
-	 * {@link CompletionException} or {@link ExecutionException}), passing the unwrapped failure as
-	 * the trailing argument where it takes one.
+	 * Invokes the overload chosen for {@code failure}, passing it as the trailing argument where the
+	 * overload takes one. The engine's fallback stage hands over the failure already unwrapped from
+	 * its {@code CompletionException}/{@code ExecutionException} wrappers.
 	 * @param target the bean to invoke on; ignored when the overload is static
 	 * @param arguments the protected call's arguments
 	 * @param failure what the protected call finally failed with
@@ -136,8 +131,7 @@ final class FallbackMethod implements FallbackHandler {
 			throw new IllegalArgumentException("Fallback of " + this.protectedMethod + " takes " + this.parameterCount
 					+ " arguments but got " + arguments.length);
 		}
-		Throwable cause = unwrap(failure);
-		Choice choice = choose(cause.getClass());
+		Choice choice = choose(failure.getClass());
 		if (choice == NONE) {
 			throw failure;
 		}
@@ -152,7 +146,7 @@ final class FallbackMethod implements FallbackHandler {
 		Object[] effectiveArguments = arguments;
 		if (choice.typed()) {
 			effectiveArguments = Arrays.copyOf(arguments, arguments.length + 1);
-			effectiveArguments[arguments.length] = cause;
+			effectiveArguments[arguments.length] = failure;
 		}
 		try {
 			return method.invoke(receiver, effectiveArguments);
@@ -167,21 +161,6 @@ final class FallbackMethod implements FallbackHandler {
 
 	private Choice choose(Class<?> failureType) {
 		return (this.typed.length == 0) ? this.untyped : this.choices.get(failureType);
-	}
-
-	/**
-	 * The engine's rule (its fallback stage and {@code applyOn} judge the same cause): the failure
-	 * under at most 16 {@link CompletionException} or {@link ExecutionException} wrappers. Written
-	 * here because the Spring layer does not reach into the engine's internals.
-	 */
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		for (int depth = 0; depth < MAX_UNWRAP_DEPTH
-				&& (current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null; depth++) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	@Override

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.resilience.Pipeline;
+import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackResolutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,11 +105,46 @@ class FallbackMethodTests {
 		}
 
 		@Test
-		void unwrapsCompletionAndExecutionExceptionsToChooseAndPassTheCause() throws Throwable {
-			assertThat(invoke(new CompletionException(new FileNotFoundException("async"))))
+		void theEngineHandsItTheCauseUnderCompletionAndExecutionExceptionsToChooseAndPass() throws Throwable {
+			assertThat(callThroughPipeline(new CompletionException(new FileNotFoundException("async"))))
 				.isEqualTo(new Reservation("file async"));
-			assertThat(invoke(new ExecutionException(new CompletionException(new EOFException("nested")))))
+			assertThat(callThroughPipeline(new ExecutionException(new CompletionException(new EOFException("nested")))))
 				.isEqualTo(new Reservation("io nested"));
+			Pipeline pipeline = Pipeline.builder().fallback(this.fallback, FallbackConfig.ofDefaults()).build();
+			Object asyncAnswer = pipeline
+				.executeAsync(invocation((ignored) -> CompletableFuture.failedFuture(new FileNotFoundException("stage"))))
+				.toCompletableFuture()
+				.join();
+			assertThat(asyncAnswer).isEqualTo(new Reservation("file stage"));
+		}
+
+		private Object callThroughPipeline(Throwable thrown) throws Throwable {
+			Pipeline pipeline = Pipeline.builder().fallback(this.fallback, FallbackConfig.ofDefaults()).build();
+			return pipeline.execute(invocation((ignored) -> {
+				throw thrown;
+			}));
+		}
+
+		private dev.resilience.Invocation invocation(dev.resilience.CheckedFunction<Void, Object> body) {
+			InventoryClient target = this.client;
+			return new dev.resilience.Invocation() {
+
+				@Override
+				public Object proceed() throws Throwable {
+					return body.apply(null);
+				}
+
+				@Override
+				public Object[] getArguments() {
+					return new Object[] { "sku-", 12 };
+				}
+
+				@Override
+				public Object getTarget() {
+					return target;
+				}
+
+			};
 		}
 
 		private Object invoke(Throwable failure) throws Throwable {
@@ -142,9 +179,27 @@ class FallbackMethodTests {
 		}
 
 		@Test
-		void rethrowsAWrappedFailureAsItWasGivenWhenItsCauseIsNotAccepted() {
+		void aWrappedFailureWhoseCauseNoOverloadAcceptsLeavesThePipelineAsItWasThrown() {
 			CompletionException failure = new CompletionException(new IllegalStateException("not io"));
-			Throwable thrown = catchThrowable(() -> this.fallback.invoke(new Client(), new Object[] { "a" }, failure));
+			Pipeline pipeline = Pipeline.builder().fallback(this.fallback, FallbackConfig.ofDefaults()).build();
+			Throwable thrown = catchThrowable(() -> pipeline.execute(new dev.resilience.Invocation() {
+
+				@Override
+				public Object proceed() {
+					throw failure;
+				}
+
+				@Override
+				public Object[] getArguments() {
+					return new Object[] { "a" };
+				}
+
+				@Override
+				public Object getTarget() {
+					return new Client();
+				}
+
+			}));
 			assertThat(thrown).isSameAs(failure);
 		}
 
@@ -164,9 +219,9 @@ class FallbackMethodTests {
 		}
 
 		@Test
-		void asTheEnginesHandlerJudgesTheUnwrappedCauseAndCallsTheInvocationsTarget() throws Throwable {
-			assertThat(this.fallback.handles(new CompletionException(new EOFException()))).isTrue();
-			assertThat(this.fallback.handles(new ExecutionException(new IllegalStateException()))).isFalse();
+		void asTheEnginesHandlerJudgesTheCauseItIsGivenAndCallsTheInvocationsTarget() throws Throwable {
+			assertThat(this.fallback.handles(new EOFException())).isTrue();
+			assertThat(this.fallback.handles(new IllegalStateException())).isFalse();
 			dev.resilience.Invocation invocation = new dev.resilience.Invocation() {
 
 				@Override
@@ -185,7 +240,7 @@ class FallbackMethodTests {
 				}
 
 			};
-			assertThat(this.fallback.handle(invocation, new CompletionException(new IOException()))).isEqualTo("cached b");
+			assertThat(this.fallback.handle(invocation, new IOException())).isEqualTo("cached b");
 		}
 
 	}
