@@ -5,13 +5,14 @@ import java.util.concurrent.CompletionStage;
 import dev.resilience.bulkhead.Bulkhead;
 
 /**
- * The bulkhead of a {@link Pipeline}, of either kind: a thread-pool bulkhead refuses a synchronous
- * call with {@link UnsupportedOperationException}, which the Spring layer prevents at startup.
+ * The bulkhead of a {@link Pipeline}, of either kind: a thread-pool bulkhead refuses a
+ * synchronous call with {@link UnsupportedOperationException}, which the Spring layer
+ * prevents at startup.
  * <p>
- * One stage class per policy rather than one shared class over a common policy type: each class's
- * call into its policy then sees one receiver type (two for the bulkhead's two kinds), which the
- * JIT inlines on the success path; a shared class would make that call megamorphic in every
- * stacked pipeline.
+ * One stage class per policy rather than one shared class over a common policy type: each
+ * class's call into its policy then sees one receiver type (two for the bulkhead's two
+ * kinds), which the JIT inlines on the success path; a shared class would make that call
+ * megamorphic in every stacked pipeline.
  */
 final class BulkheadStage implements Stage {
 

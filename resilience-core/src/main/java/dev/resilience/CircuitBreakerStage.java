@@ -7,10 +7,10 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 /**
  * The circuit breaker of a {@link Pipeline}: records every attempt that reaches it.
  * <p>
- * One stage class per policy rather than one shared class over a common policy type: each class's
- * call into its policy then sees one receiver type (two for the bulkhead's two kinds), which the
- * JIT inlines on the success path; a shared class would make that call megamorphic in every
- * stacked pipeline.
+ * One stage class per policy rather than one shared class over a common policy type: each
+ * class's call into its policy then sees one receiver type (two for the bulkhead's two
+ * kinds), which the JIT inlines on the success path; a shared class would make that call
+ * megamorphic in every stacked pipeline.
  */
 final class CircuitBreakerStage implements Stage {
 

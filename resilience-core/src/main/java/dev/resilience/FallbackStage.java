@@ -10,11 +10,11 @@ import dev.resilience.fallback.FallbackListener;
 import dev.resilience.internal.Failures;
 
 /**
- * The fallback of a {@link Pipeline}: answers the failures its configuration and handler accept,
- * synchronous or asynchronous, with the handler's result, and tells the listener of each. Sees
- * the failure left after every retry; the configuration, the handler and the listener are all
- * given its cause, {@linkplain Failures#unwrap(Throwable) unwrapped} once here. A failure it does
- * not answer goes on as it was thrown.
+ * The fallback of a {@link Pipeline}: answers the failures its configuration and handler
+ * accept, synchronous or asynchronous, with the handler's result, and tells the listener
+ * of each. Sees the failure left after every retry; the configuration, the handler and
+ * the listener are all given its cause, {@linkplain Failures#unwrap(Throwable) unwrapped}
+ * once here. A failure it does not answer goes on as it was thrown.
  */
 final class FallbackStage implements Stage {
 

@@ -11,13 +11,13 @@ import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyStore;
 
 /**
- * How a {@link ResilienceRegistry} makes its idempotency instances: every one of them shares one
- * {@link IdempotencyStore}, asked for with the first instance, and one executor for asynchronous
- * store operations, the builder's or a pool the registry makes with the first instance and shuts
- * down on close.
+ * How a {@link ResilienceRegistry} makes its idempotency instances: every one of them
+ * shares one {@link IdempotencyStore}, asked for with the first instance, and one
+ * executor for asynchronous store operations, the builder's or a pool the registry makes
+ * with the first instance and shuts down on close.
  * <p>
- * Not thread-safe by itself: {@link #create} and {@link #close} run under the registry's creation
- * lock.
+ * Not thread-safe by itself: {@link #create} and {@link #close} run under the registry's
+ * creation lock.
  */
 final class IdempotencyInstances {
 
@@ -39,8 +39,9 @@ final class IdempotencyInstances {
 	/** The I/O pool made here, and so shut down here; {@code null} until then. */
 	private ExecutorService ownIoExecutor;
 
-	IdempotencyInstances(Function<String, IdempotencyConfig> configs, Supplier<? extends IdempotencyStore> storeSupplier,
-			Executor givenIoExecutor, Ticker ticker, Scheduler scheduler, ContextPropagator contextPropagator) {
+	IdempotencyInstances(Function<String, IdempotencyConfig> configs,
+			Supplier<? extends IdempotencyStore> storeSupplier, Executor givenIoExecutor, Ticker ticker,
+			Scheduler scheduler, ContextPropagator contextPropagator) {
 		this.configs = configs;
 		this.storeSupplier = storeSupplier;
 		this.givenIoExecutor = givenIoExecutor;
@@ -49,7 +50,10 @@ final class IdempotencyInstances {
 		this.contextPropagator = contextPropagator;
 	}
 
-	/** Makes the instance of {@code key}; the store and the pool are made with the first one. */
+	/**
+	 * Makes the instance of {@code key}; the store and the pool are made with the first
+	 * one.
+	 */
 	Idempotency create(Key key) {
 		IdempotencyConfig config = this.configs.apply(key.name());
 		if (this.store == null) {
@@ -72,14 +76,19 @@ final class IdempotencyInstances {
 			.build();
 	}
 
-	/** Shuts down the I/O pool if it was made here; an executor given to the builder stays its owner's. */
+	/**
+	 * Shuts down the I/O pool if it was made here; an executor given to the builder stays
+	 * its owner's.
+	 */
 	void close() {
 		if (this.ownIoExecutor != null) {
 			this.ownIoExecutor.shutdown();
 		}
 	}
 
-	/** An idempotency instance: its configuration name, and its namespace or {@code null}. */
+	/**
+	 * An idempotency instance: its configuration name, and its namespace or {@code null}.
+	 */
 	record Key(String name, String namespace) {
 	}
 

@@ -8,19 +8,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Thrown by a configuration builder when a setting breaks a rule checked as the configuration is
- * built, most of them rules between settings (a minimum above a maximum, a window too long for
- * its kind). It says which setting it blames, its value and the requirement, naming the other
- * settings the rule reads with their values, so that a caller that knows where each setting came
- * from (a property file, say) can name it in its own terms instead of parsing the message.
+ * Thrown by a configuration builder when a setting breaks a rule checked as the
+ * configuration is built, most of them rules between settings (a minimum above a maximum,
+ * a window too long for its kind). It says which setting it blames, its value and the
+ * requirement, naming the other settings the rule reads with their values, so that a
+ * caller that knows where each setting came from (a property file, say) can name it in
+ * its own terms instead of parsing the message.
  * <p>
- * A requirement is kept as a template whose references to settings are resolved when it is
- * rendered: {@code {name}} becomes the setting's name followed by its value in parentheses,
- * {@code {name:name}} its name alone and {@code {name:value}} its value alone. The message is the
- * rendering with the engine's names: {@code maxWaitDuration (PT0.1S) must not be shorter than
+ * A requirement is kept as a template whose references to settings are resolved when it
+ * is rendered: {@code {name}} becomes the setting's name followed by its value in
+ * parentheses, {@code {name:name}} its name alone and {@code {name:value}} its value
+ * alone. The message is the rendering with the engine's names:
+ * {@code maxWaitDuration (PT0.1S) must not be shorter than
  * waitDuration (PT0.2S)}. Where the rule is as much about another setting,
- * {@link #getConverse()} states it from that setting's side, so that the caller may blame the one
- * the user actually changed.
+ * {@link #getConverse()} states it from that setting's side, so that the caller may blame
+ * the one the user actually changed.
  * <p>
  * Immutable.
  */
@@ -55,13 +57,12 @@ public class InvalidConfigurationException extends IllegalArgumentException {
 	/**
 	 * @param setting name of the setting blamed, as the builder's method that sets it
 	 * @param value its value
-	 * @param requirement what would be accepted, phrased to follow the setting's name, with
-	 * references to the settings of {@code related}
-	 * @param related the other settings the requirement refers to, with their values, in the
-	 * order it names them
+	 * @param requirement what would be accepted, phrased to follow the setting's name,
+	 * with references to the settings of {@code related}
+	 * @param related the other settings the requirement refers to, with their values, in
+	 * the order it names them
 	 */
-	public InvalidConfigurationException(String setting, Object value, String requirement,
-			Map<String, ?> related) {
+	public InvalidConfigurationException(String setting, Object value, String requirement, Map<String, ?> related) {
 		this(setting, value, requirement, related, null);
 	}
 
@@ -83,11 +84,12 @@ public class InvalidConfigurationException extends IllegalArgumentException {
 	}
 
 	/**
-	 * This failure with the same rule stated from the side of one of the related settings, which
-	 * a caller may blame instead when it is the one that was set on purpose.
+	 * This failure with the same rule stated from the side of one of the related
+	 * settings, which a caller may blame instead when it is the one that was set on
+	 * purpose.
 	 * @param converseSetting one of {@link #getRelated()}'s settings
-	 * @param converseRequirement what that setting would need to be, with references to this
-	 * failure's setting and the other related ones
+	 * @param converseRequirement what that setting would need to be, with references to
+	 * this failure's setting and the other related ones
 	 */
 	public InvalidConfigurationException withConverse(String converseSetting, String converseRequirement) {
 		if (!this.related.containsKey(converseSetting)) {
@@ -101,7 +103,10 @@ public class InvalidConfigurationException extends IllegalArgumentException {
 		return new InvalidConfigurationException(this.setting, this.value, this.requirement, this.related, converse);
 	}
 
-	/** Name of the setting blamed, as the builder's method that sets it ({@code maxWaitDuration}). */
+	/**
+	 * Name of the setting blamed, as the builder's method that sets it
+	 * ({@code maxWaitDuration}).
+	 */
 	public String getSetting() {
 		return this.setting;
 	}
@@ -119,24 +124,34 @@ public class InvalidConfigurationException extends IllegalArgumentException {
 		return getRequirement(ENGINE_FORMAT);
 	}
 
-	/** What would be accepted, naming the settings it refers to and their values as {@code format} says. */
+	/**
+	 * What would be accepted, naming the settings it refers to and their values as
+	 * {@code format} says.
+	 */
 	public String getRequirement(SettingFormat format) {
 		return resolve(this.requirement, this.related, format);
 	}
 
-	/** The other settings the requirement refers to, with their values, in the order it names them. */
+	/**
+	 * The other settings the requirement refers to, with their values, in the order it
+	 * names them.
+	 */
 	public Map<String, Object> getRelated() {
 		return this.related;
 	}
 
-	/** The same rule stated from the side of a related setting, or {@code null} if it has none. */
+	/**
+	 * The same rule stated from the side of a related setting, or {@code null} if it has
+	 * none.
+	 */
 	public InvalidConfigurationException getConverse() {
 		return this.converse;
 	}
 
 	private static String render(String setting, Object value, String requirement, Map<String, ?> related,
 			SettingFormat format) {
-		return format.name(setting) + " (" + format.value(setting, value) + ") " + resolve(requirement, related, format);
+		return format.name(setting) + " (" + format.value(setting, value) + ") "
+				+ resolve(requirement, related, format);
 	}
 
 	private static String resolve(String requirement, Map<String, ?> related, SettingFormat format) {

@@ -17,21 +17,21 @@ import dev.resilience.retry.Retry;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * The policies protecting one method (or one lambda), composed in the one fixed order of the
- * starter, outermost first:
+ * The policies protecting one method (or one lambda), composed in the one fixed order of
+ * the starter, outermost first:
  *
  * <pre>
  * outer stage (idempotency) → fallback → retry → circuit breaker → bulkhead → protected code
  * </pre>
  *
- * whatever order the builder is called in. So a replayed idempotent call runs nothing; a fallback
- * sees the failure left after every retry; each retry attempt is recorded by the breaker and
- * takes a bulkhead permit; a breaker's refusal reaches the fallback without being retried (the
- * retry policy never retries {@code CallNotPermittedException}).
+ * whatever order the builder is called in. So a replayed idempotent call runs nothing; a
+ * fallback sees the failure left after every retry; each retry attempt is recorded by the
+ * breaker and takes a bulkhead permit; a breaker's refusal reaches the fallback without
+ * being retried (the retry policy never retries {@code CallNotPermittedException}).
  * <p>
- * Immutable and thread-safe; built once (at startup for annotated methods) and shared by every
- * call. Running a call allocates nothing beyond what the policies themselves need: the chain of
- * stages is linked once, here.
+ * Immutable and thread-safe; built once (at startup for annotated methods) and shared by
+ * every call. Running a call allocates nothing beyond what the policies themselves need:
+ * the chain of stages is linked once, here.
  */
 public final class Pipeline {
 
@@ -50,7 +50,8 @@ public final class Pipeline {
 		}
 		boolean markFallbackAnswers = builder.outer != null && builder.outerUnwrapsFallbackAnswers
 				&& builder.fallbackHandler != null;
-		// One stage class per policy (see RetryStage): each call into a policy sees one receiver type.
+		// One stage class per policy (see RetryStage): each call into a policy sees one
+		// receiver type.
 		if (builder.fallbackHandler != null) {
 			stages.add(new FallbackStage(builder.fallbackHandler, builder.fallbackConfig, builder.fallbackListener,
 					builder.fallbackMethodName, markFallbackAnswers));
@@ -80,8 +81,9 @@ public final class Pipeline {
 			asyncChain = (invocation) -> stage.callAsync(invocation, asyncNext);
 		}
 		if (markFallbackAnswers) {
-			// The one place that keeps the marker from callers: the outer stage was asked to
-			// unwrap it, but a caller must not depend on every such stage getting that right.
+			// The one place that keeps the marker from callers: the outer stage was asked
+			// to unwrap it, but a caller must not depend on every such stage getting that
+			// right.
 			CheckedFunction<Invocation, Object> syncMarked = syncChain;
 			CheckedFunction<Invocation, CompletionStage<Object>> asyncMarked = asyncChain;
 			syncChain = (invocation) -> unwrapAnswer(syncMarked.apply(invocation));
@@ -102,15 +104,18 @@ public final class Pipeline {
 		return new Builder();
 	}
 
-	/** Runs a call whose result is a plain value (or {@code void}); throws what the call finally throws. */
+	/**
+	 * Runs a call whose result is a plain value (or {@code void}); throws what the call
+	 * finally throws.
+	 */
 	public Object execute(Invocation invocation) throws Throwable {
 		return this.sync.apply(invocation);
 	}
 
 	/**
-	 * Runs a call whose result is a {@code CompletionStage}; never blocks waiting for it and never
-	 * throws: every failure, including one thrown before a stage exists, completes the returned
-	 * stage exceptionally.
+	 * Runs a call whose result is a {@code CompletionStage}; never blocks waiting for it
+	 * and never throws: every failure, including one thrown before a stage exists,
+	 * completes the returned stage exceptionally.
 	 */
 	public CompletionStage<Object> executeAsync(Invocation invocation) {
 		try {
@@ -172,8 +177,9 @@ public final class Pipeline {
 		}
 
 		/**
-		 * The outermost stage, such as idempotency; {@code name} describes it. It is handed every
-		 * result as the protected code or the fallback produced it, never a {@link FallbackAnswer}.
+		 * The outermost stage, such as idempotency; {@code name} describes it. It is
+		 * handed every result as the protected code or the fallback produced it, never a
+		 * {@link FallbackAnswer}.
 		 */
 		public Builder outer(String name, Stage stage) {
 			return outer(name, stage, false);
@@ -181,10 +187,11 @@ public final class Pipeline {
 
 		/**
 		 * The outermost stage, such as idempotency; {@code name} describes it.
-		 * @param unwrapsFallbackAnswers whether the stage wants to tell a degraded answer from the
-		 * protected code's own result: it is then handed a fallback's answer as a
-		 * {@link FallbackAnswer} (or a stage completing with one) and is expected to unwrap it. The
-		 * pipeline unwraps whatever the stage passes on regardless, so no caller ever receives one.
+		 * @param unwrapsFallbackAnswers whether the stage wants to tell a degraded answer
+		 * from the protected code's own result: it is then handed a fallback's answer as
+		 * a {@link FallbackAnswer} (or a stage completing with one) and is expected to
+		 * unwrap it. The pipeline unwraps whatever the stage passes on regardless, so no
+		 * caller ever receives one.
 		 */
 		public Builder outer(String name, Stage stage, boolean unwrapsFallbackAnswers) {
 			this.outerName = requireNonNull(name, "name");
@@ -199,7 +206,10 @@ public final class Pipeline {
 			return this;
 		}
 
-		/** Reports each fallback to {@code listener}, naming the protected method {@code method}. */
+		/**
+		 * Reports each fallback to {@code listener}, naming the protected method
+		 * {@code method}.
+		 */
 		public Builder fallbackListener(String method, FallbackListener listener) {
 			this.fallbackMethodName = requireNonNull(method, "method");
 			this.fallbackListener = requireNonNull(listener, "listener");
@@ -217,9 +227,9 @@ public final class Pipeline {
 		}
 
 		/**
-		 * The bulkhead, of either kind; a pipeline takes one. With a thread-pool bulkhead the
-		 * pipeline runs only {@code CompletionStage} calls: {@link Pipeline#execute} then fails with
-		 * {@link UnsupportedOperationException}.
+		 * The bulkhead, of either kind; a pipeline takes one. With a thread-pool bulkhead
+		 * the pipeline runs only {@code CompletionStage} calls: {@link Pipeline#execute}
+		 * then fails with {@link UnsupportedOperationException}.
 		 */
 		public Builder bulkhead(Bulkhead bulkhead) {
 			this.bulkhead = requireNonNull(bulkhead, "bulkhead");

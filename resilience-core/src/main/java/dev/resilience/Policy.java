@@ -9,9 +9,10 @@ import dev.resilience.internal.Rethrow;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * What every named policy of the engine (circuit breaker, retry, bulkhead) does with a call: run it
- * under the policy, synchronously or asynchronously. The {@code Supplier}, {@code Callable} and
- * stage-supplier forms are written once here, on top of the two methods each policy implements.
+ * What every named policy of the engine (circuit breaker, retry, bulkhead) does with a
+ * call: run it under the policy, synchronously or asynchronously. The {@code Supplier},
+ * {@code Callable} and stage-supplier forms are written once here, on top of the two
+ * methods each policy implements.
  */
 public interface Policy {
 
@@ -25,12 +26,11 @@ public interface Policy {
 	<A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable;
 
 	/**
-	 * Runs a call that returns a stage under this policy, without blocking the caller. Never
-	 * throws: a refusal, an exception thrown by {@code call} and a {@code null} stage all give a
-	 * failed stage.
+	 * Runs a call that returns a stage under this policy, without blocking the caller.
+	 * Never throws: a refusal, an exception thrown by {@code call} and a {@code null}
+	 * stage all give a failed stage.
 	 */
-	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
-			A argument);
+	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument);
 
 	/** {@link #execute} for a {@link Supplier}; what it throws propagates as it is. */
 	default <T> T executeSupplier(Supplier<T> supplier) {

@@ -12,8 +12,8 @@ import dev.resilience.internal.Rethrow;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * Programmatic access to the same named instances the annotations use, for code that cannot be
- * annotated (a lambda, a library callback):
+ * Programmatic access to the same named instances the annotations use, for code that
+ * cannot be annotated (a lambda, a library callback):
  *
  * <pre>
  * Reservation reservation = resilience.circuitBreaker("inventory")
@@ -22,8 +22,9 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  *     .get(() -&gt; client.reserve(sku, quantity));
  * </pre>
  *
- * The policies always compose in the order of {@link Pipeline}, whatever order they are named
- * in. A {@link Policies} value is immutable: build it once and reuse it for every call.
+ * The policies always compose in the order of {@link Pipeline}, whatever order they are
+ * named in. A {@link Policies} value is immutable: build it once and reuse it for every
+ * call.
  */
 public final class Resilience {
 
@@ -98,8 +99,8 @@ public final class Resilience {
 		}
 
 		/**
-		 * The bulkhead of that name, of the kind its configuration names; a thread-pool bulkhead
-		 * runs only {@link #getAsync} calls, and refuses the others with
+		 * The bulkhead of that name, of the kind its configuration names; a thread-pool
+		 * bulkhead runs only {@link #getAsync} calls, and refuses the others with
 		 * {@link UnsupportedOperationException}.
 		 */
 		public Policies bulkhead(String name) {
@@ -130,7 +131,10 @@ public final class Resilience {
 			}
 		}
 
-		/** Runs {@code callable} through the policies; checked exceptions propagate as they are. */
+		/**
+		 * Runs {@code callable} through the policies; checked exceptions propagate as
+		 * they are.
+		 */
 		@SuppressWarnings("unchecked")
 		public <T> T call(Callable<? extends T> callable) throws Exception {
 			requireNonNull(callable, "callable");
@@ -151,13 +155,14 @@ public final class Resilience {
 		}
 
 		/**
-		 * Runs an asynchronous call through the policies. Retries are scheduled, never slept on; a
-		 * fallback result completes the returned stage.
+		 * Runs an asynchronous call through the policies. Retries are scheduled, never
+		 * slept on; a fallback result completes the returned stage.
 		 */
 		@SuppressWarnings("unchecked")
 		public <T> CompletionStage<T> getAsync(Supplier<? extends CompletionStage<? extends T>> supplier) {
 			requireNonNull(supplier, "supplier");
-			return (CompletionStage<T>) (CompletionStage<?>) pipeline().executeAsync(new LambdaInvocation(supplier::get));
+			return (CompletionStage<T>) (CompletionStage<?>) pipeline()
+				.executeAsync(new LambdaInvocation(supplier::get));
 		}
 
 		/** The composed pipeline, for plain and asynchronous calls alike; built once. */
@@ -174,7 +179,8 @@ public final class Resilience {
 			Pipeline.Builder builder = Pipeline.builder();
 			if (this.fallback != null) {
 				Function<Throwable, ?> function = this.fallback;
-				builder.fallback((invocation, failure) -> function.apply(Failures.unwrap(failure)), this.fallbackConfig);
+				builder.fallback((invocation, failure) -> function.apply(Failures.unwrap(failure)),
+						this.fallbackConfig);
 			}
 			if (this.retry != null) {
 				builder.retry(this.registry.retry(this.retry));

@@ -1,8 +1,9 @@
 package dev.resilience;
 
 /**
- * Root of every exception the starter throws that a caller may want to catch. Each carries the
- * name of the instance (breaker, bulkhead, idempotency namespace) that raised it.
+ * Root of every exception the starter throws that a caller may want to catch. Each
+ * carries the name of the instance (breaker, bulkhead, idempotency namespace) that raised
+ * it.
  */
 public class ResilienceException extends RuntimeException {
 
@@ -19,8 +20,9 @@ public class ResilienceException extends RuntimeException {
 	}
 
 	/**
-	 * For exceptions raised on the fast path (an open breaker, a full bulkhead): no stack trace is
-	 * filled in, since it would only ever point at the engine and costs microseconds per refusal.
+	 * For exceptions raised on the fast path (an open breaker, a full bulkhead): no stack
+	 * trace is filled in, since it would only ever point at the engine and costs
+	 * microseconds per refusal.
 	 */
 	protected ResilienceException(String instanceName, String message, boolean writableStackTrace) {
 		super(message, null, false, writableStackTrace);

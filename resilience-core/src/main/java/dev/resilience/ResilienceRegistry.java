@@ -1,4 +1,3 @@
-// Over 300 lines only for its public nested Builder and RegistryListener, which callers name through this class.
 package dev.resilience;
 
 import java.util.Collection;
@@ -27,15 +26,17 @@ import dev.resilience.retry.RetryConfig;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
+// Over 300 lines only for its public nested Builder and RegistryListener, which callers
+// name through this class.
 /**
- * The named instances of an application: one circuit breaker, retry and bulkhead per name, created
- * on first request from the configuration the builder was given for that name, then shared by
- * every method and lambda that names it. A bulkhead is of the kind its name's configuration names
- * (semaphore or thread-pool); both are a {@link Bulkhead}. Idempotency instances are kept by name
- * and namespace: one per name whose records share the name's namespace, and one per namespace
- * within a name where records must be kept apart (a default-named method's), all of a name
- * configured alike.
- * All instances share one {@link Ticker}, one {@link Scheduler} and one {@link ContextPropagator};
+ * The named instances of an application: one circuit breaker, retry and bulkhead per
+ * name, created on first request from the configuration the builder was given for that
+ * name, then shared by every method and lambda that names it. A bulkhead is of the kind
+ * its name's configuration names (semaphore or thread-pool); both are a {@link Bulkhead}.
+ * Idempotency instances are kept by name and namespace: one per name whose records share
+ * the name's namespace, and one per namespace within a name where records must be kept
+ * apart (a default-named method's), all of a name configured alike. All instances share
+ * one {@link Ticker}, one {@link Scheduler} and one {@link ContextPropagator};
  * idempotency instances share one {@link IdempotencyStore} and one executor for their
  * asynchronous store operations.
  * <p>
@@ -70,8 +71,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private final ListenerList<RegistryListener> listeners = new ListenerList<>(logger, "ResilienceRegistry");
 
 	/**
-	 * Guards creation and listener registration. Not a monitor: configuration functions and
-	 * listeners (user code, possibly blocking) run while it is held.
+	 * Guards creation and listener registration. Not a monitor: configuration functions
+	 * and listeners (user code, possibly blocking) run while it is held.
 	 */
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -110,9 +111,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * The bulkhead named {@code name}, created on first request of the kind its configuration
-	 * names: a semaphore bulkhead, or a thread-pool one (which carries the registry's
-	 * {@link ContextPropagator} to its threads and runs only asynchronous calls).
+	 * The bulkhead named {@code name}, created on first request of the kind its
+	 * configuration names: a semaphore bulkhead, or a thread-pool one (which carries the
+	 * registry's {@link ContextPropagator} to its threads and runs only asynchronous
+	 * calls).
 	 */
 	public Bulkhead bulkhead(String name) {
 		return getOrCreate(this.bulkheads, requireName(name),
@@ -121,18 +123,18 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * The idempotency instance named {@code name} whose records are namespaced by the name alone,
-	 * created on first request; every caller naming it shares its records.
+	 * The idempotency instance named {@code name} whose records are namespaced by the
+	 * name alone, created on first request; every caller naming it shares its records.
 	 */
 	public Idempotency idempotency(String name) {
 		return idempotency(name, null);
 	}
 
 	/**
-	 * The idempotency instance of {@code name} whose records are kept apart from every other
-	 * instance's under {@code namespace} (such as one method's under a default name: its class,
-	 * name and parameter types), created on first request. It has the configuration of
-	 * {@code name}, which stays its name in metrics and exceptions.
+	 * The idempotency instance of {@code name} whose records are kept apart from every
+	 * other instance's under {@code namespace} (such as one method's under a default
+	 * name: its class, name and parameter types), created on first request. It has the
+	 * configuration of {@code name}, which stays its name in metrics and exceptions.
 	 * @param namespace {@code null} for the instance of {@link #idempotency(String)}
 	 * @see Idempotency.Builder#namespace(String)
 	 */
@@ -182,10 +184,11 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Registers {@code listener} and tells it at once of every instance that already exists, so
-	 * it sees each instance exactly once whenever it registers; a listener already registered is
-	 * left as it is and told nothing again. Listeners follow the rule of {@link ListenerList}: one
-	 * that throws is logged and changes neither the creation nor the other listeners.
+	 * Registers {@code listener} and tells it at once of every instance that already
+	 * exists, so it sees each instance exactly once whenever it registers; a listener
+	 * already registered is left as it is and told nothing again. Listeners follow the
+	 * rule of {@link ListenerList}: one that throws is logged and changes neither the
+	 * creation nor the other listeners.
 	 */
 	public void addListener(RegistryListener listener) {
 		requireNonNull(listener, "listener");
@@ -211,7 +214,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 		}
 	}
 
-	/** Unregisters {@code listener}; instances created afterwards are not announced to it. */
+	/**
+	 * Unregisters {@code listener}; instances created afterwards are not announced to it.
+	 */
 	public void removeListener(RegistryListener listener) {
 		this.lock.lock();
 		try {
@@ -235,9 +240,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Closes every bulkhead (stopping the threads of the thread-pool ones), and stops the threads
-	 * of the idempotency I/O pool if the registry made it (an executor given to the builder stays
-	 * its owner's to stop).
+	 * Closes every bulkhead (stopping the threads of the thread-pool ones), and stops the
+	 * threads of the idempotency I/O pool if the registry made it (an executor given to
+	 * the builder stays its owner's to stop).
 	 */
 	@Override
 	public void close() {
@@ -252,8 +257,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Creation and listener registration share one lock, so a listener registering while an
-	 * instance is created sees it exactly once; lookups of existing instances take no lock.
+	 * Creation and listener registration share one lock, so a listener registering while
+	 * an instance is created sees it exactly once; lookups of existing instances take no
+	 * lock.
 	 */
 	private <K, T> T getOrCreate(Map<K, T> instances, K key, Function<K, T> factory,
 			BiConsumer<RegistryListener, T> announcement) {
@@ -283,7 +289,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return name;
 	}
 
-	/** Told when an instance is created; runs under the registry's creation of that instance. */
+	/**
+	 * Told when an instance is created; runs under the registry's creation of that
+	 * instance.
+	 */
 	public interface RegistryListener {
 
 		default void onCircuitBreakerAdded(CircuitBreaker circuitBreaker) {
@@ -357,15 +366,17 @@ public final class ResilienceRegistry implements AutoCloseable {
 			return this;
 		}
 
-		/** Configuration for each idempotency name; called once per name and namespace. */
+		/**
+		 * Configuration for each idempotency name; called once per name and namespace.
+		 */
 		public Builder idempotencyConfigs(Function<String, IdempotencyConfig> configs) {
 			this.idempotencyConfigs = requireNonNull(configs, "idempotencyConfigs");
 			return this;
 		}
 
 		/**
-		 * Where every idempotency instance keeps its records. Default: an in-memory store, bounded
-		 * by its defaults and timed by the registry's ticker.
+		 * Where every idempotency instance keeps its records. Default: an in-memory
+		 * store, bounded by its defaults and timed by the registry's ticker.
 		 */
 		public Builder idempotencyStore(IdempotencyStore store) {
 			requireNonNull(store, "idempotencyStore");
@@ -373,9 +384,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 		}
 
 		/**
-		 * Like {@link #idempotencyStore(IdempotencyStore)}, for a store that cannot exist before the
-		 * registry (one timed by its ticker, or protected by its breakers): asked for once, when
-		 * the first idempotency instance is created.
+		 * Like {@link #idempotencyStore(IdempotencyStore)}, for a store that cannot exist
+		 * before the registry (one timed by its ticker, or protected by its breakers):
+		 * asked for once, when the first idempotency instance is created.
 		 */
 		public Builder idempotencyStore(Supplier<? extends IdempotencyStore> store) {
 			this.idempotencyStore = requireNonNull(store, "idempotencyStore");
@@ -383,9 +394,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 		}
 
 		/**
-		 * Runs the store operations of asynchronous idempotent calls and lease renewals. Default: a
-		 * small pool of the registry's own ({@link Idempotency#newIoExecutor()}), made with the first
-		 * idempotency instance and shut down by {@link ResilienceRegistry#close()}.
+		 * Runs the store operations of asynchronous idempotent calls and lease renewals.
+		 * Default: a small pool of the registry's own
+		 * ({@link Idempotency#newIoExecutor()}), made with the first idempotency instance
+		 * and shut down by {@link ResilienceRegistry#close()}.
 		 */
 		public Builder idempotencyIoExecutor(Executor executor) {
 			this.idempotencyIoExecutor = requireNonNull(executor, "idempotencyIoExecutor");

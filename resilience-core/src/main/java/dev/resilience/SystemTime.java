@@ -24,12 +24,12 @@ final class SystemTime {
 	private static final class ExecutorScheduler implements Scheduler {
 
 		/**
-		 * One thread per core (at least two): a retried {@code CompletionStage} method is called
-		 * from these threads, and one that blocks before returning its stage must not hold up
-		 * every other delayed task.
+		 * One thread per core (at least two): a retried {@code CompletionStage} method is
+		 * called from these threads, and one that blocks before returning its stage must
+		 * not hold up every other delayed task.
 		 */
-		private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(
-				Math.max(2, Runtime.getRuntime().availableProcessors()), new DaemonThreads());
+		private final ScheduledExecutorService executor = Executors
+			.newScheduledThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), new DaemonThreads());
 
 		@Override
 		public Cancellable schedule(Runnable task, long delayNanos) {

@@ -3,13 +3,14 @@ package dev.resilience;
 import java.time.Duration;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -17,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Rules between settings are checked by the engine's builders alone, each failing with an
- * {@link InvalidConfigurationException} that names the setting, its value, the requirement and the
- * settings the requirement reads, so that a caller can word it in its own terms.
+ * {@link InvalidConfigurationException} that names the setting, its value, the
+ * requirement and the settings the requirement reads, so that a caller can word it in its
+ * own terms.
  */
 class ConfigurationRulesTests {
 
@@ -58,14 +60,16 @@ class ConfigurationRulesTests {
 		assertThat(failure.getSetting()).isEqualTo("slidingWindowSize");
 		assertThat(failure.getValue()).isEqualTo(3601);
 		assertThat(failure.getRelated()).containsExactly(Map.entry("slidingWindowType", SlidingWindowType.TIME_BASED));
-		assertThat(failure.getRequirement()).isEqualTo("must be at most 3600 (seconds) when slidingWindowType is TIME_BASED");
+		assertThat(failure.getRequirement())
+			.isEqualTo("must be at most 3600 (seconds) when slidingWindowType is TIME_BASED");
 		assertThat(failure.getConverse()).isNull();
 	}
 
 	@Test
 	void countBasedWindowAboveWhatTheBreakerCanCountIsRejected() {
-		InvalidConfigurationException failure = thrownBy(
-				() -> CircuitBreakerConfig.custom().slidingWindowSize(CircuitBreakerConfig.MAX_CALLS_COUNTED + 1).build());
+		InvalidConfigurationException failure = thrownBy(() -> CircuitBreakerConfig.custom()
+			.slidingWindowSize(CircuitBreakerConfig.MAX_CALLS_COUNTED + 1)
+			.build());
 		assertThat(failure.getSetting()).isEqualTo("slidingWindowSize");
 		assertThat(failure.getValue()).isEqualTo(1_000_001);
 		assertThat(failure.getRequirement()).isEqualTo("must be at most 1000000 when slidingWindowType is COUNT_BASED");
@@ -93,7 +97,8 @@ class ConfigurationRulesTests {
 		assertThat(failure.getRelated()).containsExactly(Map.entry("waitDuration", Duration.ofMillis(200)));
 		assertThat(failure).hasMessage("maxWaitDuration (PT0.1S) must not be shorter than waitDuration (PT0.2S)");
 		assertThat(failure.getConverse().getSetting()).isEqualTo("waitDuration");
-		assertThat(failure.getConverse().getRequirement()).isEqualTo("must not be longer than maxWaitDuration (PT0.1S)");
+		assertThat(failure.getConverse().getRequirement())
+			.isEqualTo("must not be longer than maxWaitDuration (PT0.1S)");
 	}
 
 	@Test
@@ -134,8 +139,7 @@ class ConfigurationRulesTests {
 
 	@Test
 	void threadPoolMaxSizeBelowCoreSizeIsRejected() {
-		InvalidConfigurationException failure = thrownBy(
-				() -> BulkheadConfig.custom().coreSize(4).maxSize(2).build());
+		InvalidConfigurationException failure = thrownBy(() -> BulkheadConfig.custom().coreSize(4).maxSize(2).build());
 		assertThat(failure.getSetting()).isEqualTo("maxSize");
 		assertThat(failure.getValue()).isEqualTo(2);
 		assertThat(failure.getRelated()).containsExactly(Map.entry("coreSize", 4));

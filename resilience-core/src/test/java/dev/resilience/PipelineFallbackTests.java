@@ -14,22 +14,23 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.internal.Failures;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the fallback stage of a {@link Pipeline} reports: a fallback is counted only when one of its
- * overloads ran, and an outer stage that asked for it is told that an answer is degraded, while no
- * caller ever receives the {@link FallbackAnswer} marker. Every scenario runs as a plain call and
- * as a {@code CompletionStage} call.
+ * What the fallback stage of a {@link Pipeline} reports: a fallback is counted only when
+ * one of its overloads ran, and an outer stage that asked for it is told that an answer
+ * is degraded, while no caller ever receives the {@link FallbackAnswer} marker. Every
+ * scenario runs as a plain call and as a {@code CompletionStage} call.
  */
 class PipelineFallbackTests {
 
@@ -55,8 +56,7 @@ class PipelineFallbackTests {
 			throw new IllegalArgumentException("no overload takes this");
 		});
 
-		assertThat(outcome.failure()).isInstanceOf(IllegalArgumentException.class)
-			.hasMessage("no overload takes this");
+		assertThat(outcome.failure()).isInstanceOf(IllegalArgumentException.class).hasMessage("no overload takes this");
 		assertThat(this.counted).as("fallbacks counted").isEmpty();
 	}
 
@@ -151,15 +151,13 @@ class PipelineFallbackTests {
 
 		assertThat(answered.get() + rethrown.get()).isEqualTo(threads * callsPerThread);
 		assertThat(rethrown).as("unhandled failures rethrown").hasPositiveValue();
-		assertThat(this.counted).as("one count per fallback that answered, none for a rethrow")
-			.hasSize(answered.get());
+		assertThat(this.counted).as("one count per fallback that answered, none for a rethrow").hasSize(answered.get());
 	}
 
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void outerStageThatUnwrapsFallbackAnswersIsHandedOneForADegradedAnswer(Mode mode) {
-		Pipeline pipeline = fallbackForIllegalStateOnly().outer("recording", new RecordingStage(true), true)
-			.build();
+		Pipeline pipeline = fallbackForIllegalStateOnly().outer("recording", new RecordingStage(true), true).build();
 
 		Outcome outcome = mode.run(pipeline, () -> {
 			throw new IllegalStateException("down");
@@ -172,8 +170,7 @@ class PipelineFallbackTests {
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void outerStageSeesTheMethodsOwnResultUnwrapped(Mode mode) {
-		Pipeline pipeline = fallbackForIllegalStateOnly().outer("recording", new RecordingStage(true), true)
-			.build();
+		Pipeline pipeline = fallbackForIllegalStateOnly().outer("recording", new RecordingStage(true), true).build();
 
 		Outcome outcome = mode.run(pipeline, () -> "live");
 
@@ -251,10 +248,9 @@ class PipelineFallbackTests {
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void fallbackThatThrowsAnErrorWasRunSoItIsCountedAndTheErrorPropagatesUnmarked(Mode mode) {
-		Pipeline pipeline = Pipeline.builder()
-			.fallback((invocation, failure) -> {
-				throw new StackOverflowError("fallback blew up");
-			}, FallbackConfig.ofDefaults())
+		Pipeline pipeline = Pipeline.builder().fallback((invocation, failure) -> {
+			throw new StackOverflowError("fallback blew up");
+		}, FallbackConfig.ofDefaults())
 			.fallbackListener("Client.fetch", this.listener)
 			.outer("recording", new RecordingStage(true), true)
 			.build();
@@ -268,7 +264,10 @@ class PipelineFallbackTests {
 		assertThat(this.seenByOuter).isEmpty();
 	}
 
-	/** What a caller may do to the stage it was handed before the fallback's own stage completes. */
+	/**
+	 * What a caller may do to the stage it was handed before the fallback's own stage
+	 * completes.
+	 */
 	enum CallerAction {
 
 		NOTHING {
@@ -304,9 +303,9 @@ class PipelineFallbackTests {
 	}
 
 	/**
-	 * What a resolved {@code @Fallback} method is to the engine: a handler that answers only the
-	 * failures its overloads accept (here {@link Client#fetchFallback}'s {@code IllegalStateException})
-	 * and rethrows the others.
+	 * What a resolved {@code @Fallback} method is to the engine: a handler that answers
+	 * only the failures its overloads accept (here {@link Client#fetchFallback}'s
+	 * {@code IllegalStateException}) and rethrows the others.
 	 */
 	private static final class IllegalStateFallback implements FallbackHandler {
 
@@ -325,7 +324,10 @@ class PipelineFallbackTests {
 
 	}
 
-	/** The protected class: its only fallback overload takes an {@code IllegalStateException}. */
+	/**
+	 * The protected class: its only fallback overload takes an
+	 * {@code IllegalStateException}.
+	 */
 	public static class Client {
 
 		public String fetch(String id) {

@@ -10,6 +10,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.BulkheadFullException;
@@ -21,16 +25,13 @@ import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The composition order of {@link Pipeline}, checked by behaviour, with every scenario run both as
- * a plain call and as a {@code CompletionStage} call.
+ * The composition order of {@link Pipeline}, checked by behaviour, with every scenario
+ * run both as a plain call and as a {@code CompletionStage} call.
  */
 class PipelineTests {
 
@@ -41,20 +42,20 @@ class PipelineTests {
 	private final List<Throwable> fallbackFailures = new ArrayList<>();
 
 	private Retry retry(int maxAttempts) {
-		return Retry.of("downstream", RetryConfig.custom()
-			.maxAttempts(maxAttempts)
-			.waitDuration(Duration.ofMillis(100))
-			.maxWaitDuration(Duration.ofSeconds(1))
-			.jitter(RetryConfig.Jitter.NONE)
-			.budget(RetryConfig.BudgetConfig.disabled())
-			.build(), this.ticker, this.scheduler, ContextPropagator.NONE);
+		return Retry.of("downstream",
+				RetryConfig.custom()
+					.maxAttempts(maxAttempts)
+					.waitDuration(Duration.ofMillis(100))
+					.maxWaitDuration(Duration.ofSeconds(1))
+					.jitter(RetryConfig.Jitter.NONE)
+					.budget(RetryConfig.BudgetConfig.disabled())
+					.build(),
+				this.ticker, this.scheduler, ContextPropagator.NONE);
 	}
 
 	private CircuitBreaker breaker() {
-		return CircuitBreaker.of("downstream", CircuitBreakerConfig.custom()
-			.slidingWindowSize(10)
-			.minimumNumberOfCalls(10)
-			.build(), this.ticker);
+		return CircuitBreaker.of("downstream",
+				CircuitBreakerConfig.custom().slidingWindowSize(10).minimumNumberOfCalls(10).build(), this.ticker);
 	}
 
 	private Pipeline.Builder withFallback(Pipeline.Builder builder) {
@@ -204,7 +205,8 @@ class PipelineTests {
 			AtomicInteger plainCalls = new AtomicInteger();
 
 			assertThat(pipeline.getStages()).containsExactly("retry 'downstream'", "thread-pool bulkhead 'pool'");
-			assertThat(pipeline.executeAsync(invocation(() -> CompletableFuture.completedFuture(Thread.currentThread().getName())))
+			assertThat(pipeline
+				.executeAsync(invocation(() -> CompletableFuture.completedFuture(Thread.currentThread().getName())))
 				.toCompletableFuture()
 				.get(10, TimeUnit.SECONDS)).isEqualTo("resilience-bulkhead-pool-1");
 			assertThatExceptionOfType(UnsupportedOperationException.class)

@@ -14,13 +14,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.idempotency.StringResultCodec;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -103,7 +104,8 @@ class ResilienceRegistryIdempotencyTests {
 		registry.idempotency("refunds");
 
 		assertThat(asked).hasValue(1);
-		assertThat(registry.getIdempotencies()).allSatisfy((instance) -> assertThat(instance.getStore()).isSameAs(store));
+		assertThat(registry.getIdempotencies())
+			.allSatisfy((instance) -> assertThat(instance.getStore()).isSameAs(store));
 	}
 
 	@Test

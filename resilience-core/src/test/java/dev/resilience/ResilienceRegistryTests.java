@@ -14,6 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.internal.FixedThreadPoolBulkhead;
@@ -22,7 +24,6 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -44,8 +45,9 @@ class ResilienceRegistryTests {
 	void eachNameGetsItsOwnConfiguration() {
 		ResilienceRegistry registry = ResilienceRegistry.builder()
 			.ticker(new FakeTicker())
-			.circuitBreakerConfigs((name) -> name.equals("inventory")
-					? CircuitBreakerConfig.custom().failureRateThreshold(30).build() : CircuitBreakerConfig.ofDefaults())
+			.circuitBreakerConfigs(
+					(name) -> name.equals("inventory") ? CircuitBreakerConfig.custom().failureRateThreshold(30).build()
+							: CircuitBreakerConfig.ofDefaults())
 			.build();
 
 		assertThat(registry.circuitBreaker("inventory").getConfig().getFailureRateThreshold()).isEqualTo(30f);
@@ -74,7 +76,8 @@ class ResilienceRegistryTests {
 
 			assertThat(pool).isInstanceOf(FixedThreadPoolBulkhead.class);
 			assertThat(semaphore).isInstanceOf(SemaphoreBulkhead.class);
-			assertThat(pool.executeCompletionStage(() -> CompletableFuture.completedFuture(Thread.currentThread().getName()))
+			assertThat(pool
+				.executeCompletionStage(() -> CompletableFuture.completedFuture(Thread.currentThread().getName()))
 				.toCompletableFuture()
 				.get(10, TimeUnit.SECONDS)).isEqualTo("resilience-bulkhead-recommendations-1");
 			assertThat(semaphore.executeSupplier(() -> Thread.currentThread().getName()))

@@ -6,13 +6,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -95,9 +96,11 @@ class ResilienceTests {
 			Resilience.Policies policies = Resilience.of(registry).bulkhead("recommendations");
 			AtomicInteger plainCalls = new AtomicInteger();
 
-			assertThat(policies.<String>getAsync(() -> CompletableFuture.completedFuture(Thread.currentThread().getName()))
-				.toCompletableFuture()
-				.get(10, TimeUnit.SECONDS)).isEqualTo("resilience-bulkhead-recommendations-1");
+			assertThat(
+					policies.<String>getAsync(() -> CompletableFuture.completedFuture(Thread.currentThread().getName()))
+						.toCompletableFuture()
+						.get(10, TimeUnit.SECONDS))
+				.isEqualTo("resilience-bulkhead-recommendations-1");
 			assertThatExceptionOfType(UnsupportedOperationException.class)
 				.isThrownBy(() -> policies.get(plainCalls::incrementAndGet))
 				.withMessageStartingWith("ThreadPoolBulkhead 'recommendations' runs only CompletionStage calls");

@@ -4,8 +4,9 @@ import org.springframework.retry.annotation.Backoff;
 import org.springframework.retry.annotation.Retryable;
 
 /**
- * The benchmark beans: each protects the same trivial method, {@code int work(int x)}, with one
- * library's annotations. Classes without interfaces, so every proxy is a CGLIB subclass.
+ * The benchmark beans: each protects the same trivial method, {@code int work(int x)},
+ * with one library's annotations. Classes without interfaces, so every proxy is a CGLIB
+ * subclass.
  */
 final class Beans {
 
@@ -87,7 +88,9 @@ final class Beans {
 
 	}
 
-	/** An idempotent call keyed by a request id, as a payment or order endpoint would be. */
+	/**
+	 * An idempotent call keyed by a request id, as a payment or order endpoint would be.
+	 */
 	public static class OursIdempotent {
 
 		@dev.resilience.annotation.Idempotent(key = "#requestId")

@@ -9,8 +9,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Average time per call, one thread, success path, through each library's proxy of the same
- * trivial method. Run with {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes per call).
+ * Average time per call, one thread, success path, through each library's proxy of the
+ * same trivial method. Run with {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes
+ * per call).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -8,10 +8,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts the non-web Spring Boot contexts the benchmarks call into. Each library gets a context
- * of its own, with only its own auto-configuration, so that no two proxies or registries meet.
- * No {@code application.properties} is read: every setting is written here, side by side, so
- * that a reader can check they are equal.
+ * Starts the non-web Spring Boot contexts the benchmarks call into. Each library gets a
+ * context of its own, with only its own auto-configuration, so that no two proxies or
+ * registries meet. No {@code application.properties} is read: every setting is written
+ * here, side by side, so that a reader can check they are equal.
  */
 final class Contexts {
 
@@ -22,9 +22,10 @@ final class Contexts {
 	}
 
 	/**
-	 * The same policy settings, in each library's keys: a count-based breaker of 100 calls that
-	 * needs 20 calls and 50% failures to open, 60s open, 10 half-open trials, slow calls at 60s /
-	 * 100%; 3 attempts with 200ms exponential backoff (x2); 25 concurrent calls, no waiting.
+	 * The same policy settings, in each library's keys: a count-based breaker of 100
+	 * calls that needs 20 calls and 50% failures to open, 60s open, 10 half-open trials,
+	 * slow calls at 60s / 100%; 3 attempts with 200ms exponential backoff (x2); 25
+	 * concurrent calls, no waiting.
 	 */
 	static Map<String, Object> settings() {
 		Map<String, Object> settings = new LinkedHashMap<>();
@@ -65,7 +66,8 @@ final class Contexts {
 		String r4jBulkhead = r4j + "bulkhead.instances." + NAME + ".";
 		settings.put(r4jBulkhead + "max-concurrent-calls", "25");
 		settings.put(r4jBulkhead + "max-wait-duration", "0ms");
-		// Spring Retry takes its settings from the annotation (see SpringRetryConfiguration).
+		// Spring Retry takes its settings from the annotation (see
+		// SpringRetryConfiguration).
 		return settings;
 	}
 
@@ -74,7 +76,8 @@ final class Contexts {
 			.logStartupInfo(false)
 			.bannerMode(org.springframework.boot.Banner.Mode.OFF)
 			.properties(settings())
-			// No application.properties/yml from the classpath: the settings above are all there is.
+			// No application.properties/yml from the classpath: the settings above are
+			// all there is.
 			.properties("spring.config.name=resilience-benchmarks-none", "spring.jmx.enabled=false",
 					"logging.level.root=WARN")
 			.run();

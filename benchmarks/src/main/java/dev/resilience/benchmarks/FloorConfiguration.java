@@ -6,7 +6,6 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import org.aopalliance.intercept.MethodInterceptor;
-
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -16,9 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The floor: a bean proxied the way our starter proxies one (an advising bean post-processor with
- * an annotation-matching pointcut), whose only interceptor proceeds. No resilience library can
- * cost less per call through a Spring proxy. The unproxied bean lives here too.
+ * The floor: a bean proxied the way our starter proxies one (an advising bean
+ * post-processor with an annotation-matching pointcut), whose only interceptor proceeds.
+ * No resilience library can cost less per call through a Spring proxy. The unproxied bean
+ * lives here too.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(AopAutoConfiguration.class)

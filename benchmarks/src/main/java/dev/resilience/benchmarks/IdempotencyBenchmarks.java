@@ -9,9 +9,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * {@code @Idempotent} replay with the in-memory store: every measured call repeats a key whose
- * result is stored, so the method never runs; the cost is the key, the fingerprint of the
- * arguments, the store read and the result read back from JSON.
+ * {@code @Idempotent} replay with the in-memory store: every measured call repeats a key
+ * whose result is stored, so the method never runs; the cost is the key, the fingerprint
+ * of the arguments, the store read and the result read back from JSON.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

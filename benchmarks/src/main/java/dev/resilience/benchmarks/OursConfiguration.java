@@ -10,13 +10,13 @@ import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
 
 /**
- * Our starter's annotation support, as a user gets it, without Actuator and metrics (no meter
- * registry in any context, so neither library pays for metrics); idempotency with the default
- * in-memory store.
+ * Our starter's annotation support, as a user gets it, without Actuator and metrics (no
+ * meter registry in any context, so neither library pays for metrics); idempotency with
+ * the default in-memory store.
  */
 @Configuration(proxyBeanMethods = false)
-@ImportAutoConfiguration({ AopAutoConfiguration.class, JacksonAutoConfiguration.class, ResilienceAutoConfiguration.class,
-		ResilienceIdempotencyAutoConfiguration.class })
+@ImportAutoConfiguration({ AopAutoConfiguration.class, JacksonAutoConfiguration.class,
+		ResilienceAutoConfiguration.class, ResilienceIdempotencyAutoConfiguration.class })
 class OursConfiguration {
 
 	@Bean

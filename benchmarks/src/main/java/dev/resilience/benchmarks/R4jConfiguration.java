@@ -3,16 +3,15 @@ package dev.resilience.benchmarks;
 import io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration;
 import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
-
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * resilience4j-spring-boot3's annotation support for the three patterns measured (its core
- * auto-configurations and their aspects, as a user gets them), without its Micrometer, health
- * indicator and stream-events auto-configurations.
+ * resilience4j-spring-boot3's annotation support for the three patterns measured (its
+ * core auto-configurations and their aspects, as a user gets them), without its
+ * Micrometer, health indicator and stream-events auto-configurations.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ AopAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,

@@ -13,14 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Turns JMH's JSON results into the tables of {@code docs/benchmarks.md}: time and allocation per
- * call for each library side by side, the ratios ours/resilience4j and ours/floor, and each target
- * of the performance claim with whether this run met it. Only the part of the document between
- * the two result markers is rewritten; the prose around it is kept.
+ * Turns JMH's JSON results into the tables of {@code docs/benchmarks.md}: time and
+ * allocation per call for each library side by side, the ratios ours/resilience4j and
+ * ours/floor, and each target of the performance claim with whether this run met it. Only
+ * the part of the document between the two result markers is rewritten; the prose around
+ * it is kept.
  * <p>
- * Usage: {@code ReportWriter <results.json> <benchmarks.md>}, with the run's description in the
- * system properties {@code report.command}, {@code report.jdk}, {@code report.cpus},
- * {@code report.cpu}, {@code report.load}, {@code report.date}.
+ * Usage: {@code ReportWriter <results.json> <benchmarks.md>}, with the run's description
+ * in the system properties {@code report.command}, {@code report.jdk},
+ * {@code report.cpus}, {@code report.cpu}, {@code report.load}, {@code report.date}.
  */
 public final class ReportWriter {
 
@@ -34,7 +35,9 @@ public final class ReportWriter {
 
 	private static final String IDEMPOTENCY = "dev.resilience.benchmarks.IdempotencyBenchmarks.";
 
-	/** A byte or so of {@code gc.alloc.rate.norm} is measurement noise, not an allocation. */
+	/**
+	 * A byte or so of {@code gc.alloc.rate.norm} is measurement noise, not an allocation.
+	 */
 	private static final double ALLOCATION_NOISE_BYTES = 4.0;
 
 	private final Map<String, Result> results;
@@ -78,12 +81,16 @@ public final class ReportWriter {
 	String section(String resultsFile) {
 		StringBuilder out = new StringBuilder();
 		out.append('\n');
-		out.append("Run of ").append(property("report.date")).append(", raw results in `benchmarks/results/")
+		out.append("Run of ")
+			.append(property("report.date"))
+			.append(", raw results in `benchmarks/results/")
 			.append(resultsFile)
 			.append("`.\n\n");
 		out.append("- Command: `").append(property("report.command")).append("`\n");
 		out.append("- JDK: ").append(property("report.jdk")).append('\n');
-		out.append("- Machine: ").append(property("report.cpus")).append(" CPUs (`nproc`), ")
+		out.append("- Machine: ")
+			.append(property("report.cpus"))
+			.append(" CPUs (`nproc`), ")
 			.append(property("report.cpu"))
 			.append("; load average when the run started: ")
 			.append(property("report.load"))
@@ -98,7 +105,8 @@ public final class ReportWriter {
 
 	private void perCallTable(StringBuilder out) {
 		out.append("### One thread, success path: time and allocation per call\n\n");
-		out.append("| protection | ours | resilience4j | Spring Retry | ours / resilience4j (time) | ours / floor (time) |\n");
+		out.append(
+				"| protection | ours | resilience4j | Spring Retry | ours / resilience4j (time) | ours / floor (time) |\n");
 		out.append("|---|---|---|---|---|---|\n");
 		row(out, "no proxy (plain call)", "noProxy", null, null);
 		row(out, "floor: one no-op advice", "floor", null, null);
@@ -118,7 +126,13 @@ public final class ReportWriter {
 		Result r = (r4j != null) ? call(r4j) : null;
 		Result s = (springRetry != null) ? call(springRetry) : null;
 		Result floor = call("floor");
-		out.append("| ").append(label).append(" | ").append(cell(o)).append(" | ").append(cell(r)).append(" | ")
+		out.append("| ")
+			.append(label)
+			.append(" | ")
+			.append(cell(o))
+			.append(" | ")
+			.append(cell(r))
+			.append(" | ")
 			.append(cell(s))
 			.append(" | ")
 			.append(ratio(o, r))
@@ -135,7 +149,10 @@ public final class ReportWriter {
 		}
 		out.append("### Two threads on one shared circuit breaker: throughput\n\n");
 		out.append("| | ours | resilience4j | ours / resilience4j |\n|---|---|---|---|\n");
-		out.append("| calls per µs (both threads) | ").append(throughput(ours)).append(" | ").append(throughput(r4j))
+		out.append("| calls per µs (both threads) | ")
+			.append(throughput(ours))
+			.append(" | ")
+			.append(throughput(r4j))
 			.append(" | ")
 			.append(ratio(ours, r4j))
 			.append(" |\n");
@@ -156,8 +173,8 @@ public final class ReportWriter {
 		out.append("### Targets\n\n");
 		out.append("| target | measured | met |\n|---|---|---|\n");
 		for (String pattern : List.of("CircuitBreaker", "Retry", "Bulkhead")) {
-			target(out, "`@" + pattern + "` time ≤ 0.15 × resilience4j's", ratioValue("ours" + pattern,
-					"resilience4j" + pattern), 0.15, true);
+			target(out, "`@" + pattern + "` time ≤ 0.15 × resilience4j's",
+					ratioValue("ours" + pattern, "resilience4j" + pattern), 0.15, true);
 		}
 		target(out, "`@Retry` faster than Spring Retry's `@Retryable`", ratioValue("oursRetry", "springRetry"), 1.0,
 				true);
@@ -172,7 +189,9 @@ public final class ReportWriter {
 			}
 			double extra = result.bytes() - floor.bytes();
 			boolean met = extra <= ALLOCATION_NOISE_BYTES;
-			out.append("| `").append(name).append("` allocates nothing beyond the floor | ")
+			out.append("| `")
+				.append(name)
+				.append("` allocates nothing beyond the floor | ")
 				.append(String.format(Locale.ROOT, "%+.0f B/call", extra))
 				.append(" | ")
 				.append(met ? "yes" : "**no**")
@@ -192,7 +211,10 @@ public final class ReportWriter {
 			return;
 		}
 		boolean met = atMost ? ratio <= bound : ratio >= bound;
-		out.append("| ").append(description).append(" | ").append(String.format(Locale.ROOT, "%.3f ×", ratio))
+		out.append("| ")
+			.append(description)
+			.append(" | ")
+			.append(String.format(Locale.ROOT, "%.3f ×", ratio))
 			.append(" | ")
 			.append(met ? "yes" : "**no**")
 			.append(" |\n");

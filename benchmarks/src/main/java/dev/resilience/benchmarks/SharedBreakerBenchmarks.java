@@ -9,8 +9,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Two threads calling one {@code @CircuitBreaker} method, so both record into the same breaker
- * and its sliding window: throughput under contention, in calls per microsecond (all threads).
+ * Two threads calling one {@code @CircuitBreaker} method, so both record into the same
+ * breaker and its sliding window: throughput under contention, in calls per microsecond
+ * (all threads).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -5,12 +5,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One Spring context per library, started once per trial (each benchmark runs in its own forked
- * JVM, so a benchmark starts only the context it calls into).
+ * One Spring context per library, started once per trial (each benchmark runs in its own
+ * forked JVM, so a benchmark starts only the context it calls into).
  */
 public final class States {
 
@@ -40,7 +39,10 @@ public final class States {
 
 		abstract void lookUp();
 
-		/** Calls each bean once, so that a misconfigured context fails before it is measured. */
+		/**
+		 * Calls each bean once, so that a misconfigured context fails before it is
+		 * measured.
+		 */
 		abstract void check();
 
 		@TearDown(Level.Trial)
@@ -125,8 +127,8 @@ public final class States {
 
 		@Override
 		void check() {
-			for (Object bean : new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.fallback,
-					this.stack, this.idempotent }) {
+			for (Object bean : new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.fallback, this.stack,
+					this.idempotent }) {
 				expectProxy(bean);
 			}
 			expect(this.circuitBreaker.work(1));
@@ -176,7 +178,10 @@ public final class States {
 			checkSettings();
 		}
 
-		/** The settings reached resilience4j's instances (a typo in a key would silently use defaults). */
+		/**
+		 * The settings reached resilience4j's instances (a typo in a key would silently
+		 * use defaults).
+		 */
 		private void checkSettings() {
 			var breakers = bean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class);
 			var breaker = breakers.circuitBreaker(Contexts.NAME).getCircuitBreakerConfig();

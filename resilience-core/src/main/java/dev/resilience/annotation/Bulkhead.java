@@ -7,12 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Limits how many calls run the method at once, by the bulkhead of the given name. A call over the
- * limit waits at most the configured time, then fails with {@link dev.resilience.bulkhead.BulkheadFullException}.
+ * Limits how many calls run the method at once, by the bulkhead of the given name. A call
+ * over the limit waits at most the configured time, then fails with
+ * {@link dev.resilience.bulkhead.BulkheadFullException}.
  * <p>
- * On a type, applies to every public method of it. Methods that share a name share one instance.
- * Only calls through the Spring proxy are protected: a bean calling its own method directly
- * ({@code this.method()}) bypasses it.
+ * On a type, applies to every public method of it. Methods that share a name share one
+ * instance. Only calls through the Spring proxy are protected: a bean calling its own
+ * method directly ({@code this.method()}) bypasses it.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.METHOD, ElementType.TYPE })
@@ -20,9 +21,9 @@ import java.lang.annotation.Target;
 public @interface Bulkhead {
 
 	/**
-	 * Instance name: selects {@code resilience.bulkhead.instances.<name>}, falling back to
-	 * {@code resilience.bulkhead.defaults}. A literal or a {@code ${...}} placeholder resolved once at
-	 * startup.
+	 * Instance name: selects {@code resilience.bulkhead.instances.<name>}, falling back
+	 * to {@code resilience.bulkhead.defaults}. A literal or a {@code ${...}} placeholder
+	 * resolved once at startup.
 	 */
 	String name();
 

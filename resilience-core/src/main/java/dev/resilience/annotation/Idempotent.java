@@ -7,12 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Runs the method at most once per idempotency key while the key's record lives: a repeat with
- * the same key and equal arguments gets the stored result without running the method again.
+ * Runs the method at most once per idempotency key while the key's record lives: a repeat
+ * with the same key and equal arguments gets the stored result without running the method
+ * again.
  * <p>
  * A repeat while the first call runs fails with
- * {@link dev.resilience.idempotency.IdempotencyInProgressException} (or waits, as configured);
- * a repeat with different arguments fails with
+ * {@link dev.resilience.idempotency.IdempotencyInProgressException} (or waits, as
+ * configured); a repeat with different arguments fails with
  * {@link dev.resilience.idempotency.IdempotencyKeyReusedException}.
  */
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,16 +21,23 @@ import java.lang.annotation.Target;
 @Documented
 public @interface Idempotent {
 
-	/** SpEL expression over the method's parameters giving the key, such as {@code #command.requestId} or {@code #p0}. */
+	/**
+	 * SpEL expression over the method's parameters giving the key, such as
+	 * {@code #command.requestId} or {@code #p0}.
+	 */
 	String key();
 
 	/**
-	 * Configuration instance and key namespace; by default {@code SimpleClassName.method}. Selects
+	 * Configuration instance and key namespace; by default
+	 * {@code SimpleClassName.method}. Selects
 	 * {@code resilience.idempotency.instances.<name>}.
 	 */
 	String name() default "";
 
-	/** SpEL expression whose value must be equal on reuse of a key; by default all arguments. */
+	/**
+	 * SpEL expression whose value must be equal on reuse of a key; by default all
+	 * arguments.
+	 */
 	String fingerprint() default "";
 
 }

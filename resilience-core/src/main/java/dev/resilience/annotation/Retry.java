@@ -7,12 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Retries the method when it throws, by the policy of the given name: attempts, backoff, jitter and the
- * retry budget. Waits never block a thread for {@code CompletionStage} methods.
+ * Retries the method when it throws, by the policy of the given name: attempts, backoff,
+ * jitter and the retry budget. Waits never block a thread for {@code CompletionStage}
+ * methods.
  * <p>
- * On a type, applies to every public method of it. Methods that share a name share one instance.
- * Only calls through the Spring proxy are protected: a bean calling its own method directly
- * ({@code this.method()}) bypasses it.
+ * On a type, applies to every public method of it. Methods that share a name share one
+ * instance. Only calls through the Spring proxy are protected: a bean calling its own
+ * method directly ({@code this.method()}) bypasses it.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.METHOD, ElementType.TYPE })
@@ -21,8 +22,8 @@ public @interface Retry {
 
 	/**
 	 * Instance name: selects {@code resilience.retry.instances.<name>}, falling back to
-	 * {@code resilience.retry.defaults}. A literal or a {@code ${...}} placeholder resolved once at
-	 * startup.
+	 * {@code resilience.retry.defaults}. A literal or a {@code ${...}} placeholder
+	 * resolved once at startup.
 	 */
 	String name();
 

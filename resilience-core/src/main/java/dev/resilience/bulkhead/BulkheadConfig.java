@@ -10,8 +10,8 @@ import static dev.resilience.internal.Requirements.requireNonNegative;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * Immutable configuration of a bulkhead. Built with {@link #custom()}; the defaults are those of
- * {@code resilience.bulkhead.defaults}. The thread-pool settings apply only when
+ * Immutable configuration of a bulkhead. Built with {@link #custom()}; the defaults are
+ * those of {@code resilience.bulkhead.defaults}. The thread-pool settings apply only when
  * {@link #getType()} is {@link Type#THREAD_POOL}.
  */
 public final class BulkheadConfig {
@@ -83,7 +83,10 @@ public final class BulkheadConfig {
 		return this.maxConcurrentCalls;
 	}
 
-	/** How long a call over the limit waits for a permit before it is refused (semaphore type). */
+	/**
+	 * How long a call over the limit waits for a permit before it is refused (semaphore
+	 * type).
+	 */
 	public Duration getMaxWaitDuration() {
 		return this.maxWaitDuration;
 	}
@@ -117,7 +120,10 @@ public final class BulkheadConfig {
 		/** Limits concurrent callers on their own threads. */
 		SEMAPHORE,
 
-		/** Runs calls on a bounded pool with a bounded queue; for {@code CompletionStage} methods only. */
+		/**
+		 * Runs calls on a bounded pool with a bounded queue; for {@code CompletionStage}
+		 * methods only.
+		 */
 		THREAD_POOL
 
 	}
@@ -177,7 +183,10 @@ public final class BulkheadConfig {
 			return this;
 		}
 
-		/** @throws InvalidConfigurationException if the thread pool's max size is below its core size */
+		/**
+		 * @throws InvalidConfigurationException if the thread pool's max size is below
+		 * its core size
+		 */
 		public BulkheadConfig build() {
 			if (this.maxSize < this.coreSize) {
 				throw new InvalidConfigurationException("maxSize", this.maxSize, "must not be smaller than {coreSize}",

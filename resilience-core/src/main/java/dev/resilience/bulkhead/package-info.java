@@ -1,6 +1,6 @@
 /**
  * The bulkhead, for users: the {@link dev.resilience.bulkhead.Bulkhead} interface, its
- * configuration, listener and {@link dev.resilience.bulkhead.BulkheadFullException}. API; the
- * implementations live in {@code dev.resilience.bulkhead.internal}.
+ * configuration, listener and {@link dev.resilience.bulkhead.BulkheadFullException}. API;
+ * the implementations live in {@code dev.resilience.bulkhead.internal}.
  */
 package dev.resilience.bulkhead;

@@ -3,9 +3,10 @@ package dev.resilience.circuitbreaker;
 import dev.resilience.ResilienceException;
 
 /**
- * Thrown instead of calling the protected method while a circuit breaker refuses calls: it is
- * open, forced open, or half-open with every trial call taken. Never retried. Carries no stack
- * trace, since it is raised on the fail-fast path and would only point into the engine.
+ * Thrown instead of calling the protected method while a circuit breaker refuses calls:
+ * it is open, forced open, or half-open with every trial call taken. Never retried.
+ * Carries no stack trace, since it is raised on the fail-fast path and would only point
+ * into the engine.
  */
 public class CallNotPermittedException extends ResilienceException {
 
@@ -16,8 +17,8 @@ public class CallNotPermittedException extends ResilienceException {
 	 * @param state name of its state when it refused, such as {@code OPEN}
 	 */
 	public CallNotPermittedException(String circuitBreakerName, String state) {
-		super(circuitBreakerName, "CircuitBreaker '" + circuitBreakerName + "' is " + state
-				+ " and does not permit calls", false);
+		super(circuitBreakerName,
+				"CircuitBreaker '" + circuitBreakerName + "' is " + state + " and does not permit calls", false);
 		this.state = state;
 	}
 

@@ -3,12 +3,14 @@ package dev.resilience.circuitbreaker;
 /**
  * How a call went through a {@link CircuitBreaker}, as reported to
  * {@link CircuitBreakerListener#onCallRecorded}. A call is slow when it took at least
- * {@link CircuitBreakerConfig#getSlowCallDurationThreshold()}; a slow failure counts both as a
- * failure and as a slow call.
+ * {@link CircuitBreakerConfig#getSlowCallDurationThreshold()}; a slow failure counts both
+ * as a failure and as a slow call.
  */
 public enum CallOutcome {
 
-	/** Returned normally, or threw an exception outside a non-empty record list, in time. */
+	/**
+	 * Returned normally, or threw an exception outside a non-empty record list, in time.
+	 */
 	SUCCESS,
 
 	/** Threw an exception that counts as a failure, in time. */

@@ -14,11 +14,11 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 import static dev.resilience.internal.Requirements.requirePositive;
 
 /**
- * Immutable configuration of a {@link CircuitBreaker}. Built with {@link #custom()}; the defaults
- * are those of {@code resilience.circuit-breaker.defaults}.
+ * Immutable configuration of a {@link CircuitBreaker}. Built with {@link #custom()}; the
+ * defaults are those of {@code resilience.circuit-breaker.defaults}.
  * <p>
- * Longer than the engine's other files only because each of its twelve settings has a default, a
- * field, a getter and a checked builder setter; the builder stays nested since
+ * Longer than the engine's other files only because each of its twelve settings has a
+ * default, a field, a getter and a checked builder setter; the builder stays nested since
  * {@code CircuitBreakerConfig.Builder} is public API.
  */
 public final class CircuitBreakerConfig {
@@ -45,8 +45,8 @@ public final class CircuitBreakerConfig {
 	public static final Duration DEFAULT_MAX_WAIT_DURATION_IN_HALF_OPEN_STATE = Duration.ZERO;
 
 	/**
-	 * Largest count-based window, and largest number of trial calls in half-open state: the
-	 * breaker packs its counts of these calls into 21-bit fields of one {@code long}.
+	 * Largest count-based window, and largest number of trial calls in half-open state:
+	 * the breaker packs its counts of these calls into 21-bit fields of one {@code long}.
 	 */
 	public static final int MAX_CALLS_COUNTED = 1_000_000;
 
@@ -160,8 +160,8 @@ public final class CircuitBreakerConfig {
 
 	/**
 	 * How long a half-open breaker waits for its trial calls before it reopens; zero (the
-	 * default) waits for them however long they take. Trial calls that never end would otherwise
-	 * hold the breaker half-open, refusing every other call, forever.
+	 * default) waits for them however long they take. Trial calls that never end would
+	 * otherwise hold the breaker half-open, refusing every other call, forever.
 	 */
 	public Duration getMaxWaitDurationInHalfOpenState() {
 		return this.maxWaitDurationInHalfOpenState;
@@ -172,7 +172,10 @@ public final class CircuitBreakerConfig {
 		return this.recordExceptions;
 	}
 
-	/** Exceptions that count as neither success nor failure; wins over {@link #getRecordExceptions()}. */
+	/**
+	 * Exceptions that count as neither success nor failure; wins over
+	 * {@link #getRecordExceptions()}.
+	 */
 	public List<Class<? extends Throwable>> getIgnoreExceptions() {
 		return this.ignoreExceptions;
 	}
@@ -278,7 +281,10 @@ public final class CircuitBreakerConfig {
 			return this;
 		}
 
-		/** Zero waits for the trial calls however long they take; otherwise the breaker reopens after this long. */
+		/**
+		 * Zero waits for the trial calls however long they take; otherwise the breaker
+		 * reopens after this long.
+		 */
 		public Builder maxWaitDurationInHalfOpenState(Duration maxWaitDurationInHalfOpenState) {
 			this.maxWaitDurationInHalfOpenState = requireNonNegative(maxWaitDurationInHalfOpenState,
 					"maxWaitDurationInHalfOpenState");
@@ -296,9 +302,9 @@ public final class CircuitBreakerConfig {
 		}
 
 		/**
-		 * @throws InvalidConfigurationException if the settings do not fit together: a minimum
-		 * number of calls above a count-based window, a window or a number of trial calls larger
-		 * than the breaker can count
+		 * @throws InvalidConfigurationException if the settings do not fit together: a
+		 * minimum number of calls above a count-based window, a window or a number of
+		 * trial calls larger than the breaker can count
 		 */
 		public CircuitBreakerConfig build() {
 			Map<String, Object> type = related("slidingWindowType", this.slidingWindowType);
@@ -307,7 +313,8 @@ public final class CircuitBreakerConfig {
 				throw new InvalidConfigurationException("minimumNumberOfCalls", this.minimumNumberOfCalls,
 						"must not exceed {slidingWindowSize} when {slidingWindowType:name} is {slidingWindowType:value}, "
 								+ "or the breaker could never open",
-						related("slidingWindowSize", this.slidingWindowSize, "slidingWindowType", this.slidingWindowType))
+						related("slidingWindowSize", this.slidingWindowSize, "slidingWindowType",
+								this.slidingWindowType))
 					.withConverse("slidingWindowSize",
 							"must be at least {minimumNumberOfCalls} when {slidingWindowType:name} is {slidingWindowType:value}");
 			}

@@ -1,23 +1,23 @@
 package dev.resilience.circuitbreaker;
 
 /**
- * Observer of one or more {@link CircuitBreaker}s: their state transitions and the outcome of
- * every call. Metrics, health and logging are built on it.
+ * Observer of one or more {@link CircuitBreaker}s: their state transitions and the
+ * outcome of every call. Metrics, health and logging are built on it.
  * <p>
  * Callbacks run synchronously on the thread that caused them (the caller, or the thread
- * completing an asynchronous call), so they must be fast and must not block. A listener that
- * throws does not disturb the call: the exception is caught and the first one of each registered
- * listener is reported through the {@code System.Logger} named
+ * completing an asynchronous call), so they must be fast and must not block. A listener
+ * that throws does not disturb the call: the exception is caught and the first one of
+ * each registered listener is reported through the {@code System.Logger} named
  * {@code dev.resilience.circuitbreaker}. Implementations must be thread-safe.
  * <p>
- * A breaker without listeners allocates nothing for events, so there is no cost to observe
- * until a listener is added.
+ * A breaker without listeners allocates nothing for events, so there is no cost to
+ * observe until a listener is added.
  */
 public interface CircuitBreakerListener {
 
 	/**
-	 * The breaker moved from one state to another. Called exactly once per transition, by the
-	 * thread that made it.
+	 * The breaker moved from one state to another. Called exactly once per transition, by
+	 * the thread that made it.
 	 * @param breaker the breaker
 	 * @param from the state it left
 	 * @param to the state it entered
@@ -29,7 +29,8 @@ public interface CircuitBreakerListener {
 	}
 
 	/**
-	 * A call was recorded, or refused ({@link CallOutcome#NOT_PERMITTED}, with a duration of 0).
+	 * A call was recorded, or refused ({@link CallOutcome#NOT_PERMITTED}, with a duration
+	 * of 0).
 	 * @param breaker the breaker
 	 * @param outcome how the call went
 	 * @param durationNanos how long the call took, in nanoseconds of the breaker's ticker

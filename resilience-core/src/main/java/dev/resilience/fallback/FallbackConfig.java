@@ -6,11 +6,12 @@ import dev.resilience.internal.ExceptionClassifier;
 import dev.resilience.internal.Requirements;
 
 /**
- * Which failures a fallback answers, from {@code @Fallback(applyOn, skipOn)}: a failure that is an
- * instance of a {@code skipOn} type never is, whatever {@code applyOn} says; otherwise it is when it
- * is an instance of an {@code applyOn} type. A {@link java.util.concurrent.CompletionException} or
- * {@link java.util.concurrent.ExecutionException} is judged by its cause. Immutable and thread safe;
- * {@link #shouldHandle(Throwable)} allocates nothing.
+ * Which failures a fallback answers, from {@code @Fallback(applyOn, skipOn)}: a failure
+ * that is an instance of a {@code skipOn} type never is, whatever {@code applyOn} says;
+ * otherwise it is when it is an instance of an {@code applyOn} type. A
+ * {@link java.util.concurrent.CompletionException} or
+ * {@link java.util.concurrent.ExecutionException} is judged by its cause. Immutable and
+ * thread safe; {@link #shouldHandle(Throwable)} allocates nothing.
  */
 public final class FallbackConfig {
 

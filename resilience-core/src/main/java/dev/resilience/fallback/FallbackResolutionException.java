@@ -3,8 +3,9 @@ package dev.resilience.fallback;
 import java.lang.reflect.Method;
 
 /**
- * A {@code @Fallback} names no usable method. Raised at startup, while the pipeline of the
- * protected method is built; the message says what was looked for and what was found instead.
+ * A {@code @Fallback} names no usable method. Raised at startup, while the pipeline of
+ * the protected method is built; the message says what was looked for and what was found
+ * instead.
  */
 public class FallbackResolutionException extends IllegalStateException {
 

@@ -5,6 +5,7 @@ public sealed interface ClaimResult {
 
 	/**
 	 * The caller owns the record and must complete or release it.
+	 *
 	 * @param leaseToken token to present on completion or release; unique per claim
 	 * @param takenOver whether a previous claim's expired lease was taken over
 	 */

@@ -9,10 +9,10 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 import static dev.resilience.internal.Requirements.requirePositive;
 
 /**
- * Immutable configuration of an idempotency instance. Built with {@link #custom()}; the defaults
- * are those of {@code resilience.idempotency} ({@code ttl}, {@code in-progress-timeout},
- * {@code on-in-progress}, {@code in-progress-wait}, {@code store-fallback-results} per instance;
- * {@code key-prefix} and
+ * Immutable configuration of an idempotency instance. Built with {@link #custom()}; the
+ * defaults are those of {@code resilience.idempotency} ({@code ttl},
+ * {@code in-progress-timeout}, {@code on-in-progress}, {@code in-progress-wait},
+ * {@code store-fallback-results} per instance; {@code key-prefix} and
  * {@code max-key-length} shared).
  */
 public final class IdempotencyConfig {
@@ -89,20 +89,27 @@ public final class IdempotencyConfig {
 		return this.onInProgress;
 	}
 
-	/** With {@link OnInProgress#WAIT}, how long a repeat waits for the first call's result. */
+	/**
+	 * With {@link OnInProgress#WAIT}, how long a repeat waits for the first call's
+	 * result.
+	 */
 	public Duration getInProgressWait() {
 		return this.inProgressWait;
 	}
 
 	/**
-	 * Whether a degraded answer (a {@code FallbackAnswer}) is stored and replayed like a result of
-	 * the method; by default it is returned but its claim released, so the next call runs again.
+	 * Whether a degraded answer (a {@code FallbackAnswer}) is stored and replayed like a
+	 * result of the method; by default it is returned but its claim released, so the next
+	 * call runs again.
 	 */
 	public boolean isStoreFallbackResults() {
 		return this.storeFallbackResults;
 	}
 
-	/** Namespace hashed into every record id, so that several applications may share a store. */
+	/**
+	 * Namespace hashed into every record id, so that several applications may share a
+	 * store.
+	 */
 	public String getKeyPrefix() {
 		return this.keyPrefix;
 	}
@@ -113,10 +120,10 @@ public final class IdempotencyConfig {
 
 	@Override
 	public String toString() {
-		return "IdempotencyConfig[ttl=" + this.ttl + ", inProgressTimeout=" + this.inProgressTimeout
-				+ ", onInProgress=" + this.onInProgress + ", inProgressWait=" + this.inProgressWait + ", storeFallbackResults=" + this.storeFallbackResults
-				+ ", keyPrefix="
-				+ this.keyPrefix + ", maxKeyLength=" + this.maxKeyLength + "]";
+		return "IdempotencyConfig[ttl=" + this.ttl + ", inProgressTimeout=" + this.inProgressTimeout + ", onInProgress="
+				+ this.onInProgress + ", inProgressWait=" + this.inProgressWait + ", storeFallbackResults="
+				+ this.storeFallbackResults + ", keyPrefix=" + this.keyPrefix + ", maxKeyLength=" + this.maxKeyLength
+				+ "]";
 	}
 
 	/** What a repeat does while the first call with its key is still running. */

@@ -5,10 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Key validation and record ids. A record id is the lowercase hex SHA-256 of the key prefix, the
- * scope, the instance name and the key, each length-prefixed so that no two different tuples
- * hash the same input ({@code ("a:b", "c")} and {@code ("a", "b:c")} differ). The raw key goes no
- * further than this class: stores and logs see only the id. Thread-safe, stateless.
+ * Key validation and record ids. A record id is the lowercase hex SHA-256 of the key
+ * prefix, the scope, the instance name and the key, each length-prefixed so that no two
+ * different tuples hash the same input ({@code ("a:b", "c")} and {@code ("a", "b:c")}
+ * differ). The raw key goes no further than this class: stores and logs see only the id.
+ * Thread-safe, stateless.
  */
 public final class IdempotencyKeys {
 
@@ -18,8 +19,8 @@ public final class IdempotencyKeys {
 	}
 
 	/**
-	 * Checks a key: not null, not empty, at most {@code maxKeyLength} characters, each one visible
-	 * ASCII ({@code !} to {@code ~}).
+	 * Checks a key: not null, not empty, at most {@code maxKeyLength} characters, each
+	 * one visible ASCII ({@code !} to {@code ~}).
 	 * @throws InvalidIdempotencyKeyException naming the broken rule, never the key
 	 */
 	public static void validate(String instanceName, String key, int maxKeyLength) {
@@ -52,7 +53,8 @@ public final class IdempotencyKeys {
 
 	/**
 	 * The record id of a key.
-	 * @param scope principal name, or {@code null} for the global scope (distinct from every name)
+	 * @param scope principal name, or {@code null} for the global scope (distinct from
+	 * every name)
 	 */
 	public static String recordId(String keyPrefix, String scope, String instanceName, String key) {
 		MessageDigest digest = sha256();
@@ -64,10 +66,10 @@ public final class IdempotencyKeys {
 	}
 
 	/**
-	 * The record id of a key in a namespace of its own within an instance, such as one method's
-	 * records under a configuration name that several methods share. A {@code null} namespace
-	 * gives {@link #recordId(String, String, String, String)}; any other never equals it, since the
-	 * hashed input has one more length-prefixed part.
+	 * The record id of a key in a namespace of its own within an instance, such as one
+	 * method's records under a configuration name that several methods share. A
+	 * {@code null} namespace gives {@link #recordId(String, String, String, String)}; any
+	 * other never equals it, since the hashed input has one more length-prefixed part.
 	 */
 	public static String recordId(String keyPrefix, String scope, String instanceName, String namespace, String key) {
 		if (namespace == null) {
@@ -84,13 +86,15 @@ public final class IdempotencyKeys {
 
 	private static void update(MessageDigest digest, String part) {
 		if (part == null) {
-			// -1 cannot be the length of any string, so the global scope never equals a named one
+			// -1 cannot be the length of any string, so the global scope never equals a
+			// named one
 			digest.update(new byte[] { (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff });
 			return;
 		}
 		byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
 		int length = bytes.length;
-		digest.update(new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length });
+		digest.update(
+				new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length });
 		digest.update(bytes);
 	}
 

@@ -18,10 +18,15 @@ public enum IdempotencyOutcome {
 	/** Refused because the key was null, empty, too long or not visible ASCII. */
 	INVALID_KEY,
 
-	/** The method ran but its lease had expired, so its completion or release was dropped. */
+	/**
+	 * The method ran but its lease had expired, so its completion or release was dropped.
+	 */
 	LEASE_LOST,
 
-	/** The store failed; the call failed closed (or, after the method ran, its result went unrecorded). */
+	/**
+	 * The store failed; the call failed closed (or, after the method ran, its result went
+	 * unrecorded).
+	 */
 	STORE_UNAVAILABLE
 
 }

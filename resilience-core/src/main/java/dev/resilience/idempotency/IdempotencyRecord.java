@@ -2,6 +2,7 @@ package dev.resilience.idempotency;
 
 /**
  * A live record as read by {@link IdempotencyStore#find}.
+ *
  * @param state in progress or completed
  * @param fingerprint fingerprint stored with the claim
  * @param leaseToken token of the current (or completing) claim

@@ -4,8 +4,8 @@ import dev.resilience.ResilienceException;
 
 /**
  * Thrown, before anything is stored, for a key that is null, empty, longer than
- * {@code max-key-length}, or contains a character outside visible ASCII ({@code !} to {@code ~}).
- * The message says which rule was broken without quoting the key.
+ * {@code max-key-length}, or contains a character outside visible ASCII ({@code !} to
+ * {@code ~}). The message says which rule was broken without quoting the key.
  */
 public class InvalidIdempotencyKeyException extends ResilienceException {
 
@@ -18,15 +18,18 @@ public class InvalidIdempotencyKeyException extends ResilienceException {
 	}
 
 	/**
-	 * @param cause why the key could not be had, such as the failure of the expression computing
-	 * it; kept out of the reason, which may reach an HTTP response
+	 * @param cause why the key could not be had, such as the failure of the expression
+	 * computing it; kept out of the reason, which may reach an HTTP response
 	 */
 	public InvalidIdempotencyKeyException(String instanceName, String reason, Throwable cause) {
 		this(instanceName, reason);
 		initCause(cause);
 	}
 
-	/** Which rule the key broke, such as {@code "is too long (300 > 255 characters)"}; never the key itself. */
+	/**
+	 * Which rule the key broke, such as {@code "is too long (300 > 255 characters)"};
+	 * never the key itself.
+	 */
 	public String getReason() {
 		return this.reason;
 	}

@@ -16,24 +16,25 @@ import static dev.resilience.internal.Requirements.requireNonNull;
 import static dev.resilience.internal.Requirements.requirePositive;
 
 /**
- * {@link IdempotencyStore} in this JVM's heap: the default store, for a single instance. Time is
- * read from the injected {@link Ticker}.
+ * {@link IdempotencyStore} in this JVM's heap: the default store, for a single instance.
+ * Time is read from the injected {@link Ticker}.
  * <p>
- * Bounded by {@code maximumSize} completed records and by {@code maximumMemory} bytes, counted as
- * each completed record's result plus {@link #RECORD_OVERHEAD_BYTES}. Beyond either bound the
- * completed record that expires soonest is evicted first (with one ttl, the oldest), so the
- * newest results, the ones clients retry, are the last to go; an evicted key could run again. A
- * result that alone exceeds {@code maximumMemory} is not kept, and evicts nothing. Claims in
- * progress are neither counted nor ever evicted: they are bounded by the calls running, and each
- * is dropped one lease after its lease ends (it reads as absent from the lease's end). A completed
- * record is dropped when its ttl has passed.
+ * Bounded by {@code maximumSize} completed records and by {@code maximumMemory} bytes,
+ * counted as each completed record's result plus {@link #RECORD_OVERHEAD_BYTES}. Beyond
+ * either bound the completed record that expires soonest is evicted first (with one ttl,
+ * the oldest), so the newest results, the ones clients retry, are the last to go; an
+ * evicted key could run again. A result that alone exceeds {@code maximumMemory} is not
+ * kept, and evicts nothing. Claims in progress are neither counted nor ever evicted: they
+ * are bounded by the calls running, and each is dropped one lease after its lease ends
+ * (it reads as absent from the lease's end). A completed record is dropped when its ttl
+ * has passed.
  * <p>
- * Thread-safe. Every operation, expiry and eviction included, runs under one lock per store, so
- * each transition is one atomic step and the eviction order is exact. The work under the lock is
- * a few map and tree operations, logarithmic in the number of records, with no call out of the
- * store; striping would need a global eviction order anyway. The lock is a
- * {@link ReentrantLock}, not a monitor, so a virtual thread waiting for it does not pin its
- * carrier.
+ * Thread-safe. Every operation, expiry and eviction included, runs under one lock per
+ * store, so each transition is one atomic step and the eviction order is exact. The work
+ * under the lock is a few map and tree operations, logarithmic in the number of records,
+ * with no call out of the store; striping would need a global eviction order anyway. The
+ * lock is a {@link ReentrantLock}, not a monitor, so a virtual thread waiting for it does
+ * not pin its carrier.
  */
 public final class MemoryIdempotencyStore implements IdempotencyStore {
 
@@ -43,8 +44,9 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 	public static final long DEFAULT_MAXIMUM_MEMORY = 64L * 1024 * 1024;
 
 	/**
-	 * Bytes counted for each completed record besides its result: an estimate of what the record
-	 * id, fingerprint, lease token and the store's own bookkeeping take on a 64-bit JVM.
+	 * Bytes counted for each completed record besides its result: an estimate of what the
+	 * record id, fingerprint, lease token and the store's own bookkeeping take on a
+	 * 64-bit JVM.
 	 */
 	public static final int RECORD_OVERHEAD_BYTES = 512;
 
@@ -61,7 +63,9 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 	// guarded by lock
 	private final Map<String, MemoryRecord> records = new HashMap<>();
 
-	/** Completed records, the one to evict or expire first at the head. Guarded by lock. */
+	/**
+	 * Completed records, the one to evict or expire first at the head. Guarded by lock.
+	 */
 	private final TreeSet<MemoryRecord> completed = new TreeSet<>(MemoryRecord.BY_DEADLINE);
 
 	/** Claims in progress, the one to drop first at the head. Guarded by lock. */
@@ -90,7 +94,9 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 		this(maximumSize, maximumMemory, ticker, () -> UUID.randomUUID().toString());
 	}
 
-	/** With lease tokens from {@code tokens}, called under the store's lock; for tests. */
+	/**
+	 * With lease tokens from {@code tokens}, called under the store's lock; for tests.
+	 */
 	MemoryIdempotencyStore(long maximumSize, long maximumMemory, Ticker ticker, Supplier<String> tokens) {
 		requireArgument(maximumSize >= 1, "maximumSize must be at least 1 but was " + maximumSize);
 		requireArgument(maximumMemory >= RECORD_OVERHEAD_BYTES, "maximumMemory must be at least "
@@ -111,11 +117,11 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 			long now = expireUpTo();
 			MemoryRecord current = this.records.get(recordId);
 			if (current != null && current.isLive(now)) {
-				return (current.result != null)
-						? new ClaimResult.Completed(current.fingerprint, current.result.clone())
+				return (current.result != null) ? new ClaimResult.Completed(current.fingerprint, current.result.clone())
 						: new ClaimResult.InProgress(current.fingerprint);
 			}
-			// an expired claim is still held for one more lease, so that a takeover can be told
+			// an expired claim is still held for one more lease, so that a takeover can
+			// be told
 			boolean takenOver = current != null && current.result == null;
 			if (current != null) {
 				remove(current);
@@ -236,8 +242,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public String toString() {
-		return "MemoryIdempotencyStore[maximumSize=" + this.maximumSize + ", maximumMemory=" + this.maximumMemory
-				+ "]";
+		return "MemoryIdempotencyStore[maximumSize=" + this.maximumSize + ", maximumMemory=" + this.maximumMemory + "]";
 	}
 
 	/** Drops every record whose time is up; returns the time it read. Under the lock. */

@@ -3,12 +3,16 @@ package dev.resilience.idempotency;
 import java.util.Comparator;
 
 /**
- * One record of a {@link MemoryIdempotencyStore}: in progress while {@code result} is null,
- * completed otherwise. Immutable; the store replaces a record instead of changing it.
+ * One record of a {@link MemoryIdempotencyStore}: in progress while {@code result} is
+ * null, completed otherwise. Immutable; the store replaces a record instead of changing
+ * it.
  */
 final class MemoryRecord {
 
-	/** The record to expire or evict first at the head: the earliest deadline, then the oldest. */
+	/**
+	 * The record to expire or evict first at the head: the earliest deadline, then the
+	 * oldest.
+	 */
 	static final Comparator<MemoryRecord> BY_DEADLINE = (left, right) -> {
 		int byTime = Long.signum(left.retainUntil - right.retainUntil);
 		return (byTime != 0) ? byTime : Long.compare(left.sequence, right.sequence);
@@ -26,8 +30,8 @@ final class MemoryRecord {
 	final long expiresAt;
 
 	/**
-	 * Ticker time at which the store drops the entry. An expired claim is kept for another lease
-	 * so that the next claim can tell a takeover from a fresh start.
+	 * Ticker time at which the store drops the entry. An expired claim is kept for
+	 * another lease so that the next claim can tell a takeover from a fresh start.
 	 */
 	final long retainUntil;
 

@@ -1,10 +1,11 @@
 package dev.resilience.idempotency;
 
 /**
- * Turns a method's result into stored bytes and back, for one method's return type. Must accept
- * {@code null} (and a {@code void} method's result, which is {@code null}) and never return
- * {@code null} from {@link #encode}. Implementations are thread-safe. The Spring integration
- * provides a JSON codec on the application's {@code ObjectMapper}; Java serialization is never used.
+ * Turns a method's result into stored bytes and back, for one method's return type. Must
+ * accept {@code null} (and a {@code void} method's result, which is {@code null}) and
+ * never return {@code null} from {@link #encode}. Implementations are thread-safe. The
+ * Spring integration provides a JSON codec on the application's {@code ObjectMapper};
+ * Java serialization is never used.
  */
 public interface ResultCodec {
 

@@ -4,16 +4,19 @@ import java.time.Duration;
 
 /**
  * The one place where a configured {@link Duration} becomes a number of nanoseconds or
- * milliseconds, and where a duration is written for a person to read. Configured durations may be
- * huge ({@code 10000d}, {@code Duration.ofSeconds(Long.MAX_VALUE)} for "never"); converting them
- * saturates instead of throwing.
+ * milliseconds, and where a duration is written for a person to read. Configured
+ * durations may be huge ({@code 10000d}, {@code Duration.ofSeconds(Long.MAX_VALUE)} for
+ * "never"); converting them saturates instead of throwing.
  */
 public final class Durations {
 
 	private Durations() {
 	}
 
-	/** {@code duration} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit in a long. */
+	/**
+	 * {@code duration} in nanoseconds, or {@link Long#MAX_VALUE} when it does not fit in
+	 * a long.
+	 */
 	public static long toNanosSaturated(Duration duration) {
 		try {
 			return duration.toNanos();
@@ -24,14 +27,17 @@ public final class Durations {
 	}
 
 	/**
-	 * {@code duration} in nanoseconds, at most {@code cap}: for a value that is later added to a
-	 * ticker reading and must not overflow.
+	 * {@code duration} in nanoseconds, at most {@code cap}: for a value that is later
+	 * added to a ticker reading and must not overflow.
 	 */
 	public static long toNanosAtMost(Duration duration, long cap) {
 		return Math.min(toNanosSaturated(duration), cap);
 	}
 
-	/** {@code duration} in milliseconds, or {@link Long#MAX_VALUE} when it does not fit in a long. */
+	/**
+	 * {@code duration} in milliseconds, or {@link Long#MAX_VALUE} when it does not fit in
+	 * a long.
+	 */
 	public static long toMillisSaturated(Duration duration) {
 		try {
 			return duration.toMillis();
@@ -42,9 +48,9 @@ public final class Durations {
 	}
 
 	/**
-	 * {@code duration} as a person writes it in YAML: {@code 250ms}, {@code 30s}, {@code 5m},
-	 * {@code 2h}, {@code 1d} when it is a whole number of that unit, else in the largest unit that
-	 * keeps it whole, down to {@code ns}.
+	 * {@code duration} as a person writes it in YAML: {@code 250ms}, {@code 30s},
+	 * {@code 5m}, {@code 2h}, {@code 1d} when it is a whole number of that unit, else in
+	 * the largest unit that keeps it whole, down to {@code ns}.
 	 */
 	public static String format(Duration duration) {
 		Requirements.requireNonNull(duration, "duration");

@@ -4,12 +4,12 @@ import java.util.List;
 
 /**
  * The one matcher of a failure against an include list and an exclude list: a breaker's
- * {@code record-exceptions} and {@code ignore-exceptions}, a retry's {@code retry-exceptions} and
- * {@code ignore-exceptions}, a fallback's {@code applyOn} and {@code skipOn}. An excluded type
- * always wins; an empty include list includes every failure. Matching is by
- * {@link Class#isInstance}, so a listed type covers its subclasses. The failure is
- * {@linkplain Failures#unwrap(Throwable) unwrapped} first. Immutable; {@link #matches} allocates
- * nothing.
+ * {@code record-exceptions} and {@code ignore-exceptions}, a retry's
+ * {@code retry-exceptions} and {@code ignore-exceptions}, a fallback's {@code applyOn}
+ * and {@code skipOn}. An excluded type always wins; an empty include list includes every
+ * failure. Matching is by {@link Class#isInstance}, so a listed type covers its
+ * subclasses. The failure is {@linkplain Failures#unwrap(Throwable) unwrapped} first.
+ * Immutable; {@link #matches} allocates nothing.
  */
 public final class ExceptionClassifier {
 
@@ -45,7 +45,9 @@ public final class ExceptionClassifier {
 		return matchesUnwrapped(Failures.unwrap(failure));
 	}
 
-	/** Like {@link #matches(Throwable)}, for a failure the caller has already unwrapped. */
+	/**
+	 * Like {@link #matches(Throwable)}, for a failure the caller has already unwrapped.
+	 */
 	public boolean matchesUnwrapped(Throwable cause) {
 		if (isInstanceOfAny(this.excluded, cause)) {
 			return false;

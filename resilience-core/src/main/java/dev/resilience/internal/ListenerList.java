@@ -10,16 +10,17 @@ import java.util.function.BiConsumer;
 /**
  * The listeners of one policy instance, with the one rule every policy follows:
  * <ul>
- * <li>a listener is registered at most once: adding one already registered (the same object)
- * does nothing, and removing one not registered does nothing;</li>
+ * <li>a listener is registered at most once: adding one already registered (the same
+ * object) does nothing, and removing one not registered does nothing;</li>
  * <li>listeners are called in registration order, on the thread of the event;</li>
- * <li>a listener that throws does not stop the others, nor change the call it hears about; its
- * first failure is logged at {@code WARNING} with the stack trace, later ones of the same
- * registration at {@code DEBUG}, so a listener failing on every call cannot flood the log;</li>
+ * <li>a listener that throws does not stop the others, nor change the call it hears
+ * about; its first failure is logged at {@code WARNING} with the stack trace, later ones
+ * of the same registration at {@code DEBUG}, so a listener failing on every call cannot
+ * flood the log;</li>
  * <li>a {@link VirtualMachineError} is never swallowed: it is rethrown at once.</li>
  * </ul>
- * Registrations are a copy-on-write volatile array: notifying reads it once and loops, so with no
- * listener it costs one volatile read and allocates nothing; registering takes a
+ * Registrations are a copy-on-write volatile array: notifying reads it once and loops, so
+ * with no listener it costs one volatile read and allocates nothing; registering takes a
  * {@link ReentrantLock}, not a monitor (see {@code EngineMonitorTests}).
  *
  * @param <L> the listener type
@@ -39,7 +40,8 @@ public final class ListenerList<L> {
 
 	/**
 	 * @param logger where failing listeners are reported
-	 * @param owner the instance, as a reader of the log knows it: {@code CircuitBreaker 'payments'}
+	 * @param owner the instance, as a reader of the log knows it:
+	 * {@code CircuitBreaker 'payments'}
 	 */
 	public ListenerList(Logger logger, String owner) {
 		this.logger = Requirements.requireNonNull(logger, "logger");
@@ -96,8 +98,8 @@ public final class ListenerList<L> {
 	}
 
 	/**
-	 * Calls {@code event} with each listener and {@code argument}. A non-capturing lambda or a
-	 * method reference plus an argument keeps the call allocation-free.
+	 * Calls {@code event} with each listener and {@code argument}. A non-capturing lambda
+	 * or a method reference plus an argument keeps the call allocation-free.
 	 */
 	public <A> void fire(BiConsumer<? super L, ? super A> event, A argument) {
 		for (Entry<L> entry : this.entries) {
@@ -136,8 +138,8 @@ public final class ListenerList<L> {
 	}
 
 	/**
-	 * Calls {@code event} with each listener, two arguments and a {@code long} (a duration in
-	 * nanoseconds), without boxing it: for events on every call's path.
+	 * Calls {@code event} with each listener, two arguments and a {@code long} (a
+	 * duration in nanoseconds), without boxing it: for events on every call's path.
 	 */
 	public <A, B> void fireWithLong(LongEvent<? super L, ? super A, ? super B> event, A first, B second, long value) {
 		for (Entry<L> entry : this.entries) {

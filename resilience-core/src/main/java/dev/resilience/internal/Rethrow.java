@@ -1,9 +1,9 @@
 package dev.resilience.internal;
 
 /**
- * Rethrows a failure as it is, checked or not. The engine's {@code execute} methods declare
- * {@code Throwable}; their {@code Supplier} and {@code Callable} forms pass on exactly what the
- * call threw, never a wrapper.
+ * Rethrows a failure as it is, checked or not. The engine's {@code execute} methods
+ * declare {@code Throwable}; their {@code Supplier} and {@code Callable} forms pass on
+ * exactly what the call threw, never a wrapper.
  */
 public final class Rethrow {
 

@@ -5,39 +5,40 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 import dev.resilience.CheckedFunction;
-import dev.resilience.Policy;
 import dev.resilience.ContextPropagator;
+import dev.resilience.Policy;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.retry.internal.RetryImpl;
 
 /**
- * A named retry policy: runs an attempt, and after a retryable failure waits a backoff and runs it
- * again, up to {@link RetryConfig#getMaxAttempts()} attempts in all.
+ * A named retry policy: runs an attempt, and after a retryable failure waits a backoff
+ * and runs it again, up to {@link RetryConfig#getMaxAttempts()} attempts in all.
  * <p>
  * A failure is retried when it is an instance of one of the
- * {@linkplain RetryConfig#getRetryExceptions() retry exceptions} (or that list is empty), is not an
- * instance of any {@linkplain RetryConfig#getIgnoreExceptions() ignored exception}, and is none of
- * what is never retried, whatever the lists say: a {@link CallNotPermittedException}, an
- * {@link Error}, and an interruption (an {@link InterruptedException}, or an
- * {@link java.io.InterruptedIOException} other than a {@link java.net.SocketTimeoutException},
- * which reports a timeout). A {@link CompletionException} or {@link ExecutionException} is
- * classified by its cause. A synchronous attempt that fails on a thread whose interrupt flag is set
- * is not retried either, even with a zero backoff; the call stops at once and the thread stays
+ * {@linkplain RetryConfig#getRetryExceptions() retry exceptions} (or that list is empty),
+ * is not an instance of any {@linkplain RetryConfig#getIgnoreExceptions() ignored
+ * exception}, and is none of what is never retried, whatever the lists say: a
+ * {@link CallNotPermittedException}, an {@link Error}, and an interruption (an
+ * {@link InterruptedException}, or an {@link java.io.InterruptedIOException} other than a
+ * {@link java.net.SocketTimeoutException}, which reports a timeout). A
+ * {@link CompletionException} or {@link ExecutionException} is classified by its cause. A
+ * synchronous attempt that fails on a thread whose interrupt flag is set is not retried
+ * either, even with a zero backoff; the call stops at once and the thread stays
  * interrupted (the flag is set again after an interruption exception).
  * <p>
- * With the {@linkplain RetryConfig#getBudget() retry budget} enabled, every call made through this
- * instance deposits into one shared budget and every retry withdraws from it; a retry the budget
- * refuses is not made, the call fails with the last failure and ends as
- * {@link RetryOutcome#BUDGET_EXHAUSTED}.
+ * With the {@linkplain RetryConfig#getBudget() retry budget} enabled, every call made
+ * through this instance deposits into one shared budget and every retry withdraws from
+ * it; a retry the budget refuses is not made, the call fails with the last failure and
+ * ends as {@link RetryOutcome#BUDGET_EXHAUSTED}.
  * <p>
- * Thread-safe: one instance serves any number of concurrent calls. A successful synchronous call
- * allocates nothing in the policy. Synchronous calls wait with {@link Scheduler#sleep(long)};
- * asynchronous calls never block a thread: each retry is handed to
- * {@link Scheduler#schedule(Runnable, long)} as a task wrapped once per call, on the caller's
- * thread, by the {@link ContextPropagator} (so the wrapped task may run several times, once per
- * retry).
+ * Thread-safe: one instance serves any number of concurrent calls. A successful
+ * synchronous call allocates nothing in the policy. Synchronous calls wait with
+ * {@link Scheduler#sleep(long)}; asynchronous calls never block a thread: each retry is
+ * handed to {@link Scheduler#schedule(Runnable, long)} as a task wrapped once per call,
+ * on the caller's thread, by the {@link ContextPropagator} (so the wrapped task may run
+ * several times, once per retry).
  */
 public interface Retry extends Policy {
 
@@ -53,8 +54,7 @@ public interface Retry extends Policy {
 	 * {@code scheduler}, and carrying the caller's context to asynchronous retries with
 	 * {@code propagator}.
 	 */
-	static Retry of(String name, RetryConfig config, Ticker ticker, Scheduler scheduler,
-			ContextPropagator propagator) {
+	static Retry of(String name, RetryConfig config, Ticker ticker, Scheduler scheduler, ContextPropagator propagator) {
 		return new RetryImpl(name, config, ticker, scheduler, propagator);
 	}
 
@@ -65,8 +65,8 @@ public interface Retry extends Policy {
 	Metrics getMetrics();
 
 	/**
-	 * Adds a listener, called after those added before it. Adding one that is already registered
-	 * (the same object) does nothing: a listener hears each event once.
+	 * Adds a listener, called after those added before it. Adding one that is already
+	 * registered (the same object) does nothing: a listener hears each event once.
 	 */
 	void addListener(RetryListener listener);
 
@@ -76,25 +76,29 @@ public interface Retry extends Policy {
 	/**
 	 * Runs {@code attempt.apply(argument)} once per attempt on the calling thread.
 	 * @return the result of the first successful attempt
-	 * @throws Throwable the last failure, as the attempt threw it, once the call gives up. If the
-	 * thread is interrupted, during an attempt or while waiting for a retry, no further attempt is
-	 * made, its interrupt flag is set again and the last failure is thrown.
+	 * @throws Throwable the last failure, as the attempt threw it, once the call gives
+	 * up. If the thread is interrupted, during an attempt or while waiting for a retry,
+	 * no further attempt is made, its interrupt flag is set again and the last failure is
+	 * thrown.
 	 */
 	<A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument) throws Throwable;
 
 	/**
-	 * Runs {@code attempt.apply(argument)} once per attempt without ever blocking: the first attempt
-	 * runs on the calling thread, retries on the scheduler after their backoff. An attempt that
-	 * throws or returns {@code null} instead of a stage is a failed attempt.
-	 * @return a stage completed once: with the first successful result, or with the last failure
-	 * (unwrapped from a {@link CompletionException}). Cancelling it stops further retries.
+	 * Runs {@code attempt.apply(argument)} once per attempt without ever blocking: the
+	 * first attempt runs on the calling thread, retries on the scheduler after their
+	 * backoff. An attempt that throws or returns {@code null} instead of a stage is a
+	 * failed attempt.
+	 * @return a stage completed once: with the first successful result, or with the last
+	 * failure (unwrapped from a {@link CompletionException}). Cancelling it stops further
+	 * retries.
 	 */
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
 			A argument);
 
 	/**
-	 * Counters since this retry was created, one per {@link RetryOutcome} plus the retries made.
-	 * Each call ends in exactly one outcome counter; reads are cheap and never block calls.
+	 * Counters since this retry was created, one per {@link RetryOutcome} plus the
+	 * retries made. Each call ends in exactly one outcome counter; reads are cheap and
+	 * never block calls.
 	 */
 	interface Metrics {
 

@@ -11,10 +11,11 @@ import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireNonNegative;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
-// Over 300 lines: the builder (one validated setter per YAML key) and the public BudgetConfig live here.
+// Over 300 lines: the builder (one validated setter per YAML key) and the public
+// BudgetConfig live here.
 /**
- * Immutable configuration of a {@link Retry}. Built with {@link #custom()}; the defaults are those
- * of {@code resilience.retry.defaults}.
+ * Immutable configuration of a {@link Retry}. Built with {@link #custom()}; the defaults
+ * are those of {@code resilience.retry.defaults}.
  */
 public final class RetryConfig {
 
@@ -138,15 +139,18 @@ public final class RetryConfig {
 		/** Every backoff is {@code wait-duration}. */
 		FIXED,
 
-		/** {@code wait-duration * multiplier^(retry - 1)}, capped at {@code max-wait-duration}. */
+		/**
+		 * {@code wait-duration * multiplier^(retry - 1)}, capped at
+		 * {@code max-wait-duration}.
+		 */
 		EXPONENTIAL
 
 	}
 
 	/**
-	 * Randomisation of each backoff, after the formulas of AWS's "Exponential Backoff and Jitter":
-	 * with {@code b} the backoff before jitter, {@code cap} the max wait and {@code base} the wait
-	 * duration.
+	 * Randomisation of each backoff, after the formulas of AWS's "Exponential Backoff and
+	 * Jitter": with {@code b} the backoff before jitter, {@code cap} the max wait and
+	 * {@code base} the wait duration.
 	 */
 	public enum Jitter {
 
@@ -159,7 +163,10 @@ public final class RetryConfig {
 		/** {@code b/2} plus uniform in {@code [0, b/2]}. */
 		EQUAL,
 
-		/** {@code min(cap, uniform in [base, previous * 3])}, the previous wait starting at {@code base}. */
+		/**
+		 * {@code min(cap, uniform in [base, previous * 3])}, the previous wait starting
+		 * at {@code base}.
+		 */
 		DECORRELATED
 
 	}
@@ -236,8 +243,8 @@ public final class RetryConfig {
 		}
 
 		/**
-		 * @throws InvalidConfigurationException if the max wait duration is shorter than the wait
-		 * duration
+		 * @throws InvalidConfigurationException if the max wait duration is shorter than
+		 * the wait duration
 		 */
 		public RetryConfig build() {
 			if (this.maxWaitDuration.compareTo(this.waitDuration) < 0) {
@@ -251,8 +258,8 @@ public final class RetryConfig {
 	}
 
 	/**
-	 * The retry budget: retries may add at most {@code ratio} of the recent calls as extra load,
-	 * and are always allowed up to {@code minRetriesPerSecond}.
+	 * The retry budget: retries may add at most {@code ratio} of the recent calls as
+	 * extra load, and are always allowed up to {@code minRetriesPerSecond}.
 	 */
 	public static final class BudgetConfig {
 
@@ -297,14 +304,16 @@ public final class RetryConfig {
 		 * @param ratio share of recent calls that may be retries, in (0, 1]
 		 * @param minRetriesPerSecond retries always allowed per second, at least 0
 		 * @param window how far back "recent" reaches, at least one second
-		 * @throws InvalidConfigurationException naming the first argument out of its range
+		 * @throws InvalidConfigurationException naming the first argument out of its
+		 * range
 		 */
 		public static BudgetConfig of(double ratio, int minRetriesPerSecond, Duration window) {
 			if (!(ratio > 0 && ratio <= 1)) {
 				throw InvalidConfigurationException.of("ratio", ratio, "must be in (0, 1]");
 			}
 			if (minRetriesPerSecond < 0) {
-				throw InvalidConfigurationException.of("minRetriesPerSecond", minRetriesPerSecond, "must be at least 0");
+				throw InvalidConfigurationException.of("minRetriesPerSecond", minRetriesPerSecond,
+						"must be at least 0");
 			}
 			requireNonNull(window, "window");
 			if (window.compareTo(Duration.ofSeconds(1)) < 0) {

@@ -40,7 +40,8 @@ class CoreArchitectureTests {
 	@Test
 	void coreMainAndTestCodeTakeTimeOnlyFromTheInjectedTicker() throws IOException {
 		List<String> offenders;
-		try (Stream<Path> files = Stream.concat(Files.walk(Path.of("src/main/java")), Files.walk(Path.of("src/test/java")))) {
+		try (Stream<Path> files = Stream.concat(Files.walk(Path.of("src/main/java")),
+				Files.walk(Path.of("src/test/java")))) {
 			offenders = files.filter((file) -> file.toString().endsWith(".java"))
 				.filter((file) -> !file.getFileName().toString().equals(SYSTEM_TIME))
 				.filter((file) -> !file.getFileName().toString().equals("CoreArchitectureTests.java"))
@@ -48,7 +49,8 @@ class CoreArchitectureTests {
 				.map(Path::toString)
 				.toList();
 		}
-		assertThat(offenders).as("files reading the real clock or sleeping instead of using Ticker/Scheduler").isEmpty();
+		assertThat(offenders).as("files reading the real clock or sleeping instead of using Ticker/Scheduler")
+			.isEmpty();
 	}
 
 	private static boolean readsRealTime(Path file) {

@@ -31,14 +31,15 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * Nothing in the engine blocks while holding a monitor. The engine holds no monitor at
- * all: it declares no {@code synchronized} method, has no {@code synchronized} block and never
- * calls {@code Object.wait}. Mutual exclusion uses {@code java.util.concurrent.locks}, which a
- * virtual thread waits for without pinning its carrier on any JDK.
+ * all: it declares no {@code synchronized} method, has no {@code synchronized} block and
+ * never calls {@code Object.wait}. Mutual exclusion uses
+ * {@code java.util.concurrent.locks}, which a virtual thread waits for without pinning
+ * its carrier on any JDK.
  * <p>
- * ArchUnit's rules see modifiers and calls but not {@code synchronized} blocks, so those are
- * found by reading the compiled engine classes for {@code MONITORENTER} instructions with the ASM
- * that ArchUnit bundles. Each check is also run against a class that breaks it, so none of them
- * passes for want of looking.
+ * ArchUnit's rules see modifiers and calls but not {@code synchronized} blocks, so those
+ * are found by reading the compiled engine classes for {@code MONITORENTER} instructions
+ * with the ASM that ArchUnit bundles. Each check is also run against a class that breaks
+ * it, so none of them passes for want of looking.
  */
 class EngineMonitorTests {
 
@@ -46,19 +47,20 @@ class EngineMonitorTests {
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.resilience");
 
-	/** {@code wait()}, {@code wait(long)}, {@code wait(long, int)}: final in Object, so any owner means Object's. */
+	/**
+	 * {@code wait()}, {@code wait(long)}, {@code wait(long, int)}: final in Object, so
+	 * any owner means Object's.
+	 */
 	private static final Set<List<String>> WAIT_SIGNATURES = Set.of(List.of(), List.of("long"), List.of("long", "int"));
 
 	private static final DescribedPredicate<JavaMethodCall> OBJECT_WAIT = DescribedPredicate.describe("Object.wait",
-			(call) -> call.getName().equals("wait") && WAIT_SIGNATURES.contains(call.getTarget()
-				.getRawParameterTypes()
-				.stream()
-				.map(JavaClass::getName)
-				.toList()));
+			(call) -> call.getName().equals("wait") && WAIT_SIGNATURES
+				.contains(call.getTarget().getRawParameterTypes().stream().map(JavaClass::getName).toList()));
 
 	private static final ArchRule NO_SYNCHRONIZED_METHODS = noMethods().should()
 		.haveModifier(JavaModifier.SYNCHRONIZED)
-		.because("a virtual thread blocked in or waiting for a monitor may pin its carrier; use java.util.concurrent.locks");
+		.because(
+				"a virtual thread blocked in or waiting for a monitor may pin its carrier; use java.util.concurrent.locks");
 
 	private static final ArchRule NO_OBJECT_WAIT = noClasses().should()
 		.callMethodWhere(OBJECT_WAIT)
@@ -89,18 +91,21 @@ class EngineMonitorTests {
 	@Test
 	void rulesFindMonitorsWhereThereAreSome() {
 		JavaClasses offender = new ClassFileImporter().importClasses(MonitorUser.class);
-		assertThat(NO_SYNCHRONIZED_METHODS.evaluate(offender).getFailureReport().getDetails())
-			.singleElement(STRING)
+		assertThat(NO_SYNCHRONIZED_METHODS.evaluate(offender).getFailureReport().getDetails()).singleElement(STRING)
 			.contains("awaitSignal");
 		assertThat(NO_OBJECT_WAIT.evaluate(offender).getFailureReport().getDetails()).hasSize(3);
 		assertThat(monitorEntries(offender.get(MonitorUser.class))).singleElement(STRING)
 			.startsWith(MonitorUser.class.getName() + ".increment line ");
 	}
 
-	/** Every MONITORENTER in the class file of {@code type}, as {@code class.method line n}. */
+	/**
+	 * Every MONITORENTER in the class file of {@code type}, as
+	 * {@code class.method line n}.
+	 */
 	private static List<String> monitorEntries(JavaClass type) {
-		URI uri = type.getSource().map(Source::getUri).orElseThrow(
-				() -> new IllegalStateException("no class file for " + type.getName()));
+		URI uri = type.getSource()
+			.map(Source::getUri)
+			.orElseThrow(() -> new IllegalStateException("no class file for " + type.getName()));
 		ClassReader reader;
 		try (InputStream in = uri.toURL().openStream()) {
 			reader = new ClassReader(in);

@@ -17,9 +17,10 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.internal.Durations;
 import dev.resilience.internal.ListenerList;
-import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
@@ -28,18 +29,24 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Keeps the engine's {@code internal} packages internal: only the engine's own classes depend on
- * them, and no public signature of an API or SPI package takes, returns or extends an internal
- * type, so users never have to name one. The Spring layer checks the same from its side
- * ({@code dev.resilience.spring.architecture.InternalApiTests}). Each rule is also run against a
- * class that breaks it, so neither passes for want of looking.
+ * Keeps the engine's {@code internal} packages internal: only the engine's own classes
+ * depend on them, and no public signature of an API or SPI package takes, returns or
+ * extends an internal type, so users never have to name one. The Spring layer checks the
+ * same from its side ({@code dev.resilience.spring.architecture.InternalApiTests}). Each
+ * rule is also run against a class that breaks it, so neither passes for want of looking.
  */
 class InternalPackagesTests {
 
-	/** Every internal package of the engine: the shared toolkit and each policy's implementation. */
+	/**
+	 * Every internal package of the engine: the shared toolkit and each policy's
+	 * implementation.
+	 */
 	static final String INTERNAL = "dev.resilience..internal..";
 
-	/** The engine: {@code dev.resilience} and its subpackages, but not the Spring integration. */
+	/**
+	 * The engine: {@code dev.resilience} and its subpackages, but not the Spring
+	 * integration.
+	 */
 	static final DescribedPredicate<JavaClass> THE_ENGINE = resideInAPackage("dev.resilience..")
 		.and(not(resideInAPackage("dev.resilience.spring..")))
 		.as("the engine");
@@ -114,7 +121,8 @@ class InternalPackagesTests {
 					}
 					else if (member instanceof JavaCodeUnit codeUnit) {
 						report(codeUnit, "returns", codeUnit.getReturnType(), events);
-						codeUnit.getParameterTypes().forEach((parameter) -> report(codeUnit, "takes", parameter, events));
+						codeUnit.getParameterTypes()
+							.forEach((parameter) -> report(codeUnit, "takes", parameter, events));
 						codeUnit.getThrowsClause()
 							.getTypes()
 							.forEach((thrown) -> report(codeUnit, "throws", thrown, events));
@@ -150,7 +158,10 @@ class InternalPackagesTests {
 		return packageName.endsWith(".internal") || packageName.contains(".internal.");
 	}
 
-	/** Uses the toolkit from outside the engine (for the check of the dependency rule only). */
+	/**
+	 * Uses the toolkit from outside the engine (for the check of the dependency rule
+	 * only).
+	 */
 	static final class UsesInternalTypes {
 
 		String describe(Duration duration) {
@@ -159,7 +170,9 @@ class InternalPackagesTests {
 
 	}
 
-	/** Every kind of public signature that names an internal type, and one that hides it. */
+	/**
+	 * Every kind of public signature that names an internal type, and one that hides it.
+	 */
 	public static class ExposesInternalTypes {
 
 		public ListenerList<Runnable> listeners;

@@ -17,20 +17,22 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.resilience.ContextPropagator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.resilience.ContextPropagator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many callers against one asynchronous bulkhead, each attacking the stage it was handed at random
- * (cancel, complete, fail, time out, or leave it alone) while the method's own work is still going
- * on elsewhere. The invariant is counted by the method bodies themselves, independently of the
- * bulkhead: from the moment a body starts until the moment it completes its own stage, it is in
- * flight; never more than the limit may be, and once everything has settled every permit is back.
+ * Many callers against one asynchronous bulkhead, each attacking the stage it was handed
+ * at random (cancel, complete, fail, time out, or leave it alone) while the method's own
+ * work is still going on elsewhere. The invariant is counted by the method bodies
+ * themselves, independently of the bulkhead: from the moment a body starts until the
+ * moment it completes its own stage, it is in flight; never more than the limit may be,
+ * and once everything has settled every permit is back.
  */
 @Timeout(120)
 class AsyncBulkheadInvariantTests {
@@ -69,7 +71,10 @@ class AsyncBulkheadInvariantTests {
 
 	}
 
-	/** The method under protection: starts its work and returns at once with a stage another thread completes. */
+	/**
+	 * The method under protection: starts its work and returns at once with a stage
+	 * another thread completes.
+	 */
 	private CompletionStage<String> body() {
 		this.maxInBody.accumulateAndGet(this.inBody.incrementAndGet(), Math::max);
 		CompletableFuture<String> own = new CompletableFuture<>();
@@ -93,12 +98,14 @@ class AsyncBulkheadInvariantTests {
 			metrics = semaphore.getMetrics();
 		}
 		else {
-			this.pool = Bulkhead.of("invariant", BulkheadConfig.custom()
-				.type(BulkheadConfig.Type.THREAD_POOL)
-				.coreSize(1)
-				.maxSize(LIMIT)
-				.queueCapacity(4)
-				.build(), ContextPropagator.NONE);
+			this.pool = Bulkhead.of("invariant",
+					BulkheadConfig.custom()
+						.type(BulkheadConfig.Type.THREAD_POOL)
+						.coreSize(1)
+						.maxSize(LIMIT)
+						.queueCapacity(4)
+						.build(),
+					ContextPropagator.NONE);
 			bulkhead = this.pool::executeCompletionStage;
 			metrics = this.pool.getMetrics();
 		}
@@ -140,8 +147,9 @@ class AsyncBulkheadInvariantTests {
 				}
 			}
 		}
-		// Every body's own stage completes on the io threads; wait for each, then for the permits
-		// those completions return (a thread-pool call may still be on its way through the queue).
+		// Every body's own stage completes on the io threads; wait for each, then for the
+		// permits those completions return (a thread-pool call may still be on its way
+		// through the queue).
 		for (CompletableFuture<String> own : this.ownStages) {
 			own.handle((value, failure) -> value).join();
 		}

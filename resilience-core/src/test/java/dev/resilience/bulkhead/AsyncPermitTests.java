@@ -11,26 +11,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-import dev.resilience.ContextPropagator;
-import dev.resilience.Invocation;
-import dev.resilience.Pipeline;
-import dev.resilience.Resilience;
-import dev.resilience.ResilienceRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.resilience.ContextPropagator;
+import dev.resilience.Invocation;
+import dev.resilience.Pipeline;
+import dev.resilience.Resilience;
+import dev.resilience.ResilienceRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * docs/bulkhead.md: a {@code CompletionStage} call is in flight until the stage the method returned
- * completes. The caller is handed a dependent stage; completing, cancelling or timing it out is
- * the caller's own business and neither frees the permit early nor leaks it. Each attack runs
- * against the semaphore bulkhead directly, through a {@link Pipeline}, through the programmatic
- * API, and against the thread-pool bulkhead.
+ * docs/bulkhead.md: a {@code CompletionStage} call is in flight until the stage the
+ * method returned completes. The caller is handed a dependent stage; completing,
+ * cancelling or timing it out is the caller's own business and neither frees the permit
+ * early nor leaks it. Each attack runs against the semaphore bulkhead directly, through a
+ * {@link Pipeline}, through the programmatic API, and against the thread-pool bulkhead.
  */
 @Timeout(60)
 class AsyncPermitTests {
@@ -49,11 +50,12 @@ class AsyncPermitTests {
 
 		COMPLETE((handed) -> assertThat(handed.complete("forged")).isTrue()),
 
-		COMPLETE_EXCEPTIONALLY((handed) -> assertThat(handed.completeExceptionally(new IllegalStateException("forged")))
-			.isTrue()),
+		COMPLETE_EXCEPTIONALLY(
+				(handed) -> assertThat(handed.completeExceptionally(new IllegalStateException("forged"))).isTrue()),
 
 		OR_TIMEOUT((handed) -> {
-			// A real, short timeout: the timing out is the point; the latch waits for it to happen.
+			// A real, short timeout: the timing out is the point; the latch waits for it
+			// to happen.
 			CountDownLatch timedOut = new CountDownLatch(1);
 			handed.orTimeout(1, TimeUnit.MILLISECONDS).whenComplete((value, failure) -> timedOut.countDown());
 			await(timedOut);
@@ -181,17 +183,22 @@ class AsyncPermitTests {
 	}
 
 	private Bulkhead pool(String name, int maxSize, int queueCapacity) {
-		Bulkhead pool = Bulkhead.of(name, BulkheadConfig.custom()
-			.type(BulkheadConfig.Type.THREAD_POOL)
-			.coreSize(1)
-			.maxSize(maxSize)
-			.queueCapacity(queueCapacity)
-			.build(), ContextPropagator.NONE);
+		Bulkhead pool = Bulkhead.of(name,
+				BulkheadConfig.custom()
+					.type(BulkheadConfig.Type.THREAD_POOL)
+					.coreSize(1)
+					.maxSize(maxSize)
+					.queueCapacity(queueCapacity)
+					.build(),
+				ContextPropagator.NONE);
 		this.pools.add(pool);
 		return pool;
 	}
 
-	/** Waits until every thread of the named pool is parked, i.e. back in the pool with nothing to run. */
+	/**
+	 * Waits until every thread of the named pool is parked, i.e. back in the pool with
+	 * nothing to run.
+	 */
 	private static void awaitPoolIdle(String name) {
 		String prefix = "resilience-bulkhead-" + name + "-";
 		while (true) {

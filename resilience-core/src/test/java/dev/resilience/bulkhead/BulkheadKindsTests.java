@@ -8,19 +8,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.resilience.ContextPropagator;
-import dev.resilience.bulkhead.internal.FixedThreadPoolBulkhead;
-import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
+import dev.resilience.ContextPropagator;
+import dev.resilience.bulkhead.internal.FixedThreadPoolBulkhead;
+import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** The two kinds of {@link Bulkhead} behind the one type: creation, refused operations, metrics. */
+/**
+ * The two kinds of {@link Bulkhead} behind the one type: creation, refused operations,
+ * metrics.
+ */
 @Timeout(30)
 class BulkheadKindsTests {
 
@@ -98,14 +102,14 @@ class BulkheadKindsTests {
 		CompletionStage<String> semaphoreResult = semaphore.executeCompletionStage(() -> semaphoreCall);
 		CompletionStage<String> running = pool.executeCompletionStage(() -> poolCall);
 		CompletionStage<String> queued = pool.executeCompletionStage(() -> CompletableFuture.completedFuture("q"));
-		Throwable semaphoreRefusal = catchThrowable(() -> semaphore
-			.executeCompletionStage(() -> CompletableFuture.completedFuture("x"))
-			.toCompletableFuture()
-			.join());
-		Throwable poolRefusal = catchThrowable(() -> pool
-			.executeCompletionStage(() -> CompletableFuture.completedFuture("x"))
-			.toCompletableFuture()
-			.join());
+		Throwable semaphoreRefusal = catchThrowable(
+				() -> semaphore.executeCompletionStage(() -> CompletableFuture.completedFuture("x"))
+					.toCompletableFuture()
+					.join());
+		Throwable poolRefusal = catchThrowable(
+				() -> pool.executeCompletionStage(() -> CompletableFuture.completedFuture("x"))
+					.toCompletableFuture()
+					.join());
 
 		assertThat(semaphoreRefusal).hasCauseInstanceOf(BulkheadFullException.class);
 		assertThat(poolRefusal).hasCauseInstanceOf(BulkheadFullException.class);
@@ -142,12 +146,13 @@ class BulkheadKindsTests {
 
 		};
 		Bulkhead semaphore = bulkhead("inventory", BulkheadConfig.custom().maxConcurrentCalls(1).build());
-		Bulkhead pool = bulkhead("recommendations", BulkheadConfig.custom()
-			.type(BulkheadConfig.Type.THREAD_POOL)
-			.coreSize(1)
-			.maxSize(1)
-			.queueCapacity(0)
-			.build());
+		Bulkhead pool = bulkhead("recommendations",
+				BulkheadConfig.custom()
+					.type(BulkheadConfig.Type.THREAD_POOL)
+					.coreSize(1)
+					.maxSize(1)
+					.queueCapacity(0)
+					.build());
 		semaphore.addListener(listener);
 		semaphore.addListener(listener);
 		pool.addListener(listener);

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads against one bulkhead; each test checks invariants that a lost or duplicated permit
- * would break. The in-flight count is kept by the calls themselves, independently of the bulkhead.
+ * Many threads against one bulkhead; each test checks invariants that a lost or
+ * duplicated permit would break. The in-flight count is kept by the calls themselves,
+ * independently of the bulkhead.
  */
 @Timeout(120)
 class SemaphoreBulkheadConcurrencyTests {
@@ -126,8 +127,9 @@ class SemaphoreBulkheadConcurrencyTests {
 					if (call != null) {
 						pending.add(call);
 						if (random.nextInt(5) == 0) {
-							// The caller gives up on it, racing the thread that will later end the
-							// method's own work from the queue; the call stays in flight until then.
+							// The caller gives up on it, racing the thread that will
+							// later end the method's own work from the queue; the call
+							// stays in flight until then.
 							call.cancel();
 							outcomes.cancelled.increment();
 						}
@@ -254,10 +256,10 @@ class SemaphoreBulkheadConcurrencyTests {
 	}
 
 	/**
-	 * An asynchronous call whose own stage is completed or cancelled later, while its caller may
-	 * cancel the stage it was handed at any time, from another thread. Only the end of the call's
-	 * own stage ends it (docs/bulkhead.md), so the in-flight count drops there, exactly once, and always
-	 * before the permit can come back.
+	 * An asynchronous call whose own stage is completed or cancelled later, while its
+	 * caller may cancel the stage it was handed at any time, from another thread. Only
+	 * the end of the call's own stage ends it (docs/bulkhead.md), so the in-flight count
+	 * drops there, exactly once, and always before the permit can come back.
 	 */
 	private final class AsyncCall {
 

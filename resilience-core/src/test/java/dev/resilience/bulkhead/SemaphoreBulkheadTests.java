@@ -10,9 +10,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -182,7 +183,8 @@ class SemaphoreBulkheadTests {
 
 	@Test
 	void cancellingTheReturnedFutureKeepsThePermitAndLeavesTheStageAlone() {
-		// docs/bulkhead.md: the call is in flight until its own stage completes, whatever the caller does.
+		// docs/bulkhead.md: the call is in flight until its own stage completes, whatever
+		// the caller does.
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CompletableFuture<String> result = this.bulkhead.executeCompletionStage(() -> inner).toCompletableFuture();
 		assertThat(result.cancel(true)).isTrue();
@@ -229,8 +231,7 @@ class SemaphoreBulkheadTests {
 	@Test
 	void asyncCallReturningNullGivesAFailedStageAndReturnsThePermit() {
 		CompletionStage<String> result = this.bulkhead.executeAsync((argument) -> null, null);
-		assertThat(catchThrowable(() -> result.toCompletableFuture().join()))
-			.isInstanceOf(CompletionException.class)
+		assertThat(catchThrowable(() -> result.toCompletableFuture().join())).isInstanceOf(CompletionException.class)
 			.hasCauseInstanceOf(NullPointerException.class)
 			.hasRootCauseMessage("Call in bulkhead 'inventory' returned null instead of a CompletionStage");
 		assertThat(this.bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(2);

@@ -136,7 +136,8 @@ class ThreadPoolBulkheadTests {
 		Blocker blocker = new Blocker();
 		CompletionStage<String> first = bulkhead.executeAsync(blocker::run, "first");
 		blocker.started.await();
-		CompletionStage<String> second = bulkhead.executeCompletionStage(() -> CompletableFuture.completedFuture("second"));
+		CompletionStage<String> second = bulkhead
+			.executeCompletionStage(() -> CompletableFuture.completedFuture("second"));
 		assertThat(bulkhead.getMetrics().getQueueDepth()).isEqualTo(1);
 		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isZero();
 		AtomicBoolean thirdRan = new AtomicBoolean();
@@ -174,8 +175,9 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void runsUpToMaxSizeCallsAtOnceBeyondTheCoreSizeThenQueues() throws Exception {
-		// Calls, not threads, are bounded now: the pool starts a thread per call up to maxSize
-		// rather than queueing behind the core threads (which a non-blocking call hardly uses).
+		// Calls, not threads, are bounded now: the pool starts a thread per call up to
+		// maxSize rather than queueing behind the core threads (which a non-blocking call
+		// hardly uses).
 		Bulkhead bulkhead = bulkhead(1, 2, 1);
 		Blocker first = new Blocker();
 		Blocker second = new Blocker();
@@ -212,10 +214,12 @@ class ThreadPoolBulkheadTests {
 		assertThat(bulkhead.getMetrics().getQueueDepth()).isEqualTo(1);
 		assertThat(queued.cancel(true)).isTrue();
 		assertThat(bulkhead.getMetrics().getQueueDepth()).isZero();
-		CompletionStage<String> after = bulkhead.executeCompletionStage(() -> CompletableFuture.completedFuture("after"));
+		CompletionStage<String> after = bulkhead
+			.executeCompletionStage(() -> CompletableFuture.completedFuture("after"));
 		blocker.release.countDown();
 		assertThat(first.toCompletableFuture().join()).isEqualTo("first");
-		// One thread, FIFO queue: had the cancelled call stayed queued, it would have run before this one.
+		// One thread, FIFO queue: had the cancelled call stayed queued, it would have run
+		// before this one.
 		assertThat(after.toCompletableFuture().join()).isEqualTo("after");
 		assertThat(queuedRan).isFalse();
 		assertThat(catchThrowable(queued::join)).isInstanceOf(CancellationException.class);
@@ -223,7 +227,8 @@ class ThreadPoolBulkheadTests {
 
 	@Test
 	void cancellingAStartedCallLeavesItsStageAloneAndKeepsItCounted() throws Exception {
-		// docs/bulkhead.md: a call is in flight until its own stage completes; the caller's cancel is its own.
+		// docs/bulkhead.md: a call is in flight until its own stage completes; the
+		// caller's cancel is its own.
 		Bulkhead bulkhead = bulkhead(1, 1, 1);
 		CompletableFuture<String> inner = new CompletableFuture<>();
 		CountDownLatch started = new CountDownLatch(1);
@@ -234,7 +239,8 @@ class ThreadPoolBulkheadTests {
 			return inner;
 		}, null).toCompletableFuture();
 		started.await();
-		// The call has returned its stage and listens to it once its thread is back in the pool.
+		// The call has returned its stage and listens to it once its thread is back in
+		// the pool.
 		awaitIdle(thread);
 		result.cancel(true);
 		assertThat(inner.isCancelled()).isFalse();
@@ -244,7 +250,8 @@ class ThreadPoolBulkheadTests {
 	}
 
 	private static void awaitIdle(AtomicReference<Thread> thread) {
-		while (thread.get().getState() != Thread.State.WAITING && thread.get().getState() != Thread.State.TIMED_WAITING) {
+		while (thread.get().getState() != Thread.State.WAITING
+				&& thread.get().getState() != Thread.State.TIMED_WAITING) {
 			Thread.onSpinWait();
 		}
 	}
@@ -277,7 +284,8 @@ class ThreadPoolBulkheadTests {
 			ran.set(true);
 			return CompletableFuture.completedFuture(argument);
 		}, "x");
-		// get, not join: a call that never ends must fail the test at its timeout, not hang it.
+		// get, not join: a call that never ends must fail the test at its timeout, not
+		// hang it.
 		assertThat(catchThrowable(() -> result.toCompletableFuture().get())).hasCauseReference(restoreFailure);
 		assertThat(ran).as("the call never ran without its context").isFalse();
 		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
@@ -366,9 +374,10 @@ class ThreadPoolBulkheadTests {
 					}
 				}
 			}
-			// A call cancelled after it started may still be running (and is rightly counted as
-			// busy) although its future is done: wait for the pool to drain. A leaked thread count
-			// would never drain, and the test would fail on its timeout.
+			// A call cancelled after it started may still be running (and is rightly
+			// counted as busy) although its future is done: wait for the pool to drain. A
+			// leaked thread count would never drain, and the test would fail on its
+			// timeout.
 			while (bulkhead.getMetrics().getAvailableConcurrentCalls() != maxSize) {
 				Thread.onSpinWait();
 			}

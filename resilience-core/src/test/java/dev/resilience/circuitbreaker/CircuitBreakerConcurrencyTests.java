@@ -10,18 +10,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads on one breaker, started together by a barrier, with an invariant checked after
- * each round. Each of these fails on a breaker that admits a trial call too many, loses or
- * double-counts a recorded call, or announces a transition more than once.
+ * Many threads on one breaker, started together by a barrier, with an invariant checked
+ * after each round. Each of these fails on a breaker that admits a trial call too many,
+ * loses or double-counts a recorded call, or announces a transition more than once.
  */
 class CircuitBreakerConcurrencyTests {
 
@@ -42,7 +43,10 @@ class CircuitBreakerConcurrencyTests {
 		this.executor.shutdownNow();
 	}
 
-	/** Runs {@code task(threadIndex)} on {@code threads} threads released at the same moment. */
+	/**
+	 * Runs {@code task(threadIndex)} on {@code threads} threads released at the same
+	 * moment.
+	 */
 	private void race(int threads, ThreadTask task) throws Exception {
 		CyclicBarrier start = new CyclicBarrier(threads);
 		List<Future<?>> futures = new ArrayList<>();
@@ -117,13 +121,15 @@ class CircuitBreakerConcurrencyTests {
 			breaker.transitionToHalfOpenState();
 			listener.transitions.clear();
 			AtomicInteger admitted = new AtomicInteger();
-			// Everyone asks before anyone records, or late threads would meet the closed breaker.
+			// Everyone asks before anyone records, or late threads would meet the closed
+			// breaker.
 			CyclicBarrier allAsked = new CyclicBarrier(THREADS);
 			race(THREADS, (thread) -> {
 				int trial = breaker.tryAcquirePermission() ? admitted.incrementAndGet() : 0;
 				allAsked.await();
 				if (trial > 0) {
-					// 4 of 10 trial calls fail: below the 50% threshold, so the breaker closes.
+					// 4 of 10 trial calls fail: below the 50% threshold, so the breaker
+					// closes.
 					recordOutcome(breaker, (trial <= 4) ? 1 : 0);
 				}
 			});
@@ -167,11 +173,13 @@ class CircuitBreakerConcurrencyTests {
 	void countBasedWindowCountsStayExactUnderContention() throws Exception {
 		int window = 4096;
 		// Never opens: the rates below stay under 100%.
-		CircuitBreaker breaker = CircuitBreaker.of("counts", config().slidingWindowSize(window)
-			.minimumNumberOfCalls(window)
-			.failureRateThreshold(100)
-			.slowCallRateThreshold(100)
-			.build(), this.ticker);
+		CircuitBreaker breaker = CircuitBreaker.of("counts",
+				config().slidingWindowSize(window)
+					.minimumNumberOfCalls(window)
+					.failureRateThreshold(100)
+					.slowCallRateThreshold(100)
+					.build(),
+				this.ticker);
 		int threads = 16;
 		// Churn first, so the counted calls evict other calls, not empty slots.
 		race(threads, (thread) -> {
@@ -179,8 +187,9 @@ class CircuitBreakerConcurrencyTests {
 				recordOutcome(breaker, (i + thread) % 4);
 			}
 		});
-		// Then exactly one window's worth: per thread 256 calls, of which 64 of each kind except
-		// that kinds cycle 0,0,1,2 so a quarter fail, a quarter are slow, none are slow failures.
+		// Then exactly one window's worth: per thread 256 calls, of which 64 of each kind
+		// except that kinds cycle 0,0,1,2 so a quarter fail, a quarter are slow, none are
+		// slow failures.
 		int perThread = window / threads;
 		race(threads, (thread) -> {
 			for (int i = 0; i < perThread; i++) {
@@ -203,17 +212,20 @@ class CircuitBreakerConcurrencyTests {
 
 	@Test
 	void timeBasedWindowCountsStayExactUnderContentionAndRollOvers() throws Exception {
-		CircuitBreaker breaker = CircuitBreaker.of("counts", config().slidingWindowType(SlidingWindowType.TIME_BASED)
-			.slidingWindowSize(3600)
-			.minimumNumberOfCalls(1)
-			.failureRateThreshold(100)
-			.slowCallRateThreshold(100)
-			.build(), this.ticker);
+		CircuitBreaker breaker = CircuitBreaker.of("counts",
+				config().slidingWindowType(SlidingWindowType.TIME_BASED)
+					.slidingWindowSize(3600)
+					.minimumNumberOfCalls(1)
+					.failureRateThreshold(100)
+					.slowCallRateThreshold(100)
+					.build(),
+				this.ticker);
 		int recorders = 16;
 		int perThread = 5000;
 		race(recorders + 1, (thread) -> {
 			if (thread == recorders) {
-				// Rolls buckets over while the others record; 600 seconds stay inside the window.
+				// Rolls buckets over while the others record; 600 seconds stay inside the
+				// window.
 				for (int second = 0; second < 600; second++) {
 					this.ticker.advance(Duration.ofSeconds(1));
 					breaker.getMetrics().getNumberOfBufferedCalls();
@@ -232,8 +244,7 @@ class CircuitBreakerConcurrencyTests {
 		assertThat(metrics.getNumberOfBufferedCalls()).isEqualTo(80_000);
 		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(32_000);
 		this.ticker.advance(Duration.ofSeconds(3600));
-		assertThat(metrics.getNumberOfBufferedCalls()).as("every bucket expired with the counts it added")
-			.isZero();
+		assertThat(metrics.getNumberOfBufferedCalls()).as("every bucket expired with the counts it added").isZero();
 		assertThat(metrics.getNumberOfFailedCalls()).isZero();
 	}
 

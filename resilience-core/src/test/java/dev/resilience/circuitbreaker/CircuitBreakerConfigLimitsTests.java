@@ -1,12 +1,16 @@
 package dev.resilience.circuitbreaker;
 
-import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import org.junit.jupiter.api.Test;
+
+import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** Limits the breaker's packed counters put on the configuration, checked when it is built. */
+/**
+ * Limits the breaker's packed counters put on the configuration, checked when it is
+ * built.
+ */
 class CircuitBreakerConfigLimitsTests {
 
 	@Test

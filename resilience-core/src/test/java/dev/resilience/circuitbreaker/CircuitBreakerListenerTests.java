@@ -8,11 +8,12 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import dev.resilience.circuitbreaker.CircuitBreaker.State;
-import dev.resilience.testing.FakeTicker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.resilience.circuitbreaker.CircuitBreaker.State;
+import dev.resilience.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,12 +22,14 @@ class CircuitBreakerListenerTests {
 
 	private final FakeTicker ticker = new FakeTicker();
 
-	private final CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.custom()
-		.slidingWindowSize(2)
-		.minimumNumberOfCalls(2)
-		.waitDurationInOpenState(Duration.ofSeconds(5))
-		.permittedNumberOfCallsInHalfOpenState(1)
-		.build(), this.ticker);
+	private final CircuitBreaker breaker = CircuitBreaker.of("inventory",
+			CircuitBreakerConfig.custom()
+				.slidingWindowSize(2)
+				.minimumNumberOfCalls(2)
+				.waitDurationInOpenState(Duration.ofSeconds(5))
+				.permittedNumberOfCallsInHalfOpenState(1)
+				.build(),
+			this.ticker);
 
 	private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
 
@@ -47,7 +50,8 @@ class CircuitBreakerListenerTests {
 
 	};
 
-	// System.Logger is backed by java.util.logging when no other LoggerFinder is installed.
+	// System.Logger is backed by java.util.logging when no other LoggerFinder is
+	// installed.
 	private final Logger julLogger = Logger.getLogger("dev.resilience.circuitbreaker");
 
 	@BeforeEach

@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import dev.resilience.circuitbreaker.CircuitBreaker.State;
-import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import dev.resilience.testing.FakeTicker;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,16 +15,20 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
+import dev.resilience.circuitbreaker.CircuitBreaker.State;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import dev.resilience.testing.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Model-based property test of the breaker: random configurations and random sequences of
- * admissions, outcomes (success, failure, slow, ignored), late outcomes of calls admitted many
- * steps (and states) earlier, permits given back, manual transitions, resets and clock advances.
- * After every step the breaker must agree with a small reference model written here from the
- * contract: its state, its window's counts and rates, its refusals, and (through every admission)
- * its trial permits. Covers count- and time-based windows, the consecutive-failure rule, trial
- * counting and the half-open max wait.
+ * admissions, outcomes (success, failure, slow, ignored), late outcomes of calls admitted
+ * many steps (and states) earlier, permits given back, manual transitions, resets and
+ * clock advances. After every step the breaker must agree with a small reference model
+ * written here from the contract: its state, its window's counts and rates, its refusals,
+ * and (through every admission) its trial permits. Covers count- and time-based windows,
+ * the consecutive-failure rule, trial counting and the half-open max wait.
  */
 class CircuitBreakerModelTests {
 
@@ -137,14 +138,10 @@ class CircuitBreakerModelTests {
 
 	@Provide
 	Arbitrary<List<Step>> steps() {
-		Arbitrary<Kind> kind = Arbitraries.frequencyOf(
-				Tuple.of(30, Arbitraries.just(Kind.ADMIT)),
-				Tuple.of(28, Arbitraries.just(Kind.END)),
-				Tuple.of(4, Arbitraries.just(Kind.RELEASE)),
-				Tuple.of(16, Arbitraries.just(Kind.ADVANCE)),
-				Tuple.of(6, Arbitraries.just(Kind.MANUAL)),
-				Tuple.of(2, Arbitraries.just(Kind.RESET)),
-				Tuple.of(14, Arbitraries.just(Kind.OBSERVE)));
+		Arbitrary<Kind> kind = Arbitraries.frequencyOf(Tuple.of(30, Arbitraries.just(Kind.ADMIT)),
+				Tuple.of(28, Arbitraries.just(Kind.END)), Tuple.of(4, Arbitraries.just(Kind.RELEASE)),
+				Tuple.of(16, Arbitraries.just(Kind.ADVANCE)), Tuple.of(6, Arbitraries.just(Kind.MANUAL)),
+				Tuple.of(2, Arbitraries.just(Kind.RESET)), Tuple.of(14, Arbitraries.just(Kind.OBSERVE)));
 		Arbitrary<Step> step = Combinators
 			.combine(kind, Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 11))
 			.as(Step::new);
@@ -202,9 +199,10 @@ class CircuitBreakerModelTests {
 	}
 
 	/**
-	 * One call against the real breaker: admitted through {@link CircuitBreaker#tryAdmit()}, ended
-	 * with an explicit duration, or through {@code executeAsync}, ended by completing the stage the
-	 * call returned (its duration is then ticker time).
+	 * One call against the real breaker: admitted through
+	 * {@link CircuitBreaker#tryAdmit()}, ended with an explicit duration, or through
+	 * {@code executeAsync}, ended by completing the stage the call returned (its duration
+	 * is then ticker time).
 	 */
 	static final class Call {
 
@@ -271,7 +269,10 @@ class CircuitBreakerModelTests {
 
 	}
 
-	/** The model's record of one admitted call: which model state admitted it, and whether it ended. */
+	/**
+	 * The model's record of one admitted call: which model state admitted it, and whether
+	 * it ended.
+	 */
 	static final class Admission {
 
 		final MState admittedBy;
@@ -337,7 +338,10 @@ class CircuitBreakerModelTests {
 					|| rate(minimum, buffered, slow) >= this.config.slowRate);
 		}
 
-		/** The state a call meets: an open state past its wait is half-open, a half-open one past its max wait open. */
+		/**
+		 * The state a call meets: an open state past its wait is half-open, a half-open
+		 * one past its max wait open.
+		 */
 		State observe() {
 			applyTimers();
 			return this.state.state;

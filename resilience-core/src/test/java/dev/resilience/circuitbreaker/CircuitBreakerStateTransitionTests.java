@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Every transition of the state machine, driven by recorded outcomes and a fake ticker. */
+/**
+ * Every transition of the state machine, driven by recorded outcomes and a fake ticker.
+ */
 class CircuitBreakerStateTransitionTests {
 
 	private static final long SLOW = Duration.ofSeconds(2).toNanos();
@@ -153,8 +156,8 @@ class CircuitBreakerStateTransitionTests {
 
 	@Test
 	void opensAfterConsecutiveFailures() {
-		CircuitBreaker breaker = breaker(config().slidingWindowSize(100).minimumNumberOfCalls(100)
-			.consecutiveFailureThreshold(3));
+		CircuitBreaker breaker = breaker(
+				config().slidingWindowSize(100).minimumNumberOfCalls(100).consecutiveFailureThreshold(3));
 		fail(breaker, 2);
 		succeed(breaker, 1);
 		fail(breaker, 2);
@@ -168,7 +171,8 @@ class CircuitBreakerStateTransitionTests {
 
 	@Test
 	void ignoredCallsNeitherBreakNorExtendTheRunOfConsecutiveFailures() {
-		CircuitBreaker breaker = breaker(config().slidingWindowSize(100).minimumNumberOfCalls(100)
+		CircuitBreaker breaker = breaker(config().slidingWindowSize(100)
+			.minimumNumberOfCalls(100)
 			.consecutiveFailureThreshold(3)
 			.ignoreExceptions(List.of(IllegalStateException.class)));
 		fail(breaker, 2);
@@ -280,8 +284,8 @@ class CircuitBreakerStateTransitionTests {
 
 	@Test
 	void halfOpenReopensAtOnceOnConsecutiveFailures() {
-		CircuitBreaker breaker = halfOpenBreaker(config().permittedNumberOfCallsInHalfOpenState(5)
-			.consecutiveFailureThreshold(2));
+		CircuitBreaker breaker = halfOpenBreaker(
+				config().permittedNumberOfCallsInHalfOpenState(5).consecutiveFailureThreshold(2));
 		succeed(breaker, 1);
 		fail(breaker, 2);
 		assertThat(breaker.getState()).isEqualTo(State.OPEN);

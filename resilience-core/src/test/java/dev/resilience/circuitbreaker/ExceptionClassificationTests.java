@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-import dev.resilience.testing.FakeTicker;
 import org.junit.jupiter.api.Test;
+
+import dev.resilience.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
@@ -19,12 +20,14 @@ class ExceptionClassificationTests {
 	private final RecordingListener listener = new RecordingListener();
 
 	private CircuitBreaker breaker(List<Class<? extends Throwable>> record, List<Class<? extends Throwable>> ignore) {
-		CircuitBreaker breaker = CircuitBreaker.of("classify", CircuitBreakerConfig.custom()
-			.slidingWindowSize(10)
-			.minimumNumberOfCalls(10)
-			.recordExceptions(record)
-			.ignoreExceptions(ignore)
-			.build(), new FakeTicker());
+		CircuitBreaker breaker = CircuitBreaker.of("classify",
+				CircuitBreakerConfig.custom()
+					.slidingWindowSize(10)
+					.minimumNumberOfCalls(10)
+					.recordExceptions(record)
+					.ignoreExceptions(ignore)
+					.build(),
+				new FakeTicker());
 		breaker.addListener(this.listener);
 		return breaker;
 	}

@@ -8,23 +8,25 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeTicker;
 import dev.resilience.testing.InEveryExecutionMode;
 import dev.resilience.testing.Outcome;
 import dev.resilience.testing.Script;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The same scenarios through every {@link ExecutionMode}: {@code execute}, {@code executeSupplier},
- * {@code executeCallable} (synchronous) and {@code executeAsync}, {@code executeCompletionStage}
- * (asynchronous, with a stage already complete, a throw before any stage, or a
- * {@link CompletableFuture} completed after the call returned it). Each must end with the same
- * result and the same recorded outcome.
+ * The same scenarios through every {@link ExecutionMode}: {@code execute},
+ * {@code executeSupplier}, {@code executeCallable} (synchronous) and
+ * {@code executeAsync}, {@code executeCompletionStage} (asynchronous, with a stage
+ * already complete, a throw before any stage, or a {@link CompletableFuture} completed
+ * after the call returned it). Each must end with the same result and the same recorded
+ * outcome.
  */
 class ExecutionModeTests {
 
@@ -32,21 +34,26 @@ class ExecutionModeTests {
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final CircuitBreaker breaker = CircuitBreaker.of("modes", CircuitBreakerConfig.custom()
-		.slidingWindowSize(4)
-		.minimumNumberOfCalls(4)
-		.failureRateThreshold(50)
-		.slowCallDurationThreshold(Duration.ofSeconds(1))
-		.waitDurationInOpenState(Duration.ofSeconds(10))
-		.permittedNumberOfCallsInHalfOpenState(2)
-		.ignoreExceptions(List.of(IllegalArgumentException.class))
-		.build(), this.ticker);
+	private final CircuitBreaker breaker = CircuitBreaker.of("modes",
+			CircuitBreakerConfig.custom()
+				.slidingWindowSize(4)
+				.minimumNumberOfCalls(4)
+				.failureRateThreshold(50)
+				.slowCallDurationThreshold(Duration.ofSeconds(1))
+				.waitDurationInOpenState(Duration.ofSeconds(10))
+				.permittedNumberOfCallsInHalfOpenState(2)
+				.ignoreExceptions(List.of(IllegalArgumentException.class))
+				.build(),
+			this.ticker);
 
 	ExecutionModeTests() {
 		this.breaker.addListener(this.listener);
 	}
 
-	/** A downstream call that returns {@code "ok"}; each test scripts its failures and time. */
+	/**
+	 * A downstream call that returns {@code "ok"}; each test scripts its failures and
+	 * time.
+	 */
 	private static Script downstream() {
 		return Script.of("ok");
 	}
@@ -173,7 +180,8 @@ class ExecutionModeTests {
 	@Test
 	void asyncOutcomeIsRecordedWhenTheStageCompletesNotWhenTheCallReturns() {
 		CompletableFuture<String> pending = new CompletableFuture<>();
-		CompletionStage<String> stage = this.breaker.executeAsync((CompletableFuture<String> future) -> future, pending);
+		CompletionStage<String> stage = this.breaker.executeAsync((CompletableFuture<String> future) -> future,
+				pending);
 		assertThat(this.breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
 		assertThat(this.listener.outcomes).isEmpty();
 		this.ticker.advance(Duration.ofSeconds(3));
@@ -188,8 +196,8 @@ class ExecutionModeTests {
 		CompletableFuture<String> pending = new CompletableFuture<>();
 		AtomicInteger failedSeenByDependant = new AtomicInteger(-1);
 		this.breaker.executeAsync((CompletableFuture<String> future) -> future, pending)
-			.whenComplete((value, error) -> failedSeenByDependant
-				.set(this.breaker.getMetrics().getNumberOfFailedCalls()));
+			.whenComplete(
+					(value, error) -> failedSeenByDependant.set(this.breaker.getMetrics().getNumberOfFailedCalls()));
 		pending.completeExceptionally(new IllegalStateException());
 		assertThat(failedSeenByDependant).hasValue(1);
 	}

@@ -6,16 +6,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@code max-wait-duration-in-half-open-state}: trial calls that never end cannot hold a breaker
- * half-open, refusing every other call, forever.
+ * {@code max-wait-duration-in-half-open-state}: trial calls that never end cannot hold a
+ * breaker half-open, refusing every other call, forever.
  */
 class HalfOpenMaxWaitTests {
 
@@ -28,11 +29,13 @@ class HalfOpenMaxWaitTests {
 	private final RecordingListener listener = new RecordingListener();
 
 	private CircuitBreaker halfOpenBreaker(Duration maxWait) {
-		CircuitBreaker breaker = CircuitBreaker.of("trial", CircuitBreakerConfig.custom()
-			.waitDurationInOpenState(WAIT)
-			.permittedNumberOfCallsInHalfOpenState(2)
-			.maxWaitDurationInHalfOpenState(maxWait)
-			.build(), this.ticker);
+		CircuitBreaker breaker = CircuitBreaker.of("trial",
+				CircuitBreakerConfig.custom()
+					.waitDurationInOpenState(WAIT)
+					.permittedNumberOfCallsInHalfOpenState(2)
+					.maxWaitDurationInHalfOpenState(maxWait)
+					.build(),
+				this.ticker);
 		breaker.addListener(this.listener);
 		breaker.transitionToOpenState();
 		this.ticker.advance(WAIT);
@@ -141,13 +144,16 @@ class HalfOpenMaxWaitTests {
 
 	@Test
 	void maxWaitCountsFromTheMomentTheBreakerBecameHalfOpen() {
-		CircuitBreaker breaker = CircuitBreaker.of("trial", CircuitBreakerConfig.custom()
-			.waitDurationInOpenState(WAIT)
-			.permittedNumberOfCallsInHalfOpenState(1)
-			.maxWaitDurationInHalfOpenState(MAX_WAIT)
-			.build(), this.ticker);
+		CircuitBreaker breaker = CircuitBreaker.of("trial",
+				CircuitBreakerConfig.custom()
+					.waitDurationInOpenState(WAIT)
+					.permittedNumberOfCallsInHalfOpenState(1)
+					.maxWaitDurationInHalfOpenState(MAX_WAIT)
+					.build(),
+				this.ticker);
 		breaker.transitionToOpenState();
-		// Nobody looks at the breaker for a long time: it turns half-open when next asked, not before.
+		// Nobody looks at the breaker for a long time: it turns half-open when next
+		// asked, not before.
 		this.ticker.advance(WAIT.plus(MAX_WAIT).multipliedBy(3));
 		assertThat(breaker.getState()).isEqualTo(State.HALF_OPEN);
 		assertThat(breaker.tryAdmit()).isNotNull();

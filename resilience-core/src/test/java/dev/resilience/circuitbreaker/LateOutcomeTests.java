@@ -7,19 +7,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 
-import dev.resilience.circuitbreaker.CircuitBreaker.State;
-import dev.resilience.testing.FakeTicker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.resilience.circuitbreaker.CircuitBreaker.State;
+import dev.resilience.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A breaker records each call in the state that admitted it: an outcome that arrives after the
- * breaker left that state (opened, went half-open, was reset, forced open, disabled) is dropped,
- * and an ignored exception gives a permit back only to the half-open state that handed it out.
- * Every scenario runs a blocked {@code execute} on its own thread and a pending
- * {@code executeAsync} stage, and expects the same.
+ * A breaker records each call in the state that admitted it: an outcome that arrives
+ * after the breaker left that state (opened, went half-open, was reset, forced open,
+ * disabled) is dropped, and an ignored exception gives a permit back only to the
+ * half-open state that handed it out. Every scenario runs a blocked {@code execute} on
+ * its own thread and a pending {@code executeAsync} stage, and expects the same.
  */
 class LateOutcomeTests {
 
@@ -30,14 +31,16 @@ class LateOutcomeTests {
 	private final RecordingListener listener = new RecordingListener();
 
 	private CircuitBreaker breaker(int trialCalls) {
-		CircuitBreaker breaker = CircuitBreaker.of("late", CircuitBreakerConfig.custom()
-			.slidingWindowSize(4)
-			.minimumNumberOfCalls(2)
-			.failureRateThreshold(50)
-			.waitDurationInOpenState(WAIT)
-			.permittedNumberOfCallsInHalfOpenState(trialCalls)
-			.ignoreExceptions(List.of(IllegalArgumentException.class))
-			.build(), this.ticker);
+		CircuitBreaker breaker = CircuitBreaker.of("late",
+				CircuitBreakerConfig.custom()
+					.slidingWindowSize(4)
+					.minimumNumberOfCalls(2)
+					.failureRateThreshold(50)
+					.waitDurationInOpenState(WAIT)
+					.permittedNumberOfCallsInHalfOpenState(trialCalls)
+					.ignoreExceptions(List.of(IllegalArgumentException.class))
+					.build(),
+				this.ticker);
 		breaker.addListener(this.listener);
 		return breaker;
 	}
@@ -191,7 +194,10 @@ class LateOutcomeTests {
 
 	enum Mode {
 
-		/** {@code execute} on its own thread, blocked inside the call until the test ends it. */
+		/**
+		 * {@code execute} on its own thread, blocked inside the call until the test ends
+		 * it.
+		 */
 		EXECUTE {
 			@Override
 			PendingCall start(CircuitBreaker breaker) {

@@ -3,10 +3,11 @@ package dev.resilience.circuitbreaker;
 import java.io.IOException;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,20 +17,24 @@ class SlidingWindowTests {
 	private final FakeTicker ticker = new FakeTicker();
 
 	private CircuitBreaker countBased(int size, int minimumNumberOfCalls, float failureRateThreshold) {
-		return CircuitBreaker.of("window", CircuitBreakerConfig.custom()
-			.slidingWindowSize(size)
-			.minimumNumberOfCalls(minimumNumberOfCalls)
-			.failureRateThreshold(failureRateThreshold)
-			.build(), this.ticker);
+		return CircuitBreaker.of("window",
+				CircuitBreakerConfig.custom()
+					.slidingWindowSize(size)
+					.minimumNumberOfCalls(minimumNumberOfCalls)
+					.failureRateThreshold(failureRateThreshold)
+					.build(),
+				this.ticker);
 	}
 
 	private CircuitBreaker timeBased(int seconds, int minimumNumberOfCalls, float failureRateThreshold) {
-		return CircuitBreaker.of("window", CircuitBreakerConfig.custom()
-			.slidingWindowType(SlidingWindowType.TIME_BASED)
-			.slidingWindowSize(seconds)
-			.minimumNumberOfCalls(minimumNumberOfCalls)
-			.failureRateThreshold(failureRateThreshold)
-			.build(), this.ticker);
+		return CircuitBreaker.of("window",
+				CircuitBreakerConfig.custom()
+					.slidingWindowType(SlidingWindowType.TIME_BASED)
+					.slidingWindowSize(seconds)
+					.minimumNumberOfCalls(minimumNumberOfCalls)
+					.failureRateThreshold(failureRateThreshold)
+					.build(),
+				this.ticker);
 	}
 
 	private static void record(CircuitBreaker breaker, String outcomes) {

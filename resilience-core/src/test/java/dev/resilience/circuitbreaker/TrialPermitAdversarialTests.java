@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -21,10 +22,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * A half-open breaker's trial permits under attack: callers that cancel, complete or time out the
- * stage they were handed, calls that throw an {@code Error} or are interrupted, listeners that
- * throw, and many threads ending late calls while others ask for trial permits. A trial permit is
- * held exactly as long as the call it admitted, and always comes back or is recorded.
+ * A half-open breaker's trial permits under attack: callers that cancel, complete or time
+ * out the stage they were handed, calls that throw an {@code Error} or are interrupted,
+ * listeners that throw, and many threads ending late calls while others ask for trial
+ * permits. A trial permit is held exactly as long as the call it admitted, and always
+ * comes back or is recorded.
  */
 class TrialPermitAdversarialTests {
 
@@ -33,11 +35,13 @@ class TrialPermitAdversarialTests {
 	private final FakeTicker ticker = new FakeTicker();
 
 	private CircuitBreaker breaker(int trialCalls) {
-		return CircuitBreaker.of("trial", CircuitBreakerConfig.custom()
-			.waitDurationInOpenState(WAIT)
-			.permittedNumberOfCallsInHalfOpenState(trialCalls)
-			.ignoreExceptions(List.of(IllegalArgumentException.class))
-			.build(), this.ticker);
+		return CircuitBreaker.of("trial",
+				CircuitBreakerConfig.custom()
+					.waitDurationInOpenState(WAIT)
+					.permittedNumberOfCallsInHalfOpenState(trialCalls)
+					.ignoreExceptions(List.of(IllegalArgumentException.class))
+					.build(),
+				this.ticker);
 	}
 
 	private void halfOpen(CircuitBreaker breaker) {
@@ -82,7 +86,8 @@ class TrialPermitAdversarialTests {
 		halfOpen(breaker);
 		CompletableFuture<String> own = new CompletableFuture<>();
 		CompletableFuture<String> handed = breaker.executeAsync((ignored) -> own, null).toCompletableFuture();
-		// A real timeout is the point here: the caller's own deadline, not the breaker's clock.
+		// A real timeout is the point here: the caller's own deadline, not the breaker's
+		// clock.
 		CompletableFuture<String> timedOut = handed.orTimeout(1, TimeUnit.MILLISECONDS);
 		assertThatThrownBy(timedOut::join).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
 		assertThat(admitsAnAsyncCall(breaker)).isFalse();
@@ -206,7 +211,8 @@ class TrialPermitAdversarialTests {
 							late.get(i).completeExceptionally(new IllegalArgumentException("ignored, and late"));
 						}
 						else if (breaker.tryAdmit() != null) {
-							// Held, never ended: only the ones this half-open state handed out may exist.
+							// Held, never ended: only the ones this half-open state
+							// handed out may exist.
 							admitted.incrementAndGet();
 						}
 					}

@@ -13,10 +13,11 @@ import java.util.function.Supplier;
 import dev.resilience.testing.FakeTicker;
 
 /**
- * An {@link IdempotencyStore} wrapper that fails, delays or times out any operation at any step,
- * by a {@link Plan} asked before each operation. Time passes only on the fake ticker, so a "slow"
- * or "timed out" operation is instant for the test but real for every lease. Records which
- * operations ran, on which thread, so tests can check where store I/O happens. Thread-safe.
+ * An {@link IdempotencyStore} wrapper that fails, delays or times out any operation at
+ * any step, by a {@link Plan} asked before each operation. Time passes only on the fake
+ * ticker, so a "slow" or "timed out" operation is instant for the test but real for every
+ * lease. Records which operations ran, on which thread, so tests can check where store
+ * I/O happens. Thread-safe.
  */
 public final class FaultInjectingStore implements IdempotencyStore {
 
@@ -39,7 +40,8 @@ public final class FaultInjectingStore implements IdempotencyStore {
 	private volatile Plan plan = Plan.NONE;
 
 	/**
-	 * @param lease the lease the callers use: a timed-out operation lets more than it pass
+	 * @param lease the lease the callers use: a timed-out operation lets more than it
+	 * pass
 	 */
 	public FaultInjectingStore(IdempotencyStore delegate, FakeTicker ticker, Duration lease) {
 		this.delegate = delegate;
@@ -65,7 +67,10 @@ public final class FaultInjectingStore implements IdempotencyStore {
 		return new ArrayList<>(this.log);
 	}
 
-	/** Token of the last claim the store granted for {@code recordId}, whether its reply got through or not. */
+	/**
+	 * Token of the last claim the store granted for {@code recordId}, whether its reply
+	 * got through or not.
+	 */
 	public String lastClaimedToken(String recordId) {
 		return this.lastClaimed.get(recordId);
 	}
@@ -159,18 +164,27 @@ public final class FaultInjectingStore implements IdempotencyStore {
 		/** Throws before the store is reached: nothing changed. */
 		FAIL,
 
-		/** The store applies the operation, then the reply is lost: the caller sees a failure. */
+		/**
+		 * The store applies the operation, then the reply is lost: the caller sees a
+		 * failure.
+		 */
 		FAIL_AFTER,
 
 		/** Half a lease passes on the store's clock, then the operation runs. */
 		DELAY,
 
-		/** More than a lease passes on the store's clock, then the operation fails unapplied. */
+		/**
+		 * More than a lease passes on the store's clock, then the operation fails
+		 * unapplied.
+		 */
 		TIME_OUT
 
 	}
 
-	/** Decides the fault of each operation; {@code call} counts that operation's calls from 1. */
+	/**
+	 * Decides the fault of each operation; {@code call} counts that operation's calls
+	 * from 1.
+	 */
 	@FunctionalInterface
 	public interface Plan {
 
@@ -178,7 +192,10 @@ public final class FaultInjectingStore implements IdempotencyStore {
 
 		Fault next(Operation operation, int call);
 
-		/** {@code fault} for the first {@code times} calls of {@code operation}, none otherwise. */
+		/**
+		 * {@code fault} for the first {@code times} calls of {@code operation}, none
+		 * otherwise.
+		 */
 		static Plan first(Operation operation, int times, Fault fault) {
 			return (op, call) -> (op == operation && call <= times) ? fault : Fault.NONE;
 		}

@@ -20,8 +20,8 @@ import dev.resilience.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Promises of the idempotency engine attacked from the caller's side and the executor's side:
- * a waiting caller that gives up, and an I/O executor that refuses work.
+ * Promises of the idempotency engine attacked from the caller's side and the executor's
+ * side: a waiting caller that gives up, and an I/O executor that refuses work.
  */
 class IdempotencyAdversarialTests {
 
@@ -80,8 +80,8 @@ class IdempotencyAdversarialTests {
 		Executor refusing = (task) -> {
 			throw new RejectedExecutionException("shut down with the application context");
 		};
-		Idempotency idempotency = Idempotency.builder("payments", IdempotencyConfig.custom().inProgressTimeout(LEASE).build(),
-				recording)
+		Idempotency idempotency = Idempotency
+			.builder("payments", IdempotencyConfig.custom().inProgressTimeout(LEASE).build(), recording)
 			.ticker(this.ticker)
 			.scheduler(this.scheduler)
 			.ioExecutor(refusing)

@@ -21,10 +21,10 @@ import dev.resilience.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Where an asynchronous idempotent call runs: the method with the caller's context, every store
- * operation after the first claim on the idempotency executor (never on the scheduler, which only
- * times the delays), and the caller's stage completed there too, never on the thread that happened
- * to complete the method's stage (an I/O event loop).
+ * Where an asynchronous idempotent call runs: the method with the caller's context, every
+ * store operation after the first claim on the idempotency executor (never on the
+ * scheduler, which only times the delays), and the caller's stage completed there too,
+ * never on the thread that happened to complete the method's stage (an I/O event loop).
  */
 class IdempotencyAsyncContextTests {
 
@@ -44,7 +44,10 @@ class IdempotencyAsyncContextTests {
 
 	private final QueuedExecutor io = new QueuedExecutor("idempotency-io");
 
-	/** Carries {@link #CALLER} the way Micrometer's context propagation carries MDC or security. */
+	/**
+	 * Carries {@link #CALLER} the way Micrometer's context propagation carries MDC or
+	 * security.
+	 */
 	private final ContextPropagator propagator = (task) -> {
 		String captured = CALLER.get();
 		return () -> {
@@ -61,7 +64,8 @@ class IdempotencyAsyncContextTests {
 
 	@Test
 	void waitingCallRunsTheMethodWithTheCallersContextAndDoesItsStoreIoOnTheIdempotencyExecutor() throws Exception {
-		Idempotency idempotency = Idempotency.builder("payments", config().onInProgress(OnInProgress.WAIT).build(), this.store)
+		Idempotency idempotency = Idempotency
+			.builder("payments", config().onInProgress(OnInProgress.WAIT).build(), this.store)
 			.ticker(this.ticker)
 			.scheduler(this.scheduler)
 			.ioExecutor(this.io)
@@ -96,11 +100,10 @@ class IdempotencyAsyncContextTests {
 			this.io.drain();
 		}
 		AtomicReference<String> completedOn = new AtomicReference<>();
-		CompletableFuture<Object> dependent = stage.toCompletableFuture()
-			.thenApply((value) -> {
-				completedOn.set(Thread.currentThread().getName());
-				return value;
-			});
+		CompletableFuture<Object> dependent = stage.toCompletableFuture().thenApply((value) -> {
+			completedOn.set(Thread.currentThread().getName());
+			return value;
+		});
 		Thread eventLoop = new Thread(() -> methodStage.complete("done"), "event-loop");
 		eventLoop.start();
 		eventLoop.join();
@@ -167,7 +170,10 @@ class IdempotencyAsyncContextTests {
 			this.tasks.add(task);
 		}
 
-		/** Runs queued tasks (and those they queue) until none is left; returns how many ran. */
+		/**
+		 * Runs queued tasks (and those they queue) until none is left; returns how many
+		 * ran.
+		 */
 		int drain() throws InterruptedException {
 			List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
 			int[] ran = new int[1];

@@ -24,10 +24,11 @@ import dev.resilience.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads, several instances sharing one store that fails now and then: each key's method
- * never runs twice at once, returns a result at most once (after that its record is completed, or
- * its claim is held until its lease ends), every caller gets that result, a documented refusal or
- * the method's own failure, and no lease renewal is left scheduled.
+ * Many threads, several instances sharing one store that fails now and then: each key's
+ * method never runs twice at once, returns a result at most once (after that its record
+ * is completed, or its claim is held until its lease ends), every caller gets that
+ * result, a documented refusal or the method's own failure, and no lease renewal is left
+ * scheduled.
  */
 class IdempotencyConcurrencyTests {
 
@@ -65,8 +66,9 @@ class IdempotencyConcurrencyTests {
 		});
 		List<Idempotency> instances = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			instances.add(Idempotency.of("payments", IdempotencyConfig.custom().inProgressTimeout(Duration.ofHours(1)).build(),
-					this.store, this.ticker, this.scheduler));
+			instances.add(Idempotency.of("payments",
+					IdempotencyConfig.custom().inProgressTimeout(Duration.ofHours(1)).build(), this.store, this.ticker,
+					this.scheduler));
 		}
 		for (int key = 0; key < KEYS; key++) {
 			this.running.put(key, new AtomicInteger());

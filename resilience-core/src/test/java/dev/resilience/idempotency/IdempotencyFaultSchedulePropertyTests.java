@@ -34,19 +34,19 @@ import dev.resilience.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random interleavings of idempotent calls (synchronous and asynchronous, rejecting and waiting,
- * from three instances sharing one store, methods that return, throw, throw an {@link Error},
- * hand back a degraded answer or outlive their lease) against random schedules of store faults
- * (failures before and after the store applied an operation, delays, time-outs). Whatever the
- * schedule:
+ * Random interleavings of idempotent calls (synchronous and asynchronous, rejecting and
+ * waiting, from three instances sharing one store, methods that return, throw, throw an
+ * {@link Error}, hand back a degraded answer or outlive their lease) against random
+ * schedules of store faults (failures before and after the store applied an operation,
+ * delays, time-outs). Whatever the schedule:
  * <ul>
- * <li>a running call is never taken over, unless the store lost its lease (two renewals failed, or
- * store time jumped past it);</li>
+ * <li>a running call is never taken over, unless the store lost its lease (two renewals
+ * failed, or store time jumped past it);</li>
  * <li>a key whose result is stored never runs again while its record lives;</li>
- * <li>every caller gets a result of its key, a documented refusal or the method's own failure,
- * never a {@link FallbackAnswer};</li>
- * <li>once every call has ended, nothing keeps renewing or polling, no claim outlives one lease,
- * and a completed record holds a result the method produced.</li>
+ * <li>every caller gets a result of its key, a documented refusal or the method's own
+ * failure, never a {@link FallbackAnswer};</li>
+ * <li>once every call has ended, nothing keeps renewing or polling, no claim outlives one
+ * lease, and a completed record holds a result the method produced.</li>
  * </ul>
  */
 class IdempotencyFaultSchedulePropertyTests {
@@ -62,7 +62,8 @@ class IdempotencyFaultSchedulePropertyTests {
 
 	@BeforeProperty
 	void quietLeaseWarnings() {
-		// lost leases are expected under these schedules; their WARN lines would only drown the report
+		// lost leases are expected under these schedules; their WARN lines would only
+		// drown the report
 		this.previousLevel = this.engineLogger.getLevel();
 		this.engineLogger.setLevel(Level.SEVERE);
 	}
@@ -101,9 +102,9 @@ class IdempotencyFaultSchedulePropertyTests {
 		Arbitrary<Step> cancel = Arbitraries.integers()
 			.between(0, 7)
 			.map((index) -> new Step(Kind.CANCEL, 0, 0, true, Behaviour.VALUE, index));
-		return Arbitraries.frequencyOf(
-				net.jqwik.api.Tuple.of(5, start), net.jqwik.api.Tuple.of(3, finish), net.jqwik.api.Tuple.of(2, advance),
-				net.jqwik.api.Tuple.of(1, cancel))
+		return Arbitraries
+			.frequencyOf(net.jqwik.api.Tuple.of(5, start), net.jqwik.api.Tuple.of(3, finish),
+					net.jqwik.api.Tuple.of(2, advance), net.jqwik.api.Tuple.of(1, cancel))
 			.list()
 			.ofMinSize(1)
 			.ofMaxSize(24);
@@ -111,20 +112,22 @@ class IdempotencyFaultSchedulePropertyTests {
 
 	@Provide
 	Arbitrary<List<Fault>> faults() {
-		return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(12, Arbitraries.just(Fault.NONE)),
-				net.jqwik.api.Tuple.of(3, Arbitraries.just(Fault.FAIL)),
-				net.jqwik.api.Tuple.of(2, Arbitraries.just(Fault.FAIL_AFTER)),
-				net.jqwik.api.Tuple.of(1, Arbitraries.just(Fault.DELAY)),
-				net.jqwik.api.Tuple.of(1, Arbitraries.just(Fault.TIME_OUT)))
+		return Arbitraries
+			.frequencyOf(net.jqwik.api.Tuple.of(12, Arbitraries.just(Fault.NONE)),
+					net.jqwik.api.Tuple.of(3, Arbitraries.just(Fault.FAIL)),
+					net.jqwik.api.Tuple.of(2, Arbitraries.just(Fault.FAIL_AFTER)),
+					net.jqwik.api.Tuple.of(1, Arbitraries.just(Fault.DELAY)),
+					net.jqwik.api.Tuple.of(1, Arbitraries.just(Fault.TIME_OUT)))
 			.list()
 			.ofMaxSize(60);
 	}
 
 	@Provide
 	Arbitrary<List<Fault>> failuresOnly() {
-		return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, Arbitraries.just(Fault.NONE)),
-				net.jqwik.api.Tuple.of(2, Arbitraries.just(Fault.FAIL)),
-				net.jqwik.api.Tuple.of(1, Arbitraries.just(Fault.FAIL_AFTER)))
+		return Arbitraries
+			.frequencyOf(net.jqwik.api.Tuple.of(6, Arbitraries.just(Fault.NONE)),
+					net.jqwik.api.Tuple.of(2, Arbitraries.just(Fault.FAIL)),
+					net.jqwik.api.Tuple.of(1, Arbitraries.just(Fault.FAIL_AFTER)))
 			.list()
 			.ofMaxSize(60);
 	}
@@ -135,7 +138,9 @@ class IdempotencyFaultSchedulePropertyTests {
 
 	}
 
-	/** How a method ends; {@code LONG} runs for two leases first (synchronous calls only). */
+	/**
+	 * How a method ends; {@code LONG} runs for two leases first (synchronous calls only).
+	 */
 	enum Behaviour {
 
 		VALUE, THROW, ERROR, FALLBACK, LONG
@@ -145,7 +150,10 @@ class IdempotencyFaultSchedulePropertyTests {
 	record Step(Kind kind, int instance, int key, boolean async, Behaviour behaviour, int number) {
 	}
 
-	/** An {@link Error} a method throws, as opposed to one the test's own assertions throw. */
+	/**
+	 * An {@link Error} a method throws, as opposed to one the test's own assertions
+	 * throw.
+	 */
 	static final class MethodError extends Error {
 
 		MethodError(String message) {
@@ -225,7 +233,10 @@ class IdempotencyFaultSchedulePropertyTests {
 
 		final List<Call> calls = new ArrayList<>();
 
-		/** Broken promises seen inside a method, where the engine may turn them into a call's failure. */
+		/**
+		 * Broken promises seen inside a method, where the engine may turn them into a
+		 * call's failure.
+		 */
 		final List<AssertionError> violations = new ArrayList<>();
 
 		/** Why each takeover of a live call was allowed: "renewals" or "time". */
@@ -234,7 +245,8 @@ class IdempotencyFaultSchedulePropertyTests {
 		final AtomicInteger values = new AtomicInteger();
 
 		/**
-		 * @param faultyRenewals whether renewals draw from the fault schedule too, or always get through
+		 * @param faultyRenewals whether renewals draw from the fault schedule too, or
+		 * always get through
 		 */
 		Run(List<Fault> faults, boolean faultyRenewals) {
 			AtomicInteger next = new AtomicInteger();
@@ -270,7 +282,9 @@ class IdempotencyFaultSchedulePropertyTests {
 					}
 					case ADVANCE -> this.scheduler.advance(LEASE.dividedBy(3).multipliedBy(step.number()));
 					case CANCEL -> {
-						List<Call> open = this.calls.stream().filter((call) -> call.promise != null && !call.promise.isDone()).toList();
+						List<Call> open = this.calls.stream()
+							.filter((call) -> call.promise != null && !call.promise.isDone())
+							.toList();
 						if (!open.isEmpty()) {
 							Call call = open.get(step.number() % open.size());
 							call.cancelled = true;
@@ -291,13 +305,14 @@ class IdempotencyFaultSchedulePropertyTests {
 			Call call = new Call(key);
 			this.calls.add(call);
 			if (step.async()) {
-				call.promise = idempotency.executeAsync(key(key), null, "fp-" + key, StringResultCodec.INSTANCE,
-						(Integer k) -> {
-							Execution execution = begin(k);
-							CompletableFuture<Object> stage = new CompletableFuture<>();
-							this.pending.add(new Pending(stage, execution));
-							return stage;
-						}, key).toCompletableFuture();
+				call.promise = idempotency
+					.executeAsync(key(key), null, "fp-" + key, StringResultCodec.INSTANCE, (Integer k) -> {
+						Execution execution = begin(k);
+						CompletableFuture<Object> stage = new CompletableFuture<>();
+						this.pending.add(new Pending(stage, execution));
+						return stage;
+					}, key)
+					.toCompletableFuture();
 				return;
 			}
 			Behaviour behaviour = step.behaviour();
@@ -360,7 +375,10 @@ class IdempotencyFaultSchedulePropertyTests {
 			}
 		}
 
-		/** A method starts running for {@code key}: checks that no live call of the key is taken over. */
+		/**
+		 * A method starts running for {@code key}: checks that no live call of the key is
+		 * taken over.
+		 */
 		private Execution begin(int key) {
 			try {
 				return checkedBegin(key);
@@ -405,7 +423,10 @@ class IdempotencyFaultSchedulePropertyTests {
 			return Integer.parseInt(record.fingerprint().substring("fp-".length()));
 		}
 
-		/** Ends every method still running, then lets time pass until nothing is scheduled. */
+		/**
+		 * Ends every method still running, then lets time pass until nothing is
+		 * scheduled.
+		 */
 		private void settle() {
 			while (!this.pending.isEmpty()) {
 				finish(this.pending.remove(0), Behaviour.VALUE);

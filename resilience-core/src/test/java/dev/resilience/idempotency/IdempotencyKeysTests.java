@@ -41,8 +41,10 @@ class IdempotencyKeysTests {
 
 	@Test
 	void partsCannotBleedIntoEachOther() {
-		assertThat(IdempotencyKeys.recordId("a:b", null, "c", "d")).isNotEqualTo(IdempotencyKeys.recordId("a", null, "b:c", "d"));
-		assertThat(IdempotencyKeys.recordId("p", null, "ab", "c")).isNotEqualTo(IdempotencyKeys.recordId("p", null, "a", "bc"));
+		assertThat(IdempotencyKeys.recordId("a:b", null, "c", "d"))
+			.isNotEqualTo(IdempotencyKeys.recordId("a", null, "b:c", "d"));
+		assertThat(IdempotencyKeys.recordId("p", null, "ab", "c"))
+			.isNotEqualTo(IdempotencyKeys.recordId("p", null, "a", "bc"));
 	}
 
 	@Test

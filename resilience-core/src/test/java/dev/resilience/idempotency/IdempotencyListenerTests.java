@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The listener rule every policy shares (registered once, removable, a failing listener neither
- * stops the others nor changes the call, a {@link VirtualMachineError} never swallowed), and
- * configured waits too long to count in nanoseconds.
+ * The listener rule every policy shares (registered once, removable, a failing listener
+ * neither stops the others nor changes the call, a {@link VirtualMachineError} never
+ * swallowed), and configured waits too long to count in nanoseconds.
  */
 class IdempotencyListenerTests {
 
@@ -70,7 +70,8 @@ class IdempotencyListenerTests {
 		});
 		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(() -> execute("key-1"))
 			.withMessage("listener recursed");
-		// the outcome is reported after the result is stored: the record is complete, not left claimed
+		// the outcome is reported after the result is stored: the record is complete, not
+		// left claimed
 		String id = IdempotencyKeys.recordId("resilience:idem", null, "payments", "key-1");
 		assertThat(this.store.find(id).orElseThrow().state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
 	}
@@ -90,7 +91,8 @@ class IdempotencyListenerTests {
 			.isEqualTo("ran:key-1");
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.EXECUTED);
 		assertThat(this.ticker.read()).isGreaterThanOrEqualTo(Duration.ofMinutes(1).toNanos());
-		// polls back off up to their cap, never a wait computed from an overflowed deadline
+		// polls back off up to their cap, never a wait computed from an overflowed
+		// deadline
 		assertThat(this.scheduler.requestedDelays()).allSatisfy((delay) -> assertThat(delay).isPositive())
 			.contains(10_000_000L, 250_000_000L);
 	}

@@ -33,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The promises of {@code docs/idempotency.md} that a hostile caller or a faulty store can break: leases that outlive
- * the lease timeout, completion under store errors, interrupts while waiting, degraded answers.
- * Each scenario runs synchronously and through a {@code CompletionStage} where both exist.
+ * The promises of {@code docs/idempotency.md} that a hostile caller or a faulty store can
+ * break: leases that outlive the lease timeout, completion under store errors, interrupts
+ * while waiting, degraded answers. Each scenario runs synchronously and through a
+ * {@code CompletionStage} where both exist.
  */
 class IdempotencyPromiseTests {
 
@@ -84,7 +85,8 @@ class IdempotencyPromiseTests {
 		Logger.getLogger("dev.resilience.idempotency").removeHandler(this.capture);
 	}
 
-	// ---- interrupts -------------------------------------------------------------------------
+	// ---- interrupts
+	// -------------------------------------------------------------------------
 
 	@Test
 	void interruptWhileWaitingForAnInProgressCallStopsWaitingKeepsTheFlagAndRefusesTheCall() throws Throwable {
@@ -108,7 +110,8 @@ class IdempotencyPromiseTests {
 		Throwable thrown;
 		boolean interrupted;
 		try {
-			thrown = catchThrowable(() -> idempotency.execute(KEY, null, "fp", StringResultCodec.INSTANCE, this::run, "x"));
+			thrown = catchThrowable(
+					() -> idempotency.execute(KEY, null, "fp", StringResultCodec.INSTANCE, this::run, "x"));
 		}
 		finally {
 			interrupted = Thread.interrupted();
@@ -123,7 +126,8 @@ class IdempotencyPromiseTests {
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.IN_PROGRESS);
 	}
 
-	// ---- leases -----------------------------------------------------------------------------
+	// ---- leases
+	// -----------------------------------------------------------------------------
 
 	@ParameterizedTest
 	@EnumSource(Mode.class)
@@ -220,8 +224,8 @@ class IdempotencyPromiseTests {
 		assertThat(this.store.count(Operation.COMPLETE)).as("completion retried, a bounded number of times")
 			.isBetween(2, 5);
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.STORE_UNAVAILABLE);
-		assertThat(this.memory.find(recordId())).hasValueSatisfying(
-				(record) -> assertThat(record.state()).isEqualTo(IdempotencyRecord.State.IN_PROGRESS));
+		assertThat(this.memory.find(recordId()))
+			.hasValueSatisfying((record) -> assertThat(record.state()).isEqualTo(IdempotencyRecord.State.IN_PROGRESS));
 		this.scheduler.advance(LEASE.plusNanos(1));
 		assertThat(this.memory.find(recordId())).as("renewal stopped: the claim expires with its lease").isEmpty();
 		assertThat(this.scheduler.pendingTasks()).isZero();
@@ -232,7 +236,8 @@ class IdempotencyPromiseTests {
 	void callThatOutlivesItsLeaseAnywayIsCountedAndLoggedWithoutKeyOrArguments(Mode mode) throws Throwable {
 		Idempotency idempotency = idempotency();
 		Object result = start(mode, idempotency, (argument) -> {
-			// a pause longer than the lease with no chance to renew (a stop-the-world pause, a frozen VM)
+			// a pause longer than the lease with no chance to renew (a stop-the-world
+			// pause, a frozen VM)
 			this.ticker.advance(LEASE.multipliedBy(2));
 			assertThat(this.memory.claim(recordId(), "fp", LEASE)).isInstanceOf(ClaimResult.Claimed.class);
 			return "stale";
@@ -241,12 +246,16 @@ class IdempotencyPromiseTests {
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.LEASE_LOST);
 		assertThat(this.logged).singleElement().satisfies((record) -> {
 			assertThat(record.getLevel()).isEqualTo(Level.WARNING);
-			assertThat(record.getMessage()).contains("'payments'").contains("lease").doesNotContain(KEY)
-				.doesNotContain("stale").doesNotContain("x");
+			assertThat(record.getMessage()).contains("'payments'")
+				.contains("lease")
+				.doesNotContain(KEY)
+				.doesNotContain("stale")
+				.doesNotContain("x");
 		});
 	}
 
-	// ---- degraded answers -------------------------------------------------------------------
+	// ---- degraded answers
+	// -------------------------------------------------------------------
 
 	@ParameterizedTest
 	@EnumSource(Mode.class)
@@ -278,7 +287,8 @@ class IdempotencyPromiseTests {
 		assertThat(this.invocations).hasValue(1);
 	}
 
-	// ---- namespaces and keys ----------------------------------------------------------------
+	// ---- namespaces and keys
+	// ----------------------------------------------------------------
 
 	@Test
 	void sameKeyInTwoNamespacesOfOneConfigurationNeverSharesARecordAndKeepsTheMetricName() throws Throwable {
@@ -295,8 +305,10 @@ class IdempotencyPromiseTests {
 			.build();
 		billing.addListener((name, outcome) -> names.add(name));
 		refunds.addListener((name, outcome) -> names.add(name));
-		assertThat(billing.execute(KEY, null, "fp", StringResultCodec.INSTANCE, this::run, "billing")).isEqualTo("ran:billing");
-		assertThat(refunds.execute(KEY, null, "fp", StringResultCodec.INSTANCE, this::run, "refunds")).isEqualTo("ran:refunds");
+		assertThat(billing.execute(KEY, null, "fp", StringResultCodec.INSTANCE, this::run, "billing"))
+			.isEqualTo("ran:billing");
+		assertThat(refunds.execute(KEY, null, "fp", StringResultCodec.INSTANCE, this::run, "refunds"))
+			.isEqualTo("ran:refunds");
 		assertThat(this.invocations).hasValue(2);
 		assertThat(names).containsExactly("PaymentService.charge", "PaymentService.charge");
 		assertThat(this.memory.find(recordId())).as("neither uses the record id of the bare name").isEmpty();
@@ -313,7 +325,8 @@ class IdempotencyPromiseTests {
 		assertThat(this.outcomes).hasSize(1);
 	}
 
-	// ---- helpers ----------------------------------------------------------------------------
+	// ---- helpers
+	// ----------------------------------------------------------------------------
 
 	enum Mode {
 
@@ -322,8 +335,8 @@ class IdempotencyPromiseTests {
 	}
 
 	/**
-	 * Runs one call; an asynchronous call's method stage completes on this thread, as soon as the
-	 * method returns.
+	 * Runs one call; an asynchronous call's method stage completes on this thread, as
+	 * soon as the method returns.
 	 */
 	private Object start(Mode mode, Idempotency idempotency, CheckedFunction<String, Object> method,
 			CompletableFuture<Object> unused) throws Throwable {

@@ -37,13 +37,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The behaviour every {@link IdempotencyStore} must show, at the SPI level and through the
- * {@link Idempotency} executor, in synchronous and asynchronous mode. Each store's test class
- * extends this one and supplies the store and a way to let the store's clock pass; the cases and
- * expectations are the same for all stores.
+ * The behaviour every {@link IdempotencyStore} must show, at the SPI level and through
+ * the {@link Idempotency} executor, in synchronous and asynchronous mode. Each store's
+ * test class extends this one and supplies the store and a way to let the store's clock
+ * pass; the cases and expectations are the same for all stores.
  * <p>
- * The executor always runs on a fake ticker and scheduler (its waits are instant); stores with
- * their own clock (Redis, a database) see real time pass only where expiry is the point.
+ * The executor always runs on a fake ticker and scheduler (its waits are instant); stores
+ * with their own clock (Redis, a database) see real time pass only where expiry is the
+ * point.
  */
 public abstract class IdempotencyStoreContractTests {
 
@@ -90,7 +91,8 @@ public abstract class IdempotencyStoreContractTests {
 		destroyStore();
 	}
 
-	// ---- SPI -------------------------------------------------------------------------------
+	// ---- SPI
+	// -------------------------------------------------------------------------------
 
 	@Test
 	void claimOfAbsentRecordGrantsAFreshLease() {
@@ -227,8 +229,10 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.find(id).orElseThrow().leaseToken()).isEqualTo(token);
 		elapse(shortLease());
 		assertThat(this.store.find(id)).as("the lease ended when first granted").isEmpty();
-		// whether the claim also reports a takeover depends on how long the store keeps an expired claim
-		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1))).isInstanceOf(ClaimResult.Claimed.class);
+		// whether the claim also reports a takeover depends on how long the store keeps
+		// an expired claim
+		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1)))
+			.isInstanceOf(ClaimResult.Claimed.class);
 	}
 
 	@Test
@@ -239,7 +243,8 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.renew(id, token, Duration.ofHours(1))).isFalse();
 		assertThat(this.store.find(id)).isEmpty();
 		assertThat(this.store.complete(id, token, bytes("late"), Duration.ofHours(1))).isFalse();
-		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1))).isInstanceOf(ClaimResult.Claimed.class);
+		assertThat(this.store.claim(id, OTHER_FINGERPRINT, Duration.ofMinutes(1)))
+			.isInstanceOf(ClaimResult.Claimed.class);
 	}
 
 	@Test
@@ -252,7 +257,8 @@ public abstract class IdempotencyStoreContractTests {
 		assertThat(this.store.renew(id, stale + "x", Duration.ofHours(1))).isFalse();
 		elapse(shortLease());
 		assertThat(this.store.find(id)).as("the new owner's lease was not extended by the stale renewal").isEmpty();
-		assertThat(this.store.renew(id, owner, Duration.ofHours(1))).as("nor can its owner renew it once lost").isFalse();
+		assertThat(this.store.renew(id, owner, Duration.ofHours(1))).as("nor can its owner renew it once lost")
+			.isFalse();
 	}
 
 	@Test
@@ -355,8 +361,10 @@ public abstract class IdempotencyStoreContractTests {
 					for (String id : order) {
 						ClaimResult claim = this.store.claim(id, fingerprint, Duration.ofMinutes(1));
 						if (claim instanceof ClaimResult.Claimed claimed) {
-							// completing while others still claim: they must see it in progress or completed
-							assertThat(this.store.complete(id, claimed.leaseToken(), bytes(fingerprint), Duration.ofHours(1)))
+							// completing while others still claim: they must see it in
+							// progress or completed
+							assertThat(this.store.complete(id, claimed.leaseToken(), bytes(fingerprint),
+									Duration.ofHours(1)))
 								.isTrue();
 							won.add(id);
 						}
@@ -371,7 +379,9 @@ public abstract class IdempotencyStoreContractTests {
 			for (Future<List<String>> result : owned) {
 				winners.addAll(result.get(120, TimeUnit.SECONDS));
 			}
-			assertThat(winners).as("every key claimed by exactly one thread").hasSize(keys).containsExactlyInAnyOrderElementsOf(ids);
+			assertThat(winners).as("every key claimed by exactly one thread")
+				.hasSize(keys)
+				.containsExactlyInAnyOrderElementsOf(ids);
 			for (String id : ids) {
 				IdempotencyRecord record = this.store.find(id).orElseThrow();
 				assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
@@ -383,14 +393,16 @@ public abstract class IdempotencyStoreContractTests {
 		}
 	}
 
-	// ---- executor --------------------------------------------------------------------------
+	// ---- executor
+	// --------------------------------------------------------------------------
 
 	@ParameterizedTest
 	@EnumSource(Mode.class)
 	void firstCallRunsTheMethodAndStoresItsResult(Mode mode) throws Throwable {
 		Idempotency idempotency = idempotency(config());
 		String key = newKey();
-		assertThat(call(mode, idempotency, key, null, FINGERPRINT, this::receipt, "order-1")).isEqualTo("receipt:order-1");
+		assertThat(call(mode, idempotency, key, null, FINGERPRINT, this::receipt, "order-1"))
+			.isEqualTo("receipt:order-1");
 		assertThat(this.invocations).hasValue(1);
 		IdempotencyRecord record = this.store.find(recordId(key, null)).orElseThrow();
 		assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
@@ -457,7 +469,8 @@ public abstract class IdempotencyStoreContractTests {
 		String id = recordId(key, null);
 		String token = claimed(id, FINGERPRINT, Duration.ofMinutes(1));
 		this.scheduler.onFirstWait(() -> assertThat(
-				this.store.complete(id, token, StringResultCodec.INSTANCE.encode("first"), Duration.ofHours(1))).isTrue());
+				this.store.complete(id, token, StringResultCodec.INSTANCE.encode("first"), Duration.ofHours(1)))
+			.isTrue());
 		assertThat(call(mode, idempotency, key, null, FINGERPRINT, this::receipt, "second")).isEqualTo("first");
 		assertThat(this.invocations).hasValue(0);
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.REPLAYED);
@@ -471,7 +484,8 @@ public abstract class IdempotencyStoreContractTests {
 		String id = recordId(key, null);
 		String token = claimed(id, FINGERPRINT, Duration.ofMinutes(1));
 		this.scheduler.onFirstWait(() -> assertThat(this.store.release(id, token)).isTrue());
-		assertThat(call(mode, idempotency, key, null, FINGERPRINT, this::receipt, "second")).isEqualTo("receipt:second");
+		assertThat(call(mode, idempotency, key, null, FINGERPRINT, this::receipt, "second"))
+			.isEqualTo("receipt:second");
 		assertThat(this.invocations).hasValue(1);
 	}
 
@@ -611,7 +625,8 @@ public abstract class IdempotencyStoreContractTests {
 		for (char c = '!'; c <= '~'; c++) {
 			key.append(c);
 		}
-		assertThat(call(mode, idempotency, key.toString(), null, FINGERPRINT, this::receipt, "o")).isEqualTo("receipt:o");
+		assertThat(call(mode, idempotency, key.toString(), null, FINGERPRINT, this::receipt, "o"))
+			.isEqualTo("receipt:o");
 	}
 
 	@ParameterizedTest
@@ -650,7 +665,8 @@ public abstract class IdempotencyStoreContractTests {
 				results.add(pool.submit(() -> {
 					start.await(30, TimeUnit.SECONDS);
 					try {
-						return idempotency.execute(key, null, FINGERPRINT, StringResultCodec.INSTANCE, this::receipt, "o");
+						return idempotency.execute(key, null, FINGERPRINT, StringResultCodec.INSTANCE, this::receipt,
+								"o");
 					}
 					catch (IdempotencyInProgressException ex) {
 						return ex;
@@ -661,9 +677,9 @@ public abstract class IdempotencyStoreContractTests {
 				}));
 			}
 			for (Future<Object> result : results) {
-				assertThat(result.get(60, TimeUnit.SECONDS))
-					.satisfiesAnyOf((value) -> assertThat(value).isEqualTo("receipt:o"),
-							(value) -> assertThat(value).isInstanceOf(IdempotencyInProgressException.class));
+				assertThat(result.get(60, TimeUnit.SECONDS)).satisfiesAnyOf(
+						(value) -> assertThat(value).isEqualTo("receipt:o"),
+						(value) -> assertThat(value).isInstanceOf(IdempotencyInProgressException.class));
 			}
 			assertThat(this.invocations).hasValue(1);
 			assertThat(this.outcomes).filteredOn(IdempotencyOutcome.EXECUTED::equals).hasSize(1);
@@ -674,7 +690,8 @@ public abstract class IdempotencyStoreContractTests {
 		}
 	}
 
-	// ---- helpers ---------------------------------------------------------------------------
+	// ---- helpers
+	// ---------------------------------------------------------------------------
 
 	protected enum Mode {
 
@@ -748,7 +765,10 @@ public abstract class IdempotencyStoreContractTests {
 		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** Runs a hook before the executor's first wait, to change the record while a repeat waits. */
+	/**
+	 * Runs a hook before the executor's first wait, to change the record while a repeat
+	 * waits.
+	 */
 	private static final class HookedScheduler implements Scheduler {
 
 		private final FakeScheduler delegate;

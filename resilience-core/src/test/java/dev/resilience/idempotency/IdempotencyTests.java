@@ -52,7 +52,8 @@ class IdempotencyTests {
 		CompletionStage<Object> stage = idempotency.executeAsync("key-1", null, "fp", StringResultCodec.INSTANCE,
 				(String argument) -> CompletableFuture.completedFuture(run(argument)), "x");
 		assertThat(stage.toCompletableFuture()).isCompletedExceptionally();
-		assertThatThrownBy(stage.toCompletableFuture()::join).hasCauseInstanceOf(IdempotencyStoreUnavailableException.class)
+		assertThatThrownBy(stage.toCompletableFuture()::join)
+			.hasCauseInstanceOf(IdempotencyStoreUnavailableException.class)
 			.hasRootCauseMessage("timeout");
 		assertThat(this.invocations).hasValue(0);
 	}
@@ -60,7 +61,8 @@ class IdempotencyTests {
 	@Test
 	void resultIsReturnedWhenTheStoreFailsAfterTheMethodRan() throws Throwable {
 		Idempotency idempotency = idempotency(new FailingStore(null, new RuntimeException("lost"), null));
-		assertThat(idempotency.execute("key-1", null, "fp", StringResultCodec.INSTANCE, this::run, "x")).isEqualTo("ran:x");
+		assertThat(idempotency.execute("key-1", null, "fp", StringResultCodec.INSTANCE, this::run, "x"))
+			.isEqualTo("ran:x");
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.STORE_UNAVAILABLE);
 	}
 
@@ -69,8 +71,8 @@ class IdempotencyTests {
 		RuntimeException releaseFailure = new RuntimeException("release failed");
 		Idempotency idempotency = idempotency(new FailingStore(null, null, releaseFailure));
 		IllegalStateException failure = new IllegalStateException("declined");
-		Throwable thrown = catchThrowable(() -> idempotency.execute("key-1", null, "fp", StringResultCodec.INSTANCE,
-				(String argument) -> {
+		Throwable thrown = catchThrowable(
+				() -> idempotency.execute("key-1", null, "fp", StringResultCodec.INSTANCE, (String argument) -> {
 					throw failure;
 				}, "x"));
 		assertThat(thrown).isSameAs(failure);
@@ -127,7 +129,8 @@ class IdempotencyTests {
 			throw new IllegalStateException("listener bug");
 		});
 		idempotency.addListener((name, outcome) -> this.outcomes.add(outcome));
-		assertThat(idempotency.execute("key-1", null, "fp", StringResultCodec.INSTANCE, this::run, "x")).isEqualTo("ran:x");
+		assertThat(idempotency.execute("key-1", null, "fp", StringResultCodec.INSTANCE, this::run, "x"))
+			.isEqualTo("ran:x");
 		assertThat(this.outcomes).containsExactly(IdempotencyOutcome.EXECUTED);
 	}
 
@@ -156,7 +159,10 @@ class IdempotencyTests {
 		return "ran:" + argument;
 	}
 
-	/** Claims succeed unless {@code claimFailure}; complete and release fail when given a failure. */
+	/**
+	 * Claims succeed unless {@code claimFailure}; complete and release fail when given a
+	 * failure.
+	 */
 	private static final class FailingStore implements IdempotencyStore {
 
 		private final RuntimeException claimFailure;

@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 import dev.resilience.testing.FakeTicker;
 
 /**
- * Linearizability of the memory store: every concurrent run of claim, complete, renew, release,
- * find and the passing of time must be explainable by some sequential order of the same
- * operations on one store.
+ * Linearizability of the memory store: every concurrent run of claim, complete, renew,
+ * release, find and the passing of time must be explainable by some sequential order of
+ * the same operations on one store.
  * <p>
- * Results must be comparable between the concurrent run and its sequential explanation, so lease
- * tokens are numbered by the store in claim order ({@code "1"}, {@code "2"}, ...) and operations
- * name a token by number; time moves only through the {@code tick} operation, on a fake ticker.
- * Stress mode: it needs no bytecode instrumentation flags on JDK 17, and its iterations are kept
- * small so the run takes seconds.
+ * Results must be comparable between the concurrent run and its sequential explanation,
+ * so lease tokens are numbered by the store in claim order ({@code "1"}, {@code "2"},
+ * ...) and operations name a token by number; time moves only through the {@code tick}
+ * operation, on a fake ticker. Stress mode: it needs no bytecode instrumentation flags on
+ * JDK 17, and its iterations are kept small so the run takes seconds.
  */
 @Param(name = "key", gen = IntGen.class, conf = "1:2")
 @Param(name = "token", gen = IntGen.class, conf = "1:4")
@@ -51,7 +51,8 @@ public class MemoryIdempotencyStoreLincheckTests {
 
 	@Operation(params = { "key", "token" })
 	public boolean complete(int key, int token) {
-		return this.store.complete("k" + key, Integer.toString(token), ("r" + token).getBytes(), Duration.ofSeconds(30));
+		return this.store.complete("k" + key, Integer.toString(token), ("r" + token).getBytes(),
+				Duration.ofSeconds(30));
 	}
 
 	@Operation(params = { "key", "token" })

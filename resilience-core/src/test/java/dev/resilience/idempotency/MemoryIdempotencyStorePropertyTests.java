@@ -13,7 +13,9 @@ import dev.resilience.testing.FakeTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The memory store's bounds as properties over any sequence of completions and claims. */
+/**
+ * The memory store's bounds as properties over any sequence of completions and claims.
+ */
 class MemoryIdempotencyStorePropertyTests {
 
 	@Property(tries = 150)
@@ -38,7 +40,8 @@ class MemoryIdempotencyStorePropertyTests {
 			weights.add((long) size + MemoryIdempotencyStore.RECORD_OVERHEAD_BYTES);
 			assertThat(store.memoryUsed()).isLessThanOrEqualTo(maximumMemory);
 		}
-		// with one ttl, what must be left is the longest run of newest records within both bounds
+		// with one ttl, what must be left is the longest run of newest records within
+		// both bounds
 		int expected = 0;
 		long bytes = 0;
 		for (int i = completedIds.size() - 1; i >= 0 && expected < maximumSize; i--) {

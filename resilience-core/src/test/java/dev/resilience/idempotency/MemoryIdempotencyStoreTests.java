@@ -128,8 +128,8 @@ class MemoryIdempotencyStoreTests {
 		complete(store, "id", Duration.ofMinutes(30), 3);
 		byte[] replayed = ((ClaimResult.Completed) store.claim("id", "fp", Duration.ofMinutes(1))).result();
 		replayed[0] = 42;
-		assertThat(((ClaimResult.Completed) store.claim("id", "fp", Duration.ofMinutes(1))).result())
-			.containsExactly(0, 0, 0);
+		assertThat(((ClaimResult.Completed) store.claim("id", "fp", Duration.ofMinutes(1))).result()).containsExactly(0,
+				0, 0);
 	}
 
 	@Test
@@ -148,7 +148,8 @@ class MemoryIdempotencyStoreTests {
 					start.await();
 					for (int i = 0; i < perThread; i++) {
 						String id = thread + "-" + i;
-						String token = ((ClaimResult.Claimed) store.claim(id, "fp", Duration.ofMinutes(1))).leaseToken();
+						String token = ((ClaimResult.Claimed) store.claim(id, "fp", Duration.ofMinutes(1)))
+							.leaseToken();
 						if (i % 100 == 0) {
 							held.add(id); // left in progress: must survive every eviction
 						}

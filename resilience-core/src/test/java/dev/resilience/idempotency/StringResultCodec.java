@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Test codec for {@code String} results, {@code null} included; anything else cannot be encoded,
- * which lets tests provoke a serialization failure.
+ * Test codec for {@code String} results, {@code null} included; anything else cannot be
+ * encoded, which lets tests provoke a serialization failure.
  */
 public final class StringResultCodec implements ResultCodec {
 

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-/** Conversions that saturate instead of throwing, and durations written as a person writes them. */
+/**
+ * Conversions that saturate instead of throwing, and durations written as a person writes
+ * them.
+ */
 class DurationsTests {
 
 	private static final Duration LONGEST = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
@@ -33,7 +36,8 @@ class DurationsTests {
 			.isEqualTo(864_000_000_000_000_000L);
 		assertThat(Durations.toNanosSaturated(Duration.of(1_000_000, ChronoUnit.DAYS))).as("1000000d does not")
 			.isEqualTo(Long.MAX_VALUE);
-		assertThat(Durations.toNanosSaturated(Duration.ofNanos(Long.MIN_VALUE).minusNanos(1))).isEqualTo(Long.MIN_VALUE);
+		assertThat(Durations.toNanosSaturated(Duration.ofNanos(Long.MIN_VALUE).minusNanos(1)))
+			.isEqualTo(Long.MIN_VALUE);
 		assertThat(Durations.toNanosSaturated(SHORTEST)).isEqualTo(Long.MIN_VALUE);
 	}
 
@@ -56,7 +60,8 @@ class DurationsTests {
 	@Test
 	void toMillisSaturatesAtBothEnds() {
 		assertThat(Durations.toMillisSaturated(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
-		assertThat(Durations.toMillisSaturated(Duration.ofMillis(Long.MAX_VALUE).plusMillis(1))).isEqualTo(Long.MAX_VALUE);
+		assertThat(Durations.toMillisSaturated(Duration.ofMillis(Long.MAX_VALUE).plusMillis(1)))
+			.isEqualTo(Long.MAX_VALUE);
 		assertThat(Durations.toMillisSaturated(LONGEST)).isEqualTo(Long.MAX_VALUE);
 		assertThat(Durations.toMillisSaturated(SHORTEST)).isEqualTo(Long.MIN_VALUE);
 	}
@@ -103,8 +108,8 @@ class DurationsTests {
 			.isEqualTo((Long.MAX_VALUE / 1_000 - 2) * 1_000 + 1 + "ms");
 		assertThat(Durations.format(LONGEST)).as("no whole unit fits a long: the ISO form")
 			.isEqualTo(LONGEST.toString());
-		assertThat(Durations.format(Duration.ofSeconds(Long.MAX_VALUE, 1_000))).isEqualTo(
-				Duration.ofSeconds(Long.MAX_VALUE, 1_000).toString());
+		assertThat(Durations.format(Duration.ofSeconds(Long.MAX_VALUE, 1_000)))
+			.isEqualTo(Duration.ofSeconds(Long.MAX_VALUE, 1_000).toString());
 	}
 
 	@Test

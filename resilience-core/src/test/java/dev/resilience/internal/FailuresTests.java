@@ -52,7 +52,8 @@ class FailuresTests {
 
 	@Test
 	void stopsAtTheFirstFailureThatIsNoWrapperEvenWhenItHasACause() {
-		IllegalStateException notAWrapper = new IllegalStateException("bug", new CompletionException(new IOException()));
+		IllegalStateException notAWrapper = new IllegalStateException("bug",
+				new CompletionException(new IOException()));
 		assertThat(Failures.unwrap(new CompletionException(notAWrapper))).isSameAs(notAWrapper);
 	}
 
@@ -70,7 +71,8 @@ class FailuresTests {
 		CustomCompletionException b = new CustomCompletionException("b");
 		a.initCause(b);
 		b.initCause(a);
-		assertThat(Failures.MAX_UNWRAP_DEPTH % 2).as("the depth limit is even, so a two-wrapper cycle ends where it began")
+		assertThat(Failures.MAX_UNWRAP_DEPTH % 2)
+			.as("the depth limit is even, so a two-wrapper cycle ends where it began")
 			.isZero();
 		assertThatNoException().isThrownBy(() -> Failures.unwrap(a));
 		assertThat(Failures.unwrap(a)).isSameAs(a);
@@ -122,7 +124,10 @@ class FailuresTests {
 		assertThatNoException().isThrownBy(() -> Failures.rethrowIfFatal(null));
 	}
 
-	/** A library's own wrapper type; its message-only constructor leaves the cause settable. */
+	/**
+	 * A library's own wrapper type; its message-only constructor leaves the cause
+	 * settable.
+	 */
 	static final class CustomCompletionException extends CompletionException {
 
 		CustomCompletionException(String message) {
@@ -135,7 +140,10 @@ class FailuresTests {
 
 	}
 
-	/** A wrapper whose {@code getCause()} returns itself, which {@code initCause} would refuse. */
+	/**
+	 * A wrapper whose {@code getCause()} returns itself, which {@code initCause} would
+	 * refuse.
+	 */
 	static final class SelfCausedCompletionException extends CompletionException {
 
 		@Override

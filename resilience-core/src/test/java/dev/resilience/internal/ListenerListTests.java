@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-/** The one rule every policy's listeners follow, including under concurrent registration. */
+/**
+ * The one rule every policy's listeners follow, including under concurrent registration.
+ */
 class ListenerListTests {
 
 	private final RecordingLogger logger = new RecordingLogger();
@@ -135,7 +137,8 @@ class ListenerListTests {
 	void aStackOverflowErrorIsRethrownInEveryFormOfFire() {
 		StackOverflowError overflow = new StackOverflowError();
 		this.listeners.add(new Throwing(overflow));
-		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(() -> this.listeners.fire(Listener::onTwo, "x", 1))
+		assertThatExceptionOfType(StackOverflowError.class)
+			.isThrownBy(() -> this.listeners.fire(Listener::onTwo, "x", 1))
 			.isSameAs(overflow);
 		assertThatExceptionOfType(StackOverflowError.class)
 			.isThrownBy(() -> this.listeners.fire(Listener::onThree, "x", 1, 1.0))

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
@@ -18,13 +20,14 @@ import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What only the {@code CompletionStage} path promises: no blocking, context propagation, one completion. */
+/**
+ * What only the {@code CompletionStage} path promises: no blocking, context propagation,
+ * one completion.
+ */
 class RetryAsyncTests {
 
 	private static final ThreadLocal<String> CONTEXT = new ThreadLocal<>();
@@ -56,7 +59,10 @@ class RetryAsyncTests {
 
 	private final List<Thread> wrappingThreads = Collections.synchronizedList(new ArrayList<>());
 
-	/** Captures {@link #CONTEXT} when wrapping and restores it around the task, like MDC propagation. */
+	/**
+	 * Captures {@link #CONTEXT} when wrapping and restores it around the task, like MDC
+	 * propagation.
+	 */
 	private final ContextPropagator threadLocalPropagator = (task) -> {
 		this.wrappingThreads.add(Thread.currentThread());
 		String captured = CONTEXT.get();
@@ -96,7 +102,8 @@ class RetryAsyncTests {
 		Retry retry = retry(3);
 		AtomicInteger invocations = new AtomicInteger();
 		CompletableFuture<String> result = retry.executeCompletionStage(() -> (invocations.incrementAndGet() < 3)
-				? CompletableFuture.<String>failedFuture(new IOException("down")) : CompletableFuture.completedFuture("ok"))
+				? CompletableFuture.<String>failedFuture(new IOException("down"))
+				: CompletableFuture.completedFuture("ok"))
 			.toCompletableFuture();
 		assertThat(result).isNotDone();
 		assertThat(this.fakeScheduler.pendingTasks()).isEqualTo(1);
@@ -185,8 +192,8 @@ class RetryAsyncTests {
 		IOException failure = new IOException("twice");
 		AtomicInteger invocations = new AtomicInteger();
 		CompletableFuture<String> result = retry
-			.executeCompletionStage(() -> (invocations.incrementAndGet() == 1) ? new DoubleReportingStage<String>(failure)
-					: CompletableFuture.completedFuture("ok"))
+			.executeCompletionStage(() -> (invocations.incrementAndGet() == 1)
+					? new DoubleReportingStage<String>(failure) : CompletableFuture.completedFuture("ok"))
 			.toCompletableFuture();
 		this.fakeScheduler.runAll();
 		assertThat(result).isCompletedWithValue("ok");
@@ -199,9 +206,8 @@ class RetryAsyncTests {
 	void aStageThatRefusesCallbacksIsAFailedAttempt() {
 		Retry retry = retry(2);
 		AtomicInteger invocations = new AtomicInteger();
-		CompletableFuture<String> result = retry
-			.executeCompletionStage(() -> (invocations.incrementAndGet() == 1) ? new CallbackRefusingStage<String>()
-					: CompletableFuture.completedFuture("ok"))
+		CompletableFuture<String> result = retry.executeCompletionStage(() -> (invocations.incrementAndGet() == 1)
+				? new CallbackRefusingStage<String>() : CompletableFuture.completedFuture("ok"))
 			.toCompletableFuture();
 		this.fakeScheduler.runAll();
 		assertThat(result).isCompletedWithValue("ok");
@@ -212,12 +218,10 @@ class RetryAsyncTests {
 	void cancellingTheReturnedStageStopsFurtherRetries() {
 		Retry retry = retry(5);
 		AtomicInteger invocations = new AtomicInteger();
-		CompletableFuture<String> result = retry
-			.executeCompletionStage(() -> {
-				invocations.incrementAndGet();
-				return CompletableFuture.<String>failedFuture(new IOException());
-			})
-			.toCompletableFuture();
+		CompletableFuture<String> result = retry.executeCompletionStage(() -> {
+			invocations.incrementAndGet();
+			return CompletableFuture.<String>failedFuture(new IOException());
+		}).toCompletableFuture();
 		assertThat(this.fakeScheduler.pendingTasks()).isEqualTo(1);
 		result.cancel(false);
 		this.fakeScheduler.runAll();

@@ -25,8 +25,8 @@ import dev.resilience.testing.Script;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Attempts, outcome kinds, exception classification, backoff sequences and listeners: every
- * scenario runs in every {@link ExecutionMode} and expects the same outcome.
+ * Attempts, outcome kinds, exception classification, backoff sequences and listeners:
+ * every scenario runs in every {@link ExecutionMode} and expects the same outcome.
  */
 class RetryBehaviourTests {
 
@@ -61,8 +61,7 @@ class RetryBehaviourTests {
 	@InEveryExecutionMode
 	void retriesUntilAnAttemptSucceeds(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(3).build());
-		Outcome result = mode.run(retry, this.scheduler,
-				Script.of(new IOException("1"), new IOException("2"), "ok"));
+		Outcome result = mode.run(retry, this.scheduler, Script.of(new IOException("1"), new IOException("2"), "ok"));
 		assertThat(result.value()).isEqualTo("ok");
 		assertThat(result.invocations()).isEqualTo(3);
 		assertCounts(retry, 0, 1, 0, 0, 0, 2);
@@ -202,8 +201,8 @@ class RetryBehaviourTests {
 			.maxWaitDuration(Duration.ofSeconds(1))
 			.build());
 		mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException()));
-		assertThat(this.scheduler.requestedDelays()).containsExactly(100 * MS, 200 * MS, 400 * MS, 800 * MS,
-				1000 * MS, 1000 * MS);
+		assertThat(this.scheduler.requestedDelays()).containsExactly(100 * MS, 200 * MS, 400 * MS, 800 * MS, 1000 * MS,
+				1000 * MS);
 	}
 
 	@InEveryExecutionMode
@@ -300,7 +299,8 @@ class RetryBehaviourTests {
 	void uncheckedFailuresAreRetriedAndRethrownAsTheyAre(ExecutionMode mode) {
 		Retry retry = retry(noJitter().maxAttempts(2).build());
 		UncheckedIOException last = new UncheckedIOException(new IOException("2"));
-		Outcome result = mode.run(retry, this.scheduler, Script.of(new UncheckedIOException(new IOException("1")), last));
+		Outcome result = mode.run(retry, this.scheduler,
+				Script.of(new UncheckedIOException(new IOException("1")), last));
 		assertThat(result.failure()).isSameAs(last);
 		assertCounts(retry, 0, 0, 1, 0, 0, 1);
 	}

@@ -18,9 +18,9 @@ import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The retry budget of {@code docs/retry.md} ("Retry budget"), in every {@link ExecutionMode}.
- * Backoffs are zero so that time moves only when a test advances it; the expected figures are
- * worked out by hand in each test.
+ * The retry budget of {@code docs/retry.md} ("Retry budget"), in every
+ * {@link ExecutionMode}. Backoffs are zero so that time moves only when a test advances
+ * it; the expected figures are worked out by hand in each test.
  */
 class RetryBudgetTests {
 
@@ -45,8 +45,9 @@ class RetryBudgetTests {
 		for (int i = 0; i < 100; i++) {
 			mode.run(retry, this.scheduler, Script.of("ok"));
 		}
-		// The k-th failing call deposits too; counting its own retry, k retries against 100 + k calls
-		// stay within the bound while k <= 0.2 * (100 + k), that is for k <= 25.
+		// The k-th failing call deposits too; counting its own retry, k retries against
+		// 100 + k calls stay within the bound while k <= 0.2 * (100 + k), that is for k
+		// <= 25.
 		for (int k = 1; k <= 25; k++) {
 			Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException("down " + k)));
 			assertThat(result.invocations()).as("call %d", k).isEqualTo(2);
@@ -61,7 +62,8 @@ class RetryBudgetTests {
 	@InEveryExecutionMode
 	void aRefusedRetryIsTheOnlyOutcomeCountedForItsCall(ExecutionMode mode) {
 		Retry retry = retry(4, BudgetConfig.of(1.0, 0, Duration.ofSeconds(10)));
-		// One call: 1 retry <= 1.0 * 1 call lets the first retry through, 2 <= 1.0 refuses the second.
+		// One call: 1 retry <= 1.0 * 1 call lets the first retry through, 2 <= 1.0
+		// refuses the second.
 		IOException second = new IOException("second");
 		Outcome result = mode.run(retry, this.scheduler, Script.of(new IOException("first"), second));
 		assertThat(result.failure()).isSameAs(second);
@@ -85,8 +87,8 @@ class RetryBudgetTests {
 	@InEveryExecutionMode
 	void withoutTheFloorTheRatioAloneDecides(ExecutionMode mode) {
 		Retry retry = retry(2, BudgetConfig.of(0.5, 0, Duration.ofSeconds(10)));
-		// Counting the retry asked for: call 1: 1 <= 0.5 no; call 2: 1 <= 1.0 yes; call 3: 2 <= 1.5
-		// no; call 4: 2 <= 2.0 yes.
+		// Counting the retry asked for: call 1: 1 <= 0.5 no; call 2: 1 <= 1.0 yes; call
+		// 3: 2 <= 1.5 no; call 4: 2 <= 2.0 yes.
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
@@ -104,7 +106,8 @@ class RetryBudgetTests {
 		// Still inside the window: a second retry against 3 calls, 2 <= 1.5 no.
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(1);
 		this.ticker.advance(Duration.ofSeconds(1));
-		// The first two calls and their retry have left the window: 1 retry against 2 calls, 1 <= 1.0.
+		// The first two calls and their retry have left the window: 1 retry against 2
+		// calls, 1 <= 1.0.
 		assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations()).isEqualTo(2);
 		assertCounts(retry, 0, 0, 2, 0, 2, 2);
 	}
@@ -121,7 +124,8 @@ class RetryBudgetTests {
 
 	@InEveryExecutionMode
 	void aRetryThatWouldExceedTheBudgetIsNotMadeEvenForALoneCall(ExecutionMode mode) {
-		// docs/retry.md: counting it, 1 retry against 1 call is above 0.01 * 1; nothing else allows it.
+		// docs/retry.md: counting it, 1 retry against 1 call is above 0.01 * 1; nothing
+		// else allows it.
 		Retry retry = retry(3, BudgetConfig.of(0.01, 0, Duration.ofSeconds(10)));
 		IOException failure = new IOException("down");
 		Outcome result = mode.run(retry, this.scheduler, Script.alwaysFailing(failure));
@@ -145,12 +149,14 @@ class RetryBudgetTests {
 
 	@InEveryExecutionMode
 	void aDecimalRatioAllowsExactlyItsShareDespiteBinaryRounding(ExecutionMode mode) {
-		// 0.29 * 100 is 28.999999999999996 in double arithmetic; the user asked for 29 retries.
+		// 0.29 * 100 is 28.999999999999996 in double arithmetic; the user asked for 29
+		// retries.
 		Retry retry = retry(2, BudgetConfig.of(0.29, 0, Duration.ofSeconds(10)));
 		for (int i = 0; i < 71; i++) {
 			mode.run(retry, this.scheduler, Script.of("ok"));
 		}
-		// k-th failing call: k retries against 71 + k calls fit while k <= 0.29 * (71 + k), k <= 29.
+		// k-th failing call: k retries against 71 + k calls fit while k <= 0.29 * (71 +
+		// k), k <= 29.
 		for (int k = 1; k <= 29; k++) {
 			assertThat(mode.run(retry, this.scheduler, Script.alwaysFailing(new IOException())).invocations())
 				.as("call %d", k)

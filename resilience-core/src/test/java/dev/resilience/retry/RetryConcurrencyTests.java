@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
 import dev.resilience.retry.RetryConfig.Backoff;
@@ -23,15 +26,13 @@ import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads through one {@link Retry} with a budget. Every call here deposits and every odd
- * call always fails, so retries are wanted far beyond what the budget allows; the budget's
- * check-and-withdraw must hold its bound however the threads interleave.
+ * Many threads through one {@link Retry} with a budget. Every call here deposits and
+ * every odd call always fails, so retries are wanted far beyond what the budget allows;
+ * the budget's check-and-withdraw must hold its bound however the threads interleave.
  */
 class RetryConcurrencyTests {
 
@@ -91,7 +92,8 @@ class RetryConcurrencyTests {
 				// odd calls fail; the invariants below check how
 			}
 		});
-		// 0.2 of 16,000 calls: at most 3,200 retries, though the 8,000 failing calls want 16,000.
+		// 0.2 of 16,000 calls: at most 3,200 retries, though the 8,000 failing calls want
+		// 16,000.
 		assertInvariants(retry, 3_200);
 	}
 
@@ -107,7 +109,8 @@ class RetryConcurrencyTests {
 
 	@Test
 	void theFloorBoundsRetriesWhenItExceedsTheRatio() throws Exception {
-		// 0.01 of 16,000 calls is 160, but 50 retries per second over 10 seconds allow 500.
+		// 0.01 of 16,000 calls is 160, but 50 retries per second over 10 seconds allow
+		// 500.
 		Retry retry = retry(BudgetConfig.of(0.01, 50, Duration.ofSeconds(10)));
 		runConcurrently((call) -> {
 			try {
@@ -161,11 +164,15 @@ class RetryConcurrencyTests {
 
 	private static long outcomeSum(Retry.Metrics metrics) {
 		return metrics.getNumberOfSuccessfulCallsWithoutRetryAttempt()
-				+ metrics.getNumberOfSuccessfulCallsWithRetryAttempt() + metrics.getNumberOfFailedCallsWithRetryAttempt()
-				+ metrics.getNumberOfFailedCallsWithoutRetryAttempt() + metrics.getNumberOfBudgetExhaustedCalls();
+				+ metrics.getNumberOfSuccessfulCallsWithRetryAttempt()
+				+ metrics.getNumberOfFailedCallsWithRetryAttempt() + metrics.getNumberOfFailedCallsWithoutRetryAttempt()
+				+ metrics.getNumberOfBudgetExhaustedCalls();
 	}
 
-	/** Runs {@code CALLS_PER_THREAD} calls on each of {@code THREADS} threads started together. */
+	/**
+	 * Runs {@code CALLS_PER_THREAD} calls on each of {@code THREADS} threads started
+	 * together.
+	 */
 	private void runConcurrently(IntConsumer call) throws Exception {
 		CyclicBarrier start = new CyclicBarrier(THREADS);
 		List<Future<?>> workers = new ArrayList<>();

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.ContextPropagator;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
@@ -17,16 +20,15 @@ import dev.resilience.testing.FakeTicker;
 import dev.resilience.testing.InEveryExecutionMode;
 import dev.resilience.testing.Outcome;
 import dev.resilience.testing.Script;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docs/retry.md}, "Behaviour": retry never retries an {@link Error}, nor a call whose thread was interrupted (an
- * {@link InterruptedException} or {@link InterruptedIOException}, or the interrupt flag set); it
- * stops at once and the thread stays interrupted.
+ * {@code docs/retry.md}, "Behaviour": retry never retries an {@link Error}, nor a call
+ * whose thread was interrupted (an {@link InterruptedException} or
+ * {@link InterruptedIOException}, or the interrupt flag set); it stops at once and the
+ * thread stays interrupted.
  */
 class RetryInterruptAndErrorTests {
 
@@ -114,7 +116,8 @@ class RetryInterruptAndErrorTests {
 			Object value = retry.execute((argument) -> {
 				attempts[0]++;
 				if (attempts[0] == 1) {
-					// The method saw an interrupt, kept the flag, and failed for another reason.
+					// The method saw an interrupt, kept the flag, and failed for another
+					// reason.
 					Thread.currentThread().interrupt();
 					throw failure;
 				}

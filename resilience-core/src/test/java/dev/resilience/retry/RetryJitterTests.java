@@ -19,9 +19,10 @@ import dev.resilience.testing.Script;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The jitter formulas of "Exponential Backoff and Jitter", checked over many samples of the delays
- * the retry asks its scheduler for. Range checks hold for every sample; the spread checks (that a
- * random wait actually varies) fail only with a probability far below 10^-100.
+ * The jitter formulas of "Exponential Backoff and Jitter", checked over many samples of
+ * the delays the retry asks its scheduler for. Range checks hold for every sample; the
+ * spread checks (that a random wait actually varies) fail only with a probability far
+ * below 10^-100.
  */
 class RetryJitterTests {
 
@@ -57,12 +58,14 @@ class RetryJitterTests {
 
 	@InEveryExecutionMode
 	void fullJitterStaysUnderTheGrowingExponentialBackoff(ExecutionMode mode) {
-		List<Long> delays = delaysOfOneCall(mode, RetryConfig.custom()
-			.waitDuration(Duration.ofMillis(100))
-			.backoff(Backoff.EXPONENTIAL)
-			.multiplier(2.0)
-			.maxWaitDuration(Duration.ofSeconds(1))
-			.jitter(Jitter.FULL), 6);
+		List<Long> delays = delaysOfOneCall(mode,
+				RetryConfig.custom()
+					.waitDuration(Duration.ofMillis(100))
+					.backoff(Backoff.EXPONENTIAL)
+					.multiplier(2.0)
+					.maxWaitDuration(Duration.ofSeconds(1))
+					.jitter(Jitter.FULL),
+				6);
 		long[] bounds = { 100, 200, 400, 800, 1000, 1000 };
 		for (int i = 0; i < bounds.length; i++) {
 			assertThat(delays.get(i)).as("retry %d", i + 1).isBetween(0L, bounds[i] * 1_000_000L);
@@ -88,10 +91,12 @@ class RetryJitterTests {
 	void decorrelatedJitterDrawsBetweenTheBaseAndThreeTimesThePreviousWaitUpToTheCap(ExecutionMode mode) {
 		long base = 100_000_000L;
 		long cap = 50 * base;
-		List<Long> delays = delaysOfOneCall(mode, RetryConfig.custom()
-			.waitDuration(Duration.ofNanos(base))
-			.maxWaitDuration(Duration.ofNanos(cap))
-			.jitter(Jitter.DECORRELATED), SAMPLES);
+		List<Long> delays = delaysOfOneCall(mode,
+				RetryConfig.custom()
+					.waitDuration(Duration.ofNanos(base))
+					.maxWaitDuration(Duration.ofNanos(cap))
+					.jitter(Jitter.DECORRELATED),
+				SAMPLES);
 		long previous = base;
 		for (int i = 0; i < delays.size(); i++) {
 			long delay = delays.get(i);

@@ -7,22 +7,24 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import dev.resilience.ContextPropagator;
 import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The listener rule every policy of the engine follows, seen through a {@link Retry}, synchronous
- * ({@code async = false}) and asynchronous: a listener registers once, a throwing listener changes
- * nothing about the call, a {@link VirtualMachineError} is never swallowed.
+ * The listener rule every policy of the engine follows, seen through a {@link Retry},
+ * synchronous ({@code async = false}) and asynchronous: a listener registers once, a
+ * throwing listener changes nothing about the call, a {@link VirtualMachineError} is
+ * never swallowed.
  */
 class RetryListenerTests {
 
@@ -44,8 +46,9 @@ class RetryListenerTests {
 	}
 
 	/**
-	 * Runs one call whose attempts fail with {@code failures} in turn and then return "ok"; the
-	 * asynchronous call's attempts return failed or completed stages. Returns "ok" or the failure.
+	 * Runs one call whose attempts fail with {@code failures} in turn and then return
+	 * "ok"; the asynchronous call's attempts return failed or completed stages. Returns
+	 * "ok" or the failure.
 	 */
 	private Object call(Retry retry, boolean async, AtomicInteger invocations, Throwable... failures) {
 		if (async) {
@@ -132,7 +135,8 @@ class RetryListenerTests {
 		});
 		retry.addListener(new Recording(events));
 		assertThat(call(retry, async, new AtomicInteger())).isSameAs(error);
-		// Counted before the listeners hear of it; the listener after the failing one is not called.
+		// Counted before the listeners hear of it; the listener after the failing one is
+		// not called.
 		assertCounts(retry, 1, 0, 0, 0, 0, 0);
 		assertThat(events).isEmpty();
 	}
@@ -167,7 +171,8 @@ class RetryListenerTests {
 
 		@Override
 		public void onRetry(Retry source, int nextAttempt, Throwable failure, long delayNanos) {
-			this.events.add("retry #" + nextAttempt + " after " + failure.getMessage() + " in " + delayNanos / MS + "ms");
+			this.events
+				.add("retry #" + nextAttempt + " after " + failure.getMessage() + " in " + delayNanos / MS + "ms");
 		}
 
 		@Override

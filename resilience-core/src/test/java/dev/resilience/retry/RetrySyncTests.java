@@ -6,6 +6,8 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
@@ -14,7 +16,6 @@ import dev.resilience.retry.RetryConfig.BudgetConfig;
 import dev.resilience.retry.RetryConfig.Jitter;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static dev.resilience.retry.RetryBehaviourTests.assertCounts;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-/** What only the synchronous path promises: interruption, the convenience methods, no allocation. */
+/**
+ * What only the synchronous path promises: interruption, the convenience methods, no
+ * allocation.
+ */
 class RetrySyncTests {
 
 	private static final CheckedFunction<String, String> ECHO = (argument) -> argument;
@@ -138,7 +142,8 @@ class RetrySyncTests {
 		assumeThat(bean).isInstanceOf(com.sun.management.ThreadMXBean.class);
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
 		assumeThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
-		// Budget on, so the deposit is measured too; the fake ticker stands still, so no bucket rolls.
+		// Budget on, so the deposit is measured too; the fake ticker stands still, so no
+		// bucket rolls.
 		Retry retry = Retry.of("inventory", config(3, BudgetConfig.ofDefaults()), this.ticker, this.scheduler,
 				ContextPropagator.NONE);
 		String argument = "sku-1";
@@ -164,7 +169,8 @@ class RetrySyncTests {
 			.withMessageContaining("name");
 		assertThatNullPointerException().isThrownBy(() -> Retry.of("inventory", null)).withMessageContaining("config");
 		assertThatNullPointerException()
-			.isThrownBy(() -> Retry.of("inventory", RetryConfig.ofDefaults(), null, this.scheduler, ContextPropagator.NONE))
+			.isThrownBy(
+					() -> Retry.of("inventory", RetryConfig.ofDefaults(), null, this.scheduler, ContextPropagator.NONE))
 			.withMessageContaining("ticker");
 	}
 

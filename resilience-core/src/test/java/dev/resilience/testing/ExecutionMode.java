@@ -7,17 +7,18 @@ import java.util.concurrent.CompletionStage;
 import dev.resilience.Policy;
 
 /**
- * Every way a caller can run a call through a {@link Policy} (circuit breaker, retry, bulkhead),
- * so that one scenario runs in each of them and expects the same outcome (the idea of Failsafe's
- * {@code testing/Testing}). The synchronous modes go through {@link Policy#execute} and its
- * {@code Supplier} and {@code Callable} forms. The asynchronous modes go through
- * {@link Policy#executeAsync} and differ in how an attempt ends: a stage already completed, a
- * throw before any stage, or a stage completed later, after the policy got it back; the last one
- * also through {@link Policy#executeCompletionStage}.
+ * Every way a caller can run a call through a {@link Policy} (circuit breaker, retry,
+ * bulkhead), so that one scenario runs in each of them and expects the same outcome (the
+ * idea of Failsafe's {@code testing/Testing}). The synchronous modes go through
+ * {@link Policy#execute} and its {@code Supplier} and {@code Callable} forms. The
+ * asynchronous modes go through {@link Policy#executeAsync} and differ in how an attempt
+ * ends: a stage already completed, a throw before any stage, or a stage completed later,
+ * after the policy got it back; the last one also through
+ * {@link Policy#executeCompletionStage}.
  * <p>
- * {@link #run(Policy, FakeScheduler, Script)} drives an asynchronous call to its end by completing
- * the script's pending stages and running the fake scheduler's tasks (retry backoffs) in turns.
- * Use {@link InEveryExecutionMode} to run a test once per mode.
+ * {@link #run(Policy, FakeScheduler, Script)} drives an asynchronous call to its end by
+ * completing the script's pending stages and running the fake scheduler's tasks (retry
+ * backoffs) in turns. Use {@link InEveryExecutionMode} to run a test once per mode.
  */
 public enum ExecutionMode {
 
@@ -60,7 +61,9 @@ public enum ExecutionMode {
 		}
 	},
 
-	/** {@link Policy#executeAsync}; each attempt returns a stage that is already complete. */
+	/**
+	 * {@link Policy#executeAsync}; each attempt returns a stage that is already complete.
+	 */
 	ASYNC_COMPLETED_STAGE(true) {
 		@Override
 		Outcome start(Policy policy, Script script, FakeScheduler scheduler) {
@@ -68,7 +71,9 @@ public enum ExecutionMode {
 		}
 	},
 
-	/** {@link Policy#executeAsync}; a failing attempt throws instead of returning a stage. */
+	/**
+	 * {@link Policy#executeAsync}; a failing attempt throws instead of returning a stage.
+	 */
 	ASYNC_THROWING_CALL(true) {
 		@Override
 		Outcome start(Policy policy, Script script, FakeScheduler scheduler) {
@@ -76,7 +81,10 @@ public enum ExecutionMode {
 		}
 	},
 
-	/** {@link Policy#executeAsync}; each attempt returns a stage completed after it returned. */
+	/**
+	 * {@link Policy#executeAsync}; each attempt returns a stage completed after it
+	 * returned.
+	 */
 	ASYNC_PENDING_STAGE(true) {
 		@Override
 		Outcome start(Policy policy, Script script, FakeScheduler scheduler) {
@@ -84,7 +92,10 @@ public enum ExecutionMode {
 		}
 	},
 
-	/** {@link Policy#executeCompletionStage}; each attempt returns a stage completed after it returned. */
+	/**
+	 * {@link Policy#executeCompletionStage}; each attempt returns a stage completed after
+	 * it returned.
+	 */
 	COMPLETION_STAGE_PENDING(true) {
 		@Override
 		Outcome start(Policy policy, Script script, FakeScheduler scheduler) {
@@ -92,7 +103,10 @@ public enum ExecutionMode {
 		}
 	};
 
-	/** Turns of completing stages and running scheduled tasks before a stage counts as hung. */
+	/**
+	 * Turns of completing stages and running scheduled tasks before a stage counts as
+	 * hung.
+	 */
 	private static final int MAX_ROUNDS = 10_000;
 
 	private final boolean async;
@@ -106,14 +120,16 @@ public enum ExecutionMode {
 		return this.async;
 	}
 
-	/** Runs {@code script} through {@code policy}, for a policy that schedules nothing. */
+	/**
+	 * Runs {@code script} through {@code policy}, for a policy that schedules nothing.
+	 */
 	public Outcome run(Policy policy, Script script) {
 		return start(policy, script, null);
 	}
 
 	/**
-	 * Runs {@code script} through {@code policy}; an asynchronous call is driven to its end by
-	 * running {@code scheduler}'s tasks.
+	 * Runs {@code script} through {@code policy}; an asynchronous call is driven to its
+	 * end by running {@code scheduler}'s tasks.
 	 */
 	public Outcome run(Policy policy, FakeScheduler scheduler, Script script) {
 		return start(policy, script, scheduler);
@@ -140,7 +156,8 @@ public enum ExecutionMode {
 		if (failure == null) {
 			return Outcome.success(future.join(), script);
 		}
-		// What join() would throw wraps the failure in one CompletionException; the caller sees its cause.
+		// What join() would throw wraps the failure in one CompletionException; the
+		// caller sees its cause.
 		if (failure instanceof CompletionException && failure.getCause() != null) {
 			failure = failure.getCause();
 		}

@@ -9,16 +9,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.CheckedFunction;
 import dev.resilience.Policy;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The harness itself: each mode takes the path it names and reports what a caller would see. */
+/**
+ * The harness itself: each mode takes the path it names and reports what a caller would
+ * see.
+ */
 class ExecutionModeHarnessTests {
 
 	@InEveryExecutionMode
@@ -123,9 +127,9 @@ class ExecutionModeHarnessTests {
 	}
 
 	/**
-	 * Runs calls as they are, recording which method was called, whether the stage it got was
-	 * complete and what the call threw; its asynchronous result is a dependent stage, so a failure
-	 * reaches the harness wrapped as it would from a real policy.
+	 * Runs calls as they are, recording which method was called, whether the stage it got
+	 * was complete and what the call threw; its asynchronous result is a dependent stage,
+	 * so a failure reaches the harness wrapped as it would from a real policy.
 	 */
 	private static class RecordingPolicy implements Policy {
 

@@ -8,9 +8,10 @@ import java.util.PriorityQueue;
 import dev.resilience.Scheduler;
 
 /**
- * A {@link Scheduler} driven by a {@link FakeTicker}: scheduled tasks run, on the thread that
- * advances time, once the ticker passes their due time; {@link #sleep(long)} advances the ticker
- * instead of blocking. Records every requested delay so tests can assert backoff sequences.
+ * A {@link Scheduler} driven by a {@link FakeTicker}: scheduled tasks run, on the thread
+ * that advances time, once the ticker passes their due time; {@link #sleep(long)}
+ * advances the ticker instead of blocking. Records every requested delay so tests can
+ * assert backoff sequences.
  */
 public final class FakeScheduler implements Scheduler {
 

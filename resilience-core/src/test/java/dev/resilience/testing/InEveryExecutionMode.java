@@ -10,7 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Runs the annotated test once per {@link ExecutionMode}, passing the mode as its parameter:
+ * Runs the annotated test once per {@link ExecutionMode}, passing the mode as its
+ * parameter:
  * {@code @InEveryExecutionMode void retriesUntilAnAttemptSucceeds(ExecutionMode mode)}.
  */
 @Target(ElementType.METHOD)

@@ -1,9 +1,10 @@
 package dev.resilience.testing;
 
 /**
- * What a call run by an {@link ExecutionMode} gave its caller: a value, or the failure as the
- * caller sees it (thrown by a synchronous call; for a stage, what {@code join()} reports under its
- * {@code CompletionException}), and how many attempts the {@link Script} ran.
+ * What a call run by an {@link ExecutionMode} gave its caller: a value, or the failure as
+ * the caller sees it (thrown by a synchronous call; for a stage, what {@code join()}
+ * reports under its {@code CompletionException}), and how many attempts the
+ * {@link Script} ran.
  *
  * @param value the value, {@code null} when the call failed
  * @param failure the failure, {@code null} when the call succeeded

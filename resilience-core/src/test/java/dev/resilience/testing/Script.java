@@ -8,10 +8,11 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What a protected call does on each attempt, written once and run by every
- * {@link ExecutionMode}: each step is a {@link Throwable} to fail with or a value to return, and
- * the last step repeats. Optionally each attempt takes some time on a {@link FakeTicker}, advanced
- * when the attempt's outcome is produced (before a synchronous return or throw, or when a pending
- * stage is completed). Counts its attempts. Not thread-safe: one script per call.
+ * {@link ExecutionMode}: each step is a {@link Throwable} to fail with or a value to
+ * return, and the last step repeats. Optionally each attempt takes some time on a
+ * {@link FakeTicker}, advanced when the attempt's outcome is produced (before a
+ * synchronous return or throw, or when a pending stage is completed). Counts its
+ * attempts. Not thread-safe: one script per call.
  */
 public final class Script {
 
@@ -32,7 +33,10 @@ public final class Script {
 		this.steps = steps;
 	}
 
-	/** Attempts that fail with the {@link Throwable} steps and return the others, in order. */
+	/**
+	 * Attempts that fail with the {@link Throwable} steps and return the others, in
+	 * order.
+	 */
 	public static Script of(Object... steps) {
 		return new Script(steps.clone());
 	}
@@ -42,7 +46,10 @@ public final class Script {
 		return new Script(new Object[] { failure });
 	}
 
-	/** Makes each attempt advance {@code ticker} by {@code took} before its outcome is known. */
+	/**
+	 * Makes each attempt advance {@code ticker} by {@code took} before its outcome is
+	 * known.
+	 */
 	public Script taking(Duration took, FakeTicker ticker) {
 		this.took = took;
 		this.ticker = ticker;
@@ -76,7 +83,10 @@ public final class Script {
 		return step;
 	}
 
-	/** {@link #call()} for a {@code Supplier} or a {@code Callable}: a checked failure is thrown as it is. */
+	/**
+	 * {@link #call()} for a {@code Supplier} or a {@code Callable}: a checked failure is
+	 * thrown as it is.
+	 */
 	Object callSneaky() {
 		try {
 			return call();
@@ -99,7 +109,9 @@ public final class Script {
 				: CompletableFuture.completedFuture(step);
 	}
 
-	/** One asynchronous attempt that throws a failure step instead of returning a stage. */
+	/**
+	 * One asynchronous attempt that throws a failure step instead of returning a stage.
+	 */
 	CompletionStage<Object> callThrowingBeforeAnyStage() throws Throwable {
 		Object step = next();
 		elapse();
@@ -110,8 +122,9 @@ public final class Script {
 	}
 
 	/**
-	 * One asynchronous attempt that returns a stage not yet completed, as a real remote call
-	 * would: {@link #completePending()} completes it later, after the policy got it back.
+	 * One asynchronous attempt that returns a stage not yet completed, as a real remote
+	 * call would: {@link #completePending()} completes it later, after the policy got it
+	 * back.
 	 */
 	CompletionStage<Object> callReturningPendingStage() {
 		Object step = next();

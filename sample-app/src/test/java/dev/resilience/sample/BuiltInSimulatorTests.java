@@ -4,16 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.resilience.ResilienceRegistry;
-import dev.resilience.circuitbreaker.CircuitBreaker;
-import dev.resilience.circuitbreaker.CircuitBreaker.State;
-import dev.resilience.sample.inventory.Availability;
-import dev.resilience.sample.orders.Order;
-import dev.resilience.sample.orders.OrderRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -24,17 +17,26 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreaker.State;
+import dev.resilience.sample.inventory.Availability;
+import dev.resilience.sample.orders.Order;
+import dev.resilience.sample.orders.OrderRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The app as the README runs it, with application.yml's policies and no downstream of its own: it
- * calls the simulator it serves, on whatever port it got. Only the breaker's open time is
- * shortened, so that the README's session (fail, open, fallback, heal, close) runs in seconds.
+ * The app as the README runs it, with application.yml's policies and no downstream of its
+ * own: it calls the simulator it serves, on whatever port it got. Only the breaker's open
+ * time is shortened, so that the README's session (fail, open, fallback, heal, close)
+ * runs in seconds.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1s",
-				// Boot's test support turns metrics export off by default; Prometheus' own switch wins on both lines
+				// Boot's test support turns metrics export off by default; Prometheus'
+				// own switch wins on both lines
 				"management.prometheus.metrics.export.enabled=true" })
 @Import(SampleHttp.class)
 class BuiltInSimulatorTests {
@@ -137,7 +139,8 @@ class BuiltInSimulatorTests {
 		ResponseEntity<String> scrape = this.http.getForEntity("/actuator/prometheus", String.class);
 
 		assertThat(scrape.getStatusCode()).isEqualTo(HttpStatus.OK);
-		// promtool check metrics refuses "# HELP name" without text; .ci/run runs promtool itself
+		// promtool check metrics refuses "# HELP name" without text; .ci/run runs
+		// promtool itself
 		assertThat(scrape.getBody().lines().filter((line) -> line.startsWith("# HELP ")))
 			.contains("# HELP http_server_requests_seconds Duration of the HTTP requests this application answered")
 			.allSatisfy((help) -> {

@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Java examples in {@code docs/} that say they come from the sample app
- * ({@code <!-- from sample-app: File.java -->} before the block) really are in it: every line of
- * the example stands, in the same order, in that source file. So the docs show code that
- * compiles, and cannot drift from it.
+ * ({@code <!-- from sample-app: File.java -->} before the block) really are in it: every
+ * line of the example stands, in the same order, in that source file. So the docs show
+ * code that compiles, and cannot drift from it.
  */
 class DocumentationExamplesTests {
 
@@ -26,7 +26,8 @@ class DocumentationExamplesTests {
 
 	private static final Path DOCS = Path.of("..", "docs");
 
-	// from the module directory of either line's sample (the Boot 4 sample builds these sources too)
+	// from the module directory of either line's sample (the Boot 4 sample builds these
+	// sources too)
 	private static final Path SOURCES = Path.of("..", "sample-app", "src", "main", "java");
 
 	@Test

@@ -5,12 +5,12 @@ import java.util.List;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.resilience.circuitbreaker.CircuitBreaker.State;
-import dev.resilience.sample.inventory.Availability;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+
+import dev.resilience.circuitbreaker.CircuitBreaker.State;
+import dev.resilience.sample.inventory.Availability;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code GET /products/{sku}/availability} against a failing inventory service: the user sees a
- * fallback answer, never an error, and the breaker opens, fails fast and closes again.
+ * {@code GET /products/{sku}/availability} against a failing inventory service: the user
+ * sees a fallback answer, never an error, and the breaker opens, fails fast and closes
+ * again.
  */
 class InventoryChaosTests extends WireMockDownstreamTests {
 
@@ -66,7 +67,8 @@ class InventoryChaosTests extends WireMockDownstreamTests {
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(response.getBody()).isEqualTo(new Availability("SKU-1", 0, FALLBACK));
-		// every attempt failed with an I/O error and was recorded, so it was retried up to the limit
+		// every attempt failed with an I/O error and was recorded, so it was retried up
+		// to the limit
 		assertThat(inventoryBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(MAX_ATTEMPTS);
 	}
 
@@ -76,7 +78,8 @@ class InventoryChaosTests extends WireMockDownstreamTests {
 		downstream.stubFor(get(urlPathMatching("/inventory/.*"))
 			.willReturn(okJson("{\"sku\": \"SKU-1\", \"available\": 7}").withFixedDelay((int) delay.toMillis())));
 
-		// enough slow calls for the breaker to judge (minimum-number-of-calls = 4), made together
+		// enough slow calls for the breaker to judge (minimum-number-of-calls = 4), made
+		// together
 		List<Availability> slow = concurrently(4, () -> availability("SKU-1"));
 
 		assertThat(slow).allSatisfy((answer) -> assertThat(answer.source()).isEqualTo(INVENTORY));

@@ -4,16 +4,16 @@ import java.util.List;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.resilience.sample.orders.Order;
-import dev.resilience.sample.orders.OrderRequest;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+
+import dev.resilience.sample.orders.Order;
+import dev.resilience.sample.orders.OrderRequest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -26,8 +26,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code POST /orders} with an {@code Idempotency-Key}: however often a client sends the same
- * order, stock is reserved downstream once and every answer carries the same order.
+ * {@code POST /orders} with an {@code Idempotency-Key}: however often a client sends the
+ * same order, stock is reserved downstream once and every answer carries the same order.
  */
 class OrderIdempotencyTests extends WireMockDownstreamTests {
 
@@ -75,7 +75,8 @@ class OrderIdempotencyTests extends WireMockDownstreamTests {
 
 		ResponseEntity<String> reused = place(key, new OrderRequest("SKU-1", 3), String.class);
 
-		assertProblem(reused, HttpStatusCode.valueOf(422)); // UNPROCESSABLE_CONTENT on Framework 7
+		assertProblem(reused, HttpStatusCode.valueOf(422)); // UNPROCESSABLE_CONTENT on
+															// Framework 7
 		assertThat(requestsMatching(postRequestedFor(urlPathMatching("/inventory/.*/reservations")))).isOne();
 	}
 

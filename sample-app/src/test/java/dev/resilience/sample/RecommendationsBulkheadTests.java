@@ -3,12 +3,12 @@ package dev.resilience.sample;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.sample.recommendations.Recommendation;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.sample.recommendations.Recommendation;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code GET /recommendations} with a slow downstream: the bulkhead lets at most
- * {@code max-concurrent-calls} requests wait on it; the others answer an empty list at once.
+ * {@code max-concurrent-calls} requests wait on it; the others answer an empty list at
+ * once.
  */
 class RecommendationsBulkheadTests extends WireMockDownstreamTests {
 
@@ -39,7 +40,9 @@ class RecommendationsBulkheadTests extends WireMockDownstreamTests {
 				() -> this.http.getForEntity("/recommendations", Recommendation[].class));
 
 		assertThat(responses).allSatisfy((response) -> assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK));
-		List<List<Recommendation>> bodies = responses.stream().map((response) -> Arrays.asList(response.getBody())).toList();
+		List<List<Recommendation>> bodies = responses.stream()
+			.map((response) -> Arrays.asList(response.getBody()))
+			.toList();
 		long served = bodies.stream().filter((body) -> !body.isEmpty()).count();
 		int downstreamRequests = requestsMatching(getRequestedFor(urlPathEqualTo("/recommendations")));
 		assertThat(downstreamRequests).isBetween(1, MAX_CONCURRENT_RECOMMENDATIONS);

@@ -7,10 +7,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 /**
- * Real HTTP to the sample app under test on {@code local.server.port}, with Spring Framework's
- * {@link RestClient} so that the same tests run on both Boot lines (Boot 4 moved
- * {@code TestRestTemplate} into a module of its own). Like {@code TestRestTemplate}, every status
- * is returned with its body, none thrown. {@code @Import} it into a random-port test.
+ * Real HTTP to the sample app under test on {@code local.server.port}, with Spring
+ * Framework's {@link RestClient} so that the same tests run on both Boot lines (Boot 4
+ * moved {@code TestRestTemplate} into a module of its own). Like
+ * {@code TestRestTemplate}, every status is returned with its body, none thrown.
+ * {@code @Import} it into a random-port test.
  */
 public class SampleHttp {
 

@@ -12,11 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import dev.resilience.ResilienceRegistry;
-import dev.resilience.circuitbreaker.CircuitBreaker;
-import dev.resilience.sample.inventory.Availability;
 import org.junit.jupiter.api.BeforeEach;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -24,13 +20,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.sample.inventory.Availability;
+
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
- * The sample app on a random port with WireMock as its downstream. Policies are shrunk so that a
- * scenario takes a few calls and a couple of seconds: the breaker decides after 4 calls, counts a
- * call slower than 500ms as slow, and stays open 2s; retries wait 10ms and have no budget (tested
- * on its own); the recommendations bulkhead admits 2 calls.
+ * The sample app on a random port with WireMock as its downstream. Policies are shrunk so
+ * that a scenario takes a few calls and a couple of seconds: the breaker decides after 4
+ * calls, counts a call slower than 500ms as slow, and stays open 2s; retries wait 10ms
+ * and have no budget (tested on its own); the recommendations bulkhead admits 2 calls.
  * <p>
  * Subclasses with no further configuration share one application context and one WireMock
  * server; every test starts with no stubs, no recorded requests and a closed breaker.
@@ -44,9 +44,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 		"resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=2s",
 		"resilience.circuit-breaker.instances.inventory.permitted-number-of-calls-in-half-open-state=2",
 		"resilience.retry.instances.inventory.max-attempts=" + WireMockDownstreamTests.MAX_ATTEMPTS,
-		"resilience.retry.instances.inventory.wait-duration=10ms",
-		"resilience.retry.instances.inventory.backoff=fixed", "resilience.retry.instances.inventory.jitter=none",
-		"resilience.retry.instances.inventory.budget.enabled=false",
+		"resilience.retry.instances.inventory.wait-duration=10ms", "resilience.retry.instances.inventory.backoff=fixed",
+		"resilience.retry.instances.inventory.jitter=none", "resilience.retry.instances.inventory.budget.enabled=false",
 		"resilience.bulkhead.instances.recommendations.max-concurrent-calls="
 				+ WireMockDownstreamTests.MAX_CONCURRENT_RECOMMENDATIONS,
 		"sample.downstream.read-timeout=5s" })

@@ -8,9 +8,9 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import dev.resilience.ResilienceRegistry;
 
 /**
- * Occupancy of the bulkheads of a {@link ResilienceRegistry} (Boot 3.5 line), with the details of
- * {@link ResilienceHealth#bulkheads}. Always {@code UP}: a full bulkhead is doing its job.
- * Thread-safe.
+ * Occupancy of the bulkheads of a {@link ResilienceRegistry} (Boot 3.5 line), with the
+ * details of {@link ResilienceHealth#bulkheads}. Always {@code UP}: a full bulkhead is
+ * doing its job. Thread-safe.
  */
 public class BulkheadsHealthIndicator implements HealthIndicator {
 

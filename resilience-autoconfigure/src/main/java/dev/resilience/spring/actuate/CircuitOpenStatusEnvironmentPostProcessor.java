@@ -5,7 +5,8 @@ import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Registers the health status order of {@link CircuitOpenStatusDefaults} on the Boot 3.5 line.
+ * Registers the health status order of {@link CircuitOpenStatusDefaults} on the Boot 3.5
+ * line.
  */
 public class CircuitOpenStatusEnvironmentPostProcessor implements EnvironmentPostProcessor {
 

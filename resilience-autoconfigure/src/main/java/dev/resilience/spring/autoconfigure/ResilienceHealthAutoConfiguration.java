@@ -16,10 +16,10 @@ import dev.resilience.spring.actuate.RetriesHealthIndicator;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
 
 /**
- * Health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads}, each
- * switched off by {@code management.health.<name>.enabled=false} ({@code circuitbreakers},
- * {@code retries}, {@code bulkheads}). The status an open breaker reports comes from
- * {@code resilience.health.circuit-open-status}.
+ * Health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads},
+ * each switched off by {@code management.health.<name>.enabled=false}
+ * ({@code circuitbreakers}, {@code retries}, {@code bulkheads}). The status an open
+ * breaker reports comes from {@code resilience.health.circuit-open-status}.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })

@@ -1,8 +1,9 @@
 package dev.resilience.spring.autoconfigure;
 
 /**
- * The Spring Boot line this auto-configuration is built for (Boot 3.5). The other line has a class
- * of the same name; {@link BootLineGuard} compares it with the Boot the application runs.
+ * The Spring Boot line this auto-configuration is built for (Boot 3.5). The other line
+ * has a class of the same name; {@link BootLineGuard} compares it with the Boot the
+ * application runs.
  */
 final class StarterLine {
 

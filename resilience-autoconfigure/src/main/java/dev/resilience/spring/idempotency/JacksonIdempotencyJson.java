@@ -3,14 +3,14 @@ package dev.resilience.spring.idempotency;
 import java.lang.reflect.Method;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.util.Assert;
 
 import dev.resilience.idempotency.ResultCodec;
 
-import org.springframework.util.Assert;
-
 /**
- * {@link IdempotencyJson} of the Boot 3.5 line: Jackson 2, from a copy of the application's
- * {@link ObjectMapper} (the mapper itself is never reconfigured). Thread-safe.
+ * {@link IdempotencyJson} of the Boot 3.5 line: Jackson 2, from a copy of the
+ * application's {@link ObjectMapper} (the mapper itself is never reconfigured).
+ * Thread-safe.
  */
 public final class JacksonIdempotencyJson implements IdempotencyJson {
 

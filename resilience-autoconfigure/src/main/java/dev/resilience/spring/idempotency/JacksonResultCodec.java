@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -26,27 +24,26 @@ import com.fasterxml.jackson.databind.deser.SettableBeanProperty;
 import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import com.fasterxml.jackson.databind.deser.impl.UnsupportedTypeDeserializer;
 import com.fasterxml.jackson.databind.deser.std.ContainerDeserializerBase;
+import org.springframework.core.GenericTypeResolver;
+import org.springframework.util.Assert;
 
 import dev.resilience.idempotency.ResultCodec;
 import dev.resilience.spring.idempotency.ReplayableResults.StoredResponse;
 
-import org.springframework.core.GenericTypeResolver;
-import org.springframework.util.Assert;
-
 /**
  * {@link ResultCodec} writing a method's result as JSON with the application's
- * {@link ObjectMapper}, for the method's declared generic return type (a {@code List<Receipt>} is
- * read back as a list of {@code Receipt}). Default typing is switched off on the codec's copy of
- * the mapper, so stored JSON can never choose the class it is read into; Java serialization is
- * never used. {@code null} is stored as JSON {@code null}; {@code void} and {@code Void} results
- * are stored as {@code null} and replayed as {@code null}. A {@code ResponseEntity<T>} is stored as
- * its status, headers and a body of type {@code T}, and replayed as a {@code ResponseEntity} with
- * all three.
+ * {@link ObjectMapper}, for the method's declared generic return type (a
+ * {@code List<Receipt>} is read back as a list of {@code Receipt}). Default typing is
+ * switched off on the codec's copy of the mapper, so stored JSON can never choose the
+ * class it is read into; Java serialization is never used. {@code null} is stored as JSON
+ * {@code null}; {@code void} and {@code Void} results are stored as {@code null} and
+ * replayed as {@code null}. A {@code ResponseEntity<T>} is stored as its status, headers
+ * and a body of type {@code T}, and replayed as a {@code ResponseEntity} with all three.
  * <p>
- * Only what reads back is stored: {@link #forMethod} refuses a return type Jackson cannot read
- * back into (an abstract type without type information, a class without a creator), and
- * {@link #encode} reads every result's JSON back before handing it over, so a result that would
- * fail every replay for its whole ttl fails its own call instead. Thread-safe.
+ * Only what reads back is stored: {@link #forMethod} refuses a return type Jackson cannot
+ * read back into (an abstract type without type information, a class without a creator),
+ * and {@link #encode} reads every result's JSON back before handing it over, so a result
+ * that would fail every replay for its whole ttl fails its own call instead. Thread-safe.
  */
 public final class JacksonResultCodec implements ResultCodec {
 
@@ -74,28 +71,30 @@ public final class JacksonResultCodec implements ResultCodec {
 		this.type = type;
 		this.empty = raw == void.class || raw == Void.class;
 		this.responseEntity = isResponseEntity(type);
-		JavaType stored = this.responseEntity ? mapper.getTypeFactory().constructParametricType(StoredResponse.class, type.containedTypeOrUnknown(0)) : type;
+		JavaType stored = this.responseEntity
+				? mapper.getTypeFactory().constructParametricType(StoredResponse.class, type.containedTypeOrUnknown(0))
+				: type;
 		this.writer = mapper.writerFor(stored);
 		this.reader = mapper.readerFor(stored);
 	}
 
 	/**
-	 * The codec for a method's result: its generic return type, or for a method returning a
-	 * {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) the type {@code T}.
-	 * @throws IllegalArgumentException for a return type whose value cannot be replayed (a stream,
-	 * an iterator, an input stream or reader) or whose JSON form cannot be read back into it,
-	 * naming the method and the type
+	 * The codec for a method's result: its generic return type, or for a method returning
+	 * a {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) the type {@code T}.
+	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
+	 * (a stream, an iterator, an input stream or reader) or whose JSON form cannot be
+	 * read back into it, naming the method and the type
 	 */
 	public static JacksonResultCodec forMethod(ObjectMapper objectMapper, Method method) {
 		return forMethod(objectMapper, method, method.getDeclaringClass());
 	}
 
 	/**
-	 * The codec for a method's result as called on {@code targetClass}: a type variable of a
-	 * generic superclass ({@code R run()} in a {@code Base<R>}) is read as the type the target
-	 * class binds it to, not as its bound.
-	 * @throws IllegalArgumentException for a return type whose value cannot be replayed or whose
-	 * JSON form cannot be read back into it, naming the method and the type
+	 * The codec for a method's result as called on {@code targetClass}: a type variable
+	 * of a generic superclass ({@code R run()} in a {@code Base<R>}) is read as the type
+	 * the target class binds it to, not as its bound.
+	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
+	 * or whose JSON form cannot be read back into it, naming the method and the type
 	 */
 	public static JacksonResultCodec forMethod(ObjectMapper objectMapper, Method method, Class<?> targetClass) {
 		Type returnType = GenericTypeResolver.resolveType(method.getGenericReturnType(), targetClass);
@@ -129,8 +128,8 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 		catch (IOException | RuntimeException ex) {
 			// The cause may quote the result; this message must not.
-			throw new IOException("the JSON written for this result cannot be read back as " + Readability.describe(this.type)
-					+ " (" + ex.getClass().getSimpleName() + ")", ex);
+			throw new IOException("the JSON written for this result cannot be read back as "
+					+ Readability.describe(this.type) + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 		return json;
 	}
@@ -149,8 +148,8 @@ public final class JacksonResultCodec implements ResultCodec {
 	}
 
 	/**
-	 * Finds, before any call, what in a type Jackson would fail to read back: the type itself or
-	 * anything reachable through its properties and elements.
+	 * Finds, before any call, what in a type Jackson would fail to read back: the type
+	 * itself or anything reachable through its properties and elements.
 	 */
 	private static final class Readability {
 
@@ -166,8 +165,9 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 
 		/**
-		 * Why {@code type} cannot be read back, or {@code null} when it can or when Jackson will
-		 * not tell before a value is read (then {@link #encode}'s read-back still guards each result).
+		 * Why {@code type} cannot be read back, or {@code null} when it can or when
+		 * Jackson will not tell before a value is read (then {@link #encode}'s read-back
+		 * still guards each result).
 		 */
 		String problem(JavaType type) {
 			try {
@@ -180,8 +180,8 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 
 		/**
-		 * @param context where {@code type} was reached from, such as {@code " in Order.lines"};
-		 * empty for the return type itself
+		 * @param context where {@code type} was reached from, such as
+		 * {@code " in Order.lines"}; empty for the return type itself
 		 */
 		private String problem(JavaType type, JsonDeserializer<?> known, String context) {
 			if (type.getRawClass() == Object.class || hasTypeInformation(type)) {
@@ -244,7 +244,9 @@ public final class JacksonResultCodec implements ResultCodec {
 			return null;
 		}
 
-		/** {@code Map<String, List<Receipt>>}: simple names, as in every startup message. */
+		/**
+		 * {@code Map<String, List<Receipt>>}: simple names, as in every startup message.
+		 */
 		static String describe(JavaType type) {
 			StringBuilder description = new StringBuilder(type.getRawClass().getSimpleName());
 			if (type.containedTypeCount() > 0) {

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class FingerprintsTests {
 
-	private final Fingerprints fingerprints = new Fingerprints(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT));
+	private final Fingerprints fingerprints = new Fingerprints(
+			new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT));
 
 	@Test
 	void fingerprintIsSha256OfCanonicalJson() throws Exception {
@@ -54,9 +55,12 @@ class FingerprintsTests {
 	@Test
 	void differentArgumentsGiveDifferentFingerprints() {
 		String base = this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "eur" });
-		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 4, BigDecimal.ONE), "eur" })).isNotEqualTo(base);
-		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "usd" })).isNotEqualTo(base);
-		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "eur" })).isEqualTo(base);
+		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 4, BigDecimal.ONE), "eur" }))
+			.isNotEqualTo(base);
+		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "usd" }))
+			.isNotEqualTo(base);
+		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "eur" }))
+			.isEqualTo(base);
 	}
 
 	@Test

@@ -23,7 +23,8 @@ class JacksonResultCodecTests {
 	@Test
 	void genericReturnTypeIsReplayedAsItsElementType() throws Exception {
 		JacksonResultCodec codec = JacksonResultCodec.forMethod(this.mapper, Methods.class.getMethod("receipts"));
-		List<Receipt> receipts = List.of(new Receipt("r-1", new BigDecimal("12.50")), new Receipt("r-2", BigDecimal.ONE));
+		List<Receipt> receipts = List.of(new Receipt("r-1", new BigDecimal("12.50")),
+				new Receipt("r-2", BigDecimal.ONE));
 		Object replayed = codec.decode(codec.encode(receipts));
 		assertThat(replayed).isEqualTo(receipts);
 		assertThat((List<?>) replayed).first().isInstanceOf(Receipt.class);
@@ -33,7 +34,8 @@ class JacksonResultCodecTests {
 	void completionStageIsStoredAsItsValueType() throws Exception {
 		JacksonResultCodec codec = JacksonResultCodec.forMethod(this.mapper, Methods.class.getMethod("async"));
 		Receipt receipt = new Receipt("r-1", BigDecimal.TEN);
-		assertThat(new String(codec.encode(receipt), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"r-1\",\"amount\":10}");
+		assertThat(new String(codec.encode(receipt), StandardCharsets.UTF_8))
+			.isEqualTo("{\"id\":\"r-1\",\"amount\":10}");
 		assertThat(codec.decode(codec.encode(receipt))).isEqualTo(receipt);
 	}
 

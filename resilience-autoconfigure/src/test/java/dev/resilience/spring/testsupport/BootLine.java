@@ -6,8 +6,9 @@ import dev.resilience.spring.idempotency.IdempotencyJson;
 import dev.resilience.spring.idempotency.JacksonIdempotencyJson;
 
 /**
- * What the tests shared by both Boot lines need from the line they run on: the Boot 3.5 line's
- * auto-configuration class names and JSON. The Boot 4 line has a class of the same name.
+ * What the tests shared by both Boot lines need from the line they run on: the Boot 3.5
+ * line's auto-configuration class names and JSON. The Boot 4 line has a class of the same
+ * name.
  */
 public final class BootLine {
 
@@ -27,12 +28,18 @@ public final class BootLine {
 
 	public static final String SIMPLE_METRICS_EXPORT = "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration";
 
-	/** Spring Security's auto-configurations, excluded by tests that read the endpoints openly. */
+	/**
+	 * Spring Security's auto-configurations, excluded by tests that read the endpoints
+	 * openly.
+	 */
 	public static final String SECURITY = "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
 			+ "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration";
 
-	/** The health API's indicator type; Boot 4 moved the health API to a package of its own. */
+	/**
+	 * The health API's indicator type; Boot 4 moved the health API to a package of its
+	 * own.
+	 */
 	public static final String HEALTH_INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
 
 	public static final String HEALTH_ENABLEMENT_CONDITION = "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator";
@@ -47,13 +54,18 @@ public final class BootLine {
 
 	/** What a health indicator of this line reports, without naming the line's types. */
 	public static HealthView health(Object indicator) {
-		org.springframework.boot.actuate.health.Health health = ((org.springframework.boot.actuate.health.HealthIndicator) indicator).health();
+		org.springframework.boot.actuate.health.Health health = ((org.springframework.boot.actuate.health.HealthIndicator) indicator)
+			.health();
 		return new HealthView(health.getStatus().getCode(), health.getDetails());
 	}
 
-	/** An indicator of this line that is always up, as an application would define one. */
+	/**
+	 * An indicator of this line that is always up, as an application would define one.
+	 */
 	public static Object upHealthIndicator() {
-		return (org.springframework.boot.actuate.health.HealthIndicator) () -> org.springframework.boot.actuate.health.Health.up().build();
+		return (org.springframework.boot.actuate.health.HealthIndicator) () -> org.springframework.boot.actuate.health.Health
+			.up()
+			.build();
 	}
 
 	/** The class of the given name, for {@code AutoConfigurations.of(...)}. */

@@ -1,11 +1,12 @@
 package dev.resilience.spring.actuate;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Registers the health status order of {@link CircuitOpenStatusDefaults} on the Boot 4 line.
+ * Registers the health status order of {@link CircuitOpenStatusDefaults} on the Boot 4
+ * line.
  */
 public class CircuitOpenStatusEnvironmentPostProcessor implements EnvironmentPostProcessor {
 

@@ -8,9 +8,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import dev.resilience.ResilienceRegistry;
 
 /**
- * Counters of the retries of a {@link ResilienceRegistry} (Boot 4 line), with the details of
- * {@link ResilienceHealth#retries}. Always {@code UP}: retries describe the past, not whether this
- * application can serve. Thread-safe.
+ * Counters of the retries of a {@link ResilienceRegistry} (Boot 4 line), with the details
+ * of {@link ResilienceHealth#retries}. Always {@code UP}: retries describe the past, not
+ * whether this application can serve. Thread-safe.
  */
 public class RetriesHealthIndicator implements HealthIndicator {
 

@@ -1,12 +1,12 @@
 package dev.resilience.spring.autoconfigure;
 
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
 import dev.resilience.ResilienceRegistry;
@@ -16,10 +16,10 @@ import dev.resilience.spring.actuate.RetriesHealthIndicator;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
 
 /**
- * Health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads}, each
- * switched off by {@code management.health.<name>.enabled=false} ({@code circuitbreakers},
- * {@code retries}, {@code bulkheads}). The status an open breaker reports comes from
- * {@code resilience.health.circuit-open-status}.
+ * Health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads},
+ * each switched off by {@code management.health.<name>.enabled=false}
+ * ({@code circuitbreakers}, {@code retries}, {@code bulkheads}). The status an open
+ * breaker reports comes from {@code resilience.health.circuit-open-status}.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })

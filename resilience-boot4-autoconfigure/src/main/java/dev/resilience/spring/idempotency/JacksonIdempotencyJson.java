@@ -2,11 +2,10 @@ package dev.resilience.spring.idempotency;
 
 import java.lang.reflect.Method;
 
+import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilience.idempotency.ResultCodec;
-
-import org.springframework.util.Assert;
 
 /**
  * {@link IdempotencyJson} of the Boot 4 line: Jackson 3, from a copy of the application's

@@ -8,11 +8,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
+import org.springframework.core.GenericTypeResolver;
+import org.springframework.util.Assert;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
@@ -38,25 +38,24 @@ import tools.jackson.databind.type.TypeFactory;
 import dev.resilience.idempotency.ResultCodec;
 import dev.resilience.spring.idempotency.ReplayableResults.StoredResponse;
 
-import org.springframework.core.GenericTypeResolver;
-import org.springframework.util.Assert;
-
 /**
  * {@link ResultCodec} writing a method's result as JSON with the application's Jackson 3
- * {@link JsonMapper}, for the method's declared generic return type (a {@code List<Receipt>} is
- * read back as a list of {@code Receipt}). The codec works on a copy of the mapper rebuilt with
- * default typing switched off, so stored JSON can never choose the class it is read into, and with
- * {@link SerializationFeature#FAIL_ON_EMPTY_BEANS} switched on (Jackson 3 writes a bean without
- * properties as {@code {}}, which reads back as something else); Java serialization is never used.
- * {@code null} is stored as JSON {@code null}; {@code void} and {@code Void} results are stored as
- * {@code null} and replayed as {@code null}. A {@code ResponseEntity<T>} is stored as its status,
- * headers and a body of type {@code T}, and replayed as a {@code ResponseEntity} with all three.
+ * {@link JsonMapper}, for the method's declared generic return type (a
+ * {@code List<Receipt>} is read back as a list of {@code Receipt}). The codec works on a
+ * copy of the mapper rebuilt with default typing switched off, so stored JSON can never
+ * choose the class it is read into, and with
+ * {@link SerializationFeature#FAIL_ON_EMPTY_BEANS} switched on (Jackson 3 writes a bean
+ * without properties as {@code {}}, which reads back as something else); Java
+ * serialization is never used. {@code null} is stored as JSON {@code null}; {@code void}
+ * and {@code Void} results are stored as {@code null} and replayed as {@code null}. A
+ * {@code ResponseEntity<T>} is stored as its status, headers and a body of type
+ * {@code T}, and replayed as a {@code ResponseEntity} with all three.
  * <p>
- * Only what reads back is stored: {@link #forMethod} refuses a return type Jackson cannot read
- * back into (an abstract type without type information, a class without a creator, a creator
- * that needs a property the type's JSON never contains), and {@link #encode} reads every result's
- * JSON back before handing it over, so a result that would fail every replay for its whole ttl
- * fails its own call instead. Thread-safe.
+ * Only what reads back is stored: {@link #forMethod} refuses a return type Jackson cannot
+ * read back into (an abstract type without type information, a class without a creator, a
+ * creator that needs a property the type's JSON never contains), and {@link #encode}
+ * reads every result's JSON back before handing it over, so a result that would fail
+ * every replay for its whole ttl fails its own call instead. Thread-safe.
  */
 public final class JacksonResultCodec implements ResultCodec {
 
@@ -73,8 +72,8 @@ public final class JacksonResultCodec implements ResultCodec {
 	private final boolean responseEntity;
 
 	/**
-	 * @param jsonMapper the application's mapper; the codec uses a copy of it (see the class
-	 * description) and never changes it
+	 * @param jsonMapper the application's mapper; the codec uses a copy of it (see the
+	 * class description) and never changes it
 	 * @param type the type results are written as and read back into
 	 */
 	public JacksonResultCodec(JsonMapper jsonMapper, JavaType type) {
@@ -90,28 +89,30 @@ public final class JacksonResultCodec implements ResultCodec {
 		this.type = type;
 		this.empty = raw == void.class || raw == Void.class;
 		this.responseEntity = isResponseEntity(type);
-		JavaType stored = this.responseEntity ? mapper.getTypeFactory().constructParametricType(StoredResponse.class, type.containedTypeOrUnknown(0)) : type;
+		JavaType stored = this.responseEntity
+				? mapper.getTypeFactory().constructParametricType(StoredResponse.class, type.containedTypeOrUnknown(0))
+				: type;
 		this.writer = mapper.writerFor(stored);
 		this.reader = mapper.readerFor(stored);
 	}
 
 	/**
-	 * The codec for a method's result: its generic return type, or for a method returning a
-	 * {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) the type {@code T}.
-	 * @throws IllegalArgumentException for a return type whose value cannot be replayed (a stream,
-	 * an iterator, an input stream or reader) or whose JSON form cannot be read back into it,
-	 * naming the method and the type
+	 * The codec for a method's result: its generic return type, or for a method returning
+	 * a {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) the type {@code T}.
+	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
+	 * (a stream, an iterator, an input stream or reader) or whose JSON form cannot be
+	 * read back into it, naming the method and the type
 	 */
 	public static JacksonResultCodec forMethod(JsonMapper jsonMapper, Method method) {
 		return forMethod(jsonMapper, method, method.getDeclaringClass());
 	}
 
 	/**
-	 * The codec for a method's result as called on {@code targetClass}: a type variable of a
-	 * generic superclass ({@code R run()} in a {@code Base<R>}) is read as the type the target
-	 * class binds it to, not as its bound.
-	 * @throws IllegalArgumentException for a return type whose value cannot be replayed or whose
-	 * JSON form cannot be read back into it, naming the method and the type
+	 * The codec for a method's result as called on {@code targetClass}: a type variable
+	 * of a generic superclass ({@code R run()} in a {@code Base<R>}) is read as the type
+	 * the target class binds it to, not as its bound.
+	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
+	 * or whose JSON form cannot be read back into it, naming the method and the type
 	 */
 	public static JacksonResultCodec forMethod(JsonMapper jsonMapper, Method method, Class<?> targetClass) {
 		JsonMapper mapper = storing(jsonMapper);
@@ -153,8 +154,8 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 		catch (RuntimeException ex) {
 			// The cause may quote the result; this message must not.
-			throw new IOException("the JSON written for this result cannot be read back as " + Readability.describe(this.type)
-					+ " (" + ex.getClass().getSimpleName() + ")", ex);
+			throw new IOException("the JSON written for this result cannot be read back as "
+					+ Readability.describe(this.type) + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 		return json;
 	}
@@ -173,8 +174,8 @@ public final class JacksonResultCodec implements ResultCodec {
 	}
 
 	/**
-	 * Finds, before any call, what in a type Jackson would fail to read back: the type itself or
-	 * anything reachable through its properties and elements.
+	 * Finds, before any call, what in a type Jackson would fail to read back: the type
+	 * itself or anything reachable through its properties and elements.
 	 */
 	private static final class Readability {
 
@@ -189,14 +190,16 @@ public final class JacksonResultCodec implements ResultCodec {
 		 */
 		Readability(JsonMapper mapper) {
 			// Jackson 3 has no public way to look up a deserializer outside a read; these
-			// underscore methods are public (Jackson's own tests use them) and side-effect free.
+			// underscore methods are public (Jackson's own tests use them) and
+			// side-effect free.
 			this.context = mapper._deserializationContext();
 			this.serialization = mapper._serializationContext();
 		}
 
 		/**
-		 * Why {@code type} cannot be read back, or {@code null} when it can or when Jackson will
-		 * not tell before a value is read (then {@link #encode}'s read-back still guards each result).
+		 * Why {@code type} cannot be read back, or {@code null} when it can or when
+		 * Jackson will not tell before a value is read (then {@link #encode}'s read-back
+		 * still guards each result).
 		 */
 		String problem(JavaType type) {
 			try {
@@ -209,8 +212,8 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 
 		/**
-		 * @param context where {@code type} was reached from, such as {@code " in Order.lines"};
-		 * empty for the return type itself
+		 * @param context where {@code type} was reached from, such as
+		 * {@code " in Order.lines"}; empty for the return type itself
 		 */
 		private String problem(JavaType type, ValueDeserializer<?> known, String context) {
 			if (type.getRawClass() == Object.class || hasTypeInformation(type)) {
@@ -282,11 +285,12 @@ public final class JacksonResultCodec implements ResultCodec {
 		}
 
 		/**
-		 * A creator parameter that reading fails without, and that the type's own JSON never
-		 * contains, such as {@code version (int)}; {@code null} when there is none or when the
-		 * type is not written property by property. Jackson 3 finds creators by parameter names
-		 * on its own, so a constructor that only looks like a creator is found too: without this
-		 * its JSON would fail every read-back, call after call.
+		 * A creator parameter that reading fails without, and that the type's own JSON
+		 * never contains, such as {@code version (int)}; {@code null} when there is none
+		 * or when the type is not written property by property. Jackson 3 finds creators
+		 * by parameter names on its own, so a constructor that only looks like a creator
+		 * is found too: without this its JSON would fail every read-back, call after
+		 * call.
 		 */
 		private String missingCreatorProperty(JavaType type, ValueInstantiator instantiator) {
 			Set<String> written = writtenProperties(type);
@@ -314,7 +318,10 @@ public final class JacksonResultCodec implements ResultCodec {
 			return null;
 		}
 
-		/** The names the type's serializer writes, or {@code null} when it is not a bean serializer. */
+		/**
+		 * The names the type's serializer writes, or {@code null} when it is not a bean
+		 * serializer.
+		 */
 		private Set<String> writtenProperties(JavaType type) {
 			ValueSerializer<Object> serializer;
 			try {
@@ -333,7 +340,9 @@ public final class JacksonResultCodec implements ResultCodec {
 			return names;
 		}
 
-		/** {@code Map<String, List<Receipt>>}: simple names, as in every startup message. */
+		/**
+		 * {@code Map<String, List<Receipt>>}: simple names, as in every startup message.
+		 */
 		static String describe(JavaType type) {
 			StringBuilder description = new StringBuilder(type.getRawClass().getSimpleName());
 			if (type.containedTypeCount() > 0) {

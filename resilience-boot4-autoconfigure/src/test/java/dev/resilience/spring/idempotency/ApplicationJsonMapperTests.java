@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
@@ -19,9 +21,6 @@ import tools.jackson.databind.deser.std.StdDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.ser.std.StdSerializer;
-
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.idempotency.ClaimResult;
@@ -35,15 +34,14 @@ import dev.resilience.spring.testsupport.BootLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On the Boot 4 line idempotency writes results and fingerprints with the application's Jackson 3
- * {@link JsonMapper}: its modules and naming strategy, whether the application declares the
- * mapper itself or lets Boot configure it.
+ * On the Boot 4 line idempotency writes results and fingerprints with the application's
+ * Jackson 3 {@link JsonMapper}: its modules and naming strategy, whether the application
+ * declares the mapper itself or lets Boot configure it.
  */
 class ApplicationJsonMapperTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class,
-				ResilienceIdempotencyAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceIdempotencyAutoConfiguration.class));
 
 	@Test
 	void resultsAndFingerprintsAreWrittenWithTheApplicationsOwnJsonMapper() {
@@ -65,8 +63,8 @@ class ApplicationJsonMapperTests {
 				assertThat(store.results).containsExactly("{\"invoice_id\":\"k-1\",\"total\":\"12.50 EUR\"}");
 				assertThat(replay).isEqualTo(first).isNotSameAs(first);
 				assertThat(runs).hasValue(1);
-				assertThat(context.getBean(IdempotencyJson.class).fingerprint(first)).isEqualTo(
-						Sha256.hex("{\"invoice_id\":\"k-1\",\"total\":\"12.50 EUR\"}".getBytes(StandardCharsets.UTF_8)));
+				assertThat(context.getBean(IdempotencyJson.class).fingerprint(first)).isEqualTo(Sha256
+					.hex("{\"invoice_id\":\"k-1\",\"total\":\"12.50 EUR\"}".getBytes(StandardCharsets.UTF_8)));
 			});
 	}
 

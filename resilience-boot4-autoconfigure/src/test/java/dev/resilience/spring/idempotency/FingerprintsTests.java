@@ -55,9 +55,12 @@ class FingerprintsTests {
 	@Test
 	void differentArgumentsGiveDifferentFingerprints() {
 		String base = this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "eur" });
-		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 4, BigDecimal.ONE), "eur" })).isNotEqualTo(base);
-		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "usd" })).isNotEqualTo(base);
-		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "eur" })).isEqualTo(base);
+		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 4, BigDecimal.ONE), "eur" }))
+			.isNotEqualTo(base);
+		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "usd" }))
+			.isNotEqualTo(base);
+		assertThat(this.fingerprints.of(new Object[] { new Charge("sku-1", 3, BigDecimal.ONE), "eur" }))
+			.isEqualTo(base);
 	}
 
 	@Test
@@ -80,7 +83,8 @@ class FingerprintsTests {
 
 	@Test
 	void creatorPropertiesAreSortedWithTheOthers() {
-		assertThat(this.fingerprints.canonicalJson(new Mixed("z", 1))).isEqualTo("{\"alpha\":1,\"extra\":\"x\",\"zulu\":\"z\"}");
+		assertThat(this.fingerprints.canonicalJson(new Mixed("z", 1)))
+			.isEqualTo("{\"alpha\":1,\"extra\":\"x\",\"zulu\":\"z\"}");
 	}
 
 	@JsonPropertyOrder(alphabetic = false)

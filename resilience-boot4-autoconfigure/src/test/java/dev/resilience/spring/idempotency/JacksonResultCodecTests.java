@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The Boot 4 line's result codec, on Jackson 3: the same behaviour as the Boot 3.5 line's, plus
- * what Jackson 3 does differently (creators found by parameter names, beans without properties
- * written as {@code {}}, java.time built in).
+ * The Boot 4 line's result codec, on Jackson 3: the same behaviour as the Boot 3.5
+ * line's, plus what Jackson 3 does differently (creators found by parameter names, beans
+ * without properties written as {@code {}}, java.time built in).
  */
 class JacksonResultCodecTests {
 
@@ -36,7 +36,8 @@ class JacksonResultCodecTests {
 	@Test
 	void genericReturnTypeIsReplayedAsItsElementType() throws Exception {
 		JacksonResultCodec codec = JacksonResultCodec.forMethod(this.mapper, Methods.class.getMethod("receipts"));
-		List<Receipt> receipts = List.of(new Receipt("r-1", new BigDecimal("12.50")), new Receipt("r-2", BigDecimal.ONE));
+		List<Receipt> receipts = List.of(new Receipt("r-1", new BigDecimal("12.50")),
+				new Receipt("r-2", BigDecimal.ONE));
 		Object replayed = codec.decode(codec.encode(receipts));
 		assertThat(replayed).isEqualTo(receipts);
 		assertThat((List<?>) replayed).first().isInstanceOf(Receipt.class);
@@ -46,7 +47,8 @@ class JacksonResultCodecTests {
 	void completionStageIsStoredAsItsValueType() throws Exception {
 		JacksonResultCodec codec = JacksonResultCodec.forMethod(this.mapper, Methods.class.getMethod("async"));
 		Receipt receipt = new Receipt("r-1", BigDecimal.TEN);
-		assertThat(new String(codec.encode(receipt), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"r-1\",\"amount\":10}");
+		assertThat(new String(codec.encode(receipt), StandardCharsets.UTF_8))
+			.isEqualTo("{\"id\":\"r-1\",\"amount\":10}");
 		assertThat(codec.decode(codec.encode(receipt))).isEqualTo(receipt);
 	}
 
@@ -69,7 +71,8 @@ class JacksonResultCodecTests {
 
 	@Test
 	void defaultTypingOfTheApplicationsMapperIsNotUsed() throws Exception {
-		// Jackson 3 has no DefaultTyping.EVERYTHING; NON_FINAL_AND_RECORDS reaches the final record
+		// Jackson 3 has no DefaultTyping.EVERYTHING; NON_FINAL_AND_RECORDS reaches the
+		// final record
 		JsonMapper typing = JsonMapper.builder()
 			.activateDefaultTyping(BasicPolymorphicTypeValidator.builder().allowIfSubType(Object.class).build(),
 					DefaultTyping.NON_FINAL_AND_RECORDS, JsonTypeInfo.As.PROPERTY)
@@ -125,7 +128,8 @@ class JacksonResultCodecTests {
 
 	@Test
 	void typeThatNeedsAMissingModuleIsRefused() {
-		// How Jackson 3 marks a type it knows needs a module (Joda time); Jackson 3 reads java.time itself.
+		// How Jackson 3 marks a type it knows needs a module (Joda time); Jackson 3 reads
+		// java.time itself.
 		@SuppressWarnings({ "rawtypes", "unchecked" })
 		SimpleModule unsupported = new SimpleModule("unsupported").addDeserializer((Class) Legacy.class,
 				new UnsupportedTypeDeserializer(TypeFactory.createDefaultInstance().constructType(Legacy.class),
@@ -152,7 +156,8 @@ class JacksonResultCodecTests {
 	void creatorNeedingAnUnwrittenObjectPropertyIsAcceptedAsJacksonReadsItAsNull() throws Exception {
 		JacksonResultCodec codec = JacksonResultCodec.forMethod(this.mapper, Methods.class.getMethod("tagged"));
 		Object replayed = codec.decode(codec.encode(new Tagged("t", "hidden")));
-		assertThat(replayed).isInstanceOfSatisfying(Tagged.class, (tagged) -> assertThat(tagged.getTag()).isEqualTo("t"));
+		assertThat(replayed).isInstanceOfSatisfying(Tagged.class,
+				(tagged) -> assertThat(tagged.getTag()).isEqualTo("t"));
 	}
 
 	@Test
@@ -170,7 +175,10 @@ class JacksonResultCodecTests {
 
 	}
 
-	/** Jackson 3 finds this constructor by its parameter names, but {@code version} is never written. */
+	/**
+	 * Jackson 3 finds this constructor by its parameter names, but {@code version} is
+	 * never written.
+	 */
 	public static final class Versioned {
 
 		private final String id;
@@ -213,7 +221,10 @@ class JacksonResultCodecTests {
 
 	}
 
-	/** {@code note} is read but never written: it replays as {@code null}, which Jackson allows. */
+	/**
+	 * {@code note} is read but never written: it replays as {@code null}, which Jackson
+	 * allows.
+	 */
 	public static final class Tagged {
 
 		private final String tag;

@@ -6,9 +6,9 @@ import dev.resilience.spring.idempotency.IdempotencyJson;
 import dev.resilience.spring.idempotency.JacksonIdempotencyJson;
 
 /**
- * What the tests shared by both Boot lines need from the line they run on: the Boot 4 line's
- * auto-configuration class names (Boot 4 moved them into one module per technology) and JSON
- * (Jackson 3). The Boot 3.5 line has a class of the same name.
+ * What the tests shared by both Boot lines need from the line they run on: the Boot 4
+ * line's auto-configuration class names (Boot 4 moved them into one module per
+ * technology) and JSON (Jackson 3). The Boot 3.5 line has a class of the same name.
  */
 public final class BootLine {
 
@@ -28,13 +28,19 @@ public final class BootLine {
 
 	public static final String SIMPLE_METRICS_EXPORT = "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration";
 
-	/** Spring Security's auto-configurations, excluded by tests that read the endpoints openly. */
+	/**
+	 * Spring Security's auto-configurations, excluded by tests that read the endpoints
+	 * openly.
+	 */
 	public static final String SECURITY = "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
 			+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
 			+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration";
 
-	/** The health API's indicator type; Boot 4 moved the health API to a package of its own. */
+	/**
+	 * The health API's indicator type; Boot 4 moved the health API to a package of its
+	 * own.
+	 */
 	public static final String HEALTH_INDICATOR = "org.springframework.boot.health.contributor.HealthIndicator";
 
 	public static final String HEALTH_ENABLEMENT_CONDITION = "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator";
@@ -49,13 +55,18 @@ public final class BootLine {
 
 	/** What a health indicator of this line reports, without naming the line's types. */
 	public static HealthView health(Object indicator) {
-		org.springframework.boot.health.contributor.Health health = ((org.springframework.boot.health.contributor.HealthIndicator) indicator).health();
+		org.springframework.boot.health.contributor.Health health = ((org.springframework.boot.health.contributor.HealthIndicator) indicator)
+			.health();
 		return new HealthView(health.getStatus().getCode(), health.getDetails());
 	}
 
-	/** An indicator of this line that is always up, as an application would define one. */
+	/**
+	 * An indicator of this line that is always up, as an application would define one.
+	 */
 	public static Object upHealthIndicator() {
-		return (org.springframework.boot.health.contributor.HealthIndicator) () -> org.springframework.boot.health.contributor.Health.up().build();
+		return (org.springframework.boot.health.contributor.HealthIndicator) () -> org.springframework.boot.health.contributor.Health
+			.up()
+			.build();
 	}
 
 	/** The class of the given name, for {@code AutoConfigurations.of(...)}. */

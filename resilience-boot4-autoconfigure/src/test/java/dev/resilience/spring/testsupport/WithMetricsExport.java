@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 
 /**
- * Lets a {@code @SpringBootTest} export metrics (Prometheus included), which Boot's test support
- * switches off by default; the Boot 3.5 line has an annotation of the same name.
+ * Lets a {@code @SpringBootTest} export metrics (Prometheus included), which Boot's test
+ * support switches off by default; the Boot 3.5 line has an annotation of the same name.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -17,13 +17,13 @@ import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * The thread-pool kind of {@link Bulkhead}: counts a call from the moment it is given a slot until
- * the stage it returned completes, not just while it holds a pool thread: a method returning a
- * non-blocking client's future holds its thread for microseconds but its slot for as long as the
- * request runs. The slots and the waiting queue are kept by {@link Slots}, the threads by
- * {@link PoolThreads}, each call by a {@link PoolTask}. It runs only calls that return a
- * {@link CompletionStage}: the synchronous operations of {@link Bulkhead} throw
- * {@link UnsupportedOperationException}.
+ * The thread-pool kind of {@link Bulkhead}: counts a call from the moment it is given a
+ * slot until the stage it returned completes, not just while it holds a pool thread: a
+ * method returning a non-blocking client's future holds its thread for microseconds but
+ * its slot for as long as the request runs. The slots and the waiting queue are kept by
+ * {@link Slots}, the threads by {@link PoolThreads}, each call by a {@link PoolTask}. It
+ * runs only calls that return a {@link CompletionStage}: the synchronous operations of
+ * {@link Bulkhead} throw {@link UnsupportedOperationException}.
  */
 public final class FixedThreadPoolBulkhead implements Bulkhead, Bulkhead.Metrics {
 
@@ -49,9 +49,9 @@ public final class FixedThreadPoolBulkhead implements Bulkhead, Bulkhead.Metrics
 		this.name = requireNonNull(name, "name");
 		this.config = requireNonNull(config, "config");
 		this.propagator = requireNonNull(propagator, "propagator");
-		requireArgument(config.getType() == BulkheadConfig.Type.THREAD_POOL, "ThreadPoolBulkhead '" + name
-				+ "' needs a configuration of type THREAD_POOL but got " + config.getType()
-				+ "; Bulkhead.of creates the kind a configuration names");
+		requireArgument(config.getType() == BulkheadConfig.Type.THREAD_POOL,
+				"ThreadPoolBulkhead '" + name + "' needs a configuration of type THREAD_POOL but got "
+						+ config.getType() + "; Bulkhead.of creates the kind a configuration names");
 		this.slots = new Slots(config.getMaxSize(), config.getQueueCapacity());
 		this.executor = PoolThreads.newExecutor(name, config);
 		this.fullDetail = config.getMaxSize() + " calls in flight and " + config.getQueueCapacity() + " calls queued";
@@ -74,11 +74,12 @@ public final class FixedThreadPoolBulkhead implements Bulkhead, Bulkhead.Metrics
 	}
 
 	/**
-	 * Runs {@code call} on a pool thread and completes the returned future as the stage it returns
-	 * does, once the call's slot is free again. The returned future is the caller's own:
-	 * completing, cancelling or timing it out before the call starts removes the call from the
-	 * queue (it never runs); after it started, the call stays in flight, holding its slot, until
-	 * its own stage completes, and that stage is left alone.
+	 * Runs {@code call} on a pool thread and completes the returned future as the stage
+	 * it returns does, once the call's slot is free again. The returned future is the
+	 * caller's own: completing, cancelling or timing it out before the call starts
+	 * removes the call from the queue (it never runs); after it started, the call stays
+	 * in flight, holding its slot, until its own stage completes, and that stage is left
+	 * alone.
 	 */
 	@Override
 	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
@@ -111,7 +112,8 @@ public final class FixedThreadPoolBulkhead implements Bulkhead, Bulkhead.Metrics
 			this.executor.execute(task);
 		}
 		catch (Throwable ex) {
-			// No thread could take it (the JVM could not start one): the slot must not leak.
+			// No thread could take it (the JVM could not start one): the slot must not
+			// leak.
 			task.end(null, ex);
 		}
 	}
@@ -120,7 +122,9 @@ public final class FixedThreadPoolBulkhead implements Bulkhead, Bulkhead.Metrics
 		this.slots.dequeue(task);
 	}
 
-	/** A call ended: its slot goes to the oldest waiting call, or back to the free slots. */
+	/**
+	 * A call ended: its slot goes to the oldest waiting call, or back to the free slots.
+	 */
 	void releaseSlot() {
 		PoolTask<?, ?> next = this.slots.release();
 		if (next != null) {
@@ -131,33 +135,46 @@ public final class FixedThreadPoolBulkhead implements Bulkhead, Bulkhead.Metrics
 		}
 	}
 
-	/** @throws UnsupportedOperationException always: a thread-pool bulkhead runs only stages */
+	/**
+	 * @throws UnsupportedOperationException always: a thread-pool bulkhead runs only
+	 * stages
+	 */
 	@Override
 	public <A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) {
 		throw unsupported("execute");
 	}
 
-	/** @throws UnsupportedOperationException always: a thread-pool bulkhead hands out no permit */
+	/**
+	 * @throws UnsupportedOperationException always: a thread-pool bulkhead hands out no
+	 * permit
+	 */
 	@Override
 	public boolean tryAcquirePermission() {
 		throw unsupported("tryAcquirePermission");
 	}
 
-	/** @throws UnsupportedOperationException always: a thread-pool bulkhead hands out no permit */
+	/**
+	 * @throws UnsupportedOperationException always: a thread-pool bulkhead hands out no
+	 * permit
+	 */
 	@Override
 	public void acquirePermission() {
 		throw unsupported("acquirePermission");
 	}
 
-	/** @throws UnsupportedOperationException always: a thread-pool bulkhead hands out no permit */
+	/**
+	 * @throws UnsupportedOperationException always: a thread-pool bulkhead hands out no
+	 * permit
+	 */
 	@Override
 	public void releasePermission() {
 		throw unsupported("releasePermission");
 	}
 
 	private UnsupportedOperationException unsupported(String operation) {
-		return new UnsupportedOperationException("ThreadPoolBulkhead '" + this.name + "' runs only CompletionStage calls: "
-				+ operation + " is not supported; use executeAsync, or a semaphore bulkhead for plain calls");
+		return new UnsupportedOperationException(
+				"ThreadPoolBulkhead '" + this.name + "' runs only CompletionStage calls: " + operation
+						+ " is not supported; use executeAsync, or a semaphore bulkhead for plain calls");
 	}
 
 	@Override

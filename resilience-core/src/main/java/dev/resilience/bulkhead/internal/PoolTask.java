@@ -8,11 +8,11 @@ import java.util.function.BiConsumer;
 import dev.resilience.CheckedFunction;
 
 /**
- * One call through a {@link FixedThreadPoolBulkhead}: the runnable handed to the executor and the
- * listener of the stage the call returns. The caller gets {@link #result}, a dependent future:
- * whatever the caller does to it reaches neither the call's stage nor its slot, except that a call
- * which has not started yet is dropped, its slot or queue place given up, since nobody waits for
- * it any more.
+ * One call through a {@link FixedThreadPoolBulkhead}: the runnable handed to the executor
+ * and the listener of the stage the call returns. The caller gets {@link #result}, a
+ * dependent future: whatever the caller does to it reaches neither the call's stage nor
+ * its slot, except that a call which has not started yet is dropped, its slot or queue
+ * place given up, since nobody waits for it any more.
  */
 final class PoolTask<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
@@ -55,10 +55,10 @@ final class PoolTask<A, T> implements Runnable, BiConsumer<T, Throwable> {
 	}
 
 	/**
-	 * Runs the call inside the caller's context. A context that cannot be set up on the pool
-	 * thread (the wrapper throws before the call starts) ends the call with that failure, so the
-	 * slot comes back and the caller hears of it; once the call has started, its stage ends it,
-	 * whatever the wrapper does afterwards.
+	 * Runs the call inside the caller's context. A context that cannot be set up on the
+	 * pool thread (the wrapper throws before the call starts) ends the call with that
+	 * failure, so the slot comes back and the caller hears of it; once the call has
+	 * started, its stage ends it, whatever the wrapper does afterwards.
 	 */
 	@Override
 	public void run() {
@@ -108,7 +108,10 @@ final class PoolTask<A, T> implements Runnable, BiConsumer<T, Throwable> {
 		end(value, failure);
 	}
 
-	/** Ends the call once: the slot first, so a caller that goes on finds it free, then the result. */
+	/**
+	 * Ends the call once: the slot first, so a caller that goes on finds it free, then
+	 * the result.
+	 */
 	void end(T value, Throwable failure) {
 		if (!ENDED.compareAndSet(this, 0, 1)) {
 			return;

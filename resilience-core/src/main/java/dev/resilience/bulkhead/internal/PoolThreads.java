@@ -12,10 +12,11 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.internal.Durations;
 
 /**
- * The threads of a {@link FixedThreadPoolBulkhead}. They run only the synchronous part of a call;
- * the pool starts a thread per call up to {@code maxSize} (the bulkhead never hands it more calls
- * than slots), keeps {@code coreSize} of them when idle, and lets the others go after
- * {@code keepAlive}. Threads are daemons named {@code resilience-bulkhead-<name>-N}.
+ * The threads of a {@link FixedThreadPoolBulkhead}. They run only the synchronous part of
+ * a call; the pool starts a thread per call up to {@code maxSize} (the bulkhead never
+ * hands it more calls than slots), keeps {@code coreSize} of them when idle, and lets the
+ * others go after {@code keepAlive}. Threads are daemons named
+ * {@code resilience-bulkhead-<name>-N}.
  */
 final class PoolThreads {
 
@@ -23,8 +24,9 @@ final class PoolThreads {
 	}
 
 	static ThreadPoolExecutor newExecutor(String name, BulkheadConfig config) {
-		// Never more tasks than slots reach the executor, so its queue needs no bound; it only has
-		// to prefer a new thread (up to maxSize) to queueing, which a plain queue would not.
+		// Never more tasks than slots reach the executor, so its queue needs no bound; it
+		// only has to prefer a new thread (up to maxSize) to queueing, which a plain
+		// queue would not.
 		ThreadFirstQueue queue = new ThreadFirstQueue();
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(config.getCoreSize(), config.getMaxSize(),
 				Durations.toNanosSaturated(config.getKeepAlive()), TimeUnit.NANOSECONDS, queue,
@@ -34,10 +36,10 @@ final class PoolThreads {
 	}
 
 	/**
-	 * The executor's queue: refuses a task while the pool may still grow, so that the executor
-	 * starts a thread for it, and takes it when the executor refuses it because the pool is at its
-	 * maximum (a thread is about to come free: every task here holds a slot, and there are no more
-	 * slots than threads).
+	 * The executor's queue: refuses a task while the pool may still grow, so that the
+	 * executor starts a thread for it, and takes it when the executor refuses it because
+	 * the pool is at its maximum (a thread is about to come free: every task here holds a
+	 * slot, and there are no more slots than threads).
 	 */
 	private static final class ThreadFirstQueue extends LinkedBlockingQueue<Runnable>
 			implements RejectedExecutionHandler {

@@ -19,11 +19,11 @@ import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * {@link Bulkhead} over a counting synchronizer whose count can never rise above the maximum.
- * Without a configured wait, taking a permit is one CAS loop; with one, a caller that misses the
- * fast path parks in the synchronizer's queue for at most the wait, woken by the next release.
- * Barging is allowed (a new caller may take a permit before a parked one), which keeps the fast
- * path free of queue checks.
+ * {@link Bulkhead} over a counting synchronizer whose count can never rise above the
+ * maximum. Without a configured wait, taking a permit is one CAS loop; with one, a caller
+ * that misses the fast path parks in the synchronizer's queue for at most the wait, woken
+ * by the next release. Barging is allowed (a new caller may take a permit before a parked
+ * one), which keeps the fast path free of queue checks.
  */
 public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
@@ -46,9 +46,9 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	public SemaphoreBulkhead(String name, BulkheadConfig config) {
 		this.name = requireNonNull(name, "name");
 		this.config = requireNonNull(config, "config");
-		requireArgument(config.getType() == BulkheadConfig.Type.SEMAPHORE, "Bulkhead '" + name
-				+ "' needs a configuration of type SEMAPHORE but got " + config.getType()
-				+ "; Bulkhead.of creates the kind a configuration names");
+		requireArgument(config.getType() == BulkheadConfig.Type.SEMAPHORE,
+				"Bulkhead '" + name + "' needs a configuration of type SEMAPHORE but got " + config.getType()
+						+ "; Bulkhead.of creates the kind a configuration names");
 		this.permits = new Permits(name, config.getMaxConcurrentCalls());
 		this.maxWaitNanos = Durations.toNanosSaturated(config.getMaxWaitDuration());
 		this.fullDetail = config.getMaxConcurrentCalls() + " concurrent calls in flight, waited "
@@ -169,7 +169,10 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 		return this.rejected.sum();
 	}
 
-	/** Always 0: a call over the limit waits on its own thread, in no queue of the bulkhead's. */
+	/**
+	 * Always 0: a call over the limit waits on its own thread, in no queue of the
+	 * bulkhead's.
+	 */
 	@Override
 	public int getQueueDepth() {
 		return 0;
@@ -191,7 +194,10 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 				+ " available)";
 	}
 
-	/** Counting synchronizer whose state is the number of available permits, bounded by the maximum. */
+	/**
+	 * Counting synchronizer whose state is the number of available permits, bounded by
+	 * the maximum.
+	 */
 	private static final class Permits extends AbstractQueuedSynchronizer {
 
 		private final String name;
@@ -242,11 +248,12 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	}
 
 	/**
-	 * The permit of one asynchronous call and the dependent future handed to the caller. Only the
-	 * call's own stage returns the permit: the caller's future is the caller's to complete, cancel
-	 * or time out, and nothing it does reaches the permit or the call's stage, since the method's
-	 * work may well go on after the caller stopped waiting for it. The flag guards against a
-	 * custom stage that reports its completion twice.
+	 * The permit of one asynchronous call and the dependent future handed to the caller.
+	 * Only the call's own stage returns the permit: the caller's future is the caller's
+	 * to complete, cancel or time out, and nothing it does reaches the permit or the
+	 * call's stage, since the method's work may well go on after the caller stopped
+	 * waiting for it. The flag guards against a custom stage that reports its completion
+	 * twice.
 	 */
 	private static final class AsyncPermit<T> implements BiConsumer<T, Throwable> {
 
@@ -275,7 +282,8 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 			if (!RELEASED.compareAndSet(this, 0, 1)) {
 				return;
 			}
-			// Returned before the caller hears of it, so a caller that goes on finds the permit free.
+			// Returned before the caller hears of it, so a caller that goes on finds the
+			// permit free.
 			this.bulkhead.releasePermission();
 			if (failure == null) {
 				this.result.complete(value);

@@ -4,13 +4,14 @@ import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The slots of a {@link FixedThreadPoolBulkhead} and the queue of calls waiting for one. At most
- * {@code maxSize} calls hold a slot; up to {@code queueCapacity} more wait, first come first
- * served; a slot coming back is handed straight to the oldest waiting call.
+ * The slots of a {@link FixedThreadPoolBulkhead} and the queue of calls waiting for one.
+ * At most {@code maxSize} calls hold a slot; up to {@code queueCapacity} more wait, first
+ * come first served; a slot coming back is handed straight to the oldest waiting call.
  * <p>
- * Slots and queue change together under one {@link ReentrantLock} (not a monitor, so a virtual
- * thread contending for it unmounts), held for a few field writes and never while user code runs.
- * The counts are volatile as well, for the metrics, which read them without the lock.
+ * Slots and queue change together under one {@link ReentrantLock} (not a monitor, so a
+ * virtual thread contending for it unmounts), held for a few field writes and never while
+ * user code runs. The counts are volatile as well, for the metrics, which read them
+ * without the lock.
  */
 final class Slots {
 
@@ -54,7 +55,10 @@ final class Slots {
 		this.queueCapacity = queueCapacity;
 	}
 
-	/** Gives {@code task} a slot or a queue place, if there is one and the bulkhead is open. */
+	/**
+	 * Gives {@code task} a slot or a queue place, if there is one and the bulkhead is
+	 * open.
+	 */
 	Admission admit(PoolTask<?, ?> task) {
 		this.lock.lock();
 		try {
@@ -113,8 +117,8 @@ final class Slots {
 	}
 
 	/**
-	 * Refuses further calls; whether no call is left in flight. Queued calls need no check: a
-	 * call waits only while every slot is held.
+	 * Refuses further calls; whether no call is left in flight. Queued calls need no
+	 * check: a call waits only while every slot is held.
 	 */
 	boolean close() {
 		this.lock.lock();
@@ -128,9 +132,10 @@ final class Slots {
 	}
 
 	/**
-	 * Whether the bulkhead is closed and its last call has ended. Read after {@link #release()}
-	 * without the lock: {@link #close()} writes its flag, and a release its count, under the lock,
-	 * so whichever of the two comes second sees that the threads may go.
+	 * Whether the bulkhead is closed and its last call has ended. Read after
+	 * {@link #release()} without the lock: {@link #close()} writes its flag, and a
+	 * release its count, under the lock, so whichever of the two comes second sees that
+	 * the threads may go.
 	 */
 	boolean isDrained() {
 		return this.closed && this.inFlight == 0;

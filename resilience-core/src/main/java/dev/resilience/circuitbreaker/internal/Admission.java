@@ -4,9 +4,9 @@ import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker.Permission;
 
 /**
- * A call admitted by one state: its outcome is recorded there, or its permit given back there,
- * never in a state entered since. Listeners hear of every outcome, also of one that is dropped
- * because its state is gone: the call did happen.
+ * A call admitted by one state: its outcome is recorded there, or its permit given back
+ * there, never in a state entered since. Listeners hear of every outcome, also of one
+ * that is dropped because its state is gone: the call did happen.
  */
 abstract class Admission implements Permission {
 
@@ -30,7 +30,8 @@ abstract class Admission implements Permission {
 	}
 
 	private void complete(CallOutcome outcome, long durationNanos) {
-		// Recorded even when a listener throws an Error, so that a trial permit is never lost.
+		// Recorded even when a listener throws an Error, so that a trial permit is never
+		// lost.
 		try {
 			this.context.callRecorded(outcome, durationNanos);
 		}

@@ -4,9 +4,10 @@ import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * What a state sees of its breaker: the settings, the clock, whether it is still the current
- * state, and the one way to leave it. A state never changes the breaker otherwise, so every state
- * change is a compare-and-set in {@link CircuitBreakerStateMachine}.
+ * What a state sees of its breaker: the settings, the clock, whether it is still the
+ * current state, and the one way to leave it. A state never changes the breaker
+ * otherwise, so every state change is a compare-and-set in
+ * {@link CircuitBreakerStateMachine}.
  */
 abstract class BreakerContext {
 
@@ -22,12 +23,14 @@ abstract class BreakerContext {
 		this.ticker = ticker;
 	}
 
-	/** Whether {@code state} is the breaker's current state object (identity, not kind). */
+	/**
+	 * Whether {@code state} is the breaker's current state object (identity, not kind).
+	 */
 	abstract boolean isCurrent(BreakerState state);
 
 	/**
-	 * Replaces {@code from} by {@code to} if {@code from} is still current, and if so tells the
-	 * listeners, once.
+	 * Replaces {@code from} by {@code to} if {@code from} is still current, and if so
+	 * tells the listeners, once.
 	 * @return whether this call made the transition
 	 */
 	abstract boolean transition(BreakerState from, BreakerState to, String reason);

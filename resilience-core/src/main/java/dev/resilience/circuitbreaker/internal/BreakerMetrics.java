@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.resilience.circuitbreaker.CircuitBreaker.Metrics;
 
 /**
- * The live metrics view of one breaker: each getter reads the current state's counts once. It
- * reads the state as it is, without the timer transition a call would make.
+ * The live metrics view of one breaker: each getter reads the current state's counts
+ * once. It reads the state as it is, without the timer transition a call would make.
  */
 final class BreakerMetrics implements Metrics {
 

@@ -9,9 +9,9 @@ import dev.resilience.internal.Failures;
 
 /**
  * What one breaker's configuration means to its states, worked out once: durations in
- * nanoseconds, the thresholds of the window and of the trial calls, the exception classifier and
- * the transition reasons that do not depend on the counts. Immutable; classifying an outcome
- * allocates nothing.
+ * nanoseconds, the thresholds of the window and of the trial calls, the exception
+ * classifier and the transition reasons that do not depend on the counts. Immutable;
+ * classifying an outcome allocates nothing.
  */
 final class BreakerSettings {
 
@@ -74,9 +74,9 @@ final class BreakerSettings {
 	}
 
 	/**
-	 * The outcome of a call that threw {@code error}, unwrapped as every policy unwraps it: an
-	 * ignored exception is {@link CallOutcome#IGNORED}, one outside a non-empty record list a
-	 * success.
+	 * The outcome of a call that threw {@code error}, unwrapped as every policy unwraps
+	 * it: an ignored exception is {@link CallOutcome#IGNORED}, one outside a non-empty
+	 * record list a success.
 	 */
 	CallOutcome errorOutcome(long durationNanos, Throwable error) {
 		if (error == null) {
@@ -98,8 +98,8 @@ final class BreakerSettings {
 	SlidingWindow newWindow(Ticker ticker) {
 		return switch (this.config.getSlidingWindowType()) {
 			case COUNT_BASED -> new CountBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds);
-			case TIME_BASED -> new TimeBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds,
-					ticker);
+			case TIME_BASED ->
+				new TimeBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds, ticker);
 		};
 	}
 

@@ -4,10 +4,10 @@ import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 
 /**
- * One state entered; identity matters, since transitions compare-and-set against it. A new object
- * is made for each entry into a counting state (closed, open, half-open), which is what gives each
- * of them fresh counts. A state that admits without a per-call permit (closed, disabled) is
- * itself the admission of its calls.
+ * One state entered; identity matters, since transitions compare-and-set against it. A
+ * new object is made for each entry into a counting state (closed, open, half-open),
+ * which is what gives each of them fresh counts. A state that admits without a per-call
+ * permit (closed, disabled) is itself the admission of its calls.
  */
 abstract class BreakerState extends Admission {
 
@@ -18,7 +18,9 @@ abstract class BreakerState extends Admission {
 		this.state = state;
 	}
 
-	/** Whether a call may go ahead; a half-open state hands out one of its trial permits. */
+	/**
+	 * Whether a call may go ahead; a half-open state hands out one of its trial permits.
+	 */
 	abstract boolean tryAcquirePermission();
 
 	/** This state's admission of one call, or {@code null} when it refuses. */

@@ -1,8 +1,8 @@
 package dev.resilience.circuitbreaker.internal;
 
 /**
- * Read side of the calls a state holds: a sliding window, the trial calls of a half-open breaker,
- * or nothing. Thread-safe; each method reads the counts once.
+ * Read side of the calls a state holds: a sliding window, the trial calls of a half-open
+ * breaker, or nothing. Thread-safe; each method reads the counts once.
  */
 interface CallCounts {
 

@@ -11,8 +11,9 @@ import dev.resilience.Ticker;
 
 /**
  * Runs a call under a breaker: admission by the current state, the call timed with the
- * breaker's ticker, and its outcome reported to the admission, so it lands in the state that
- * admitted it. The synchronous path allocates nothing when the call succeeds in a closed state.
+ * breaker's ticker, and its outcome reported to the admission, so it lands in the state
+ * that admitted it. The synchronous path allocates nothing when the call succeeds in a
+ * closed state.
  */
 final class CircuitBreakerExecutor {
 
@@ -27,8 +28,8 @@ final class CircuitBreakerExecutor {
 
 	<A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
 		if (call == null) {
-			throw new NullPointerException("call protected by circuit breaker '" + this.breaker.getName()
-					+ "' must not be null");
+			throw new NullPointerException(
+					"call protected by circuit breaker '" + this.breaker.getName() + "' must not be null");
 		}
 		BreakerState current = this.breaker.currentState();
 		Admission admission = current.admit();
@@ -48,11 +49,10 @@ final class CircuitBreakerExecutor {
 		return result;
 	}
 
-	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
-			A argument) {
+	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument) {
 		if (call == null) {
-			throw new NullPointerException("call protected by circuit breaker '" + this.breaker.getName()
-					+ "' must not be null");
+			throw new NullPointerException(
+					"call protected by circuit breaker '" + this.breaker.getName() + "' must not be null");
 		}
 		BreakerState current = this.breaker.currentState();
 		Admission admission = current.admit();
@@ -80,21 +80,23 @@ final class CircuitBreakerExecutor {
 			recorded = stage.whenComplete(recorder);
 		}
 		catch (Throwable broken) {
-			// A stage that takes no callback would never end the admission: a trial permit would
-			// stay out for good. The call is over as far as the breaker can tell, and it failed.
+			// A stage that takes no callback would never end the admission: a trial
+			// permit would stay out for good. The call is over as far as the breaker can
+			// tell, and it failed.
 			recorder.accept(null, broken);
 			return CompletableFuture.failedFuture(broken);
 		}
-		// The caller gets a stage of its own: a dependent completed or cancelled by its holder skips
-		// its action, so handing out the recording stage itself would let a caller's cancel, complete
-		// or timeout keep the outcome from ever being recorded, and a trial permit from coming back.
+		// The caller gets a stage of its own: a dependent completed or cancelled by its
+		// holder skips its action, so handing out the recording stage itself would let a
+		// caller's cancel, complete or timeout keep the outcome from ever being recorded,
+		// and a trial permit from coming back.
 		return recorded.thenApply(Function.identity());
 	}
 
 	/**
 	 * Records the outcome of an asynchronous call when the stage the call itself returned
-	 * completes: what the caller does to the stage it was handed (cancel, complete, time out) ends
-	 * neither the call nor its admission.
+	 * completes: what the caller does to the stage it was handed (cancel, complete, time
+	 * out) ends neither the call nor its admission.
 	 */
 	private static final class AsyncOutcomeRecorder<T> implements BiConsumer<T, Throwable> {
 
@@ -119,7 +121,8 @@ final class CircuitBreakerExecutor {
 		@Override
 		public void accept(T result, Throwable error) {
 			if (!ENDED.compareAndSet(this, 0, 1)) {
-				// A custom stage reporting twice, or one that refused the callback after taking it.
+				// A custom stage reporting twice, or one that refused the callback after
+				// taking it.
 				return;
 			}
 			long duration = this.ticker.read() - this.start;

@@ -16,37 +16,37 @@ import dev.resilience.internal.ListenerList.LongEvent;
 import dev.resilience.internal.ListenerList.TriConsumer;
 
 /**
- * The {@link CircuitBreaker} implementation: the holder of the current state, the transitions
- * between states, the listeners and the metrics view. Each state entered is a new state object
- * ({@link ClosedState}, {@link OpenState}, {@link HalfOpenState}; the manual
- * {@link ForcedOpenState} and {@link DisabledState} are one object each) held in an
- * {@link AtomicReference}; a transition replaces it by compare-and-set against the object it was
- * decided on, so racing decisions (many threads crossing a threshold, a manual transition during
- * a call) make one transition, announced once by the thread that won. Each state object owns its
- * counts, which is what gives every transition a fresh window. States see the breaker only
- * through a {@link BreakerContext}; {@link CircuitBreakerExecutor} runs the calls.
+ * The {@link CircuitBreaker} implementation: the holder of the current state, the
+ * transitions between states, the listeners and the metrics view. Each state entered is a
+ * new state object ({@link ClosedState}, {@link OpenState}, {@link HalfOpenState}; the
+ * manual {@link ForcedOpenState} and {@link DisabledState} are one object each) held in
+ * an {@link AtomicReference}; a transition replaces it by compare-and-set against the
+ * object it was decided on, so racing decisions (many threads crossing a threshold, a
+ * manual transition during a call) make one transition, announced once by the thread that
+ * won. Each state object owns its counts, which is what gives every transition a fresh
+ * window. States see the breaker only through a {@link BreakerContext};
+ * {@link CircuitBreakerExecutor} runs the calls.
  * <p>
- * An admitted call is tied to the state object that admitted it: a closed state admits with
- * itself, a half-open state with a one-use trial permit. An outcome goes to that state object and
- * is dropped once it is no longer current, so a late call never counts as a trial call of a later
- * half-open state nor lands in a later window, and an ignored trial call gives its permit back
- * only to the half-open state that handed it out.
+ * An admitted call is tied to the state object that admitted it: a closed state admits
+ * with itself, a half-open state with a one-use trial permit. An outcome goes to that
+ * state object and is dropped once it is no longer current, so a late call never counts
+ * as a trial call of a later half-open state nor lands in a later window, and an ignored
+ * trial call gives its permit back only to the half-open state that handed it out.
  * <p>
- * The closed-state fast path (permission, call, success) reads the state once and allocates
- * nothing: recording into a window holds its lock for a few plain writes (a lock-free window
- * gave verdicts that no order of the calls would give). Strings (transition reasons, exception
- * messages) are built only on transitions and refusals.
+ * The closed-state fast path (permission, call, success) reads the state once and
+ * allocates nothing: recording into a window holds its lock for a few plain writes (a
+ * lock-free window gave verdicts that no order of the calls would give). Strings
+ * (transition reasons, exception messages) are built only on transitions and refusals.
  */
 public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	private static final System.Logger LOGGER = System.getLogger("dev.resilience.circuitbreaker");
 
-	private static final LongEvent<CircuitBreakerListener, CircuitBreaker, CallOutcome> CALL_RECORDED =
-			CircuitBreakerListener::onCallRecorded;
+	private static final LongEvent<CircuitBreakerListener, CircuitBreaker, CallOutcome> CALL_RECORDED = CircuitBreakerListener::onCallRecorded;
 
 	private static final TriConsumer<CircuitBreakerListener, CircuitBreaker, Transition> STATE_TRANSITION = (listener,
-			breaker, transition) -> listener.onStateTransition(breaker, transition.from(), transition.to(),
-					transition.reason());
+			breaker,
+			transition) -> listener.onStateTransition(breaker, transition.from(), transition.to(), transition.reason());
 
 	private final BreakerSettings settings;
 
@@ -203,9 +203,9 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	}
 
 	/**
-	 * The current state object, after the transition its timer calls for: an open one whose wait
-	 * has elapsed turns half-open, a half-open one past its max wait reopens. One step is enough,
-	 * since the state entered starts its own timer now.
+	 * The current state object, after the transition its timer calls for: an open one
+	 * whose wait has elapsed turns half-open, a half-open one past its max wait reopens.
+	 * One step is enough, since the state entered starts its own timer now.
 	 */
 	BreakerState currentState() {
 		BreakerState current = this.state.get();

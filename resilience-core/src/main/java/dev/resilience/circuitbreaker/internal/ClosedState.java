@@ -4,10 +4,11 @@ import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 
 /**
- * Permits every call and records its outcome in a window of its own; opens when the window's
- * thresholds or the consecutive failures are reached. Admission takes no lock and allocates
- * nothing (the state is its calls' admission); recording holds the window's lock for a few writes.
- * An outcome that ends after this state was left is dropped: its window is gone.
+ * Permits every call and records its outcome in a window of its own; opens when the
+ * window's thresholds or the consecutive failures are reached. Admission takes no lock
+ * and allocates nothing (the state is its calls' admission); recording holds the window's
+ * lock for a few writes. An outcome that ends after this state was left is dropped: its
+ * window is gone.
  */
 final class ClosedState extends BreakerState {
 
@@ -29,7 +30,8 @@ final class ClosedState extends BreakerState {
 	@Override
 	void record(CallOutcome outcome) {
 		if (!this.context.isCurrent(this)) {
-			// This window is gone: the breaker opened, or was reset or moved by hand since.
+			// This window is gone: the breaker opened, or was reset or moved by hand
+			// since.
 			return;
 		}
 		String reason = this.window.record(outcome);

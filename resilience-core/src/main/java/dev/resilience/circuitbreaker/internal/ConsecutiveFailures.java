@@ -30,7 +30,8 @@ final class ConsecutiveFailures {
 		if (outcome.isFailure()) {
 			return COUNT.incrementAndGet(this) >= this.threshold;
 		}
-		// Skip the write when already zero: successes are the common case and the line is shared.
+		// Skip the write when already zero: successes are the common case and the line is
+		// shared.
 		if (this.count != 0) {
 			this.count = 0;
 		}

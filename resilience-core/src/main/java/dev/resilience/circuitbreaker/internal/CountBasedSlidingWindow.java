@@ -5,16 +5,17 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * The last {@code size} calls, in a ring of outcome codes with their {@link PackedCounts packed}
- * counts.
+ * The last {@code size} calls, in a ring of outcome codes with their {@link PackedCounts
+ * packed} counts.
  * <p>
- * Linearizable. Recording takes a lock for a few plain writes (the slot, the cursor, the counts)
- * and computes its verdict from the counts its own update produced, so every verdict is that of
- * some order of the calls: a lock-free ring (take a slot, then add the difference) let a call's
- * verdict miss a call ordered before it, or count an eviction whose addition had not landed yet,
- * which a Lincheck run showed. The lock is never held across anything but those writes, so
- * recording never waits long and never blocks while holding a monitor. Reading takes no lock: the
- * counts are one volatile {@code long}, written once per recording.
+ * Linearizable. Recording takes a lock for a few plain writes (the slot, the cursor, the
+ * counts) and computes its verdict from the counts its own update produced, so every
+ * verdict is that of some order of the calls: a lock-free ring (take a slot, then add the
+ * difference) let a call's verdict miss a call ordered before it, or count an eviction
+ * whose addition had not landed yet, which a Lincheck run showed. The lock is never held
+ * across anything but those writes, so recording never waits long and never blocks while
+ * holding a monitor. Reading takes no lock: the counts are one volatile {@code long},
+ * written once per recording.
  */
 final class CountBasedSlidingWindow extends SlidingWindow {
 
@@ -27,7 +28,9 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 	/** Next slot to write; guarded by {@link #lock}. */
 	private int cursor;
 
-	/** Packed counts of the ring's contents; written under {@link #lock}, read without it. */
+	/**
+	 * Packed counts of the ring's contents; written under {@link #lock}, read without it.
+	 */
 	private volatile long counts;
 
 	CountBasedSlidingWindow(int size, Thresholds thresholds) {

@@ -2,7 +2,10 @@ package dev.resilience.circuitbreaker.internal;
 
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 
-/** Refuses every call and records nothing until a manual transition; one instance per breaker. */
+/**
+ * Refuses every call and records nothing until a manual transition; one instance per
+ * breaker.
+ */
 final class ForcedOpenState extends BreakerState {
 
 	ForcedOpenState(BreakerContext context) {

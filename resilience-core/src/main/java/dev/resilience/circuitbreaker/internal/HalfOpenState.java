@@ -6,15 +6,16 @@ import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 
 /**
- * Permits exactly {@code permitted-number-of-calls-in-half-open-state} trial calls, each with a
- * one-use {@link TrialPermit} tied to this state, and refuses the others. Once every trial call
- * is recorded it closes or reopens by the thresholds over the trial calls; it reopens at once on
- * the consecutive failure threshold, and, with a max wait, when its trial calls have not all
- * ended in time. A permit given back (a call that never ran, or an ignored exception) returns
- * to this state only while it is current; an outcome reaching it after it was left counts nowhere.
+ * Permits exactly {@code permitted-number-of-calls-in-half-open-state} trial calls, each
+ * with a one-use {@link TrialPermit} tied to this state, and refuses the others. Once
+ * every trial call is recorded it closes or reopens by the thresholds over the trial
+ * calls; it reopens at once on the consecutive failure threshold, and, with a max wait,
+ * when its trial calls have not all ended in time. A permit given back (a call that never
+ * ran, or an ignored exception) returns to this state only while it is current; an
+ * outcome reaching it after it was left counts nowhere.
  * <p>
- * Exactly one thread records the last trial call (its compare-and-set on the trial counts sees
- * them all), and that thread alone decides the transition.
+ * Exactly one thread records the last trial call (its compare-and-set on the trial counts
+ * sees them all), and that thread alone decides the transition.
  */
 final class HalfOpenState extends BreakerState {
 
@@ -69,7 +70,8 @@ final class HalfOpenState extends BreakerState {
 			return;
 		}
 		if (maxWaitElapsed()) {
-			// The breaker gave up on its trial calls: one ending now is late, and reopens it.
+			// The breaker gave up on its trial calls: one ending now is late, and reopens
+			// it.
 			reopenAfterMaxWait();
 			return;
 		}
@@ -100,7 +102,10 @@ final class HalfOpenState extends BreakerState {
 		return this.trialCalls;
 	}
 
-	/** One trial call of one half-open state; ends once, by an outcome or by giving the permit back. */
+	/**
+	 * One trial call of one half-open state; ends once, by an outcome or by giving the
+	 * permit back.
+	 */
 	static final class TrialPermit extends Admission {
 
 		private final HalfOpenState admittedBy;

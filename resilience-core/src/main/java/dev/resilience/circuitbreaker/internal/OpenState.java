@@ -3,8 +3,9 @@ package dev.resilience.circuitbreaker.internal;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 
 /**
- * Refuses every call until the wait duration has elapsed since it was entered; the breaker then
- * turns half-open when it is next asked (see {@link CircuitBreakerStateMachine}). Records nothing.
+ * Refuses every call until the wait duration has elapsed since it was entered; the
+ * breaker then turns half-open when it is next asked (see
+ * {@link CircuitBreakerStateMachine}). Records nothing.
  */
 final class OpenState extends BreakerState {
 

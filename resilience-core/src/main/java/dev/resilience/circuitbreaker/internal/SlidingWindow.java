@@ -5,10 +5,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * The window of a closed breaker: records outcomes and tells, from the counts its own update
- * produced, whether the opening thresholds are reached. Linearizable: each verdict is that of
- * some order of the calls recorded; reads take no lock except where an implementation says
- * otherwise.
+ * The window of a closed breaker: records outcomes and tells, from the counts its own
+ * update produced, whether the opening thresholds are reached. Linearizable: each verdict
+ * is that of some order of the calls recorded; reads take no lock except where an
+ * implementation says otherwise.
  */
 abstract class SlidingWindow implements CallCounts {
 
@@ -22,9 +22,10 @@ abstract class SlidingWindow implements CallCounts {
 	}
 
 	/**
-	 * Takes a window's lock, trying a few times before queueing for it. The lock guards a few
-	 * plain writes, so a thread that finds it held nearly always gets it within a few tries;
-	 * queueing would park the thread and allocate a queue node on the call path of a busy breaker.
+	 * Takes a window's lock, trying a few times before queueing for it. The lock guards a
+	 * few plain writes, so a thread that finds it held nearly always gets it within a few
+	 * tries; queueing would park the thread and allocate a queue node on the call path of
+	 * a busy breaker.
 	 */
 	static void acquire(ReentrantLock lock) {
 		for (int i = 0; i < SPINS; i++) {
@@ -38,7 +39,8 @@ abstract class SlidingWindow implements CallCounts {
 
 	/**
 	 * Records one success or failure.
-	 * @return why the breaker should open, or {@code null} (the common case, allocating nothing)
+	 * @return why the breaker should open, or {@code null} (the common case, allocating
+	 * nothing)
 	 */
 	abstract String record(CallOutcome outcome);
 

@@ -3,10 +3,10 @@ package dev.resilience.circuitbreaker.internal;
 import java.util.Locale;
 
 /**
- * The opening thresholds of one set of counts (a closed breaker's window, or the trial calls of a
- * half-open one) and the reasons given for a transition. Immutable. Rates are computed in
- * {@code float} percent, as reported by the metrics, so a decision and the figure shown for it
- * agree. Reason strings are built only when a transition is due.
+ * The opening thresholds of one set of counts (a closed breaker's window, or the trial
+ * calls of a half-open one) and the reasons given for a transition. Immutable. Rates are
+ * computed in {@code float} percent, as reported by the metrics, so a decision and the
+ * figure shown for it agree. Reason strings are built only when a transition is due.
  */
 final class Thresholds {
 
@@ -22,12 +22,16 @@ final class Thresholds {
 		this.slowCallRateThreshold = slowCallRateThreshold;
 	}
 
-	/** Percent of {@code part} in {@code buffered}, or -1 below the minimum number of calls. */
+	/**
+	 * Percent of {@code part} in {@code buffered}, or -1 below the minimum number of
+	 * calls.
+	 */
 	float rate(long buffered, long part) {
 		if (buffered < this.minimumNumberOfCalls) {
 			return -1;
 		}
-		// Counters read under contention may be off by the calls in flight: keep the figure sane.
+		// Counters read under contention may be off by the calls in flight: keep the
+		// figure sane.
 		float rate = part * 100f / buffered;
 		return Math.max(0f, Math.min(100f, rate));
 	}
@@ -37,7 +41,10 @@ final class Thresholds {
 				|| rate(buffered, slow) >= this.slowCallRateThreshold);
 	}
 
-	/** Why a closed breaker opens, such as {@code failure rate 62.5% >= 50.0% over 8 calls}; null if it does not. */
+	/**
+	 * Why a closed breaker opens, such as
+	 * {@code failure rate 62.5% >= 50.0% over 8 calls}; null if it does not.
+	 */
 	String openingReason(long buffered, long failed, long slow) {
 		if (!reached(buffered, failed, slow)) {
 			return null;

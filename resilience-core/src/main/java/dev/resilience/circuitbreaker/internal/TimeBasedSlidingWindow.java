@@ -6,24 +6,26 @@ import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * The calls of the last {@code size} seconds, in one bucket per second of ticker time (the second
- * a call is recorded in), plus running totals over all buckets.
+ * The calls of the last {@code size} seconds, in one bucket per second of ticker time
+ * (the second a call is recorded in), plus running totals over all buckets.
  * <p>
- * Linearizable. Recording takes a lock for a few plain writes: it rolls the ring forward when a
- * new second has begun (subtracting the expired buckets from the totals in one step per total),
- * adds to the bucket of the current second and to the totals, and computes its verdict from the
- * totals its own update produced. A lock-free version let a verdict see another thread's call
- * half-counted (its call but not yet its failure), or count calls ordered after it, which a
- * Lincheck run showed. The lock is never held across anything but those writes, so recording
- * never waits long and never blocks while holding a monitor.
+ * Linearizable. Recording takes a lock for a few plain writes: it rolls the ring forward
+ * when a new second has begun (subtracting the expired buckets from the totals in one
+ * step per total), adds to the bucket of the current second and to the totals, and
+ * computes its verdict from the totals its own update produced. A lock-free version let a
+ * verdict see another thread's call half-counted (its call but not yet its failure), or
+ * count calls ordered after it, which a Lincheck run showed. The lock is never held
+ * across anything but those writes, so recording never waits long and never blocks while
+ * holding a monitor.
  * <p>
- * Getters read under the lock too, after rolling the ring forward if a new second has begun (so an
- * idle window still forgets old calls). A getter reading its total without the lock could see a
- * call in the calls but not yet in the failures, so that {@code bufferedCalls()} then
- * {@code failedCalls()} contradicted every order of the calls (a Lincheck run found 3 calls
- * followed by 0 failures while a failed call was being recorded); the totals are three fields, not
- * one packed word as in the count-based window. Counters are 64-bit, since a busy breaker can
- * record more calls per window than a packed field would hold.
+ * Getters read under the lock too, after rolling the ring forward if a new second has
+ * begun (so an idle window still forgets old calls). A getter reading its total without
+ * the lock could see a call in the calls but not yet in the failures, so that
+ * {@code bufferedCalls()} then {@code failedCalls()} contradicted every order of the
+ * calls (a Lincheck run found 3 calls followed by 0 failures while a failed call was
+ * being recorded); the totals are three fields, not one packed word as in the count-based
+ * window. Counters are 64-bit, since a busy breaker can record more calls per window than
+ * a packed field would hold.
  */
 final class TimeBasedSlidingWindow extends SlidingWindow {
 
@@ -39,7 +41,10 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	private final int size;
 
-	/** Bucket {@code i} holds its counters at {@code 3i + CALLS}, {@code 3i + FAILED}, {@code 3i + SLOW}. */
+	/**
+	 * Bucket {@code i} holds its counters at {@code 3i + CALLS}, {@code 3i + FAILED},
+	 * {@code 3i + SLOW}.
+	 */
 	private final long[] buckets;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -51,13 +56,16 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 
 	private long totalSlow;
 
-	/** Latest second the ring holds; buckets hold the seconds {@code (head - size, head]}. */
+	/**
+	 * Latest second the ring holds; buckets hold the seconds {@code (head - size, head]}.
+	 */
 	private long headSecond;
 
 	TimeBasedSlidingWindow(int sizeInSeconds, Thresholds thresholds, Ticker ticker) {
 		super(thresholds);
 		if (sizeInSeconds < 1) {
-			throw new IllegalArgumentException("time-based sliding window size must be at least 1 but was " + sizeInSeconds);
+			throw new IllegalArgumentException(
+					"time-based sliding window size must be at least 1 but was " + sizeInSeconds);
 		}
 		this.ticker = ticker;
 		this.size = sizeInSeconds;
@@ -159,8 +167,8 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	}
 
 	/**
-	 * Makes {@code second} the head if it is later, clearing the buckets of the seconds that left
-	 * the window.
+	 * Makes {@code second} the head if it is later, clearing the buckets of the seconds
+	 * that left the window.
 	 * @return the head after rolling
 	 */
 	private long rollToLocked(long second) {

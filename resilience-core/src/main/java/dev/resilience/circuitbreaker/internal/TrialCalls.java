@@ -6,16 +6,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * The trial calls of one half-open state: the permits it hands out and the outcomes of the calls
- * that took them. At most {@code permitted} permits are out at once; a permit given back (a call
- * that never ran, or ended with an ignored exception) may be taken again. The first
- * {@code permitted} recorded outcomes count, later ones are dropped. Counts are
- * {@link PackedCounts packed} and added by compare-and-set, so exactly one recording sees the last
- * trial call counted, with the counts of all of them.
+ * The trial calls of one half-open state: the permits it hands out and the outcomes of
+ * the calls that took them. At most {@code permitted} permits are out at once; a permit
+ * given back (a call that never ran, or ended with an ignored exception) may be taken
+ * again. The first {@code permitted} recorded outcomes count, later ones are dropped.
+ * Counts are {@link PackedCounts packed} and added by compare-and-set, so exactly one
+ * recording sees the last trial call counted, with the counts of all of them.
  * <p>
- * Lock-free and linearizable: each operation is one read or one compare-and-set of one atomic.
- * It does not know which state a caller was admitted by; the breaker hands a permit back, or
- * records an outcome, only for a call this half-open state admitted.
+ * Lock-free and linearizable: each operation is one read or one compare-and-set of one
+ * atomic. It does not know which state a caller was admitted by; the breaker hands a
+ * permit back, or records an outcome, only for a call this half-open state admitted.
  */
 final class TrialCalls implements CallCounts {
 
@@ -53,7 +53,9 @@ final class TrialCalls implements CallCounts {
 		}
 	}
 
-	/** Gives back a permit whose call was not recorded; never more than were handed out. */
+	/**
+	 * Gives back a permit whose call was not recorded; never more than were handed out.
+	 */
 	void release() {
 		for (;;) {
 			int free = this.available.get();
@@ -71,7 +73,9 @@ final class TrialCalls implements CallCounts {
 		return Math.max(0, this.available.get());
 	}
 
-	/** Counts one trial call and returns the packed counts including it, or {@link #FULL}. */
+	/**
+	 * Counts one trial call and returns the packed counts including it, or {@link #FULL}.
+	 */
 	long record(CallOutcome outcome) {
 		long weight = PackedCounts.weight(outcome);
 		for (;;) {

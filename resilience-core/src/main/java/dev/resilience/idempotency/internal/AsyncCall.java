@@ -10,10 +10,11 @@ import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.idempotency.ResultCodec;
 
 /**
- * The asynchronous path, one object per call: claims on the caller's thread, then, while the
- * record is in progress, polls it again on the I/O executor after each pause the scheduler times.
- * The method started after a wait runs with the caller's context; the caller's stage is completed
- * on the I/O executor once the method's own stage has completed and its result is stored.
+ * The asynchronous path, one object per call: claims on the caller's thread, then, while
+ * the record is in progress, polls it again on the I/O executor after each pause the
+ * scheduler times. The method started after a wait runs with the caller's context; the
+ * caller's stage is completed on the I/O executor once the method's own stage has
+ * completed and its result is stored.
  *
  * @param <A> the type of the call's argument
  */
@@ -53,10 +54,14 @@ final class AsyncCall<A> {
 		this.promise = promise;
 	}
 
-	/** Claims once; the first attempt runs on the caller's thread, later ones on the I/O executor. */
+	/**
+	 * Claims once; the first attempt runs on the caller's thread, later ones on the I/O
+	 * executor.
+	 */
 	void attempt() {
 		if (this.promise.isDone()) {
-			// the caller stopped waiting (cancelled its stage): stop polling, and never start the method for nobody
+			// the caller stopped waiting (cancelled its stage): stop polling, and never
+			// start the method for nobody
 			this.outcomes.context.publish(IdempotencyOutcome.IN_PROGRESS);
 			return;
 		}
@@ -89,7 +94,8 @@ final class AsyncCall<A> {
 			throw this.outcomes.inProgress(null);
 		}
 		if (this.poll == null) {
-			// first wait, still on the caller's thread: capture its context for every later poll
+			// first wait, still on the caller's thread: capture its context for every
+			// later poll
 			Runnable attempt = this.outcomes.context.propagator.wrap(this::attempt);
 			this.poll = () -> this.outcomes.context.dispatch(attempt);
 		}
@@ -112,7 +118,8 @@ final class AsyncCall<A> {
 			this.promise.completeExceptionally(failure);
 			return;
 		}
-		// the thread completing the method's stage may be an I/O event loop: store and complete elsewhere
+		// the thread completing the method's stage may be an I/O event loop: store and
+		// complete elsewhere
 		stage.whenComplete((value, failure) -> this.outcomes.context.dispatch(() -> settle(lease, value, failure)));
 	}
 

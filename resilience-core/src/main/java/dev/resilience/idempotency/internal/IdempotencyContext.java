@@ -18,14 +18,17 @@ import dev.resilience.internal.ListenerList;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * What every part of one idempotency instance shares: its name, configuration, store, clock,
- * scheduler, I/O executor and listeners, and the few things each path does the same way
- * (reporting an outcome, handing a store operation to the I/O executor, pausing between store
- * attempts). Immutable but for the listener list; thread-safe.
+ * What every part of one idempotency instance shares: its name, configuration, store,
+ * clock, scheduler, I/O executor and listeners, and the few things each path does the
+ * same way (reporting an outcome, handing a store operation to the I/O executor, pausing
+ * between store attempts). Immutable but for the listener list; thread-safe.
  */
 final class IdempotencyContext {
 
-	/** First pause between polls of an in-progress record; doubled up to {@link #MAX_POLL_NANOS}. */
+	/**
+	 * First pause between polls of an in-progress record; doubled up to
+	 * {@link #MAX_POLL_NANOS}.
+	 */
 	static final long INITIAL_POLL_NANOS = 10_000_000L;
 
 	static final long MAX_POLL_NANOS = 250_000_000L;
@@ -48,7 +51,10 @@ final class IdempotencyContext {
 
 	final ContextPropagator propagator;
 
-	/** How long a repeat waits for an in-progress record ({@code WAIT}); saturated, never overflowing. */
+	/**
+	 * How long a repeat waits for an in-progress record ({@code WAIT}); saturated, never
+	 * overflowing.
+	 */
 	final long inProgressWaitNanos;
 
 	/** Period of lease renewals: a third of {@code in-progress-timeout}. */
@@ -67,21 +73,25 @@ final class IdempotencyContext {
 		this.ioExecutor = requireNonNull(ioExecutor, "ioExecutor");
 		this.propagator = requireNonNull(propagator, "propagator");
 		this.inProgressWaitNanos = Durations.toNanosSaturated(config.getInProgressWait());
-		// three chances to renew before the lease ends, so one slow or failed renewal costs nothing
+		// three chances to renew before the lease ends, so one slow or failed renewal
+		// costs nothing
 		this.renewalNanos = Math.max(1, Durations.toNanosSaturated(config.getInProgressTimeout()) / 3);
 		this.listeners = new ListenerList<>(logger, "Idempotency '" + name + "'");
 	}
 
-	/** Reports {@code outcome} to every listener; a broken listener does not change the call's outcome. */
+	/**
+	 * Reports {@code outcome} to every listener; a broken listener does not change the
+	 * call's outcome.
+	 */
 	void publish(IdempotencyOutcome outcome) {
 		this.listeners.fire(IdempotencyListener::onOutcome, this.name, outcome);
 	}
 
 	/**
-	 * Runs a store operation on the I/O executor. When the executor refuses it (shut down with its
-	 * application context, or saturated) the operation gets a thread of its own: never the thread
-	 * that asked, which may be an I/O event loop that completed the method's stage, or the
-	 * scheduler's timer thread.
+	 * Runs a store operation on the I/O executor. When the executor refuses it (shut down
+	 * with its application context, or saturated) the operation gets a thread of its own:
+	 * never the thread that asked, which may be an I/O event loop that completed the
+	 * method's stage, or the scheduler's timer thread.
 	 */
 	void dispatch(Runnable task) {
 		try {
@@ -94,7 +104,10 @@ final class IdempotencyContext {
 		}
 	}
 
-	/** Pauses between two store attempts; {@code false} when interrupted (the flag is kept). */
+	/**
+	 * Pauses between two store attempts; {@code false} when interrupted (the flag is
+	 * kept).
+	 */
 	boolean pause(long nanos) {
 		try {
 			this.scheduler.sleep(nanos);

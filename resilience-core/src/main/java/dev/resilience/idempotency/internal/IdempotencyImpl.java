@@ -20,15 +20,15 @@ import dev.resilience.idempotency.ResultCodec;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * Default {@link Idempotency}: the at-most-once state machine described on {@link Idempotency}
- * (and in {@code docs/idempotency.md}) over an {@link IdempotencyStore}. Holds no per-key state of
- * its own beyond the calls it is running, so any number of instances (and JVMs) may share a store.
- * Thread-safe.
+ * Default {@link Idempotency}: the at-most-once state machine described on
+ * {@link Idempotency} (and in {@code docs/idempotency.md}) over an
+ * {@link IdempotencyStore}. Holds no per-key state of its own beyond the calls it is
+ * running, so any number of instances (and JVMs) may share a store. Thread-safe.
  * <p>
- * The work is split by concept: {@link SyncExecution} and {@link AsyncCall} are the two paths,
- * {@link Outcomes} how a call ends, {@link StoreOperations} the store steps and their fault
- * handling, {@link Lease} the renewal of a running call's claim, and {@link IdempotencyContext}
- * what they all share.
+ * The work is split by concept: {@link SyncExecution} and {@link AsyncCall} are the two
+ * paths, {@link Outcomes} how a call ends, {@link StoreOperations} the store steps and
+ * their fault handling, {@link Lease} the renewal of a running call's claim, and
+ * {@link IdempotencyContext} what they all share.
  */
 public final class IdempotencyImpl implements Idempotency {
 
@@ -46,7 +46,10 @@ public final class IdempotencyImpl implements Idempotency {
 		this.sync = new SyncExecution(this.outcomes);
 	}
 
-	/** The pool behind {@link Idempotency#of(String, IdempotencyConfig, IdempotencyStore)}. */
+	/**
+	 * The pool behind
+	 * {@link Idempotency#of(String, IdempotencyConfig, IdempotencyStore)}.
+	 */
 	public static Executor sharedIoExecutor() {
 		return SharedIoExecutor.INSTANCE;
 	}
@@ -131,8 +134,8 @@ public final class IdempotencyImpl implements Idempotency {
 	}
 
 	/**
-	 * A few daemon threads shared by every instance built without an executor of its own. Bounded:
-	 * when its queue is full, the operation gets a thread of its own
+	 * A few daemon threads shared by every instance built without an executor of its own.
+	 * Bounded: when its queue is full, the operation gets a thread of its own
 	 * ({@link IdempotencyContext#dispatch}).
 	 */
 	private static final class SharedIoExecutor {

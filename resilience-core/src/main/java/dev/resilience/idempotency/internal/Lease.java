@@ -8,9 +8,9 @@ import dev.resilience.Scheduler;
 
 /**
  * The lease of one running call: renewed every third of {@code in-progress-timeout}, the
- * scheduler timing each renewal and the I/O executor running it, until the call ends. A failed
- * renewal is tried again at the next period (the lease still has two left); a refused one means
- * the lease is lost, which is logged once.
+ * scheduler timing each renewal and the I/O executor running it, until the call ends. A
+ * failed renewal is tried again at the next period (the lease still has two left); a
+ * refused one means the lease is lost, which is logged once.
  */
 final class Lease implements Runnable {
 
@@ -24,7 +24,10 @@ final class Lease implements Runnable {
 
 	private volatile boolean ended;
 
-	/** Set while completing or releasing: a renewal refused then says nothing about the call. */
+	/**
+	 * Set while completing or releasing: a renewal refused then says nothing about the
+	 * call.
+	 */
 	private volatile boolean settling;
 
 	/**
@@ -57,7 +60,10 @@ final class Lease implements Runnable {
 		}
 	}
 
-	/** Called by the scheduler: hands the renewal to the I/O executor, never doing store I/O itself. */
+	/**
+	 * Called by the scheduler: hands the renewal to the I/O executor, never doing store
+	 * I/O itself.
+	 */
 	@Override
 	public void run() {
 		if (!this.ended) {
@@ -85,7 +91,10 @@ final class Lease implements Runnable {
 		}
 	}
 
-	/** Logs, once per call, that the call outlived its lease; never the key or an argument. */
+	/**
+	 * Logs, once per call, that the call outlived its lease; never the key or an
+	 * argument.
+	 */
 	void lost() {
 		if (this.warned.compareAndSet(false, true)) {
 			IdempotencyContext.logger.log(Level.WARNING, () -> "Idempotency '" + this.context.name
@@ -95,7 +104,10 @@ final class Lease implements Runnable {
 		}
 	}
 
-	/** Marks the lease as being completed or released: a refused renewal is no longer a loss. */
+	/**
+	 * Marks the lease as being completed or released: a refused renewal is no longer a
+	 * loss.
+	 */
 	void settle() {
 		this.settling = true;
 	}

@@ -10,9 +10,10 @@ import dev.resilience.idempotency.IdempotencyResultException;
 import dev.resilience.idempotency.ResultCodec;
 
 /**
- * How a call ends, the same on both paths: a replayed result, a refused key reuse or in-progress
- * repeat, a result stored (or a degraded answer released) after the method ran, a claim released
- * after it failed. Each ending reports exactly one {@link IdempotencyOutcome}. Thread-safe.
+ * How a call ends, the same on both paths: a replayed result, a refused key reuse or
+ * in-progress repeat, a result stored (or a degraded answer released) after the method
+ * ran, a claim released after it failed. Each ending reports exactly one
+ * {@link IdempotencyOutcome}. Thread-safe.
  */
 final class Outcomes {
 
@@ -25,7 +26,9 @@ final class Outcomes {
 		this.store = store;
 	}
 
-	/** The stored result of a completed record, after checking that the key is not reused. */
+	/**
+	 * The stored result of a completed record, after checking that the key is not reused.
+	 */
 	Object replay(ClaimResult.Completed completed, String fingerprint, ResultCodec codec) {
 		checkFingerprint(completed.fingerprint(), fingerprint);
 		Object result;
@@ -48,7 +51,10 @@ final class Outcomes {
 		}
 	}
 
-	/** The refusal of a repeat while the record is in progress, reported; {@code interrupt} may be null. */
+	/**
+	 * The refusal of a repeat while the record is in progress, reported;
+	 * {@code interrupt} may be null.
+	 */
 	IdempotencyInProgressException inProgress(InterruptedException interrupt) {
 		this.context.publish(IdempotencyOutcome.IN_PROGRESS);
 		if (interrupt != null) {
@@ -61,9 +67,9 @@ final class Outcomes {
 	}
 
 	/**
-	 * Stores the result of a call that ran under {@code lease} (or, for a degraded answer that is
-	 * not to be stored, releases the claim) and returns what the caller gets: never a
-	 * {@link FallbackAnswer}.
+	 * Stores the result of a call that ran under {@code lease} (or, for a degraded answer
+	 * that is not to be stored, releases the claim) and returns what the caller gets:
+	 * never a {@link FallbackAnswer}.
 	 */
 	Object finish(Lease lease, Object result, ResultCodec codec) {
 		boolean degraded = result instanceof FallbackAnswer;
@@ -91,7 +97,10 @@ final class Outcomes {
 		return value;
 	}
 
-	/** Releases the claim of a call whose method failed; a store error is attached to {@code failure}. */
+	/**
+	 * Releases the claim of a call whose method failed; a store error is attached to
+	 * {@code failure}.
+	 */
 	void releaseAfterFailure(Lease lease, Throwable failure) {
 		this.context.publish(this.store.release(lease, failure));
 	}

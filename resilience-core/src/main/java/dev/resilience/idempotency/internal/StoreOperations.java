@@ -7,15 +7,19 @@ import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.idempotency.IdempotencyRecord;
 
 /**
- * The store steps of one call, each with the fault handling it promises: a claim that fails
- * refuses the call ({@code STORE_UNAVAILABLE}, the method does not run); completing or releasing
- * is retried a few times, an attempt whose reply was lost is recognised by reading the record
- * back, and a claim that still cannot be completed is left to expire with its lease, so no record
- * ever reads as completed without its result. Stateless beyond its context; thread-safe.
+ * The store steps of one call, each with the fault handling it promises: a claim that
+ * fails refuses the call ({@code STORE_UNAVAILABLE}, the method does not run); completing
+ * or releasing is retried a few times, an attempt whose reply was lost is recognised by
+ * reading the record back, and a claim that still cannot be completed is left to expire
+ * with its lease, so no record ever reads as completed without its result. Stateless
+ * beyond its context; thread-safe.
  */
 final class StoreOperations {
 
-	/** Attempts at completing or releasing a claim before it is left to expire with its lease. */
+	/**
+	 * Attempts at completing or releasing a claim before it is left to expire with its
+	 * lease.
+	 */
 	static final int STORE_WRITE_ATTEMPTS = 3;
 
 	private final IdempotencyContext context;
@@ -36,9 +40,10 @@ final class StoreOperations {
 	}
 
 	/**
-	 * Completes the claim, retrying a store error a few times. Whatever the outcome the lease is no
-	 * longer renewed: a claim that could not be completed expires with it, so the key can run again
-	 * later, and no record ever reads as completed without its result.
+	 * Completes the claim, retrying a store error a few times. Whatever the outcome the
+	 * lease is no longer renewed: a claim that could not be completed expires with it, so
+	 * the key can run again later, and no record ever reads as completed without its
+	 * result.
 	 */
 	IdempotencyOutcome complete(Lease lease, byte[] encoded) {
 		lease.settle();
@@ -71,8 +76,8 @@ final class StoreOperations {
 	}
 
 	/**
-	 * Releases the claim, retrying a store error a few times; the last store error is attached to
-	 * {@code failure} when there is one.
+	 * Releases the claim, retrying a store error a few times; the last store error is
+	 * attached to {@code failure} when there is one.
 	 */
 	IdempotencyOutcome release(Lease lease, Throwable failure) {
 		lease.settle();

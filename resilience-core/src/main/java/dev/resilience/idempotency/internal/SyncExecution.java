@@ -7,9 +7,9 @@ import dev.resilience.idempotency.ResultCodec;
 
 /**
  * The synchronous path: claims, then runs the method under a lease and stores its result,
- * replays a completed record, or, while the record is in progress, polls it again after each
- * pause the scheduler times (on the caller's thread) until {@code in-progress-wait} is up. One
- * per instance; thread-safe.
+ * replays a completed record, or, while the record is in progress, polls it again after
+ * each pause the scheduler times (on the caller's thread) until {@code in-progress-wait}
+ * is up. One per instance; thread-safe.
  */
 final class SyncExecution {
 
@@ -59,7 +59,8 @@ final class SyncExecution {
 				this.context.scheduler.sleep(Math.min(pause, remaining));
 			}
 			catch (InterruptedException ex) {
-				// the caller is being told to stop: stop waiting, and leave the flag for its own checks
+				// the caller is being told to stop: stop waiting, and leave the flag for
+				// its own checks
 				Thread.currentThread().interrupt();
 				throw this.outcomes.inProgress(ex);
 			}

@@ -11,17 +11,21 @@ import dev.resilience.CheckedFunction;
 import dev.resilience.internal.Failures;
 
 /**
- * One asynchronous call through a {@link RetryImpl}. Only one attempt is ever outstanding, and each
- * hand-off (to the attempt's stage, to the scheduler) happens after the state it needs is written,
- * so one thread at a time owns the mutable fields; they are volatile because a custom stage or
- * scheduler is not trusted to publish them. Cancelling {@link #result} stops further retries.
+ * One asynchronous call through a {@link RetryImpl}. Only one attempt is ever
+ * outstanding, and each hand-off (to the attempt's stage, to the scheduler) happens after
+ * the state it needs is written, so one thread at a time owns the mutable fields; they
+ * are volatile because a custom stage or scheduler is not trusted to publish them.
+ * Cancelling {@link #result} stops further retries.
  *
  * @param <A> the attempt's argument
  * @param <T> the call's result
  */
 final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
-	/** Stands for the failure of a call its caller cancelled; only its class name is ever logged. */
+	/**
+	 * Stands for the failure of a call its caller cancelled; only its class name is ever
+	 * logged.
+	 */
 	private static final Throwable CANCELLED = new CancellationException();
 
 	private static final VarHandle AWAITING_STAGE;
@@ -49,8 +53,8 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 	private volatile int attempts = 1;
 
 	/**
-	 * Set while a stage of this call is expected to report; cleared by the first report, so a
-	 * stage that reports twice cannot start a second chain of retries.
+	 * Set while a stage of this call is expected to report; cleared by the first report,
+	 * so a stage that reports twice cannot start a second chain of retries.
 	 */
 	private volatile boolean awaitingStage;
 
@@ -77,8 +81,9 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 	}
 
 	/**
-	 * Runs the next attempt inside the caller's context. A context that cannot be restored ends
-	 * the call with the last failure rather than leaving the caller's stage pending.
+	 * Runs the next attempt inside the caller's context. A context that cannot be
+	 * restored ends the call with the last failure rather than leaving the caller's stage
+	 * pending.
 	 */
 	private void runNextAttempt(Runnable wrapped) {
 		int attempts = this.attempts;
@@ -98,7 +103,9 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 		}
 	}
 
-	/** Runs the current attempt on this thread and waits for its stage without blocking. */
+	/**
+	 * Runs the current attempt on this thread and waits for its stage without blocking.
+	 */
 	void invoke() {
 		CompletionStage<T> stage;
 		try {
@@ -112,7 +119,8 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 			if (RetryClassifier.isInterruption(failure)) {
 				Thread.currentThread().interrupt();
 			}
-			// The attempt ran on this thread: an interrupt it left set stops the retries too.
+			// The attempt ran on this thread: an interrupt it left set stops the retries
+			// too.
 			this.interrupted = Thread.currentThread().isInterrupted();
 			onFailure(failure);
 			return;

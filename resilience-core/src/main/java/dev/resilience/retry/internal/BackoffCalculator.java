@@ -8,11 +8,12 @@ import dev.resilience.retry.RetryConfig.Backoff;
 import dev.resilience.retry.RetryConfig.Jitter;
 
 /**
- * Computes the wait before each retry from a {@link RetryConfig}, after the formulas of AWS's
- * "Exponential Backoff and Jitter". Immutable and thread-safe: the only state that spans retries
- * (the previous wait, for decorrelated jitter) is passed in and returned by the caller, so it lives
- * in the call's own locals rather than in shared fields. Randomness comes from
- * {@link ThreadLocalRandom}, which needs no per-call object and no shared lock.
+ * Computes the wait before each retry from a {@link RetryConfig}, after the formulas of
+ * AWS's "Exponential Backoff and Jitter". Immutable and thread-safe: the only state that
+ * spans retries (the previous wait, for decorrelated jitter) is passed in and returned by
+ * the caller, so it lives in the call's own locals rather than in shared fields.
+ * Randomness comes from {@link ThreadLocalRandom}, which needs no per-call object and no
+ * shared lock.
  */
 final class BackoffCalculator {
 
@@ -47,7 +48,8 @@ final class BackoffCalculator {
 
 	/**
 	 * The wait before retry {@code retry} (1 for the first retry), in nanoseconds.
-	 * @param previousDelay the wait before the previous retry, or {@link #initialPreviousDelay()}
+	 * @param previousDelay the wait before the previous retry, or
+	 * {@link #initialPreviousDelay()}
 	 */
 	long delayNanos(int retry, long previousDelay) {
 		switch (this.jitter) {

@@ -11,27 +11,29 @@ import dev.resilience.internal.Durations;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 
 /**
- * The retry budget of one {@code Retry}, shared by all its calls: every call deposits, every retry
- * withdraws, and a retry is made only when, counting it, the retries in the window stay at or below
- * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)} (docs/retry.md,
- * "Retry budget"). So with {@code ratio 0.2} a lone call gets no retry from the ratio: 0.2 retries
- * are allowed, not one.
- * The comparison is exact: the ratio is taken as the decimal the user wrote ({@code 0.29} allows 29
- * retries per 100 calls, though {@code 0.29 * 100} is a hair under 29 in binary floating point),
- * and both sides are compared as 128-bit integer products, which cannot overflow.
+ * The retry budget of one {@code Retry}, shared by all its calls: every call deposits,
+ * every retry withdraws, and a retry is made only when, counting it, the retries in the
+ * window stay at or below
+ * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)}
+ * (docs/retry.md, "Retry budget"). So with {@code ratio 0.2} a lone call gets no retry
+ * from the ratio: 0.2 retries are allowed, not one. The comparison is exact: the ratio is
+ * taken as the decimal the user wrote ({@code 0.29} allows 29 retries per 100 calls,
+ * though {@code 0.29 * 100} is a hair under 29 in binary floating point), and both sides
+ * are compared as 128-bit integer products, which cannot overflow.
  * <p>
- * The window is a ring of at most {@value #MAX_BUCKETS} buckets (one per second for windows up to
- * a minute), each tagged with the time slot it counts, rolled lazily by whoever first touches a
- * stale bucket. A deposit is one ticker read and one {@link LongAdder} increment: lock-free, and
- * allocation-free except for one bucket per slot when time moves on. A withdrawal reads the
- * retries, then the calls, and takes its token with a compare-and-set on the current bucket's
- * retry count; since calls only grow, a refusal is justified by the moment the calls were read and
- * a grant by the moment of the compare-and-set, so within a slot withdrawals and deposits are
+ * The window is a ring of at most {@value #MAX_BUCKETS} buckets (one per second for
+ * windows up to a minute), each tagged with the time slot it counts, rolled lazily by
+ * whoever first touches a stale bucket. A deposit is one ticker read and one
+ * {@link LongAdder} increment: lock-free, and allocation-free except for one bucket per
+ * slot when time moves on. A withdrawal reads the retries, then the calls, and takes its
+ * token with a compare-and-set on the current bucket's retry count; since calls only
+ * grow, a refusal is justified by the moment the calls were read and a grant by the
+ * moment of the compare-and-set, so within a slot withdrawals and deposits are
  * linearizable and concurrent retries can never take more tokens than the bound allows.
  * <p>
- * Thread-safe. Counts of a bucket that expires while a slow thread still holds it are lost, which
- * only ever errs on the side of counting fewer calls; a window therefore reaches back between
- * {@code window - slot} and {@code window}.
+ * Thread-safe. Counts of a bucket that expires while a slow thread still holds it are
+ * lost, which only ever errs on the side of counting fewer calls; a window therefore
+ * reaches back between {@code window - slot} and {@code window}.
  */
 final class RetryBudget {
 
@@ -43,7 +45,10 @@ final class RetryBudget {
 
 	private final Ticker ticker;
 
-	/** The ratio as the exact fraction {@code ratioNumerator / ratioDenominator} of its decimal form. */
+	/**
+	 * The ratio as the exact fraction {@code ratioNumerator / ratioDenominator} of its
+	 * decimal form.
+	 */
 	private final long ratioNumerator;
 
 	private final long ratioDenominator;
@@ -62,15 +67,16 @@ final class RetryBudget {
 		this.ticker = ticker;
 		BigDecimal ratio = BigDecimal.valueOf(config.getRatio()).stripTrailingZeros();
 		if (ratio.scale() > MAX_RATIO_SCALE) {
-			// Only a tiny ratio written to its last binary digit needs more decimals; rounding it
-			// there keeps the denominator within a long.
+			// Only a tiny ratio written to its last binary digit needs more decimals;
+			// rounding it there keeps the denominator within a long.
 			ratio = ratio.setScale(MAX_RATIO_SCALE, RoundingMode.HALF_EVEN);
 		}
 		int scale = Math.max(0, ratio.scale());
 		this.ratioNumerator = ratio.movePointRight(scale).longValueExact();
 		this.ratioDenominator = BigDecimal.ONE.movePointRight(scale).longValueExact();
 		this.minRetriesPerSecond = config.getMinRetriesPerSecond();
-		// At most half the long range: rounding it up to whole seconds and slots below cannot overflow.
+		// At most half the long range: rounding it up to whole seconds and slots below
+		// cannot overflow.
 		this.windowNanos = Durations.toNanosAtMost(config.getWindow(), Long.MAX_VALUE / 2);
 		long seconds = (this.windowNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
 		this.bucketCount = (int) Math.max(1, Math.min(MAX_BUCKETS, seconds));
@@ -118,7 +124,10 @@ final class RetryBudget {
 		}
 	}
 
-	/** Whether {@code retries} retries, the one asked for included, fit the bound for {@code calls} calls. */
+	/**
+	 * Whether {@code retries} retries, the one asked for included, fit the bound for
+	 * {@code calls} calls.
+	 */
 	private boolean allows(long retries, long calls) {
 		return atMost(retries, this.ratioDenominator, this.ratioNumerator, calls)
 				|| atMost(retries, NANOS_PER_SECOND, this.minRetriesPerSecond, this.windowNanos);
@@ -146,7 +155,8 @@ final class RetryBudget {
 		int index = (int) Math.floorMod(slot, (long) this.bucketCount);
 		while (true) {
 			Bucket bucket = this.buckets.get(index);
-			// A newer tag means another thread has already moved on; counting there is harmless.
+			// A newer tag means another thread has already moved on; counting there is
+			// harmless.
 			if (bucket.slot >= slot) {
 				return bucket;
 			}

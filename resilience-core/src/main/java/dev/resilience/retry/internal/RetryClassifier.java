@@ -9,12 +9,13 @@ import dev.resilience.internal.Failures;
 import dev.resilience.retry.RetryConfig;
 
 /**
- * Decides which failures a {@link RetryImpl} retries: the configured {@code retry-exceptions} and
- * {@code ignore-exceptions} through the engine's one {@link ExceptionClassifier}, applied to the
- * failure {@linkplain Failures#unwrap(Throwable) unwrapped} from its {@code CompletionException} and
- * {@code ExecutionException}, plus what is never retried whatever the lists say: a
- * {@link CallNotPermittedException}, an {@link Error} and an interruption. Immutable; allocates
- * nothing.
+ * Decides which failures a {@link RetryImpl} retries: the configured
+ * {@code retry-exceptions} and {@code ignore-exceptions} through the engine's one
+ * {@link ExceptionClassifier}, applied to the failure
+ * {@linkplain Failures#unwrap(Throwable) unwrapped} from its {@code CompletionException}
+ * and {@code ExecutionException}, plus what is never retried whatever the lists say: a
+ * {@link CallNotPermittedException}, an {@link Error} and an interruption. Immutable;
+ * allocates nothing.
  */
 final class RetryClassifier {
 
@@ -33,9 +34,9 @@ final class RetryClassifier {
 	}
 
 	/**
-	 * Whether {@code failure} says the thread was interrupted. A {@link SocketTimeoutException} is an
-	 * {@link InterruptedIOException} by inheritance only: it reports a timeout, not an interrupt,
-	 * and stays retryable.
+	 * Whether {@code failure} says the thread was interrupted. A
+	 * {@link SocketTimeoutException} is an {@link InterruptedIOException} by inheritance
+	 * only: it reports a timeout, not an interrupt, and stays retryable.
 	 */
 	static boolean isInterruption(Throwable failure) {
 		return failure instanceof InterruptedException

@@ -19,18 +19,21 @@ import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * The {@link Retry} implementation: the synchronous loop, and what both paths share (the budget,
- * the backoff, the classification of failures, the counters and the listeners). Thread-safe; the
- * synchronous path keeps its per-call state (attempt number, previous delay) in locals so that a
- * successful call allocates nothing, and the asynchronous path keeps it in one
- * {@link AsyncRetryCall} per call. Counters live in {@link RetryMetrics}, the retry rules in
- * {@link RetryClassifier}, the waits in {@link BackoffCalculator}.
+ * The {@link Retry} implementation: the synchronous loop, and what both paths share (the
+ * budget, the backoff, the classification of failures, the counters and the listeners).
+ * Thread-safe; the synchronous path keeps its per-call state (attempt number, previous
+ * delay) in locals so that a successful call allocates nothing, and the asynchronous path
+ * keeps it in one {@link AsyncRetryCall} per call. Counters live in {@link RetryMetrics},
+ * the retry rules in {@link RetryClassifier}, the waits in {@link BackoffCalculator}.
  */
 public final class RetryImpl implements Retry {
 
 	private static final Logger logger = System.getLogger("dev.resilience.retry");
 
-	/** Non-capturing, and the attempt count travels as a {@code long}: firing allocates nothing. */
+	/**
+	 * Non-capturing, and the attempt count travels as a {@code long}: firing allocates
+	 * nothing.
+	 */
 	private static final ListenerList.LongEvent<RetryListener, Retry, RetryOutcome> ON_OUTCOME = (listener, retry,
 			outcome, attempts) -> listener.onOutcome(retry, outcome, (int) attempts);
 
@@ -55,7 +58,10 @@ public final class RetryImpl implements Retry {
 
 	private final ListenerList<RetryListener> listeners;
 
-	/** Made once per instance; fired on the retry path only, never on a successful first attempt. */
+	/**
+	 * Made once per instance; fired on the retry path only, never on a successful first
+	 * attempt.
+	 */
 	private final ListenerList.LongEvent<RetryListener, Integer, Throwable> onRetry = (listener, nextAttempt, failure,
 			delayNanos) -> listener.onRetry(this, nextAttempt, failure, delayNanos);
 
@@ -114,7 +120,8 @@ public final class RetryImpl implements Retry {
 			}
 			catch (Throwable failure) {
 				if (RetryClassifier.isInterruption(failure)) {
-					// Whoever threw it has cleared the flag; the caller must still see it.
+					// Whoever threw it has cleared the flag; the caller must still see
+					// it.
 					Thread.currentThread().interrupt();
 				}
 				if (attempts >= this.maxAttempts || !isRetryable(failure) || Thread.currentThread().isInterrupted()) {

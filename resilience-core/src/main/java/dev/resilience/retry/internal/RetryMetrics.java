@@ -6,8 +6,9 @@ import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryOutcome;
 
 /**
- * The counters of one {@link RetryImpl}: one {@link LongAdder} per {@link RetryOutcome} plus the
- * retries made. Recording is lock-free and allocation-free; reads never block calls.
+ * The counters of one {@link RetryImpl}: one {@link LongAdder} per {@link RetryOutcome}
+ * plus the retries made. Recording is lock-free and allocation-free; reads never block
+ * calls.
  */
 final class RetryMetrics implements Retry.Metrics {
 

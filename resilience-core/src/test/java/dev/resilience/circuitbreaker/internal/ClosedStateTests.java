@@ -7,19 +7,20 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The closed state on its own: it is its calls' admission, it records in its own window only
- * while it is current, it opens once however many threads cross the threshold, and its success
- * path allocates nothing.
+ * The closed state on its own: it is its calls' admission, it records in its own window
+ * only while it is current, it opens once however many threads cross the threshold, and
+ * its success path allocates nothing.
  */
 class ClosedStateTests {
 
@@ -144,8 +145,8 @@ class ClosedStateTests {
 			}
 
 		};
-		CircuitBreakerStateMachine breaker = new CircuitBreakerStateMachine("closed",
-				CircuitBreakerConfig.ofDefaults(), ticker);
+		CircuitBreakerStateMachine breaker = new CircuitBreakerStateMachine("closed", CircuitBreakerConfig.ofDefaults(),
+				ticker);
 		breaker.addListener(new Transitions());
 		CheckedFunction<Object, Object> call = (argument) -> argument;
 		Object argument = "ok";

@@ -7,10 +7,11 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck, stress mode: the count-based window behaves as a ring of the last {@code size}
- * outcomes updated one call at a time. Each recording's verdict (the opening reason, built from
- * the counts its own update produced) and each read of the counts must match some sequential
- * order of the calls. The sequential specification is the class itself run on one thread.
+ * Lincheck, stress mode: the count-based window behaves as a ring of the last
+ * {@code size} outcomes updated one call at a time. Each recording's verdict (the opening
+ * reason, built from the counts its own update produced) and each read of the counts must
+ * match some sequential order of the calls. The sequential specification is the class
+ * itself run on one thread.
  */
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class CountBasedSlidingWindowLinearizabilityTests {
@@ -25,7 +26,8 @@ public class CountBasedSlidingWindowLinearizabilityTests {
 		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome]);
 	}
 
-	// One operation per getter: each reads the window once, a pair of them may see two moments.
+	// One operation per getter: each reads the window once, a pair of them may see two
+	// moments.
 	@Operation
 	public long bufferedCalls() {
 		return this.window.bufferedCalls();

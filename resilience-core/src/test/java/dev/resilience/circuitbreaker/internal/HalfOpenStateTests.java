@@ -7,18 +7,20 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CircuitBreaker.Permission;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The half-open state on its own: how many trial permits it hands out, where their outcomes and
- * releases go, and the one verdict after its last trial call. The state objects are taken from a
- * real breaker, so the transitions they ask for are the breaker's compare-and-sets.
+ * The half-open state on its own: how many trial permits it hands out, where their
+ * outcomes and releases go, and the one verdict after its last trial call. The state
+ * objects are taken from a real breaker, so the transitions they ask for are the
+ * breaker's compare-and-sets.
  */
 class HalfOpenStateTests {
 
@@ -44,7 +46,10 @@ class HalfOpenStateTests {
 		return breaker;
 	}
 
-	/** Opens the breaker by hand and lets its wait elapse: a new half-open state each time. */
+	/**
+	 * Opens the breaker by hand and lets its wait elapse: a new half-open state each
+	 * time.
+	 */
 	private HalfOpenState halfOpen(CircuitBreakerStateMachine breaker) {
 		breaker.transitionToOpenState();
 		this.ticker.advance(WAIT);

@@ -3,17 +3,19 @@ package dev.resilience.circuitbreaker.internal;
 import java.io.IOException;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The open state on its own: it refuses and records nothing, its wait is measured from the
- * moment it was entered, and a wait too long for a {@code long} of nanoseconds never elapses.
+ * The open state on its own: it refuses and records nothing, its wait is measured from
+ * the moment it was entered, and a wait too long for a {@code long} of nanoseconds never
+ * elapses.
  */
 class OpenStateTests {
 

@@ -2,17 +2,19 @@ package dev.resilience.circuitbreaker.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.resilience.circuitbreaker.CallOutcome;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
+import dev.resilience.circuitbreaker.CallOutcome;
+
 /**
- * Lincheck, stress mode: three counters packed into one {@code long} behave as three independent
- * counters under concurrent additions and removals, removals applied before their additions
- * (negative fields) included. The sequential specification is three plain {@code int}s.
+ * Lincheck, stress mode: three counters packed into one {@code long} behave as three
+ * independent counters under concurrent additions and removals, removals applied before
+ * their additions (negative fields) included. The sequential specification is three plain
+ * {@code int}s.
  */
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class PackedCountsLinearizabilityTests {

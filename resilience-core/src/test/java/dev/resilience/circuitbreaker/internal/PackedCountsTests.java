@@ -1,12 +1,16 @@
 package dev.resilience.circuitbreaker.internal;
 
-import dev.resilience.circuitbreaker.CallOutcome;
 import org.junit.jupiter.api.Test;
+
+import dev.resilience.circuitbreaker.CallOutcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** The packed counter layout, including the briefly negative fields racing updates produce. */
+/**
+ * The packed counter layout, including the briefly negative fields racing updates
+ * produce.
+ */
 class PackedCountsTests {
 
 	@Test
@@ -29,8 +33,8 @@ class PackedCountsTests {
 	@Test
 	void removalAppliedBeforeTheMatchingAdditionLeavesOtherFieldsIntact() {
 		// One failure evicted (-1 failed) before the thread that stored it added its +1.
-		long packed = pack(7, 0, 2) - (PackedCounts.weight(CallOutcome.FAILURE)
-				- PackedCounts.weight(CallOutcome.SUCCESS));
+		long packed = pack(7, 0, 2)
+				- (PackedCounts.weight(CallOutcome.FAILURE) - PackedCounts.weight(CallOutcome.SUCCESS));
 		assertThat(PackedCounts.buffered(packed)).isEqualTo(7);
 		assertThat(PackedCounts.failed(packed)).isEqualTo(-1);
 		assertThat(PackedCounts.slow(packed)).isEqualTo(2);
@@ -48,9 +52,9 @@ class PackedCountsTests {
 	}
 
 	/**
-	 * Counts packed from the outcome weights alone, as a window adds them: a success weighs one
-	 * buffered call, a failure one more failed call than a success, a slow success one more slow
-	 * call. Negative counts are the removals of racing threads.
+	 * Counts packed from the outcome weights alone, as a window adds them: a success
+	 * weighs one buffered call, a failure one more failed call than a success, a slow
+	 * success one more slow call. Negative counts are the removals of racing threads.
 	 */
 	private static long pack(int buffered, int failed, int slow) {
 		long oneCall = PackedCounts.weight(CallOutcome.SUCCESS);

@@ -5,18 +5,19 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.function.Supplier;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Regression tests for what the Lincheck runs found: a window's verdict on a call (the opening
- * reason computed from the counts its own recording produced) must be the verdict of some order of
- * the calls recorded concurrently. Each round records one failure, then a failure and a slow
- * success from two threads released together, and checks the pair of verdicts against the two
- * possible orders.
+ * Regression tests for what the Lincheck runs found: a window's verdict on a call (the
+ * opening reason computed from the counts its own recording produced) must be the verdict
+ * of some order of the calls recorded concurrently. Each round records one failure, then
+ * a failure and a slow success from two threads released together, and checks the pair of
+ * verdicts against the two possible orders.
  */
 class SlidingWindowVerdictRaceTests {
 
@@ -24,7 +25,8 @@ class SlidingWindowVerdictRaceTests {
 
 	@Test
 	void countBasedVerdictSeesEveryCallOrderedBeforeIt() throws Exception {
-		// Last 2 calls, 2 needed, 50%: after F, either F then SS (100%, then 50%) or SS then F (50%, 50%).
+		// Last 2 calls, 2 needed, 50%: after F, either F then SS (100%, then 50%) or SS
+		// then F (50%, 50%).
 		List<String> wrong = race(() -> new CountBasedSlidingWindow(2, new Thresholds(2, 50, 50)), (failure, slow) -> {
 			boolean failureFirst = failure.startsWith("failure rate 100.0%") && slow.startsWith("failure rate 50.0%");
 			boolean slowFirst = failure.startsWith("failure rate 50.0%") && slow.startsWith("failure rate 50.0%");
@@ -36,8 +38,9 @@ class SlidingWindowVerdictRaceTests {
 	@Test
 	void timeBasedVerdictIsTheVerdictOfItsOwnRecording() throws Exception {
 		FakeTicker ticker = new FakeTicker();
-		// All in one second, 2 needed, 50%: after F, either F then SS (100% over 2, then 66.7% over 3)
-		// or SS then F (50% over 2, then 66.7% over 3): exactly one of them sees 3 calls.
+		// All in one second, 2 needed, 50%: after F, either F then SS (100% over 2, then
+		// 66.7% over 3) or SS then F (50% over 2, then 66.7% over 3): exactly one of them
+		// sees 3 calls.
 		List<String> wrong = race(() -> new TimeBasedSlidingWindow(1, new Thresholds(2, 50, 50), ticker),
 				(failure, slow) -> {
 					boolean failureFirst = failure.equals("failure rate 100.0% >= 50.0% over 2 calls")

@@ -2,27 +2,27 @@ package dev.resilience.circuitbreaker.internal;
 
 import java.time.Duration;
 
-import dev.resilience.testing.FakeTicker;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
+import dev.resilience.testing.FakeTicker;
+
 /**
- * Lincheck, stress mode: the time-based window, on a fake ticker that the scenario itself moves
- * by half a second at a time, behaves as the calls of the last {@code size} seconds: each
- * recording's verdict and each read of the counts must match some sequential order of the
- * recordings, reads and clock moves. The sequential specification is the class itself run on one
- * thread.
+ * Lincheck, stress mode: the time-based window, on a fake ticker that the scenario itself
+ * moves by half a second at a time, behaves as the calls of the last {@code size}
+ * seconds: each recording's verdict and each read of the counts must match some
+ * sequential order of the recordings, reads and clock moves. The sequential specification
+ * is the class itself run on one thread.
  */
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class TimeBasedSlidingWindowLinearizabilityTests {
 
 	private final FakeTicker ticker = new FakeTicker();
 
-	private final TimeBasedSlidingWindow window = new TimeBasedSlidingWindow(2, new Thresholds(2, 50, 50),
-			this.ticker);
+	private final TimeBasedSlidingWindow window = new TimeBasedSlidingWindow(2, new Thresholds(2, 50, 50), this.ticker);
 
 	public TimeBasedSlidingWindowLinearizabilityTests() {
 	}
@@ -32,7 +32,8 @@ public class TimeBasedSlidingWindowLinearizabilityTests {
 		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome]);
 	}
 
-	// One operation per getter: each reads the window once, a pair of them may see two moments.
+	// One operation per getter: each reads the window once, a pair of them may see two
+	// moments.
 	@Operation
 	public long bufferedCalls() {
 		return this.window.bufferedCalls();

@@ -3,18 +3,20 @@ package dev.resilience.circuitbreaker.internal;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Regression test for what a Lincheck run of {@link TimeBasedSlidingWindowLinearizabilityTests}
- * found on JDK 25: the getters read the totals without the window's lock, so a reader saw a failed
- * call in the calls before it reached the failures ({@code bufferedCalls()} 3, then
- * {@code failedCalls()} 0). Here every recorded call is a failure and the clock stands still, so in
- * any order of the calls the failures read after the calls are at least as many.
+ * Regression test for what a Lincheck run of
+ * {@link TimeBasedSlidingWindowLinearizabilityTests} found on JDK 25: the getters read
+ * the totals without the window's lock, so a reader saw a failed call in the calls before
+ * it reached the failures ({@code bufferedCalls()} 3, then {@code failedCalls()} 0). Here
+ * every recorded call is a failure and the clock stands still, so in any order of the
+ * calls the failures read after the calls are at least as many.
  */
 class TimeBasedSlidingWindowReadTests {
 

@@ -6,7 +6,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 
-/** The transitions a breaker announced, as {@code FROM -> TO: reason}, for the per-state tests. */
+/**
+ * The transitions a breaker announced, as {@code FROM -> TO: reason}, for the per-state
+ * tests.
+ */
 final class Transitions implements CircuitBreakerListener {
 
 	final List<String> heard = new CopyOnWriteArrayList<>();

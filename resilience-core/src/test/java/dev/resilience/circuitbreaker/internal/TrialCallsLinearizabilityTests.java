@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lincheck, stress mode: the trial permits and trial counts of a half-open state are
- * linearizable. Never more than {@code permitted} permits out, a permit given back at most up to
- * the number handed out, at most {@code permitted} outcomes counted, and the recording that
- * counts the last trial call sees the counts of all of them. The sequential specification is the
- * class itself run on one thread.
+ * linearizable. Never more than {@code permitted} permits out, a permit given back at
+ * most up to the number handed out, at most {@code permitted} outcomes counted, and the
+ * recording that counts the last trial call sees the counts of all of them. The
+ * sequential specification is the class itself run on one thread.
  */
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class TrialCallsLinearizabilityTests {
@@ -45,7 +45,8 @@ public class TrialCallsLinearizabilityTests {
 		return this.trialCalls.availablePermits();
 	}
 
-	// One operation per getter: each reads the counts once, a pair of them may see two moments.
+	// One operation per getter: each reads the counts once, a pair of them may see two
+	// moments.
 	@Operation
 	public long bufferedCalls() {
 		return this.trialCalls.bufferedCalls();

@@ -21,9 +21,9 @@ import dev.resilience.testing.FakeTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A running call's lease on its own: renewed every third of {@code in-progress-timeout} by the
- * I/O executor (never by the scheduler's thread), kept through a failing renewal, and never
- * renewed once ended, even by a renewal already on its way.
+ * A running call's lease on its own: renewed every third of {@code in-progress-timeout}
+ * by the I/O executor (never by the scheduler's thread), kept through a failing renewal,
+ * and never renewed once ended, even by a renewal already on its way.
  */
 class LeaseTests {
 

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The store steps on their own: the fault handling of claim, complete and release, and that every
- * ending of a completion or release stops the lease's renewals.
+ * The store steps on their own: the fault handling of claim, complete and release, and
+ * that every ending of a completion or release stops the lease's renewals.
  */
 class StoreOperationsTests {
 
@@ -136,7 +136,9 @@ class StoreOperationsTests {
 		return context;
 	}
 
-	/** Fails the next operations on demand, or applies one release and loses its reply. */
+	/**
+	 * Fails the next operations on demand, or applies one release and loses its reply.
+	 */
 	private static final class FlakyStore implements IdempotencyStore {
 
 		final AtomicInteger failuresLeft = new AtomicInteger();

@@ -4,21 +4,23 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 
-import dev.resilience.retry.RetryConfig;
-import dev.resilience.retry.RetryConfig.Backoff;
-import dev.resilience.retry.RetryConfig.Jitter;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
+import dev.resilience.retry.RetryConfig;
+import dev.resilience.retry.RetryConfig.Backoff;
+import dev.resilience.retry.RetryConfig.Jitter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every wait the backoff hands out, for fixed and exponential backoff under every jitter, lies in
- * the range {@link RetryConfig.Jitter} documents for it, is never negative, never above
- * {@code max-wait-duration}, and does not overflow for huge attempt numbers or durations.
+ * Every wait the backoff hands out, for fixed and exponential backoff under every jitter,
+ * lies in the range {@link RetryConfig.Jitter} documents for it, is never negative, never
+ * above {@code max-wait-duration}, and does not overflow for huge attempt numbers or
+ * durations.
  */
 class BackoffPropertyTests {
 
@@ -86,7 +88,10 @@ class BackoffPropertyTests {
 		return (value > Long.MAX_VALUE / 3) ? Long.MAX_VALUE : value * 3;
 	}
 
-	/** The documented {@code b}: {@code wait * multiplier^(retry - 1)} capped, computed in decimals. */
+	/**
+	 * The documented {@code b}: {@code wait * multiplier^(retry - 1)} capped, computed in
+	 * decimals.
+	 */
 	private static long expectedBeforeJitter(Backoff backoff, long base, long cap, double multiplier, int retry) {
 		if (backoff == Backoff.FIXED || retry <= 1 || base == 0) {
 			return base;
@@ -94,7 +99,8 @@ class BackoffPropertyTests {
 		if (base * Math.pow(multiplier, retry - 1.0) > cap * (1 + 1e-9)) {
 			return cap;
 		}
-		// BigDecimal.pow takes exponents below a billion: raise to a third of it, then cube.
+		// BigDecimal.pow takes exponents below a billion: raise to a third of it, then
+		// cube.
 		BigDecimal factor = new BigDecimal(multiplier);
 		int exponent = retry - 1;
 		BigDecimal power = factor.pow(exponent / 3, MathContext.DECIMAL128)
@@ -104,7 +110,10 @@ class BackoffPropertyTests {
 		return (value.compareTo(BigDecimal.valueOf(cap)) >= 0) ? cap : value.longValue();
 	}
 
-	/** The calculator saturates a duration at about 73 years, documented as its largest wait. */
+	/**
+	 * The calculator saturates a duration at about 73 years, documented as its largest
+	 * wait.
+	 */
 	private static long nanosAtMost(Duration duration) {
 		long max = BackoffCalculator.MAX_DELAY_NANOS;
 		return (duration.getSeconds() >= max / 1_000_000_000L) ? max : duration.toNanos();

@@ -2,18 +2,19 @@ package dev.resilience.retry.internal;
 
 import java.time.Duration;
 
-import dev.resilience.retry.RetryConfig.BudgetConfig;
-import dev.resilience.testing.FakeTicker;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
+import dev.resilience.retry.RetryConfig.BudgetConfig;
+import dev.resilience.testing.FakeTicker;
+
 /**
- * Lincheck, in stress mode (model checking would need extra JVM flags on JDK 17): the budget's
- * lock-free counters, within one time slot, behave as if calls and retry withdrawals happened one
- * at a time. With {@code ratio 0.5} and no floor, a sequential history grants the k-th retry only
- * once 2k calls were made; a concurrent one may neither grant a retry no order could grant nor
- * refuse one every order would grant.
+ * Lincheck, in stress mode (model checking would need extra JVM flags on JDK 17): the
+ * budget's lock-free counters, within one time slot, behave as if calls and retry
+ * withdrawals happened one at a time. With {@code ratio 0.5} and no floor, a sequential
+ * history grants the k-th retry only once 2k calls were made; a concurrent one may
+ * neither grant a retry no order could grant nor refuse one every order would grant.
  */
 public class RetryBudgetLinearizabilityTests {
 

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.resilience.retry.RetryConfig.BudgetConfig;
-import dev.resilience.testing.FakeTicker;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -15,18 +13,22 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
+import dev.resilience.retry.RetryConfig.BudgetConfig;
+import dev.resilience.testing.FakeTicker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The retry budget against a reference model written straight from docs/retry.md ("Retry
- * budget"): random interleavings of calls, retries asked for and clock advances across the window.
- * Every retry asked for must be granted exactly when, counting it, the retries in the window stay
- * at or below {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)}: a
- * grant above the bound is a broken promise, a refusal within it a retry wrongly denied. The model
- * does its arithmetic in exact decimals, on the ratio as written.
+ * budget"): random interleavings of calls, retries asked for and clock advances across
+ * the window. Every retry asked for must be granted exactly when, counting it, the
+ * retries in the window stay at or below
+ * {@code max(ratio * calls in the window, minRetriesPerSecond * window seconds)}: a grant
+ * above the bound is a broken promise, a refusal within it a retry wrongly denied. The
+ * model does its arithmetic in exact decimals, on the ratio as written.
  * <p>
- * The window is the budget's documented one: the current one-second-or-shorter slot and the slots
- * before it, {@code ceil(window / 1s)} (at most 60) in all.
+ * The window is the budget's documented one: the current one-second-or-shorter slot and
+ * the slots before it, {@code ceil(window / 1s)} (at most 60) in all.
  */
 class RetryBudgetPropertyTests {
 
@@ -62,15 +64,14 @@ class RetryBudgetPropertyTests {
 		Arbitrary<Step> advance = Arbitraries.longs()
 			.between(1, 3 * NANOS_PER_SECOND)
 			.map((nanos) -> new Step(Step.Kind.ADVANCE, nanos));
-		return Arbitraries.frequencyOf(Tuple.of(5, call), Tuple.of(4, retry),
-				Tuple.of(1, advance))
+		return Arbitraries.frequencyOf(Tuple.of(5, call), Tuple.of(4, retry), Tuple.of(1, advance))
 			.list()
 			.ofMaxSize(300);
 	}
 
 	@Property(tries = 300)
-	void grantsARetryExactlyWhenCountingItTheRetriesInTheWindowStayWithinTheBound(
-			@ForAll("ratios") BigDecimal ratio, @ForAll @IntRange(min = 0, max = 4) int minRetriesPerSecond,
+	void grantsARetryExactlyWhenCountingItTheRetriesInTheWindowStayWithinTheBound(@ForAll("ratios") BigDecimal ratio,
+			@ForAll @IntRange(min = 0, max = 4) int minRetriesPerSecond,
 			@ForAll @IntRange(min = 1_000, max = 4_500) int windowMillis, @ForAll("scenarios") List<Step> steps) {
 		FakeTicker ticker = new FakeTicker();
 		Duration window = Duration.ofMillis(windowMillis);
@@ -98,7 +99,9 @@ class RetryBudgetPropertyTests {
 		}
 	}
 
-	/** The documented bound in exact decimals, over the slots of the documented window. */
+	/**
+	 * The documented bound in exact decimals, over the slots of the documented window.
+	 */
 	private static final class Model {
 
 		private final BigDecimal ratio;

@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import org.junit.jupiter.api.Test;
+
 import dev.resilience.internal.Failures;
 import dev.resilience.retry.RetryConfig;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The seam between the retry and the engine's one unwrapping rule: what is classified is the
- * failure under every {@code CompletionException} and {@code ExecutionException}, while what an
- * asynchronous caller gets back loses only the {@code CompletionException}s.
+ * The seam between the retry and the engine's one unwrapping rule: what is classified is
+ * the failure under every {@code CompletionException} and {@code ExecutionException},
+ * while what an asynchronous caller gets back loses only the
+ * {@code CompletionException}s.
  */
 class RetryClassifierTests {
 
@@ -23,7 +25,8 @@ class RetryClassifierTests {
 
 	@Test
 	void classifiesAFailureByItsCauseUnderMixedWrappersTenDeep() {
-		// The retry used to stop unwrapping at eight wrappers; the engine's rule goes to sixteen.
+		// The retry used to stop unwrapping at eight wrappers; the engine's rule goes to
+		// sixteen.
 		Throwable failure = new IOException("down");
 		Throwable other = new IllegalStateException("bug");
 		for (int i = 0; i < 10; i++) {
@@ -55,7 +58,8 @@ class RetryClassifierTests {
 
 	@Test
 	void stopsOnACycleOfCompletionExceptions() {
-		// The protected constructor leaves the cause unset, so that it can close the cycle.
+		// The protected constructor leaves the cause unset, so that it can close the
+		// cycle.
 		CompletionException first = new CompletionException("first") {
 		};
 		CompletionException second = new CompletionException(first);

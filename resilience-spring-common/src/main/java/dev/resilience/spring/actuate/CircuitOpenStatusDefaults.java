@@ -8,15 +8,16 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * When {@code resilience.health.circuit-open-status} is {@code CIRCUIT_OPEN}, gives
- * {@code management.endpoint.health.status.order} a default that ranks the custom status between
- * {@code OUT_OF_SERVICE} and {@code UP}, so that the application's aggregated status shows it
- * (Spring Boot's default order ignores statuses it does not list). The default is added with the
- * lowest precedence: an order the application sets wins. The HTTP status stays 200, as for any
- * status Spring Boot does not map: the application still serves; map {@code CIRCUIT_OPEN} with
+ * {@code management.endpoint.health.status.order} a default that ranks the custom status
+ * between {@code OUT_OF_SERVICE} and {@code UP}, so that the application's aggregated
+ * status shows it (Spring Boot's default order ignores statuses it does not list). The
+ * default is added with the lowest precedence: an order the application sets wins. The
+ * HTTP status stays 200, as for any status Spring Boot does not map: the application
+ * still serves; map {@code CIRCUIT_OPEN} with
  * {@code management.endpoint.health.status.http-mapping.circuit-open=503} to change it.
  * <p>
- * Each Boot line registers an {@code EnvironmentPostProcessor} of its own (the interface moved
- * package in Boot 4) that calls {@link #apply}.
+ * Each Boot line registers an {@code EnvironmentPostProcessor} of its own (the interface
+ * moved package in Boot 4) that calls {@link #apply}.
  */
 public final class CircuitOpenStatusDefaults {
 
@@ -27,7 +28,10 @@ public final class CircuitOpenStatusDefaults {
 	private CircuitOpenStatusDefaults() {
 	}
 
-	/** Adds the default status order to {@code environment} when the open status is {@code CIRCUIT_OPEN}. */
+	/**
+	 * Adds the default status order to {@code environment} when the open status is
+	 * {@code CIRCUIT_OPEN}.
+	 */
 	public static void apply(ConfigurableEnvironment environment) {
 		String status = Binder.get(environment)
 			.bind("resilience.health.circuit-open-status", String.class)

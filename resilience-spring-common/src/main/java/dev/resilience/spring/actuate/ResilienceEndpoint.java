@@ -13,7 +13,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -31,15 +30,17 @@ import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.support.DurationFormat;
 
 /**
- * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead and idempotency
- * instance of a {@link ResilienceRegistry} with its live state and its effective configuration
- * (keys as in {@code application.yml}), all of them ({@code GET /actuator/resilience}) or those of
- * one name ({@code GET /actuator/resilience/{name}}, 404 when no instance has that name).
- * Idempotency shows configuration and store only: never a key, a record or a result.
+ * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead and
+ * idempotency instance of a {@link ResilienceRegistry} with its live state and its
+ * effective configuration (keys as in {@code application.yml}), all of them
+ * ({@code GET /actuator/resilience}) or those of one name ({@code GET
+ * /actuator/resilience/{name}}, 404 when no instance has that name). Idempotency shows
+ * configuration and store only: never a key, a record or a result.
  * <p>
- * Reads never create an instance. {@link #changeCircuitBreakerState} backs the web extension's
- * {@code POST /actuator/resilience/circuit-breakers/{name}}; it changes nothing unless state
- * changes were enabled, and only ever touches a breaker that exists. Thread-safe.
+ * Reads never create an instance. {@link #changeCircuitBreakerState} backs the web
+ * extension's {@code POST /actuator/resilience/circuit-breakers/{name}}; it changes
+ * nothing unless state changes were enabled, and only ever touches a breaker that exists.
+ * Thread-safe.
  */
 @Endpoint(id = "resilience")
 public class ResilienceEndpoint {
@@ -54,7 +55,8 @@ public class ResilienceEndpoint {
 
 	/**
 	 * @param registry the instances to show
-	 * @param stateChangesEnabled whether {@link #changeCircuitBreakerState} may change anything
+	 * @param stateChangesEnabled whether {@link #changeCircuitBreakerState} may change
+	 * anything
 	 */
 	public ResilienceEndpoint(ResilienceRegistry registry, boolean stateChangesEnabled) {
 		this.registry = Objects.requireNonNull(registry, "registry");
@@ -100,9 +102,9 @@ public class ResilienceEndpoint {
 	}
 
 	/**
-	 * Moves the breaker named {@code name} to {@code state} ({@code FORCED_OPEN}, {@code CLOSED}
-	 * or {@code DISABLED}, in any case), if state changes are enabled and the breaker exists.
-	 * Never creates a breaker.
+	 * Moves the breaker named {@code name} to {@code state} ({@code FORCED_OPEN},
+	 * {@code CLOSED} or {@code DISABLED}, in any case), if state changes are enabled and
+	 * the breaker exists. Never creates a breaker.
 	 */
 	public StateChange changeCircuitBreakerState(String name, String state) {
 		if (!this.stateChangesEnabled) {
@@ -131,8 +133,7 @@ public class ResilienceEndpoint {
 		return new StateChange(StateChange.Result.CHANGED, null, CircuitBreakerDescriptor.of(breaker));
 	}
 
-	private static <T> Optional<T> find(Iterable<T> instances, Function<T, String> nameOf,
-			String name) {
+	private static <T> Optional<T> find(Iterable<T> instances, Function<T, String> nameOf, String name) {
 		for (T instance : instances) {
 			if (nameOf.apply(instance).equals(name)) {
 				return Optional.of(instance);
@@ -165,7 +166,9 @@ public class ResilienceEndpoint {
 			BulkheadDescriptor bulkhead, IdempotencyDescriptor idempotency) {
 	}
 
-	/** A breaker's live state, the counts of its current window, and its configuration. */
+	/**
+	 * A breaker's live state, the counts of its current window, and its configuration.
+	 */
 	public record CircuitBreakerDescriptor(String state, float failureRate, float slowCallRate, int bufferedCalls,
 			int failedCalls, int slowCalls, long notPermittedCalls, Map<String, Object> config) {
 
@@ -221,8 +224,9 @@ public class ResilienceEndpoint {
 			settings.put("budget", budgetSettings);
 			return new RetryDescriptor(metrics.getNumberOfSuccessfulCallsWithoutRetryAttempt(),
 					metrics.getNumberOfSuccessfulCallsWithRetryAttempt(),
-					metrics.getNumberOfFailedCallsWithRetryAttempt(), metrics.getNumberOfFailedCallsWithoutRetryAttempt(),
-					metrics.getNumberOfRetryAttempts(), metrics.getNumberOfBudgetExhaustedCalls(), settings);
+					metrics.getNumberOfFailedCallsWithRetryAttempt(),
+					metrics.getNumberOfFailedCallsWithoutRetryAttempt(), metrics.getNumberOfRetryAttempts(),
+					metrics.getNumberOfBudgetExhaustedCalls(), settings);
 		}
 
 	}
@@ -255,10 +259,10 @@ public class ResilienceEndpoint {
 	}
 
 	/**
-	 * The idempotency instances of one name: the class of the store they keep records in, the
-	 * namespaces that keep some of them apart (one per default-named method: its class, name and
-	 * parameter types; none for the instance the name alone namespaces), and the configuration
-	 * they share.
+	 * The idempotency instances of one name: the class of the store they keep records in,
+	 * the namespaces that keep some of them apart (one per default-named method: its
+	 * class, name and parameter types; none for the instance the name alone namespaces),
+	 * and the configuration they share.
 	 */
 	public record IdempotencyDescriptor(String store, List<String> namespaces, Map<String, Object> config) {
 
@@ -284,7 +288,8 @@ public class ResilienceEndpoint {
 	}
 
 	/** What {@link #changeCircuitBreakerState} did. */
-	public record StateChange(Result result, @Nullable String message, @Nullable CircuitBreakerDescriptor circuitBreaker) {
+	public record StateChange(Result result, @Nullable String message,
+			@Nullable CircuitBreakerDescriptor circuitBreaker) {
 
 		/** Outcomes of a state change request. */
 		public enum Result {

@@ -10,28 +10,33 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.retry.Retry;
 
 /**
- * What the health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads}
- * report, read from a {@link ResilienceRegistry} without Spring Boot's health API, which each Boot
- * line has in its own package: the contributors of each line only wrap these details in that
- * line's {@code Health}. Details are keyed by instance name, sorted; each call reads live state.
+ * What the health contributors {@code circuitBreakers}, {@code retries} and
+ * {@code bulkheads} report, read from a {@link ResilienceRegistry} without Spring Boot's
+ * health API, which each Boot line has in its own package: the contributors of each line
+ * only wrap these details in that line's {@code Health}. Details are keyed by instance
+ * name, sorted; each call reads live state.
  */
 public final class ResilienceHealth {
 
-	/** The name of the custom status an open breaker may report: aggregated between OUT_OF_SERVICE and UP. */
+	/**
+	 * The name of the custom status an open breaker may report: aggregated between
+	 * OUT_OF_SERVICE and UP.
+	 */
 	public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
 
 	private ResilienceHealth() {
 	}
 
 	/**
-	 * Whether any breaker is {@code OPEN} or {@code FORCED_OPEN}. A {@code HALF_OPEN} breaker
-	 * counts as closed: it is letting trial calls through, and reporting it as down would flap the
-	 * status on every recovery attempt.
+	 * Whether any breaker is {@code OPEN} or {@code FORCED_OPEN}. A {@code HALF_OPEN}
+	 * breaker counts as closed: it is letting trial calls through, and reporting it as
+	 * down would flap the status on every recovery attempt.
 	 */
 	public static boolean anyCircuitOpen(Map<String, Object> circuitBreakerDetails) {
 		for (Object details : circuitBreakerDetails.values()) {
 			Object state = ((Map<?, ?>) details).get("state");
-			if (CircuitBreaker.State.OPEN.name().equals(state) || CircuitBreaker.State.FORCED_OPEN.name().equals(state)) {
+			if (CircuitBreaker.State.OPEN.name().equals(state)
+					|| CircuitBreaker.State.FORCED_OPEN.name().equals(state)) {
 				return true;
 			}
 		}
@@ -80,8 +85,8 @@ public final class ResilienceHealth {
 	}
 
 	/**
-	 * One entry per bulkhead, semaphore and thread-pool alike: {@code availableConcurrentCalls}
-	 * and {@code maxConcurrentCalls}.
+	 * One entry per bulkhead, semaphore and thread-pool alike:
+	 * {@code availableConcurrentCalls} and {@code maxConcurrentCalls}.
 	 */
 	public static Map<String, Object> bulkheads(ResilienceRegistry registry) {
 		Map<String, Object> details = new TreeMap<>();

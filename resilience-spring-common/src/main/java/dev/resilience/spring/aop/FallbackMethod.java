@@ -15,12 +15,13 @@ import dev.resilience.fallback.FallbackResolutionException;
 
 /**
  * The fallback of one protected method, resolved once at startup by the rules of
- * {@code @Fallback} (see {@link FallbackResolution}), and the {@link FallbackHandler} the engine
- * runs: every matching overload is kept, and a failure goes to the one whose trailing exception
- * parameter is its closest supertype, else to the one without a trailing parameter.
+ * {@code @Fallback} (see {@link FallbackResolution}), and the {@link FallbackHandler} the
+ * engine runs: every matching overload is kept, and a failure goes to the one whose
+ * trailing exception parameter is its closest supertype, else to the one without a
+ * trailing parameter.
  * <p>
- * Immutable and thread safe. The overload for a failure class is computed once per class and
- * cached; nothing is looked up by name after {@link #resolve}.
+ * Immutable and thread safe. The overload for a failure class is computed once per class
+ * and cached; nothing is looked up by name after {@link #resolve}.
  */
 final class FallbackMethod implements FallbackHandler {
 
@@ -32,7 +33,10 @@ final class FallbackMethod implements FallbackHandler {
 
 	private final List<Method> candidates;
 
-	/** Overloads with a trailing exception parameter, the most specific exception type first. */
+	/**
+	 * Overloads with a trailing exception parameter, the most specific exception type
+	 * first.
+	 */
 	private final Choice[] typed;
 
 	private final Choice untyped;
@@ -65,22 +69,22 @@ final class FallbackMethod implements FallbackHandler {
 
 	/**
 	 * Resolves the fallback of {@code protectedMethod}; done once, at startup.
-	 * @param targetClass the user class holding both methods (not a proxy class); generic types are
-	 * resolved against it
-	 * @param protectedMethod the method carrying {@code @Fallback}, declared in {@code targetClass}
-	 * or one of its supertypes
+	 * @param targetClass the user class holding both methods (not a proxy class); generic
+	 * types are resolved against it
+	 * @param protectedMethod the method carrying {@code @Fallback}, declared in
+	 * {@code targetClass} or one of its supertypes
 	 * @param fallbackName the name given by {@code @Fallback(method = ...)}
 	 * @return the resolved fallback, its methods made accessible
-	 * @throws FallbackResolutionException if no method matches, or one that matches by its
-	 * parameters has an incompatible return type; the message says what was looked for and why each
-	 * method of that name was turned down
+	 * @throws FallbackResolutionException if no method matches, or one that matches by
+	 * its parameters has an incompatible return type; the message says what was looked
+	 * for and why each method of that name was turned down
 	 */
 	static FallbackMethod resolve(Class<?> targetClass, Method protectedMethod, String fallbackName) {
 		Assert.notNull(targetClass, "targetClass must not be null");
 		Assert.notNull(protectedMethod, "protectedMethod must not be null");
 		Assert.notNull(fallbackName, "fallbackName must not be null");
-		Assert.isTrue(protectedMethod.getDeclaringClass().isAssignableFrom(targetClass),
-				() -> "protectedMethod " + protectedMethod + " is not a method of targetClass " + targetClass.getName());
+		Assert.isTrue(protectedMethod.getDeclaringClass().isAssignableFrom(targetClass), () -> "protectedMethod "
+				+ protectedMethod + " is not a method of targetClass " + targetClass.getName());
 		return new FallbackResolution(targetClass, protectedMethod, fallbackName).resolve();
 	}
 
@@ -90,8 +94,8 @@ final class FallbackMethod implements FallbackHandler {
 	}
 
 	/**
-	 * The matching overloads in the order they are tried: those with a trailing exception parameter,
-	 * most specific exception type first, then the one without.
+	 * The matching overloads in the order they are tried: those with a trailing exception
+	 * parameter, most specific exception type first, then the one without.
 	 */
 	List<Method> getCandidates() {
 		return this.candidates;
@@ -114,15 +118,16 @@ final class FallbackMethod implements FallbackHandler {
 	}
 
 	/**
-	 * Invokes the overload chosen for {@code failure}, passing it as the trailing argument where the
-	 * overload takes one. The engine's fallback stage hands over the failure already unwrapped from
-	 * its {@code CompletionException}/{@code ExecutionException} wrappers.
+	 * Invokes the overload chosen for {@code failure}, passing it as the trailing
+	 * argument where the overload takes one. The engine's fallback stage hands over the
+	 * failure already unwrapped from its
+	 * {@code CompletionException}/{@code ExecutionException} wrappers.
 	 * @param target the bean to invoke on; ignored when the overload is static
 	 * @param arguments the protected call's arguments
 	 * @param failure what the protected call finally failed with
 	 * @return what the fallback returned
-	 * @throws Throwable {@code failure} itself when no overload accepts it, or whatever the fallback
-	 * throws, unwrapped
+	 * @throws Throwable {@code failure} itself when no overload accepts it, or whatever
+	 * the fallback throws, unwrapped
 	 */
 	Object invoke(Object target, Object[] arguments, Throwable failure) throws Throwable {
 		Assert.notNull(arguments, "arguments must not be null");

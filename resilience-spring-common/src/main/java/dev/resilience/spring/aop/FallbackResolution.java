@@ -20,19 +20,20 @@ import org.springframework.core.ResolvableType;
 import dev.resilience.fallback.FallbackResolutionException;
 
 /**
- * One resolution of a {@code @Fallback} method name, by its rules: a method of that name declared
- * in the target class, one of its superclasses, or as a default method of one of its interfaces;
- * of any visibility, static or not; taking exactly the protected method's parameter types,
- * optionally followed by one parameter of a {@link Throwable} type; returning a type assignable to
- * the protected method's return type.
+ * One resolution of a {@code @Fallback} method name, by its rules: a method of that name
+ * declared in the target class, one of its superclasses, or as a default method of one of
+ * its interfaces; of any visibility, static or not; taking exactly the protected method's
+ * parameter types, optionally followed by one parameter of a {@link Throwable} type;
+ * returning a type assignable to the protected method's return type.
  * <p>
- * Generic types are resolved against the target class by {@link ResolvableType}. Two parameter
- * types are the same when they resolve to the same class with the same type arguments; a raw type,
- * or a type variable nothing binds (one of a generic method), is the same as anything of its
- * erasure, as the compiler would accept with an unchecked warning. A return type is assignable
- * without boxing ({@code void} only to {@code void}, a primitive only to itself) and by Java's
- * rules for type arguments and wildcards; a raw return type is accepted. Errors say what was looked
- * for and why each method of that name was turned down, with types as written in source.
+ * Generic types are resolved against the target class by {@link ResolvableType}. Two
+ * parameter types are the same when they resolve to the same class with the same type
+ * arguments; a raw type, or a type variable nothing binds (one of a generic method), is
+ * the same as anything of its erasure, as the compiler would accept with an unchecked
+ * warning. A return type is assignable without boxing ({@code void} only to {@code void},
+ * a primitive only to itself) and by Java's rules for type arguments and wildcards; a raw
+ * return type is accepted. Errors say what was looked for and why each method of that
+ * name was turned down, with types as written in source.
  */
 final class FallbackResolution {
 
@@ -105,9 +106,10 @@ final class FallbackResolution {
 	}
 
 	/**
-	 * Methods of the fallback name visible from the target class: declared in it or a superclass
-	 * (a subclass's method hiding a superclass's of the same parameters), then interface default
-	 * methods. Bridge methods are skipped: their generic twin is the real one.
+	 * Methods of the fallback name visible from the target class: declared in it or a
+	 * superclass (a subclass's method hiding a superclass's of the same parameters), then
+	 * interface default methods. Bridge methods are skipped: their generic twin is the
+	 * real one.
 	 */
 	private List<Method> findMethodsNamed() {
 		List<Method> found = new ArrayList<>();
@@ -136,7 +138,8 @@ final class FallbackResolution {
 		return method.getName().equals(this.fallbackName) && !method.isBridge() && !method.isSynthetic();
 	}
 
-	// The JVM returns declared methods in no particular order; sorting keeps messages stable.
+	// The JVM returns declared methods in no particular order; sorting keeps messages
+	// stable.
 	private static Method[] sorted(Method[] methods) {
 		Method[] copy = methods.clone();
 		Arrays.sort(copy, Comparator.comparing(Method::toGenericString));
@@ -166,7 +169,8 @@ final class FallbackResolution {
 						+ describe(this.expectedParameters[i]) + " is needed";
 			}
 		}
-		if (parameters.length > expected && !Throwable.class.isAssignableFrom(candidate.getParameterTypes()[expected])) {
+		if (parameters.length > expected
+				&& !Throwable.class.isAssignableFrom(candidate.getParameterTypes()[expected])) {
 			return "whose trailing parameter " + describe(parameters[expected]) + " is not a Throwable";
 		}
 		if (parameters.length == expected && candidate.getName().equals(this.protectedMethod.getName())) {
@@ -176,8 +180,9 @@ final class FallbackResolution {
 	}
 
 	/**
-	 * Whether two parameter types are the same: the same class with the same type arguments, where
-	 * a raw type or a type variable nothing binds is the same as anything of its erasure.
+	 * Whether two parameter types are the same: the same class with the same type
+	 * arguments, where a raw type or a type variable nothing binds is the same as
+	 * anything of its erasure.
 	 */
 	private boolean sameType(ResolvableType a, ResolvableType b) {
 		if (a.isArray() || b.isArray()) {
@@ -212,8 +217,9 @@ final class FallbackResolution {
 	}
 
 	/**
-	 * Whether a value of type {@code from} may be returned where {@code to} is declared: without
-	 * boxing, by Java's rules for type arguments, and from a raw type as the compiler would accept.
+	 * Whether a value of type {@code from} may be returned where {@code to} is declared:
+	 * without boxing, by Java's rules for type arguments, and from a raw type as the
+	 * compiler would accept.
 	 */
 	private boolean isAssignable(ResolvableType to, ResolvableType from) {
 		Class<?> rawTo = to.toClass();
@@ -227,10 +233,14 @@ final class FallbackResolution {
 		return to.isAssignableFrom(from) || usesRaw(from.as(rawTo));
 	}
 
-	/** Whether {@code type} gives its class's type parameters no arguments ({@code List} for {@code List<E>}). */
+	/**
+	 * Whether {@code type} gives its class's type parameters no arguments ({@code List}
+	 * for {@code List<E>}).
+	 */
 	private static boolean usesRaw(ResolvableType type) {
 		for (ResolvableType generic : type.getGenerics()) {
-			if (generic.getType() instanceof TypeVariable<?> variable && variable.getGenericDeclaration() instanceof Class) {
+			if (generic.getType() instanceof TypeVariable<?> variable
+					&& variable.getGenericDeclaration() instanceof Class) {
 				return true;
 			}
 		}
@@ -254,7 +264,8 @@ final class FallbackResolution {
 		if (index < 0 || asDeclaringClass == ResolvableType.NONE) {
 			return true;
 		}
-		// Bound to another class's variable (B extends A<String>, A<T> extends Loader<T>): follow it up.
+		// Bound to another class's variable (B extends A<String>, A<T> extends
+		// Loader<T>): follow it up.
 		ResolvableType binding = asDeclaringClass.getGeneric(index);
 		return binding.getType().equals(variable) || isUnbound(binding);
 	}
@@ -264,10 +275,15 @@ final class FallbackResolution {
 	}
 
 	private static ResolvableType[] bounds(Type[] bounds, ResolvableType owner) {
-		return Arrays.stream(bounds).map((bound) -> ResolvableType.forType(bound, owner)).toArray(ResolvableType[]::new);
+		return Arrays.stream(bounds)
+			.map((bound) -> ResolvableType.forType(bound, owner))
+			.toArray(ResolvableType[]::new);
 	}
 
-	/** The type as written in source, with simple class names: {@code List<String>}, {@code int[]}. */
+	/**
+	 * The type as written in source, with simple class names: {@code List<String>},
+	 * {@code int[]}.
+	 */
 	private String describe(ResolvableType type) {
 		if (type.isArray()) {
 			return describe(type.getComponentType()) + "[]";
@@ -299,9 +315,11 @@ final class FallbackResolution {
 			method.setAccessible(true);
 		}
 		catch (RuntimeException ex) {
-			// InaccessibleObjectException: the class's module does not open its package to us.
-			throw new FallbackResolutionException(prefix() + ": " + method.getName() + " cannot be made accessible ("
-					+ ex.getMessage() + "); open its package to the resilience starter or make it public",
+			// InaccessibleObjectException: the class's module does not open its package
+			// to us.
+			throw new FallbackResolutionException(
+					prefix() + ": " + method.getName() + " cannot be made accessible (" + ex.getMessage()
+							+ "); open its package to the resilience starter or make it public",
 					this.targetClass, this.protectedMethod, this.fallbackName);
 		}
 	}
@@ -317,7 +335,9 @@ final class FallbackResolution {
 	}
 
 	private String lookedFor() {
-		String parameters = Arrays.stream(this.expectedParameters).map(this::describe).collect(Collectors.joining(", "));
+		String parameters = Arrays.stream(this.expectedParameters)
+			.map(this::describe)
+			.collect(Collectors.joining(", "));
 		String trailing = parameters.isEmpty() ? "[Throwable]" : "[, Throwable]";
 		return this.fallbackName + "(" + parameters + trailing + ") returning " + describe(this.expectedReturn) + " in "
 				+ simpleName(this.targetClass);

@@ -6,15 +6,16 @@ import dev.resilience.Stage;
 import dev.resilience.annotation.Idempotent;
 
 /**
- * Builds the outermost stage of an {@link Idempotent} method at startup: compiles its SpEL, picks
- * its idempotency instance and result codec. Absent when no idempotency support is configured, in
- * which case an {@code @Idempotent} method fails startup.
+ * Builds the outermost stage of an {@link Idempotent} method at startup: compiles its
+ * SpEL, picks its idempotency instance and result codec. Absent when no idempotency
+ * support is configured, in which case an {@code @Idempotent} method fails startup.
  */
 @FunctionalInterface
 public interface IdempotencyStageFactory {
 
 	/**
-	 * @throws ResilienceAnnotationException when the annotation cannot work on this method
+	 * @throws ResilienceAnnotationException when the annotation cannot work on this
+	 * method
 	 */
 	NamedStage create(Method method, Class<?> targetClass, Idempotent annotation);
 

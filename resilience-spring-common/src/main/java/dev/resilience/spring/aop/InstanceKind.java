@@ -1,6 +1,9 @@
 package dev.resilience.spring.aop;
 
-/** The patterns whose instances are named, with the annotation and the property group of each. */
+/**
+ * The patterns whose instances are named, with the annotation and the property group of
+ * each.
+ */
 public enum InstanceKind {
 
 	CIRCUIT_BREAKER("@CircuitBreaker", "circuit-breaker"),
@@ -25,7 +28,10 @@ public enum InstanceKind {
 		return this.annotation;
 	}
 
-	/** The group of its properties under {@code resilience.}, such as {@code circuit-breaker}. */
+	/**
+	 * The group of its properties under {@code resilience.}, such as
+	 * {@code circuit-breaker}.
+	 */
 	public String getPropertyGroup() {
 		return this.propertyGroup;
 	}

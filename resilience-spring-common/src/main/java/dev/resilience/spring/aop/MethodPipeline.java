@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.aopalliance.intercept.MethodInvocation;
-
 import org.springframework.aop.Advisor;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.Advised;
@@ -12,9 +11,9 @@ import org.springframework.aop.framework.Advised;
 import dev.resilience.Pipeline;
 
 /**
- * What the interceptor runs for one annotated method: its {@link Pipeline}, built and validated at
- * startup, and how the method's result travels (a plain value, or a {@code CompletionStage}
- * handled asynchronously end to end).
+ * What the interceptor runs for one annotated method: its {@link Pipeline}, built and
+ * validated at startup, and how the method's result travels (a plain value, or a
+ * {@code CompletionStage} handled asynchronously end to end).
  */
 final class MethodPipeline {
 
@@ -29,8 +28,9 @@ final class MethodPipeline {
 	private final boolean mayProceedMoreThanOnce;
 
 	/**
-	 * The last proxy this method was called through and whether the resilience advice is the
-	 * innermost of its chain, so that a singleton bean's retries need no clone of the invocation.
+	 * The last proxy this method was called through and whether the resilience advice is
+	 * the innermost of its chain, so that a singleton bean's retries need no clone of the
+	 * invocation.
 	 */
 	private volatile Innermost lastProxy;
 
@@ -56,9 +56,9 @@ final class MethodPipeline {
 	}
 
 	/**
-	 * Whether the resilience advisor is the last advisor of the proxy {@code invocation} runs
-	 * through, so that proceeding goes straight to the target. Unknown counts as no: the caller
-	 * then clones, which is always correct.
+	 * Whether the resilience advisor is the last advisor of the proxy {@code invocation}
+	 * runs through, so that proceeding goes straight to the target. Unknown counts as no:
+	 * the caller then clones, which is always correct.
 	 */
 	private boolean isInnermostAdvice(MethodInvocation invocation) {
 		if (!(invocation instanceof ProxyMethodInvocation proxyInvocation)
@@ -66,7 +66,8 @@ final class MethodPipeline {
 			return false;
 		}
 		Innermost last = this.lastProxy;
-		// The advisor count catches advice added to or removed from the proxy after the first call.
+		// The advisor count catches advice added to or removed from the proxy after the
+		// first call.
 		int advisorCount = advised.getAdvisorCount();
 		if (last != null && last.proxy == advised && last.advisorCount == advisorCount) {
 			return last.innermost;

@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
@@ -35,18 +34,18 @@ import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackListener;
 
 /**
- * Builds, once per annotated method and at startup, the {@link MethodPipeline} the interceptor
- * runs: reads the annotations (method level over type level), resolves instance names and their
- * {@code ${...}} placeholders, resolves the fallback method, and checks everything that could only
- * fail later, so that a mistake stops the application with a message naming the class, the method
- * and what was expected.
+ * Builds, once per annotated method and at startup, the {@link MethodPipeline} the
+ * interceptor runs: reads the annotations (method level over type level), resolves
+ * instance names and their {@code ${...}} placeholders, resolves the fallback method, and
+ * checks everything that could only fail later, so that a mistake stops the application
+ * with a message naming the class, the method and what was expected.
  */
 public class MethodPipelineFactory {
 
 	private static final Log logger = LogFactory.getLog(MethodPipelineFactory.class);
 
-	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class,
-			Reader.class, Iterator.class);
+	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class, Reader.class,
+			Iterator.class);
 
 	private final ResilienceRegistry registry;
 
@@ -62,8 +61,8 @@ public class MethodPipelineFactory {
 
 	/**
 	 * @param fallbackListener told of each fallback, or {@code null}
-	 * @param idempotencyStageFactory builds {@code @Idempotent} stages, or {@code null} when
-	 * idempotency is not configured
+	 * @param idempotencyStageFactory builds {@code @Idempotent} stages, or {@code null}
+	 * when idempotency is not configured
 	 */
 	public MethodPipelineFactory(ResilienceRegistry registry, PropertyResolver placeholders,
 			DeclaredInstances declaredInstances, FallbackListener fallbackListener,
@@ -96,7 +95,8 @@ public class MethodPipelineFactory {
 		}
 		String where = describe(specific, targetClass);
 		requireInterceptable(specific, where);
-		// A generic base's R is the CompletableFuture or the ResponseEntity its subclass binds.
+		// A generic base's R is the CompletableFuture or the ResponseEntity its subclass
+		// binds.
 		Class<?> returnType = ResolvableType.forMethodReturnType(specific, targetClass)
 			.resolve(specific.getReturnType());
 		boolean async = CompletionStage.class.isAssignableFrom(returnType);
@@ -121,9 +121,10 @@ public class MethodPipelineFactory {
 	}
 
 	/**
-	 * The method whose annotations apply when {@code method} is called on {@code targetClass}, or
-	 * {@code null} for one no annotation can apply to (declared by {@code Object}, a bridge or a
-	 * synthetic method). Shared with the ahead-of-time processor, which must see the same methods.
+	 * The method whose annotations apply when {@code method} is called on
+	 * {@code targetClass}, or {@code null} for one no annotation can apply to (declared
+	 * by {@code Object}, a bridge or a synthetic method). Shared with the ahead-of-time
+	 * processor, which must see the same methods.
 	 */
 	static Method specificMethod(Method method, Class<?> targetClass) {
 		Method specific = ClassUtils.getMostSpecificMethod(method, targetClass);
@@ -133,26 +134,32 @@ public class MethodPipelineFactory {
 		return specific;
 	}
 
-	/** Whether the bean class's annotations apply to {@code specific}: public instance methods but Object's. */
+	/**
+	 * Whether the bean class's annotations apply to {@code specific}: public instance
+	 * methods but Object's.
+	 */
 	static boolean typeLevelApplies(Method specific) {
 		return Modifier.isPublic(specific.getModifiers()) && !Modifier.isStatic(specific.getModifiers())
 				&& !isObjectMethod(specific);
 	}
 
-	/** {@code equals}, {@code hashCode} and {@code toString}: never protected by a type-level annotation. */
+	/**
+	 * {@code equals}, {@code hashCode} and {@code toString}: never protected by a
+	 * type-level annotation.
+	 */
 	private static boolean isObjectMethod(Method method) {
 		return ReflectionUtils.isEqualsMethod(method) || ReflectionUtils.isHashCodeMethod(method)
 				|| ReflectionUtils.isToStringMethod(method);
 	}
 
 	/**
-	 * A proxy cannot intercept a private, static or final method: an annotation there would
-	 * protect nothing, so it fails startup instead of being ignored.
+	 * A proxy cannot intercept a private, static or final method: an annotation there
+	 * would protect nothing, so it fails startup instead of being ignored.
 	 */
 	private static void requireInterceptable(Method method, String where) {
 		int modifiers = method.getModifiers();
-		String problem = Modifier.isPrivate(modifiers) ? "private" : Modifier.isStatic(modifiers) ? "static"
-				: Modifier.isFinal(modifiers) ? "final" : null;
+		String problem = Modifier.isPrivate(modifiers) ? "private"
+				: Modifier.isStatic(modifiers) ? "static" : Modifier.isFinal(modifiers) ? "final" : null;
 		if (problem != null) {
 			String annotations = AnnotationKinds.ALL.stream()
 				.filter((kind) -> AnnotatedElementUtils.hasAnnotation(method, kind))
@@ -168,10 +175,10 @@ public class MethodPipelineFactory {
 			Idempotent idempotent, String where) {
 		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
 			if (unreplayable.isAssignableFrom(returnType)) {
-				throw new ResilienceAnnotationException("@Idempotent on " + where + ": return type "
-						+ returnType.getSimpleName()
-						+ " cannot be replayed from a stored result; return a value that serializes to JSON"
-						+ " (a record, a List, a DTO) or void");
+				throw new ResilienceAnnotationException(
+						"@Idempotent on " + where + ": return type " + returnType.getSimpleName()
+								+ " cannot be replayed from a stored result; return a value that serializes to JSON"
+								+ " (a record, a List, a DTO) or void");
 			}
 		}
 		if (this.idempotencyStageFactory == null) {
@@ -179,9 +186,9 @@ public class MethodPipelineFactory {
 					+ ": idempotency support is not configured; check resilience.idempotency.store and that the"
 					+ " resilience auto-configuration is active");
 		}
-		IdempotencyStageFactory.NamedStage stage = this.idempotencyStageFactory.create(method, targetClass,
-				idempotent);
-		// The idempotency engine unwraps a FallbackAnswer: it releases the claim of a degraded answer.
+		IdempotencyStageFactory.NamedStage stage = this.idempotencyStageFactory.create(method, targetClass, idempotent);
+		// The idempotency engine unwraps a FallbackAnswer: it releases the claim of a
+		// degraded answer.
 		builder.outer(stage.name(), stage.stage(), true);
 	}
 
@@ -207,8 +214,7 @@ public class MethodPipelineFactory {
 			if (!async) {
 				throw new ResilienceAnnotationException("@Bulkhead(name = \"" + bulkhead.name() + "\") on " + where
 						+ ": bulkhead '" + name + "' is a thread-pool bulkhead, which runs only methods returning"
-						+ " CompletionStage or CompletableFuture, but it returns "
-						+ returnType.getSimpleName()
+						+ " CompletionStage or CompletableFuture, but it returns " + returnType.getSimpleName()
 						+ "; use type: semaphore for it or return a CompletableFuture");
 			}
 		}
@@ -238,9 +244,11 @@ public class MethodPipelineFactory {
 		return name;
 	}
 
-	/** The annotation of {@code type} on the method, else (where type level applies) on the class. */
-	static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type,
-			boolean typeLevelApplies) {
+	/**
+	 * The annotation of {@code type} on the method, else (where type level applies) on
+	 * the class.
+	 */
+	static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type, boolean typeLevelApplies) {
 		A onMethod = AnnotatedElementUtils.findMergedAnnotation(method, type);
 		if (onMethod != null || !typeLevelApplies) {
 			return onMethod;
@@ -249,8 +257,9 @@ public class MethodPipelineFactory {
 	}
 
 	/**
-	 * {@code InventoryClient.reserve(String, int)}, as used in every startup message: named after
-	 * the bean's class, which for an inherited method is where its annotations come from.
+	 * {@code InventoryClient.reserve(String, int)}, as used in every startup message:
+	 * named after the bean's class, which for an inherited method is where its
+	 * annotations come from.
 	 */
 	static String describe(Method method, Class<?> targetClass) {
 		return targetClass.getSimpleName() + "." + method.getName()
@@ -266,8 +275,8 @@ public class MethodPipelineFactory {
 	/** The five annotations, looked up together. */
 	static final class AnnotationKinds {
 
-		static final List<Class<? extends Annotation>> ALL = List.of(CircuitBreaker.class, Retry.class,
-				Bulkhead.class, Fallback.class, Idempotent.class);
+		static final List<Class<? extends Annotation>> ALL = List.of(CircuitBreaker.class, Retry.class, Bulkhead.class,
+				Fallback.class, Idempotent.class);
 
 		private AnnotationKinds() {
 		}

@@ -4,19 +4,20 @@ import java.lang.annotation.Annotation;
 
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
-import org.springframework.aop.support.AopUtils;
 
 /**
- * Proxies every bean with a resilience annotation on its type or on a method, with one advisor:
- * an annotation-matching pointcut and the {@link ResilienceMethodInterceptor}. When the bean is
- * already proxied (for {@code @Transactional}, say) the advisor is added in front of the existing
- * ones, so each retry attempt runs the whole inner chain again (a new transaction per attempt).
+ * Proxies every bean with a resilience annotation on its type or on a method, with one
+ * advisor: an annotation-matching pointcut and the {@link ResilienceMethodInterceptor}.
+ * When the bean is already proxied (for {@code @Transactional}, say) the advisor is added
+ * in front of the existing ones, so each retry attempt runs the whole inner chain again
+ * (a new transaction per attempt).
  * <p>
- * Each bean's pipelines are built here, while the bean is created: an annotation that cannot work
- * fails the bean, and so the application, at startup.
+ * Each bean's pipelines are built here, while the bean is created: an annotation that
+ * cannot work fails the bean, and so the application, at startup.
  */
 public class ResilienceAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
@@ -26,8 +27,8 @@ public class ResilienceAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 		this.interceptor = interceptor;
 		this.advisor = new DefaultPointcutAdvisor(pointcut(), interceptor);
 		this.beforeExistingAdvisors = true;
-		// As Spring Boot does for its own proxies: the bean stays injectable by its class, and
-		// annotated methods that no interface declares are intercepted too.
+		// As Spring Boot does for its own proxies: the bean stays injectable by its
+		// class, and annotated methods that no interface declares are intercepted too.
 		setProxyTargetClass(true);
 	}
 

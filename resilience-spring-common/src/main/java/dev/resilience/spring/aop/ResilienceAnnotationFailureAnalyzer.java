@@ -9,8 +9,7 @@ class ResilienceAnnotationFailureAnalyzer extends AbstractFailureAnalyzer<Resili
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ResilienceAnnotationException cause) {
 		return new FailureAnalysis(cause.getMessage(),
-				"Fix the annotation or the method it names, so that the method can be protected as declared.",
-				cause);
+				"Fix the annotation or the method it names, so that the method can be protected as declared.", cause);
 	}
 
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.MemberCategory;
@@ -28,23 +27,23 @@ import dev.resilience.annotation.Idempotent;
 import dev.resilience.spring.idempotency.ReplayableResults;
 
 /**
- * Ahead-of-time processing of the resilience annotations: finds, at build time, every bean class
- * carrying one (by the rules the runtime applies: on the type or on a method, inherited from a
- * superclass or an interface) and registers the runtime hints of what the starter will reach by
- * reflection once the application runs:
+ * Ahead-of-time processing of the resilience annotations: finds, at build time, every
+ * bean class carrying one (by the rules the runtime applies: on the type or on a method,
+ * inherited from a superclass or an interface) and registers the runtime hints of what
+ * the starter will reach by reflection once the application runs:
  * <ul>
- * <li>invocation of each fallback method that {@code @Fallback} resolves to, and of no other method
- * of that name;</li>
- * <li>binding hints for the result type of each {@code @Idempotent} method (its generic return
- * type resolved against the bean class, inside a {@code CompletionStage} or a
- * {@code ResponseEntity}), which Jackson writes and reads back, and for its parameter types, which
- * the key's SpEL reads and the default fingerprint writes as JSON;</li>
- * <li>the attribute methods of the annotations, read at startup, and the bean classes whose
- * methods are looked up.</li>
+ * <li>invocation of each fallback method that {@code @Fallback} resolves to, and of no
+ * other method of that name;</li>
+ * <li>binding hints for the result type of each {@code @Idempotent} method (its generic
+ * return type resolved against the bean class, inside a {@code CompletionStage} or a
+ * {@code ResponseEntity}), which Jackson writes and reads back, and for its parameter
+ * types, which the key's SpEL reads and the default fingerprint writes as JSON;</li>
+ * <li>the attribute methods of the annotations, read at startup, and the bean classes
+ * whose methods are looked up.</li>
  * </ul>
- * The stores' scripts are registered by the store bean's own {@code RuntimeHintsRegistrar}s. An
- * annotation that cannot work (a fallback that does not resolve) gets no hint: the application
- * reports it when it starts.
+ * The stores' scripts are registered by the store bean's own
+ * {@code RuntimeHintsRegistrar}s. An annotation that cannot work (a fallback that does
+ * not resolve) gets no hint: the application reports it when it starts.
  */
 public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFactoryInitializationAotProcessor {
 
@@ -74,7 +73,8 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 			return (beanClass != null) ? ClassUtils.getUserClass(beanClass) : null;
 		}
 		catch (RuntimeException | LinkageError ex) {
-			// a type that cannot be resolved at build time carries no annotation we can see
+			// a type that cannot be resolved at build time carries no annotation we can
+			// see
 			logger.debug("Cannot resolve the type of bean '" + beanName + "': " + ex);
 			return null;
 		}
@@ -187,12 +187,18 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 			}
 		}
 
-		/** How both lines' result codecs store a {@code ResponseEntity}; read back by Jackson. */
+		/**
+		 * How both lines' result codecs store a {@code ResponseEntity}; read back by
+		 * Jackson.
+		 */
 		private void registerStoredResponse() {
 			registerBinding(ResolvableType.forClass(ReplayableResults.StoredResponse.class));
 		}
 
-		/** The class, its properties' types, and each type argument, as Jackson will bind them. */
+		/**
+		 * The class, its properties' types, and each type argument, as Jackson will bind
+		 * them.
+		 */
 		private void registerBinding(ResolvableType type) {
 			if (type.isArray()) {
 				registerBinding(type.getComponentType());

@@ -7,21 +7,20 @@ import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-
 import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The one interceptor behind every resilience annotation. Per call it fetches the
- * {@link MethodPipeline} built for the invoked method on the target's class and runs it: no
- * annotation lookup, no SpEL parsing and no instance lookup by name happen here. Pipelines are
- * built when the bean is created ({@link #prepare(Class)}), so every validation error stops
- * startup.
+ * {@link MethodPipeline} built for the invoked method on the target's class and runs it:
+ * no annotation lookup, no SpEL parsing and no instance lookup by name happen here.
+ * Pipelines are built when the bean is created ({@link #prepare(Class)}), so every
+ * validation error stops startup.
  * <p>
- * A pipeline belongs to a method <em>and</em> a target class: two beans inheriting one method
- * may carry different type-level annotations, a different fallback, and bind a generic return
- * type differently, so they never share one.
+ * A pipeline belongs to a method <em>and</em> a target class: two beans inheriting one
+ * method may carry different type-level annotations, a different fallback, and bind a
+ * generic return type differently, so they never share one.
  * <p>
  * Thread-safe.
  */
@@ -33,12 +32,15 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 	private final Supplier<MethodPipelineFactory> factory;
 
 	/**
-	 * Target class, then method: two lookups that allocate nothing, where one map keyed by a
-	 * (method, class) pair would build a key per call.
+	 * Target class, then method: two lookups that allocate nothing, where one map keyed
+	 * by a (method, class) pair would build a key per call.
 	 */
 	private final Map<Class<?>, Map<Method, Object>> pipelines = new ConcurrentHashMap<>();
 
-	/** The factory is looked up when the first annotated bean is prepared, not when this is created. */
+	/**
+	 * The factory is looked up when the first annotated bean is prepared, not when this
+	 * is created.
+	 */
 	public ResilienceMethodInterceptor(Supplier<MethodPipelineFactory> factory) {
 		this.factory = SingletonSupplier.of(factory);
 	}
@@ -65,15 +67,16 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 	public void prepare(Class<?> targetClass) {
 		MethodPipelineFactory pipelineFactory = this.factory.get();
 		Map<Method, Object> ofClass = ofClass(targetClass);
-		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
+				ReflectionUtils.USER_DECLARED_METHODS)) {
 			ofClass.computeIfAbsent(method, (key) -> orNone(pipelineFactory.create(key, targetClass)));
 		}
 	}
 
 	/**
-	 * First call through a method object or a target class not seen at startup (an interface
-	 * method of a JDK proxy, a target that is itself a generated subclass): maps it to the pipeline
-	 * of the implementation method on the user class, once.
+	 * First call through a method object or a target class not seen at startup (an
+	 * interface method of a JDK proxy, a target that is itself a generated subclass):
+	 * maps it to the pipeline of the implementation method on the user class, once.
 	 */
 	private Object resolve(MethodInvocation invocation, Class<?> targetClass) {
 		Method method = invocation.getMethod();

@@ -7,18 +7,19 @@ import dev.resilience.Invocation;
 import dev.resilience.Pipeline;
 
 /**
- * Adapts Spring's {@link MethodInvocation} to the engine. A Spring invocation moves along its
- * interceptor chain as it proceeds, so a pipeline that may retry proceeds through a fresh clone,
- * taken from the untouched original, for every attempt. When the resilience interceptor is the
- * innermost advice of the proxy, proceeding only ever invokes the target method and leaves the
- * invocation where it was: then every attempt proceeds the original, and nothing is cloned.
+ * Adapts Spring's {@link MethodInvocation} to the engine. A Spring invocation moves along
+ * its interceptor chain as it proceeds, so a pipeline that may retry proceeds through a
+ * fresh clone, taken from the untouched original, for every attempt. When the resilience
+ * interceptor is the innermost advice of the proxy, proceeding only ever invokes the
+ * target method and leaves the invocation where it was: then every attempt proceeds the
+ * original, and nothing is cloned.
  */
 final class SpringInvocation implements Invocation {
 
 	/**
-	 * One reusable adapter per thread for synchronous calls, whose invocation never leaves the
-	 * calling thread: the success path then allocates nothing. A protected method called while
-	 * another is running on the same thread gets a fresh adapter.
+	 * One reusable adapter per thread for synchronous calls, whose invocation never
+	 * leaves the calling thread: the success path then allocates nothing. A protected
+	 * method called while another is running on the same thread gets a fresh adapter.
 	 */
 	private static final ThreadLocal<SpringInvocation> REUSABLE = ThreadLocal.withInitial(SpringInvocation::new);
 
@@ -30,15 +31,19 @@ final class SpringInvocation implements Invocation {
 	}
 
 	/**
-	 * An adapter for a call that may run on other threads (a {@code CompletionStage} method).
-	 * @param cloneEachAttempt whether the call may proceed more than once through advice inside
-	 * the resilience interceptor; ignored for an invocation that cannot be cloned
+	 * An adapter for a call that may run on other threads (a {@code CompletionStage}
+	 * method).
+	 * @param cloneEachAttempt whether the call may proceed more than once through advice
+	 * inside the resilience interceptor; ignored for an invocation that cannot be cloned
 	 */
 	static Invocation of(MethodInvocation invocation, boolean cloneEachAttempt) {
 		return new SpringInvocation().bind(invocation, cloneEachAttempt);
 	}
 
-	/** Runs a synchronous call through {@code pipeline}, on this thread's reusable adapter when it is free. */
+	/**
+	 * Runs a synchronous call through {@code pipeline}, on this thread's reusable adapter
+	 * when it is free.
+	 */
 	static Object execute(Pipeline pipeline, MethodInvocation invocation, boolean cloneEachAttempt) throws Throwable {
 		SpringInvocation reusable = REUSABLE.get();
 		if (reusable.invocation != null) {

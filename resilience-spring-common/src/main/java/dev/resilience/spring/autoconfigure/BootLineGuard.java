@@ -8,12 +8,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
- * Stops an application whose starter was built for the other Spring Boot line before anything
- * else of the starter loads, with a {@link WrongBootLineException} that the failure analysis turns
- * into the artifactId to use instead. Without it, the Boot 3.5 starter in a Boot 4 application (or
- * the reverse) fails later with a {@code NoClassDefFoundError} deep in an auto-configuration.
- * Registered in {@code META-INF/spring.factories} as an {@link ApplicationContextInitializer}, a
- * Spring Framework interface that both lines load the same way; it uses no API that moved.
+ * Stops an application whose starter was built for the other Spring Boot line before
+ * anything else of the starter loads, with a {@link WrongBootLineException} that the
+ * failure analysis turns into the artifactId to use instead. Without it, the Boot 3.5
+ * starter in a Boot 4 application (or the reverse) fails later with a
+ * {@code NoClassDefFoundError} deep in an auto-configuration. Registered in
+ * {@code META-INF/spring.factories} as an {@link ApplicationContextInitializer}, a Spring
+ * Framework interface that both lines load the same way; it uses no API that moved.
  */
 public class BootLineGuard implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -35,7 +36,9 @@ public class BootLineGuard implements ApplicationContextInitializer<Configurable
 		check();
 	}
 
-	/** @throws WrongBootLineException when the application runs the other Boot line */
+	/**
+	 * @throws WrongBootLineException when the application runs the other Boot line
+	 */
 	void check() {
 		boolean boot4 = this.classPresent.test(BOOT_4_MARKER);
 		if (boot4 != StarterLine.BOOT_4) {

@@ -6,11 +6,12 @@ import dev.resilience.bulkhead.BulkheadConfig;
 
 /**
  * Settings of a bulkhead, semaphore or thread-pool, bound both from
- * {@code resilience.bulkhead.defaults} and from each {@code resilience.bulkhead.instances.<name>}.
- * A {@code null} field is a key left unset: an instance then inherits the value of
- * {@code defaults}, and {@code defaults} the engine's default (documented in the configuration
- * metadata). Ranges and the rules between keys are the engine's, checked when
- * {@link ResilienceConfigurations} builds the configuration.
+ * {@code resilience.bulkhead.defaults} and from each
+ * {@code resilience.bulkhead.instances.<name>}. A {@code null} field is a key left unset:
+ * an instance then inherits the value of {@code defaults}, and {@code defaults} the
+ * engine's default (documented in the configuration metadata). Ranges and the rules
+ * between keys are the engine's, checked when {@link ResilienceConfigurations} builds the
+ * configuration.
  * <p>
  * Mutable and not thread-safe, as every bound properties object.
  */
@@ -64,7 +65,10 @@ public class BulkheadSettings {
 		return this.threadPool;
 	}
 
-	/** Thread pool of a thread-pool bulkhead; a {@code null} key is unset and inherited like the others. */
+	/**
+	 * Thread pool of a thread-pool bulkhead; a {@code null} key is unset and inherited
+	 * like the others.
+	 */
 	public static class ThreadPool {
 
 		/**
@@ -73,8 +77,8 @@ public class BulkheadSettings {
 		private Integer coreSize;
 
 		/**
-		 * Maximum number of calls in flight at once, each counted until the stage it returned
-		 * completes, and of threads in the pool. Not smaller than core-size.
+		 * Maximum number of calls in flight at once, each counted until the stage it
+		 * returned completes, and of threads in the pool. Not smaller than core-size.
 		 */
 		private Integer maxSize;
 

@@ -6,11 +6,13 @@ import java.util.List;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 
 /**
- * Settings of a circuit breaker, bound both from {@code resilience.circuit-breaker.defaults} and
- * from each {@code resilience.circuit-breaker.instances.<name>}. A {@code null} field is a key left
- * unset: an instance then inherits the value of {@code defaults}, and {@code defaults} the
- * engine's default (documented in the configuration metadata). Ranges and the rules between keys
- * are the engine's, checked when {@link ResilienceConfigurations} builds the configuration.
+ * Settings of a circuit breaker, bound both from
+ * {@code resilience.circuit-breaker.defaults} and from each
+ * {@code resilience.circuit-breaker.instances.<name>}. A {@code null} field is a key left
+ * unset: an instance then inherits the value of {@code defaults}, and {@code defaults}
+ * the engine's default (documented in the configuration metadata). Ranges and the rules
+ * between keys are the engine's, checked when {@link ResilienceConfigurations} builds the
+ * configuration.
  * <p>
  * Mutable and not thread-safe, as every bound properties object.
  */
@@ -22,14 +24,14 @@ public class CircuitBreakerSettings {
 	private CircuitBreakerConfig.SlidingWindowType slidingWindowType;
 
 	/**
-	 * Size of the sliding window: a number of calls when count-based, a number of seconds (at
-	 * most 3600) when time-based.
+	 * Size of the sliding window: a number of calls when count-based, a number of seconds
+	 * (at most 3600) when time-based.
 	 */
 	private Integer slidingWindowSize;
 
 	/**
-	 * Minimum number of calls in the window before the failure and slow-call rates can open the
-	 * breaker. At most the window size when count-based.
+	 * Minimum number of calls in the window before the failure and slow-call rates can
+	 * open the breaker. At most the window size when count-based.
 	 */
 	private Integer minimumNumberOfCalls;
 
@@ -39,7 +41,8 @@ public class CircuitBreakerSettings {
 	private Float failureRateThreshold;
 
 	/**
-	 * Number of failures in a row that open the breaker regardless of the rates. 0 turns this off.
+	 * Number of failures in a row that open the breaker regardless of the rates. 0 turns
+	 * this off.
 	 */
 	private Integer consecutiveFailureThreshold;
 
@@ -49,8 +52,8 @@ public class CircuitBreakerSettings {
 	private Duration slowCallDurationThreshold;
 
 	/**
-	 * Slow-call rate, in percent, at or above which the breaker opens. In (0, 100]; 100 means slow
-	 * calls alone open it only when every call is slow.
+	 * Slow-call rate, in percent, at or above which the breaker opens. In (0, 100]; 100
+	 * means slow calls alone open it only when every call is slow.
 	 */
 	private Float slowCallRateThreshold;
 
@@ -60,26 +63,27 @@ public class CircuitBreakerSettings {
 	private Duration waitDurationInOpenState;
 
 	/**
-	 * Number of trial calls let through in the half-open state; further concurrent calls are
-	 * refused.
+	 * Number of trial calls let through in the half-open state; further concurrent calls
+	 * are refused.
 	 */
 	private Integer permittedNumberOfCallsInHalfOpenState;
 
 	/**
-	 * Time a half-open breaker waits for its trial calls before it reopens. Zero waits for them
-	 * however long they take.
+	 * Time a half-open breaker waits for its trial calls before it reopens. Zero waits
+	 * for them however long they take.
 	 */
 	private Duration maxWaitDurationInHalfOpenState;
 
 	/**
-	 * Exception classes (and their subclasses) recorded as failures. Empty means every exception
-	 * not ignored counts as a failure. An instance's list replaces the defaults' list.
+	 * Exception classes (and their subclasses) recorded as failures. Empty means every
+	 * exception not ignored counts as a failure. An instance's list replaces the
+	 * defaults' list.
 	 */
 	private List<Class<? extends Throwable>> recordExceptions;
 
 	/**
-	 * Exception classes (and their subclasses) that count as neither success nor failure. Wins
-	 * over record-exceptions. An instance's list replaces the defaults' list.
+	 * Exception classes (and their subclasses) that count as neither success nor failure.
+	 * Wins over record-exceptions. An instance's list replaces the defaults' list.
 	 */
 	private List<Class<? extends Throwable>> ignoreExceptions;
 

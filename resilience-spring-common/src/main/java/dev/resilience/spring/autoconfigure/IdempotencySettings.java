@@ -5,11 +5,13 @@ import java.time.Duration;
 import dev.resilience.idempotency.IdempotencyConfig;
 
 /**
- * Settings of an idempotent method, bound both from {@code resilience.idempotency.defaults} and
- * from each {@code resilience.idempotency.instances.<name>}. A {@code null} field is a key left
- * unset: an instance then inherits the value of {@code defaults}, and {@code defaults} the
- * engine's default (documented in the configuration metadata). The store and the key namespace
- * are shared by every instance and live in {@link ResilienceProperties.Idempotency}.
+ * Settings of an idempotent method, bound both from
+ * {@code resilience.idempotency.defaults} and from each
+ * {@code resilience.idempotency.instances.<name>}. A {@code null} field is a key left
+ * unset: an instance then inherits the value of {@code defaults}, and {@code defaults}
+ * the engine's default (documented in the configuration metadata). The store and the key
+ * namespace are shared by every instance and live in
+ * {@link ResilienceProperties.Idempotency}.
  * <p>
  * Mutable and not thread-safe, as every bound properties object.
  */
@@ -31,14 +33,15 @@ public class IdempotencySettings {
 	private IdempotencyConfig.OnInProgress onInProgress;
 
 	/**
-	 * Longest time a repeat waits for the running call's result when on-in-progress is wait.
+	 * Longest time a repeat waits for the running call's result when on-in-progress is
+	 * wait.
 	 */
 	private Duration inProgressWait;
 
 	/**
-	 * Whether a degraded answer produced by @Fallback is stored and replayed like any result; when
-	 * false it is returned and its claim released, so the next call with the key runs the method
-	 * again.
+	 * Whether a degraded answer produced by @Fallback is stored and replayed like any
+	 * result; when false it is returned and its claim released, so the next call with the
+	 * key runs the method again.
 	 */
 	private Boolean storeFallbackResults;
 

@@ -11,8 +11,8 @@ import org.springframework.core.type.AnnotationMetadata;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 
 /**
- * Matches the store configuration of the store {@code resilience.idempotency.store} chooses
- * ({@code memory} when it is not set), and no other.
+ * Matches the store configuration of the store {@code resilience.idempotency.store}
+ * chooses ({@code memory} when it is not set), and no other.
  */
 class IdempotencyStoreCondition extends SpringBootCondition {
 
@@ -30,9 +30,11 @@ class IdempotencyStoreCondition extends SpringBootCondition {
 			return ConditionOutcome.noMatch(message.because("unknown store"));
 		}
 		if (chosen == required) {
-			return ConditionOutcome.match(message.because(IdempotencyStoreConfigurations.value(chosen) + " store chosen"));
+			return ConditionOutcome
+				.match(message.because(IdempotencyStoreConfigurations.value(chosen) + " store chosen"));
 		}
-		return ConditionOutcome.noMatch(message.because(IdempotencyStoreConfigurations.value(chosen) + " store chosen"));
+		return ConditionOutcome
+			.noMatch(message.because(IdempotencyStoreConfigurations.value(chosen) + " store chosen"));
 	}
 
 }

@@ -11,9 +11,9 @@ import org.springframework.core.env.Environment;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 
 /**
- * The idempotency stores {@code resilience.idempotency.store} chooses from, each mapped to the
- * one configuration that creates it. The configurations are imported in the order of
- * {@link StoreType}, each conditional on being the chosen one.
+ * The idempotency stores {@code resilience.idempotency.store} chooses from, each mapped
+ * to the one configuration that creates it. The configurations are imported in the order
+ * of {@link StoreType}, each conditional on being the chosen one.
  */
 final class IdempotencyStoreConfigurations {
 
@@ -24,9 +24,10 @@ final class IdempotencyStoreConfigurations {
 	static {
 		Map<StoreType, Store> mappings = new EnumMap<>(StoreType.class);
 		mappings.put(StoreType.MEMORY, new Store(MemoryStoreConfiguration.class.getName(), null, null));
-		mappings.put(StoreType.REDIS, new Store(RedisStoreConfiguration.class.getName(),
-				"org.springframework.data.redis.connection.RedisConnectionFactory",
-				"org.springframework.boot:spring-boot-starter-data-redis"));
+		mappings.put(StoreType.REDIS,
+				new Store(RedisStoreConfiguration.class.getName(),
+						"org.springframework.data.redis.connection.RedisConnectionFactory",
+						"org.springframework.boot:spring-boot-starter-data-redis"));
 		mappings.put(StoreType.JDBC, new Store(JdbcStoreConfiguration.class.getName(),
 				"org.springframework.jdbc.core.JdbcTemplate", "org.springframework.boot:spring-boot-starter-jdbc"));
 		MAPPINGS = Collections.unmodifiableMap(mappings);
@@ -51,8 +52,8 @@ final class IdempotencyStoreConfigurations {
 
 	/**
 	 * The store the environment asks for, {@code memory} when it asks for none.
-	 * @throws org.springframework.boot.context.properties.bind.BindException for a value that
-	 * names no store
+	 * @throws org.springframework.boot.context.properties.bind.BindException for a value
+	 * that names no store
 	 */
 	static StoreType getChosenType(Environment environment) {
 		return Binder.get(environment).bind(PROPERTY, StoreType.class).orElse(StoreType.MEMORY);

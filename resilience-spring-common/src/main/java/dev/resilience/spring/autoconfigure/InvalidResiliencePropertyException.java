@@ -5,12 +5,12 @@ import java.time.Duration;
 import dev.resilience.spring.support.DurationFormat;
 
 /**
- * Thrown at startup when a {@code resilience.*} property is bound but its value is out of the
- * range the engine accepts. Names the full property (for an instance,
- * {@code resilience.circuit-breaker.instances.inventory.failure-rate-threshold}), the value and
- * the requirement it breaks. The property names the layer that supplied the value
- * ({@code defaults} or the instance); when an instance's own keys make a value it inherits from
- * {@code defaults} invalid, {@link #getInheritedBy()} names that instance.
+ * Thrown at startup when a {@code resilience.*} property is bound but its value is out of
+ * the range the engine accepts. Names the full property (for an instance,
+ * {@code resilience.circuit-breaker.instances.inventory.failure-rate-threshold}), the
+ * value and the requirement it breaks. The property names the layer that supplied the
+ * value ({@code defaults} or the instance); when an instance's own keys make a value it
+ * inherits from {@code defaults} invalid, {@link #getInheritedBy()} names that instance.
  * {@link InvalidResiliencePropertyFailureAnalyzer} turns it into the startup report.
  * <p>
  * Immutable.
@@ -28,25 +28,24 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 	/**
 	 * @param propertyName full name of the offending property
 	 * @param value its bound value (formatted for people: {@code 150}, {@code 500ms})
-	 * @param requirement what would be accepted, phrased to follow the property name, such as
-	 * {@code must be in (0, 100]}
+	 * @param requirement what would be accepted, phrased to follow the property name,
+	 * such as {@code must be in (0, 100]}
 	 */
 	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement) {
 		this(propertyName, value, requirement, null, null);
 	}
 
-	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement,
-			Throwable cause) {
+	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement, Throwable cause) {
 		this(propertyName, value, requirement, null, cause);
 	}
 
 	/**
-	 * @param inheritedBy the instance group ({@code resilience.retry.instances.payments}) that
-	 * inherits the offending value from {@code defaults} and, by its own keys, makes it invalid;
-	 * {@code null} when the property's own layer is at fault
+	 * @param inheritedBy the instance group ({@code resilience.retry.instances.payments})
+	 * that inherits the offending value from {@code defaults} and, by its own keys, makes
+	 * it invalid; {@code null} when the property's own layer is at fault
 	 */
-	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement,
-			String inheritedBy, Throwable cause) {
+	public InvalidResiliencePropertyException(String propertyName, Object value, String requirement, String inheritedBy,
+			Throwable cause) {
 		super(message(propertyName, format(value), requirement, inheritedBy), cause);
 		this.propertyName = propertyName;
 		this.value = format(value);
@@ -64,7 +63,9 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 		return this.propertyName;
 	}
 
-	/** The offending value as configured, formatted the way it could be written in YAML. */
+	/**
+	 * The offending value as configured, formatted the way it could be written in YAML.
+	 */
 	public String getValue() {
 		return this.value;
 	}
@@ -75,9 +76,9 @@ public class InvalidResiliencePropertyException extends RuntimeException {
 	}
 
 	/**
-	 * The instance group that inherits the offending value from {@code defaults} and whose own
-	 * keys make it invalid (the value is fine for {@code defaults} itself), or {@code null} when
-	 * the property's own layer is at fault.
+	 * The instance group that inherits the offending value from {@code defaults} and
+	 * whose own keys make it invalid (the value is fine for {@code defaults} itself), or
+	 * {@code null} when the property's own layer is at fault.
 	 */
 	public String getInheritedBy() {
 		return this.inheritedBy;

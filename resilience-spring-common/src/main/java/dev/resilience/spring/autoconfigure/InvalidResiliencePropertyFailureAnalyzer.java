@@ -10,9 +10,9 @@ import org.springframework.boot.origin.Origin;
 import org.springframework.core.env.Environment;
 
 /**
- * Reports an {@link InvalidResiliencePropertyException} as a startup failure analysis: the
- * property, its value, the accepted range and, where the environment knows it, the file and line
- * the value came from.
+ * Reports an {@link InvalidResiliencePropertyException} as a startup failure analysis:
+ * the property, its value, the accepted range and, where the environment knows it, the
+ * file and line the value came from.
  * <p>
  * Stateless apart from the environment it reads; thread-safe.
  */

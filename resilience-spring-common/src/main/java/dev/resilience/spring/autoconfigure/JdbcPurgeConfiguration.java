@@ -13,8 +13,9 @@ import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyPurger;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStore;
 
 /**
- * Deletes a JDBC store's expired rows in batches of 1000, once a minute. Imported after the store
- * configurations, so that it sees the JDBC store they (or the application) defined.
+ * Deletes a JDBC store's expired rows in batches of 1000, once a minute. Imported after
+ * the store configurations, so that it sees the JDBC store they (or the application)
+ * defined.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(JdbcTemplate.class)

@@ -19,8 +19,8 @@ import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStoreRuntimeHints;
 
 /**
  * The JDBC store, on the application's {@link DataSource}, its table created as
- * {@code resilience.idempotency.jdbc.initialize-schema} says. Chosen without a data source, it
- * fails startup rather than fall back to another store.
+ * {@code resilience.idempotency.jdbc.initialize-schema} says. Chosen without a data
+ * source, it fails startup rather than fall back to another store.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(JdbcTemplate.class)

@@ -10,8 +10,8 @@ import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 
 /**
- * The in-memory store, the default: bounded by {@code resilience.idempotency.memory.*}, timed by the
- * registry's ticker.
+ * The in-memory store, the default: bounded by {@code resilience.idempotency.memory.*},
+ * timed by the registry's ticker.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnMissingBean(IdempotencyStore.class)

@@ -14,8 +14,8 @@ import dev.resilience.spring.idempotency.redis.RedisIdempotencyStore;
 import dev.resilience.spring.idempotency.redis.RedisIdempotencyStoreRuntimeHints;
 
 /**
- * The Redis store, on the application's {@link RedisConnectionFactory}. Chosen without one, it
- * fails startup rather than fall back to another store.
+ * The Redis store, on the application's {@link RedisConnectionFactory}. Chosen without
+ * one, it fails startup rather than fall back to another store.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(RedisConnectionFactory.class)

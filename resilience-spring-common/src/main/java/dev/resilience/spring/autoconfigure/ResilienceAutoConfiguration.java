@@ -3,7 +3,6 @@ package dev.resilience.spring.autoconfigure;
 import java.util.List;
 
 import io.micrometer.context.ContextSnapshotFactory;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,13 +29,13 @@ import dev.resilience.spring.context.MicrometerContextPropagator;
 import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
 
 /**
- * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates it at
- * startup through {@link ResilienceConfigurations}, creates the {@link ResilienceRegistry} of
- * named instances, and proxies the beans that carry resilience annotations, building each
- * method's pipeline when the bean is created.
+ * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates
+ * it at startup through {@link ResilienceConfigurations}, creates the
+ * {@link ResilienceRegistry} of named instances, and proxies the beans that carry
+ * resilience annotations, building each method's pipeline when the bean is created.
  * <p>
- * Time and waiting come from {@link Ticker} and {@link Scheduler} beans when the application
- * defines them (tests do), from the system otherwise.
+ * Time and waiting come from {@link Ticker} and {@link Scheduler} beans when the
+ * application defines them (tests do), from the system otherwise.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ResilienceProperties.class)
@@ -68,8 +67,9 @@ public class ResilienceAutoConfiguration {
 	}
 
 	/**
-	 * Every instance named under {@code instances} exists from startup, used by a method yet or
-	 * not, so that health, metrics and the actuator endpoint show what the configuration declares.
+	 * Every instance named under {@code instances} exists from startup, used by a method
+	 * yet or not, so that health, metrics and the actuator endpoint show what the
+	 * configuration declares.
 	 */
 	private static void createDeclaredInstances(ResilienceRegistry registry, ResilienceConfigurations configurations) {
 		configurations.circuitBreakerInstanceNames().forEach(registry::circuitBreaker);
@@ -100,7 +100,9 @@ public class ResilienceAutoConfiguration {
 				fallbackListener(fallbackListener.orderedStream().toList()), idempotencyStageFactory.getIfAvailable());
 	}
 
-	/** Every {@link FallbackListener} bean (the metrics one, the application's) is told. */
+	/**
+	 * Every {@link FallbackListener} bean (the metrics one, the application's) is told.
+	 */
 	private static FallbackListener fallbackListener(List<FallbackListener> listeners) {
 		if (listeners.isEmpty()) {
 			return null;

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import org.springframework.util.unit.DataSize;
+
 import dev.resilience.InvalidConfigurationException;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
@@ -20,21 +22,19 @@ import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
 
-import org.springframework.util.unit.DataSize;
-
 /**
- * The engine configurations of every named instance, built once from {@link ResilienceProperties}:
- * an instance's keys override {@code defaults} one by one, and an undeclared name gets the
- * defaults.
+ * The engine configurations of every named instance, built once from
+ * {@link ResilienceProperties}: an instance's keys override {@code defaults} one by one,
+ * and an undeclared name gets the defaults.
  * <p>
- * Everything is validated in the constructor, {@code defaults} and every declared instance, so a
- * value out of range fails application startup even if no method uses that instance. A failure is
- * an {@link InvalidResiliencePropertyException} naming the full property, the value and the
- * accepted range. The engine builders' checks are the only ones applied to the engine's settings:
- * this class says which property, in which layer, fed the setting a builder rejected, and words a
- * rule between settings (an {@link InvalidConfigurationException}) in property names. It checks by
- * itself only what the engine does not see: the store's keys and that listed classes are
- * exceptions.
+ * Everything is validated in the constructor, {@code defaults} and every declared
+ * instance, so a value out of range fails application startup even if no method uses that
+ * instance. A failure is an {@link InvalidResiliencePropertyException} naming the full
+ * property, the value and the accepted range. The engine builders' checks are the only
+ * ones applied to the engine's settings: this class says which property, in which layer,
+ * fed the setting a builder rejected, and words a rule between settings (an
+ * {@link InvalidConfigurationException}) in property names. It checks by itself only what
+ * the engine does not see: the store's keys and that listed classes are exceptions.
  * <p>
  * Immutable and thread-safe once constructed.
  */
@@ -78,8 +78,8 @@ public class ResilienceConfigurations {
 
 	/**
 	 * Builds and validates every configuration.
-	 * @throws InvalidResiliencePropertyException naming the first property whose value is out of
-	 * range
+	 * @throws InvalidResiliencePropertyException naming the first property whose value is
+	 * out of range
 	 */
 	public ResilienceConfigurations(ResilienceProperties properties) {
 		Objects.requireNonNull(properties, "properties");
@@ -90,21 +90,22 @@ public class ResilienceConfigurations {
 				(layers, instance) -> circuitBreaker(layers, circuitBreaker.getDefaults(), instance));
 		ResilienceProperties.Retry retry = properties.getRetry();
 		this.retryDefaults = retry(new Layers(RETRY, null), retry.getDefaults(), new RetrySettings());
-		this.retries = build(RETRY, retry.getInstances(), (layers, instance) -> retry(layers, retry.getDefaults(), instance));
+		this.retries = build(RETRY, retry.getInstances(),
+				(layers, instance) -> retry(layers, retry.getDefaults(), instance));
 		ResilienceProperties.Bulkhead bulkhead = properties.getBulkhead();
-		this.bulkheadDefaults = bulkhead(new Layers(BULKHEAD, null), bulkhead.getDefaults(),
-				new BulkheadSettings());
+		this.bulkheadDefaults = bulkhead(new Layers(BULKHEAD, null), bulkhead.getDefaults(), new BulkheadSettings());
 		this.bulkheads = build(BULKHEAD, bulkhead.getInstances(),
 				(layers, instance) -> bulkhead(layers, bulkhead.getDefaults(), instance));
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		validateIdempotencyStore(idempotency);
-		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency,
-				new IdempotencySettings());
+		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency, new IdempotencySettings());
 		this.idempotencies = build(IDEMPOTENCY, idempotency.getInstances(),
 				(layers, instance) -> idempotency(layers, idempotency, instance));
 	}
 
-	/** Configuration of the named circuit breaker: its instance keys over the defaults. */
+	/**
+	 * Configuration of the named circuit breaker: its instance keys over the defaults.
+	 */
 	public CircuitBreakerConfig circuitBreaker(String name) {
 		return this.circuitBreakers.getOrDefault(Objects.requireNonNull(name, "name"), this.circuitBreakerDefaults);
 	}
@@ -119,7 +120,10 @@ public class ResilienceConfigurations {
 		return this.bulkheads.getOrDefault(Objects.requireNonNull(name, "name"), this.bulkheadDefaults);
 	}
 
-	/** Configuration of the named idempotency instance: its instance keys over the defaults, with the global key prefix and length limit. */
+	/**
+	 * Configuration of the named idempotency instance: its instance keys over the
+	 * defaults, with the global key prefix and length limit.
+	 */
 	public IdempotencyConfig idempotency(String name) {
 		return this.idempotencies.getOrDefault(Objects.requireNonNull(name, "name"), this.idempotencyDefaults);
 	}
@@ -156,38 +160,47 @@ public class ResilienceConfigurations {
 		CircuitBreakerConfig engine = CircuitBreakerConfig.ofDefaults();
 		CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.custom();
 		Settings settings = layers.settings();
-		settings.get("slidingWindowType", "sliding-window-type", i.getSlidingWindowType(), d.getSlidingWindowType(),
-				engine.getSlidingWindowType())
+		settings
+			.get("slidingWindowType", "sliding-window-type", i.getSlidingWindowType(), d.getSlidingWindowType(),
+					engine.getSlidingWindowType())
 			.apply("must be count-based or time-based", builder::slidingWindowType);
-		settings.get("slidingWindowSize", "sliding-window-size", i.getSlidingWindowSize(), d.getSlidingWindowSize(),
-				engine.getSlidingWindowSize())
+		settings
+			.get("slidingWindowSize", "sliding-window-size", i.getSlidingWindowSize(), d.getSlidingWindowSize(),
+					engine.getSlidingWindowSize())
 			.apply(AT_LEAST_1, builder::slidingWindowSize);
-		settings.get("minimumNumberOfCalls", "minimum-number-of-calls", i.getMinimumNumberOfCalls(),
-				d.getMinimumNumberOfCalls(), engine.getMinimumNumberOfCalls())
+		settings
+			.get("minimumNumberOfCalls", "minimum-number-of-calls", i.getMinimumNumberOfCalls(),
+					d.getMinimumNumberOfCalls(), engine.getMinimumNumberOfCalls())
 			.apply(AT_LEAST_1, builder::minimumNumberOfCalls);
-		settings.get("failureRateThreshold", "failure-rate-threshold", i.getFailureRateThreshold(),
-				d.getFailureRateThreshold(), engine.getFailureRateThreshold())
+		settings
+			.get("failureRateThreshold", "failure-rate-threshold", i.getFailureRateThreshold(),
+					d.getFailureRateThreshold(), engine.getFailureRateThreshold())
 			.apply(PERCENT, builder::failureRateThreshold);
-		settings.get("consecutiveFailureThreshold", "consecutive-failure-threshold",
-				i.getConsecutiveFailureThreshold(), d.getConsecutiveFailureThreshold(),
-				engine.getConsecutiveFailureThreshold())
+		settings
+			.get("consecutiveFailureThreshold", "consecutive-failure-threshold", i.getConsecutiveFailureThreshold(),
+					d.getConsecutiveFailureThreshold(), engine.getConsecutiveFailureThreshold())
 			.apply(AT_LEAST_0, builder::consecutiveFailureThreshold);
-		settings.get("slowCallDurationThreshold", "slow-call-duration-threshold", i.getSlowCallDurationThreshold(),
-				d.getSlowCallDurationThreshold(), engine.getSlowCallDurationThreshold())
+		settings
+			.get("slowCallDurationThreshold", "slow-call-duration-threshold", i.getSlowCallDurationThreshold(),
+					d.getSlowCallDurationThreshold(), engine.getSlowCallDurationThreshold())
 			.apply(POSITIVE_DURATION, builder::slowCallDurationThreshold);
-		settings.get("slowCallRateThreshold", "slow-call-rate-threshold", i.getSlowCallRateThreshold(),
-				d.getSlowCallRateThreshold(), engine.getSlowCallRateThreshold())
+		settings
+			.get("slowCallRateThreshold", "slow-call-rate-threshold", i.getSlowCallRateThreshold(),
+					d.getSlowCallRateThreshold(), engine.getSlowCallRateThreshold())
 			.apply(PERCENT, builder::slowCallRateThreshold);
-		settings.get("waitDurationInOpenState", "wait-duration-in-open-state", i.getWaitDurationInOpenState(),
-				d.getWaitDurationInOpenState(), engine.getWaitDurationInOpenState())
+		settings
+			.get("waitDurationInOpenState", "wait-duration-in-open-state", i.getWaitDurationInOpenState(),
+					d.getWaitDurationInOpenState(), engine.getWaitDurationInOpenState())
 			.apply(POSITIVE_DURATION, builder::waitDurationInOpenState);
-		settings.get("permittedNumberOfCallsInHalfOpenState", "permitted-number-of-calls-in-half-open-state",
-				i.getPermittedNumberOfCallsInHalfOpenState(), d.getPermittedNumberOfCallsInHalfOpenState(),
-				engine.getPermittedNumberOfCallsInHalfOpenState())
+		settings
+			.get("permittedNumberOfCallsInHalfOpenState", "permitted-number-of-calls-in-half-open-state",
+					i.getPermittedNumberOfCallsInHalfOpenState(), d.getPermittedNumberOfCallsInHalfOpenState(),
+					engine.getPermittedNumberOfCallsInHalfOpenState())
 			.apply(AT_LEAST_1, builder::permittedNumberOfCallsInHalfOpenState);
-		settings.get("maxWaitDurationInHalfOpenState", "max-wait-duration-in-half-open-state",
-				i.getMaxWaitDurationInHalfOpenState(), d.getMaxWaitDurationInHalfOpenState(),
-				engine.getMaxWaitDurationInHalfOpenState())
+		settings
+			.get("maxWaitDurationInHalfOpenState", "max-wait-duration-in-half-open-state",
+					i.getMaxWaitDurationInHalfOpenState(), d.getMaxWaitDurationInHalfOpenState(),
+					engine.getMaxWaitDurationInHalfOpenState())
 			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDurationInHalfOpenState);
 		builder.recordExceptions(exceptions(settings.get("recordExceptions", "record-exceptions",
 				i.getRecordExceptions(), d.getRecordExceptions(), engine.getRecordExceptions())));
@@ -202,11 +215,12 @@ public class ResilienceConfigurations {
 		Settings settings = layers.settings();
 		settings.get("maxAttempts", "max-attempts", i.getMaxAttempts(), d.getMaxAttempts(), engine.getMaxAttempts())
 			.apply(AT_LEAST_1, builder::maxAttempts);
-		settings.get("waitDuration", "wait-duration", i.getWaitDuration(), d.getWaitDuration(),
-				engine.getWaitDuration())
+		settings
+			.get("waitDuration", "wait-duration", i.getWaitDuration(), d.getWaitDuration(), engine.getWaitDuration())
 			.apply(NON_NEGATIVE_DURATION, builder::waitDuration);
-		settings.get("maxWaitDuration", "max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration(),
-				engine.getMaxWaitDuration())
+		settings
+			.get("maxWaitDuration", "max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration(),
+					engine.getMaxWaitDuration())
 			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDuration);
 		settings.get("backoff", "backoff", i.getBackoff(), d.getBackoff(), engine.getBackoff())
 			.apply("must be fixed or exponential", builder::backoff);
@@ -214,8 +228,8 @@ public class ResilienceConfigurations {
 			.apply("must be a finite number of at least 1.0", builder::multiplier);
 		settings.get("jitter", "jitter", i.getJitter(), d.getJitter(), engine.getJitter())
 			.apply("must be none, full, equal or decorrelated", builder::jitter);
-		builder.retryExceptions(exceptions(settings.get("retryExceptions", "retry-exceptions",
-				i.getRetryExceptions(), d.getRetryExceptions(), engine.getRetryExceptions())));
+		builder.retryExceptions(exceptions(settings.get("retryExceptions", "retry-exceptions", i.getRetryExceptions(),
+				d.getRetryExceptions(), engine.getRetryExceptions())));
 		builder.ignoreExceptions(exceptions(settings.get("ignoreExceptions", "ignore-exceptions",
 				i.getIgnoreExceptions(), d.getIgnoreExceptions(), engine.getIgnoreExceptions())));
 		builder.budget(budget(layers, d.getBudget(), i.getBudget()));
@@ -228,12 +242,14 @@ public class ResilienceConfigurations {
 		boolean enabled = settings.get("enabled", "budget.enabled", i.getEnabled(), d.getEnabled(), engine.isEnabled())
 			.value();
 		double ratio = settings.get("ratio", "budget.ratio", i.getRatio(), d.getRatio(), engine.getRatio()).value();
-		int minimum = settings.get("minRetriesPerSecond", "budget.min-retries-per-second",
-				i.getMinRetriesPerSecond(), d.getMinRetriesPerSecond(), engine.getMinRetriesPerSecond())
+		int minimum = settings
+			.get("minRetriesPerSecond", "budget.min-retries-per-second", i.getMinRetriesPerSecond(),
+					d.getMinRetriesPerSecond(), engine.getMinRetriesPerSecond())
 			.value();
 		Duration window = settings.get("window", "budget.window", i.getWindow(), d.getWindow(), engine.getWindow())
 			.value();
-		// Checked even when disabled, so that turning the budget on later cannot break startup.
+		// Checked even when disabled, so that turning the budget on later cannot break
+		// startup.
 		BudgetConfig budget = settings.build(() -> BudgetConfig.of(ratio, minimum, window));
 		return enabled ? budget : BudgetConfig.disabled();
 	}
@@ -244,11 +260,13 @@ public class ResilienceConfigurations {
 		Settings settings = layers.settings();
 		settings.get("type", "type", i.getType(), d.getType(), engine.getType())
 			.apply("must be semaphore or thread-pool", builder::type);
-		settings.get("maxConcurrentCalls", "max-concurrent-calls", i.getMaxConcurrentCalls(),
-				d.getMaxConcurrentCalls(), engine.getMaxConcurrentCalls())
+		settings
+			.get("maxConcurrentCalls", "max-concurrent-calls", i.getMaxConcurrentCalls(), d.getMaxConcurrentCalls(),
+					engine.getMaxConcurrentCalls())
 			.apply(AT_LEAST_1, builder::maxConcurrentCalls);
-		settings.get("maxWaitDuration", "max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration(),
-				engine.getMaxWaitDuration())
+		settings
+			.get("maxWaitDuration", "max-wait-duration", i.getMaxWaitDuration(), d.getMaxWaitDuration(),
+					engine.getMaxWaitDuration())
 			.apply(NON_NEGATIVE_DURATION, builder::maxWaitDuration);
 		BulkheadSettings.ThreadPool dp = d.getThreadPool();
 		BulkheadSettings.ThreadPool ip = i.getThreadPool();
@@ -256,11 +274,11 @@ public class ResilienceConfigurations {
 			.apply(AT_LEAST_1, builder::coreSize);
 		settings.get("maxSize", "thread-pool.max-size", ip.getMaxSize(), dp.getMaxSize(), engine.getMaxSize())
 			.apply(AT_LEAST_1, builder::maxSize);
-		settings.get("queueCapacity", "thread-pool.queue-capacity", ip.getQueueCapacity(), dp.getQueueCapacity(),
-				engine.getQueueCapacity())
+		settings
+			.get("queueCapacity", "thread-pool.queue-capacity", ip.getQueueCapacity(), dp.getQueueCapacity(),
+					engine.getQueueCapacity())
 			.apply(AT_LEAST_0, builder::queueCapacity);
-		settings.get("keepAlive", "thread-pool.keep-alive", ip.getKeepAlive(), dp.getKeepAlive(),
-				engine.getKeepAlive())
+		settings.get("keepAlive", "thread-pool.keep-alive", ip.getKeepAlive(), dp.getKeepAlive(), engine.getKeepAlive())
 			.apply(NON_NEGATIVE_DURATION, builder::keepAlive);
 		return settings.build(builder::build);
 	}
@@ -272,17 +290,20 @@ public class ResilienceConfigurations {
 		IdempotencyConfig.Builder builder = IdempotencyConfig.custom();
 		Settings settings = layers.settings();
 		settings.get("ttl", "ttl", i.getTtl(), d.getTtl(), engine.getTtl()).apply(POSITIVE_DURATION, builder::ttl);
-		settings.get("inProgressTimeout", "in-progress-timeout", i.getInProgressTimeout(), d.getInProgressTimeout(),
-				engine.getInProgressTimeout())
+		settings
+			.get("inProgressTimeout", "in-progress-timeout", i.getInProgressTimeout(), d.getInProgressTimeout(),
+					engine.getInProgressTimeout())
 			.apply(POSITIVE_DURATION, builder::inProgressTimeout);
-		settings.get("onInProgress", "on-in-progress", i.getOnInProgress(), d.getOnInProgress(),
-				engine.getOnInProgress())
+		settings
+			.get("onInProgress", "on-in-progress", i.getOnInProgress(), d.getOnInProgress(), engine.getOnInProgress())
 			.apply("must be reject or wait", builder::onInProgress);
-		settings.get("inProgressWait", "in-progress-wait", i.getInProgressWait(), d.getInProgressWait(),
-				engine.getInProgressWait())
+		settings
+			.get("inProgressWait", "in-progress-wait", i.getInProgressWait(), d.getInProgressWait(),
+					engine.getInProgressWait())
 			.apply(NON_NEGATIVE_DURATION, builder::inProgressWait);
-		settings.get("storeFallbackResults", "store-fallback-results", i.getStoreFallbackResults(),
-				d.getStoreFallbackResults(), engine.isStoreFallbackResults())
+		settings
+			.get("storeFallbackResults", "store-fallback-results", i.getStoreFallbackResults(),
+					d.getStoreFallbackResults(), engine.isStoreFallbackResults())
 			.apply("must be true or false", builder::storeFallbackResults);
 		new Setting<>("keyPrefix", "key-prefix", IDEMPOTENCY + ".key-prefix", global.getKeyPrefix(), Source.SHARED)
 			.apply("must not be empty", builder::keyPrefix);
@@ -309,7 +330,8 @@ public class ResilienceConfigurations {
 					"must be at least " + MemoryIdempotencyStore.RECORD_OVERHEAD_BYTES + "B (one record's overhead)");
 		}
 		String tableName = idempotency.getJdbc().getTableName();
-		// The name is written into SQL statements, so only plain identifiers are accepted.
+		// The name is written into SQL statements, so only plain identifiers are
+		// accepted.
 		if (tableName == null || !TABLE_NAME.matcher(tableName).matches()) {
 			throw new InvalidResiliencePropertyException(IDEMPOTENCY + ".jdbc.table-name", tableName,
 					"must be a table name of letters, digits and underscores, optionally qualified by a schema "
@@ -325,7 +347,8 @@ public class ResilienceConfigurations {
 		List<Class<? extends Throwable>> types = setting.value();
 		for (int index = 0; index < types.size(); index++) {
 			Class<?> type = types.get(index);
-			// Binding does not check the generic bound, so a class that is no Throwable arrives here.
+			// Binding does not check the generic bound, so a class that is no Throwable
+			// arrives here.
 			if (type == null || !Throwable.class.isAssignableFrom(type)) {
 				throw new InvalidResiliencePropertyException(setting.property() + "[" + index + "]", type,
 						"must name a subclass of java.lang.Throwable");
@@ -352,8 +375,8 @@ public class ResilienceConfigurations {
 	}
 
 	/**
-	 * Property names of one instance ({@code instances.<name>}) or of the {@code defaults} group
-	 * when {@code instanceName} is {@code null}.
+	 * Property names of one instance ({@code instances.<name>}) or of the
+	 * {@code defaults} group when {@code instanceName} is {@code null}.
 	 */
 	private static final class Layers {
 
@@ -384,8 +407,9 @@ public class ResilienceConfigurations {
 	}
 
 	/**
-	 * The settings read to build one engine configuration, by the engine's name for each, so that
-	 * the engine's {@link InvalidConfigurationException} can be told in property names.
+	 * The settings read to build one engine configuration, by the engine's name for each,
+	 * so that the engine's {@link InvalidConfigurationException} can be told in property
+	 * names.
 	 */
 	private static final class Settings implements InvalidConfigurationException.SettingFormat {
 
@@ -420,10 +444,11 @@ public class ResilienceConfigurations {
 		}
 
 		/**
-		 * Runs an engine builder, whose rules between settings are the only ones applied, and
-		 * names the property it blames. Where the rule is as much about another setting and that
-		 * one was set by a nearer layer (the instance rather than {@code defaults}), that one is
-		 * named: an instance that only shrinks a window is the culprit, not the inherited minimum.
+		 * Runs an engine builder, whose rules between settings are the only ones applied,
+		 * and names the property it blames. Where the rule is as much about another
+		 * setting and that one was set by a nearer layer (the instance rather than
+		 * {@code defaults}), that one is named: an instance that only shrinks a window is
+		 * the culprit, not the inherited minimum.
 		 */
 		<C> C build(Supplier<C> build) {
 			try {
@@ -473,8 +498,8 @@ public class ResilienceConfigurations {
 	}
 
 	/**
-	 * One key's effective value, the full name of the property it came from and the layer that
-	 * supplied it.
+	 * One key's effective value, the full name of the property it came from and the layer
+	 * that supplied it.
 	 */
 	private record Setting<T>(String engineName, String key, String property, T value, Source source) {
 

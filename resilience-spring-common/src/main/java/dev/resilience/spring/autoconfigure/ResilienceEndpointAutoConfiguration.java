@@ -13,8 +13,8 @@ import dev.resilience.spring.actuate.ResilienceEndpoint;
 import dev.resilience.spring.actuate.ResilienceEndpointWebExtension;
 
 /**
- * The {@code resilience} Actuator endpoint and its web extension, when the endpoint is available
- * (enabled and exposed). State changes through it follow
+ * The {@code resilience} Actuator endpoint and its web extension, when the endpoint is
+ * available (enabled and exposed). State changes through it follow
  * {@code resilience.actuator.state-changes-enabled}, off by default.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)

@@ -30,11 +30,12 @@ import dev.resilience.spring.web.IdempotencyProblemDetailsAdvice;
 
 /**
  * {@code @Idempotent} support: the store chosen by {@code resilience.idempotency.store}
- * ({@code memory} by default, {@code redis} or {@code jdbc}; one configuration per store, each
- * backing off when the application defines an {@link IdempotencyStore}) handed to the
- * {@link ResilienceRegistry}, the principal scope when Spring Security is present, and the stage
- * factory the annotation pipelines use. Asking for a store whose library or connection is missing
- * fails startup with a message naming what to add; it never falls back to another store.
+ * ({@code memory} by default, {@code redis} or {@code jdbc}; one configuration per store,
+ * each backing off when the application defines an {@link IdempotencyStore}) handed to
+ * the {@link ResilienceRegistry}, the principal scope when Spring Security is present,
+ * and the stage factory the annotation pipelines use. Asking for a store whose library or
+ * connection is missing fails startup with a message naming what to add; it never falls
+ * back to another store.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
 		// Boot 3.5
@@ -51,9 +52,9 @@ import dev.resilience.spring.web.IdempotencyProblemDetailsAdvice;
 public class ResilienceIdempotencyAutoConfiguration {
 
 	/**
-	 * Gives the registry the store bean, asked for when the first idempotency instance is created,
-	 * so that a store may itself use the registry (its ticker, its breakers). Applied before the
-	 * application's customizers.
+	 * Gives the registry the store bean, asked for when the first idempotency instance is
+	 * created, so that a store may itself use the registry (its ticker, its breakers).
+	 * Applied before the application's customizers.
 	 */
 	@Bean
 	@Order(0)
@@ -80,7 +81,10 @@ public class ResilienceIdempotencyAutoConfiguration {
 		return new SpelIdempotencyStageFactory(registry, scope, json, environment);
 	}
 
-	/** Every {@link IdempotencyListener} bean (the metrics one, the application's) is told of every call. */
+	/**
+	 * Every {@link IdempotencyListener} bean (the metrics one, the application's) is told
+	 * of every call.
+	 */
 	private static void tellListeners(ResilienceRegistry registry, List<IdempotencyListener> listeners) {
 		if (listeners.isEmpty()) {
 			return;
@@ -96,8 +100,8 @@ public class ResilienceIdempotencyAutoConfiguration {
 	}
 
 	/**
-	 * Maps the exceptions to the problem+json statuses listed in {@code docs/idempotency.md}; an
-	 * application advice of its own replaces it.
+	 * Maps the exceptions to the problem+json statuses listed in
+	 * {@code docs/idempotency.md}; an application advice of its own replaces it.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

@@ -1,7 +1,6 @@
 package dev.resilience.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,22 +13,22 @@ import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.spring.metrics.ResilienceMeterBinder;
 
 /**
- * Micrometer meters of every resilience instance, bound to the application's meter registries
- * (any of them, Prometheus or not) by Spring Boot as a {@code MeterBinder}, a
- * {@link FallbackListener} that counts fallbacks and an {@link IdempotencyListener} that counts
- * idempotent calls by outcome; listeners the application defines are told as well. Without a {@link MeterRegistry} bean nothing is
- * created and no listener is added to any instance.
+ * Micrometer meters of every resilience instance, bound to the application's meter
+ * registries (any of them, Prometheus or not) by Spring Boot as a {@code MeterBinder}, a
+ * {@link FallbackListener} that counts fallbacks and an {@link IdempotencyListener} that
+ * counts idempotent calls by outcome; listeners the application defines are told as well.
+ * Without a {@link MeterRegistry} bean nothing is created and no listener is added to any
+ * instance.
  */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class,
-		afterName = {
-				// Boot 3.5
-				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
-				// Boot 4
-				"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
+		// Boot 3.5
+		"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+		// Boot 4
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, ResilienceRegistry.class })
 public class ResilienceMetricsAutoConfiguration {

@@ -12,16 +12,18 @@ import org.springframework.util.unit.DataSize;
  * Configuration of the resilience starter, bound from {@code resilience.*}.
  * <p>
  * Each pattern has a {@code defaults} group, applied to every instance, and an
- * {@code instances.<name>} map whose entries override single keys; both are bound to the same
- * settings class ({@link CircuitBreakerSettings}, {@link RetrySettings}, {@link BulkheadSettings},
- * {@link IdempotencySettings}), so each key is declared and described once. An unset key (a
- * {@code null} field) of an instance inherits the value of {@code defaults}, and one unset in
- * {@code defaults} the engine's default. Unknown keys fail binding, so a typo or a key placed
- * without its {@code instances:} or {@code defaults:} level stops the application at startup. {@link ResilienceConfigurations} turns these properties into the
- * engine's immutable configurations, whose builders check ranges and the rules between keys.
+ * {@code instances.<name>} map whose entries override single keys; both are bound to the
+ * same settings class ({@link CircuitBreakerSettings}, {@link RetrySettings},
+ * {@link BulkheadSettings}, {@link IdempotencySettings}), so each key is declared and
+ * described once. An unset key (a {@code null} field) of an instance inherits the value
+ * of {@code defaults}, and one unset in {@code defaults} the engine's default. Unknown
+ * keys fail binding, so a typo or a key placed without its {@code instances:} or
+ * {@code defaults:} level stops the application at startup.
+ * {@link ResilienceConfigurations} turns these properties into the engine's immutable
+ * configurations, whose builders check ranges and the rules between keys.
  * <p>
- * Mutable and not thread-safe, as every {@code @ConfigurationProperties} bean: read it after
- * binding, not while it is being bound.
+ * Mutable and not thread-safe, as every {@code @ConfigurationProperties} bean: read it
+ * after binding, not while it is being bound.
  */
 @ConfigurationProperties(prefix = "resilience", ignoreUnknownFields = false)
 public class ResilienceProperties {
@@ -72,8 +74,8 @@ public class ResilienceProperties {
 		private final CircuitBreakerSettings defaults = new CircuitBreakerSettings();
 
 		/**
-		 * Per-instance overrides, keyed by the name given to @CircuitBreaker. Unset keys inherit
-		 * from defaults.
+		 * Per-instance overrides, keyed by the name given to @CircuitBreaker. Unset keys
+		 * inherit from defaults.
 		 */
 		private final Map<String, CircuitBreakerSettings> instances = new LinkedHashMap<>();
 
@@ -97,8 +99,8 @@ public class ResilienceProperties {
 		private final RetrySettings defaults = new RetrySettings();
 
 		/**
-		 * Per-instance overrides, keyed by the name given to @Retry. Unset keys inherit from
-		 * defaults.
+		 * Per-instance overrides, keyed by the name given to @Retry. Unset keys inherit
+		 * from defaults.
 		 */
 		private final Map<String, RetrySettings> instances = new LinkedHashMap<>();
 
@@ -122,8 +124,8 @@ public class ResilienceProperties {
 		private final BulkheadSettings defaults = new BulkheadSettings();
 
 		/**
-		 * Per-instance overrides, keyed by the name given to @Bulkhead. Unset keys inherit from
-		 * defaults.
+		 * Per-instance overrides, keyed by the name given to @Bulkhead. Unset keys
+		 * inherit from defaults.
 		 */
 		private final Map<String, BulkheadSettings> instances = new LinkedHashMap<>();
 
@@ -137,7 +139,10 @@ public class ResilienceProperties {
 
 	}
 
-	/** Idempotency: the store, key namespacing, {@code defaults} and per-instance overrides. */
+	/**
+	 * Idempotency: the store, key namespacing, {@code defaults} and per-instance
+	 * overrides.
+	 */
 	public static class Idempotency {
 
 		/**
@@ -147,8 +152,8 @@ public class ResilienceProperties {
 		private StoreType store = StoreType.MEMORY;
 
 		/**
-		 * Prefix of every record id, separating this application's records from others in a
-		 * shared store.
+		 * Prefix of every record id, separating this application's records from others in
+		 * a shared store.
 		 */
 		private String keyPrefix = "resilience:idem";
 
@@ -169,8 +174,8 @@ public class ResilienceProperties {
 		private final IdempotencySettings defaults = new IdempotencySettings();
 
 		/**
-		 * Per-instance overrides, keyed by the name given to @Idempotent or by its default
-		 * SimpleClassName.method, which needs brackets: [PaymentService.charge].
+		 * Per-instance overrides, keyed by the name given to @Idempotent or by its
+		 * default SimpleClassName.method, which needs brackets: [PaymentService.charge].
 		 */
 		private final Map<String, IdempotencySettings> instances = new LinkedHashMap<>();
 
@@ -236,16 +241,16 @@ public class ResilienceProperties {
 		public static class Memory {
 
 			/**
-			 * Maximum number of completed records kept; beyond it the soonest to expire (with one
-			 * ttl, the oldest) are evicted and their keys could run again. Claims in progress are
-			 * not counted and never evicted. At least 1.
+			 * Maximum number of completed records kept; beyond it the soonest to expire
+			 * (with one ttl, the oldest) are evicted and their keys could run again.
+			 * Claims in progress are not counted and never evicted. At least 1.
 			 */
 			private long maximumSize = 100000;
 
 			/**
-			 * Maximum memory held by completed records, counted as each stored result's bytes plus
-			 * 512 bytes per record; beyond it the soonest to expire are evicted. A result larger
-			 * than the whole bound is not kept. At least 512B.
+			 * Maximum memory held by completed records, counted as each stored result's
+			 * bytes plus 512 bytes per record; beyond it the soonest to expire are
+			 * evicted. A result larger than the whole bound is not kept. At least 512B.
 			 */
 			private DataSize maximumMemory = DataSize.ofMegabytes(64);
 
@@ -271,7 +276,8 @@ public class ResilienceProperties {
 		public static class Jdbc {
 
 			/**
-			 * Name of the table holding idempotency records, optionally qualified by a schema.
+			 * Name of the table holding idempotency records, optionally qualified by a
+			 * schema.
 			 */
 			private String tableName = "resilience_idempotency";
 
@@ -301,7 +307,10 @@ public class ResilienceProperties {
 		/** Stores of idempotency records. */
 		public enum StoreType {
 
-			/** In the application's memory, bounded by count and bytes; not shared between instances. */
+			/**
+			 * In the application's memory, bounded by count and bytes; not shared between
+			 * instances.
+			 */
 			MEMORY,
 
 			/** In Redis, through Spring Data Redis. */
@@ -315,7 +324,10 @@ public class ResilienceProperties {
 		/** Namespaces of idempotency keys. */
 		public enum Scope {
 
-			/** Keys of each authenticated principal are separate; unauthenticated calls share one namespace. */
+			/**
+			 * Keys of each authenticated principal are separate; unauthenticated calls
+			 * share one namespace.
+			 */
 			PRINCIPAL,
 
 			/** One namespace for every caller. */
@@ -329,8 +341,9 @@ public class ResilienceProperties {
 	public static class Health {
 
 		/**
-		 * Health status reported for the circuit breakers when one is open. UP by default so
-		 * that an outage downstream does not make an orchestrator restart this service.
+		 * Health status reported for the circuit breakers when one is open. UP by default
+		 * so that an outage downstream does not make an orchestrator restart this
+		 * service.
 		 */
 		private CircuitOpenStatus circuitOpenStatus = CircuitOpenStatus.UP;
 
@@ -354,7 +367,10 @@ public class ResilienceProperties {
 			/** The application is reported OUT_OF_SERVICE. */
 			OUT_OF_SERVICE,
 
-			/** A custom CIRCUIT_OPEN status; map it in management.endpoint.health.status.order. */
+			/**
+			 * A custom CIRCUIT_OPEN status; map it in
+			 * management.endpoint.health.status.order.
+			 */
 			CIRCUIT_OPEN
 
 		}
@@ -365,8 +381,8 @@ public class ResilienceProperties {
 	public static class Actuator {
 
 		/**
-		 * Whether the resilience endpoint accepts requests that change a circuit breaker's
-		 * state.
+		 * Whether the resilience endpoint accepts requests that change a circuit
+		 * breaker's state.
 		 */
 		private boolean stateChangesEnabled = false;
 

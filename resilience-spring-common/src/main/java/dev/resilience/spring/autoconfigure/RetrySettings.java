@@ -7,10 +7,11 @@ import dev.resilience.retry.RetryConfig;
 
 /**
  * Settings of a retry, bound both from {@code resilience.retry.defaults} and from each
- * {@code resilience.retry.instances.<name>}. A {@code null} field is a key left unset: an instance
- * then inherits the value of {@code defaults}, and {@code defaults} the engine's default
- * (documented in the configuration metadata). Ranges and the rules between keys are the
- * engine's, checked when {@link ResilienceConfigurations} builds the configuration.
+ * {@code resilience.retry.instances.<name>}. A {@code null} field is a key left unset: an
+ * instance then inherits the value of {@code defaults}, and {@code defaults} the engine's
+ * default (documented in the configuration metadata). Ranges and the rules between keys
+ * are the engine's, checked when {@link ResilienceConfigurations} builds the
+ * configuration.
  * <p>
  * Mutable and not thread-safe, as every bound properties object.
  */
@@ -47,8 +48,8 @@ public class RetrySettings {
 	private RetryConfig.Jitter jitter;
 
 	/**
-	 * Exception classes (and their subclasses) that are retried. Empty means every exception not
-	 * ignored is retried. An instance's list replaces the defaults' list.
+	 * Exception classes (and their subclasses) that are retried. Empty means every
+	 * exception not ignored is retried. An instance's list replaces the defaults' list.
 	 */
 	private List<Class<? extends Throwable>> retryExceptions;
 

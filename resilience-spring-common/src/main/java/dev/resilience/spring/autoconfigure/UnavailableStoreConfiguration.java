@@ -8,9 +8,9 @@ import org.springframework.core.env.Environment;
 import dev.resilience.idempotency.IdempotencyStore;
 
 /**
- * Reached only when no store configuration matched and the application defines no store: the
- * chosen store's library is missing. Its store bean fails startup naming the dependency to add,
- * so that a store asked for is never silently replaced by another.
+ * Reached only when no store configuration matched and the application defines no store:
+ * the chosen store's library is missing. Its store bean fails startup naming the
+ * dependency to add, so that a store asked for is never silently replaced by another.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnMissingBean(IdempotencyStore.class)

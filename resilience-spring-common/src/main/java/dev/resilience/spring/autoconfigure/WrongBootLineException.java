@@ -2,7 +2,8 @@ package dev.resilience.spring.autoconfigure;
 
 /**
  * The resilience starter on the wrong Spring Boot line: the Boot 3.5 starter in a Boot 4
- * application, or the Boot 4 starter in a Boot 3.5 one. Names the artifactId to use instead.
+ * application, or the Boot 4 starter in a Boot 3.5 one. Names the artifactId to use
+ * instead.
  */
 public class WrongBootLineException extends IllegalStateException {
 
@@ -14,8 +15,8 @@ public class WrongBootLineException extends IllegalStateException {
 			String runningVersion) {
 		super("dev.resilience:" + artifactId + " is built for Spring Boot " + builtFor
 				+ ", but this application runs Spring Boot "
-				+ ((runningVersion != null) ? runningVersion : runningGeneration + ".x")
-				+ ": use dev.resilience:" + replacement + " instead");
+				+ ((runningVersion != null) ? runningVersion : runningGeneration + ".x") + ": use dev.resilience:"
+				+ replacement + " instead");
 		this.artifactId = artifactId;
 		this.replacement = replacement;
 	}

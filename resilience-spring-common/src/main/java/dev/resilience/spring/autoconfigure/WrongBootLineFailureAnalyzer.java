@@ -3,7 +3,10 @@ package dev.resilience.spring.autoconfigure;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Reports the resilience starter of the other Spring Boot line, with the artifactId to use. */
+/**
+ * Reports the resilience starter of the other Spring Boot line, with the artifactId to
+ * use.
+ */
 class WrongBootLineFailureAnalyzer extends AbstractFailureAnalyzer<WrongBootLineException> {
 
 	@Override

@@ -14,17 +14,20 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.util.ClassUtils;
 
 /**
- * What every line's result codec needs to know of a method's result before any JSON library
- * sees it: which return types cannot be replayed at all, and the stored form of a
- * {@code ResponseEntity<T>} (its status, headers and a body read back as {@code T}). Written once
- * for the Jackson 2 codec of the Boot 3.5 line and the Jackson 3 codec of the Boot 4 line.
+ * What every line's result codec needs to know of a method's result before any JSON
+ * library sees it: which return types cannot be replayed at all, and the stored form of a
+ * {@code ResponseEntity<T>} (its status, headers and a body read back as {@code T}).
+ * Written once for the Jackson 2 codec of the Boot 3.5 line and the Jackson 3 codec of
+ * the Boot 4 line.
  */
 public final class ReplayableResults {
 
-	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class,
-			Reader.class, Iterator.class);
+	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class, Reader.class,
+			Iterator.class);
 
-	/** spring-web is optional: without it no method can return a {@code ResponseEntity}. */
+	/**
+	 * spring-web is optional: without it no method can return a {@code ResponseEntity}.
+	 */
 	private static final boolean RESPONSE_ENTITY_PRESENT = ClassUtils
 		.isPresent("org.springframework.http.ResponseEntity", ReplayableResults.class.getClassLoader());
 
@@ -33,8 +36,8 @@ public final class ReplayableResults {
 
 	/**
 	 * @param where the method, as startup messages name it ({@code OrderService.place})
-	 * @throws IllegalArgumentException for a type whose value is consumed once (a stream, an
-	 * iterator, an input stream or reader)
+	 * @throws IllegalArgumentException for a type whose value is consumed once (a stream,
+	 * an iterator, an input stream or reader)
 	 */
 	public static void requireReplayable(Class<?> resultType, String where) {
 		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
@@ -60,7 +63,10 @@ public final class ReplayableResults {
 		return ResponseEntities.fromStored(stored);
 	}
 
-	/** How a {@code ResponseEntity<T>} is stored; read back by each line's Jackson for {@code T}. */
+	/**
+	 * How a {@code ResponseEntity<T>} is stored; read back by each line's Jackson for
+	 * {@code T}.
+	 */
 	public record StoredResponse<T>(int status, Map<String, List<String>> headers, T body) {
 	}
 

@@ -5,8 +5,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The hash behind every fingerprint, on both Boot lines: lowercase hex SHA-256. Stored records
- * carry these values, so they must never change. Thread-safe, stateless.
+ * The hash behind every fingerprint, on both Boot lines: lowercase hex SHA-256. Stored
+ * records carry these values, so they must never change. Thread-safe, stateless.
  */
 final class Sha256 {
 

@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
@@ -41,14 +40,15 @@ import dev.resilience.spring.aop.IdempotencyStageFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationException;
 
 /**
- * Builds the stage of each {@link Idempotent} method at startup: compiles its {@code key} and
- * {@code fingerprint} SpEL (a syntax error, or a variable that names no parameter, fails startup),
- * creates its JSON result codec for the method's generic return type, and takes its
- * {@link Idempotency} from the {@link ResilienceRegistry}: one per explicit {@code name}, shared by
- * every method naming it, or, for a default name, one per method of each bean class, its records
- * namespaced by the class's full name, the method's name and its parameter types (the
- * configuration key and metric tag stay {@code SimpleClassName.method}). Per call it evaluates the
- * key, validates it, and only then computes the fingerprint.
+ * Builds the stage of each {@link Idempotent} method at startup: compiles its {@code key}
+ * and {@code fingerprint} SpEL (a syntax error, or a variable that names no parameter,
+ * fails startup), creates its JSON result codec for the method's generic return type, and
+ * takes its {@link Idempotency} from the {@link ResilienceRegistry}: one per explicit
+ * {@code name}, shared by every method naming it, or, for a default name, one per method
+ * of each bean class, its records namespaced by the class's full name, the method's name
+ * and its parameter types (the configuration key and metric tag stay
+ * {@code SimpleClassName.method}). Per call it evaluates the key, validates it, and only
+ * then computes the fingerprint.
  * <p>
  * Thread-safe; the registry owns the instances, their store and their executor.
  */
@@ -56,7 +56,9 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 
 	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
-	/** Variables a method-based evaluation context defines besides the parameter names. */
+	/**
+	 * Variables a method-based evaluation context defines besides the parameter names.
+	 */
 	private static final Pattern INDEX_VARIABLE = Pattern.compile("[pa](\\d+)");
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
@@ -70,8 +72,8 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 	private final PropertyResolver placeholders;
 
 	/**
-	 * @param registry creates and keeps the idempotency instances, with their configuration and
-	 * store
+	 * @param registry creates and keeps the idempotency instances, with their
+	 * configuration and store
 	 * @param scope the scope of each call's records (the principal's, or global)
 	 * @param placeholders resolves {@code ${...}} in explicit names
 	 */
@@ -89,8 +91,8 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 		String name = annotation.name().isBlank() ? targetClass.getSimpleName() + "." + method.getName()
 				: this.placeholders.resolveRequiredPlaceholders(annotation.name()).trim();
 		if (name.isEmpty()) {
-			throw new ResilienceAnnotationException("@Idempotent(name = \"" + annotation.name() + "\") on " + where
-					+ ": the name must not be empty");
+			throw new ResilienceAnnotationException(
+					"@Idempotent(name = \"" + annotation.name() + "\") on " + where + ": the name must not be empty");
 		}
 		Expression key = parse("key", annotation.key(), where);
 		checkVariables("key", annotation.key(), key, method);
@@ -113,24 +115,25 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 	}
 
 	/**
-	 * The namespace of a default-named method's records within its configuration name: its bean
-	 * class (not the declaring one, so that two beans inheriting one method never share records),
-	 * its name and its parameter types, such as
+	 * The namespace of a default-named method's records within its configuration name:
+	 * its bean class (not the declaring one, so that two beans inheriting one method
+	 * never share records), its name and its parameter types, such as
 	 * {@code com.example.PaymentService.charge(com.example.ChargeCommand)}. With
 	 * {@link dev.resilience.idempotency.IdempotencyKeys#recordId(String, String, String, String, String)}
 	 * it locates a key's record in a store.
 	 */
 	public static String defaultNamespace(Method method, Class<?> targetClass) {
 		Class<?> beanClass = ClassUtils.getUserClass((targetClass != null) ? targetClass : method.getDeclaringClass());
-		return beanClass.getName() + "." + method.getName() + Arrays.stream(method.getParameterTypes())
-			.map(Class::getTypeName)
-			.collect(Collectors.joining(",", "(", ")"));
+		return beanClass.getName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getTypeName)
+					.collect(Collectors.joining(",", "(", ")"));
 	}
 
 	/**
-	 * Fails startup for a variable the evaluation context will never define, which would otherwise
-	 * make every call fail: {@code #root}, {@code #this}, the parameter names and {@code #p<i>} /
-	 * {@code #a<i>} within the parameter count are accepted.
+	 * Fails startup for a variable the evaluation context will never define, which would
+	 * otherwise make every call fail: {@code #root}, {@code #this}, the parameter names
+	 * and {@code #p<i>} / {@code #a<i>} within the parameter count are accepted.
 	 */
 	private static void checkVariables(String attribute, String source, Expression expression, Method method) {
 		if (!(expression instanceof SpelExpression spel)) {
@@ -187,10 +190,10 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 
 	/** {@code SimpleClassName.method(ParamType, ...)}, as messages name a method. */
 	private static String signature(Method method) {
-		return method.getDeclaringClass().getSimpleName() + "." + method.getName() + Arrays
-			.stream(method.getParameterTypes())
-			.map(Class::getSimpleName)
-			.collect(Collectors.joining(", ", "(", ")"));
+		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 	private Expression parse(String attribute, String expression, String where) {
@@ -207,7 +210,10 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 		}
 	}
 
-	/** Computes key, scope and fingerprint from the arguments, then runs the call at most once. */
+	/**
+	 * Computes key, scope and fingerprint from the arguments, then runs the call at most
+	 * once.
+	 */
 	private final class IdempotencyStage implements Stage {
 
 		private final Idempotency idempotency;
@@ -267,7 +273,8 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 				value = this.key.getValue(context);
 			}
 			catch (EvaluationException ex) {
-				// the reason reaches the HTTP response: the expression's internals stay in the cause
+				// the reason reaches the HTTP response: the expression's internals stay
+				// in the cause
 				throw new InvalidIdempotencyKeyException(this.idempotency.getName(),
 						"could not be computed from the arguments", ex);
 			}

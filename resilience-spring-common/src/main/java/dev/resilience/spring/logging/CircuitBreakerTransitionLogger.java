@@ -8,14 +8,16 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 
 /**
- * Logs each state transition of every circuit breaker of a {@link ResilienceRegistry} as one
- * line under the logger {@code dev.resilience.circuitbreaker}, such as
+ * Logs each state transition of every circuit breaker of a {@link ResilienceRegistry} as
+ * one line under the logger {@code dev.resilience.circuitbreaker}, such as
  * {@code CircuitBreaker 'inventory' CLOSED -> OPEN: failure rate 62.5% >= 50.0% over 8 calls}:
  * at WARN when the breaker opens, at INFO for every other transition (a manual
- * {@code FORCED_OPEN} included, since an operator asked for it). The reason is the engine's.
+ * {@code FORCED_OPEN} included, since an operator asked for it). The reason is the
+ * engine's.
  * <p>
- * Register it with {@link ResilienceRegistry#addListener}: it then listens to every breaker,
- * existing or created later. It logs nothing per call. Thread-safe and stateless.
+ * Register it with {@link ResilienceRegistry#addListener}: it then listens to every
+ * breaker, existing or created later. It logs nothing per call. Thread-safe and
+ * stateless.
  */
 public class CircuitBreakerTransitionLogger implements ResilienceRegistry.RegistryListener, CircuitBreakerListener {
 

@@ -27,27 +27,34 @@ import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryOutcome;
 
 /**
- * Binds the meters of every instance of a {@link ResilienceRegistry} to a {@link MeterRegistry},
- * with the names and tags of the public contract (see {@code docs/metrics.md}):
+ * Binds the meters of every instance of a {@link ResilienceRegistry} to a
+ * {@link MeterRegistry}, with the names and tags of the public contract (see
+ * {@code docs/metrics.md}):
  * <ul>
- * <li>{@code resilience.circuitbreaker.state} (one gauge per state, 1 for the current one),
- * {@code resilience.circuitbreaker.calls} (timer per outcome),
+ * <li>{@code resilience.circuitbreaker.state} (one gauge per state, 1 for the current
+ * one), {@code resilience.circuitbreaker.calls} (timer per outcome),
  * {@code resilience.circuitbreaker.failure.rate} (percent, -1 until enough calls),
- * {@code resilience.circuitbreaker.transitions} (counter per {@code from}/{@code to});</li>
- * <li>{@code resilience.retry.calls} (counter per {@code kind}), {@code resilience.retry.attempts};</li>
- * <li>{@code resilience.bulkhead.available.concurrent.calls}, {@code resilience.bulkhead.rejected};</li>
+ * {@code resilience.circuitbreaker.transitions} (counter per
+ * {@code from}/{@code to});</li>
+ * <li>{@code resilience.retry.calls} (counter per {@code kind}),
+ * {@code resilience.retry.attempts};</li>
+ * <li>{@code resilience.bulkhead.available.concurrent.calls},
+ * {@code resilience.bulkhead.rejected};</li>
  * <li>{@code resilience.fallback.calls} ({@link #recordFallback}) and
- * {@code resilience.idempotency.calls} ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
+ * {@code resilience.idempotency.calls}
+ * ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
  * </ul>
- * Instances created after binding are bound when the registry announces them. Gauges and the
- * retry and bulkhead counters read the counters the engine keeps anyway, so they cost nothing per
- * call. The call timers and transition counters need a breaker listener: every timer is created
- * when the breaker is bound, so recording a call looks nothing up and allocates nothing in this
- * class. Until {@link #bindTo} is called nothing is registered on any instance, so the call path
- * of an application without a meter registry is untouched.
+ * Instances created after binding are bound when the registry announces them. Gauges and
+ * the retry and bulkhead counters read the counters the engine keeps anyway, so they cost
+ * nothing per call. The call timers and transition counters need a breaker listener:
+ * every timer is created when the breaker is bound, so recording a call looks nothing up
+ * and allocates nothing in this class. Until {@link #bindTo} is called nothing is
+ * registered on any instance, so the call path of an application without a meter registry
+ * is untouched.
  * <p>
- * Tag values are bounded by the code: instance names are fixed at startup, methods are the
- * annotated methods, exceptions are class names; no argument or idempotency key is ever a tag.
+ * Tag values are bounded by the code: instance names are fixed at startup, methods are
+ * the annotated methods, exceptions are class names; no argument or idempotency key is
+ * ever a tag.
  * <p>
  * Thread-safe. May be bound to several meter registries.
  */
@@ -55,7 +62,10 @@ public class ResilienceMeterBinder implements MeterBinder {
 
 	private static final Binding[] NO_BINDINGS = {};
 
-	/** The {@code outcome} tag values of {@code resilience.idempotency.calls}, indexed by ordinal. */
+	/**
+	 * The {@code outcome} tag values of {@code resilience.idempotency.calls}, indexed by
+	 * ordinal.
+	 */
 	private static final String[] IDEMPOTENCY_OUTCOMES = tagValues(IdempotencyOutcome.values());
 
 	private static final CircuitBreaker.State[] STATES = CircuitBreaker.State.values();
@@ -88,8 +98,9 @@ public class ResilienceMeterBinder implements MeterBinder {
 
 	/**
 	 * Counts a fallback that answered for {@code method} after {@code failure}, in
-	 * {@code resilience.fallback.calls{method, exception}} where {@code exception} is the failure's
-	 * simple class name. The counter of each (method, exception class) is created once.
+	 * {@code resilience.fallback.calls{method, exception}} where {@code exception} is the
+	 * failure's simple class name. The counter of each (method, exception class) is
+	 * created once.
 	 */
 	public void recordFallback(String method, Throwable failure) {
 		Objects.requireNonNull(method, "method");
@@ -101,9 +112,9 @@ public class ResilienceMeterBinder implements MeterBinder {
 
 	/**
 	 * Counts one outcome of an {@code @Idempotent} call in
-	 * {@code resilience.idempotency.calls{name, outcome}}, the outcome tag being the constant's name
-	 * in lower case ({@code executed}, {@code replayed}, ...). The counters of a name are created,
-	 * one per outcome, the first time the name is seen.
+	 * {@code resilience.idempotency.calls{name, outcome}}, the outcome tag being the
+	 * constant's name in lower case ({@code executed}, {@code replayed}, ...). The
+	 * counters of a name are created, one per outcome, the first time the name is seen.
 	 * @param name the idempotency instance name
 	 * @param outcome what became of the call
 	 */
@@ -132,7 +143,8 @@ public class ResilienceMeterBinder implements MeterBinder {
 		if (!simpleName.isEmpty()) {
 			return simpleName;
 		}
-		// Anonymous and hidden classes have no simple name; their binary name is still bounded.
+		// Anonymous and hidden classes have no simple name; their binary name is still
+		// bounded.
 		String name = type.getName();
 		return name.substring(name.lastIndexOf('.') + 1);
 	}
@@ -162,8 +174,9 @@ public class ResilienceMeterBinder implements MeterBinder {
 					.strongReference(true)
 					.register(this.meterRegistry);
 			}
-			Gauge.builder("resilience.circuitbreaker.failure.rate", breaker.getMetrics(),
-					CircuitBreaker.Metrics::getFailureRate)
+			Gauge
+				.builder("resilience.circuitbreaker.failure.rate", breaker.getMetrics(),
+						CircuitBreaker.Metrics::getFailureRate)
 				.tags(tags)
 				.description("Failure rate of the circuit breaker's window in percent, -1 until enough calls")
 				.strongReference(true)
@@ -187,7 +200,8 @@ public class ResilienceMeterBinder implements MeterBinder {
 					Retry.Metrics::getNumberOfSuccessfulCallsWithoutRetryAttempt);
 			retryCalls(tags, RetryOutcome.SUCCESSFUL_WITH_RETRY, metrics,
 					Retry.Metrics::getNumberOfSuccessfulCallsWithRetryAttempt);
-			retryCalls(tags, RetryOutcome.FAILED_WITH_RETRY, metrics, Retry.Metrics::getNumberOfFailedCallsWithRetryAttempt);
+			retryCalls(tags, RetryOutcome.FAILED_WITH_RETRY, metrics,
+					Retry.Metrics::getNumberOfFailedCallsWithRetryAttempt);
 			retryCalls(tags, RetryOutcome.FAILED_WITHOUT_RETRY, metrics,
 					Retry.Metrics::getNumberOfFailedCallsWithoutRetryAttempt);
 			retryCalls(tags, RetryOutcome.BUDGET_EXHAUSTED, metrics, Retry.Metrics::getNumberOfBudgetExhaustedCalls);
@@ -211,8 +225,9 @@ public class ResilienceMeterBinder implements MeterBinder {
 		public void onBulkheadAdded(Bulkhead bulkhead) {
 			Bulkhead.Metrics metrics = bulkhead.getMetrics();
 			Tags tags = Tags.of("name", bulkhead.getName());
-			Gauge.builder("resilience.bulkhead.available.concurrent.calls", metrics,
-					Bulkhead.Metrics::getAvailableConcurrentCalls)
+			Gauge
+				.builder("resilience.bulkhead.available.concurrent.calls", metrics,
+						Bulkhead.Metrics::getAvailableConcurrentCalls)
 				.tags(tags)
 				.description("Calls the bulkhead would admit right now")
 				.strongReference(true)
@@ -261,8 +276,9 @@ public class ResilienceMeterBinder implements MeterBinder {
 	}
 
 	/**
-	 * Records the calls and transitions of one breaker into one meter registry. A call indexes a
-	 * timer created at bind time; a transition, which is rare, creates its counter the first time.
+	 * Records the calls and transitions of one breaker into one meter registry. A call
+	 * indexes a timer created at bind time; a transition, which is rare, creates its
+	 * counter the first time.
 	 */
 	private static final class CircuitBreakerMeters implements CircuitBreakerListener {
 
@@ -272,7 +288,8 @@ public class ResilienceMeterBinder implements MeterBinder {
 
 		private final Timer[] timers;
 
-		private final AtomicReferenceArray<Counter> transitions = new AtomicReferenceArray<>(STATES.length * STATES.length);
+		private final AtomicReferenceArray<Counter> transitions = new AtomicReferenceArray<>(
+				STATES.length * STATES.length);
 
 		CircuitBreakerMeters(MeterRegistry meterRegistry, Tags tags, Timer[] timers) {
 			this.meterRegistry = meterRegistry;
@@ -291,7 +308,8 @@ public class ResilienceMeterBinder implements MeterBinder {
 			int index = from.ordinal() * STATES.length + to.ordinal();
 			Counter counter = this.transitions.get(index);
 			if (counter == null) {
-				// Registering is idempotent, so two racing first transitions share one counter.
+				// Registering is idempotent, so two racing first transitions share one
+				// counter.
 				counter = Counter.builder("resilience.circuitbreaker.transitions")
 					.tags(this.tags)
 					.tag("from", STATE_TAGS[from.ordinal()])

@@ -3,17 +3,19 @@ package dev.resilience.spring.support;
 import java.time.Duration;
 
 /**
- * Durations written the way {@code application.yml} takes them (Spring's simple format: a whole
- * number and a unit), in the one rule the starter shows them by: the largest unit of a style that
- * represents the duration exactly. Two styles, because two outputs already promise theirs:
+ * Durations written the way {@code application.yml} takes them (Spring's simple format: a
+ * whole number and a unit), in the one rule the starter shows them by: the largest unit
+ * of a style that represents the duration exactly. Two styles, because two outputs
+ * already promise theirs:
  * <ul>
- * <li>{@link #inSecondsOrFiner}, for the {@code resilience} Actuator endpoint: seconds, else
- * milliseconds, else nanoseconds ({@code 60s}, {@code 86400s}, {@code 1500ms}, {@code 0s}), as the
- * defaults are written in the configuration reference;</li>
- * <li>{@link #inLargestUnit}, for startup error messages: days down to nanoseconds ({@code 1m},
- * {@code 1d}, {@code 500ms}, {@code 250us}), zero as {@code 0ms}.</li>
+ * <li>{@link #inSecondsOrFiner}, for the {@code resilience} Actuator endpoint: seconds,
+ * else milliseconds, else nanoseconds ({@code 60s}, {@code 86400s}, {@code 1500ms},
+ * {@code 0s}), as the defaults are written in the configuration reference;</li>
+ * <li>{@link #inLargestUnit}, for startup error messages: days down to nanoseconds
+ * ({@code 1m}, {@code 1d}, {@code 500ms}, {@code 250us}), zero as {@code 0ms}.</li>
  * </ul>
- * A duration too long for its finest exact unit is written in ISO-8601 ({@link Duration#toString()}).
+ * A duration too long for its finest exact unit is written in ISO-8601
+ * ({@link Duration#toString()}).
  */
 public final class DurationFormat {
 
@@ -29,7 +31,10 @@ public final class DurationFormat {
 		return format(duration, SECONDS_OR_FINER);
 	}
 
-	/** {@code 1d}, {@code 2h}, {@code 1m}, {@code 30s}, {@code 500ms}, {@code 250us}, {@code 7ns}; zero is {@code 0ms}. */
+	/**
+	 * {@code 1d}, {@code 2h}, {@code 1m}, {@code 30s}, {@code 500ms}, {@code 250us},
+	 * {@code 7ns}; zero is {@code 0ms}.
+	 */
 	public static String inLargestUnit(Duration duration) {
 		return duration.isZero() ? "0ms" : format(duration, ALL_UNITS);
 	}
@@ -56,7 +61,10 @@ public final class DurationFormat {
 		return duration.toString();
 	}
 
-	/** A unit of Spring's simple duration format: whole seconds, or a fraction of a second in nanoseconds. */
+	/**
+	 * A unit of Spring's simple duration format: whole seconds, or a fraction of a second
+	 * in nanoseconds.
+	 */
 	private enum Unit {
 
 		DAYS("d", 86_400, 0), HOURS("h", 3_600, 0), MINUTES("m", 60, 0), SECONDS("s", 1, 0), MILLIS("ms", 0, 1_000_000),

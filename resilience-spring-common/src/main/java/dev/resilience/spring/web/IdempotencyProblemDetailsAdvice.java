@@ -1,11 +1,5 @@
 package dev.resilience.spring.web;
 
-import dev.resilience.idempotency.IdempotencyFingerprintException;
-import dev.resilience.idempotency.IdempotencyInProgressException;
-import dev.resilience.idempotency.IdempotencyKeyReusedException;
-import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
-import dev.resilience.idempotency.InvalidIdempotencyKeyException;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -16,16 +10,23 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.resilience.idempotency.IdempotencyFingerprintException;
+import dev.resilience.idempotency.IdempotencyInProgressException;
+import dev.resilience.idempotency.IdempotencyKeyReusedException;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
+import dev.resilience.idempotency.InvalidIdempotencyKeyException;
+
 /**
  * Maps the idempotency exceptions to RFC 9457 {@code application/problem+json} responses:
- * {@code 409} while a call with the key is in progress, {@code 422} for a key reused with another
- * request, {@code 400} for an invalid or missing key, {@code 503} when the store is unreachable.
- * A request whose fingerprint cannot be computed from its arguments is a {@code 400} too: every
- * part of the expression that does not depend on the arguments is checked at startup, so what is
- * left is this request's content (a missing nested value, a value that cannot be written as JSON);
- * the method did not run and nothing was stored, so the client may correct it and send it again.
- * Titles and details are fixed texts: they never contain the key, the request or the exception
- * message. Ordered last, so any advice of the application handling the same exceptions wins.
+ * {@code 409} while a call with the key is in progress, {@code 422} for a key reused with
+ * another request, {@code 400} for an invalid or missing key, {@code 503} when the store
+ * is unreachable. A request whose fingerprint cannot be computed from its arguments is a
+ * {@code 400} too: every part of the expression that does not depend on the arguments is
+ * checked at startup, so what is left is this request's content (a missing nested value,
+ * a value that cannot be written as JSON); the method did not run and nothing was stored,
+ * so the client may correct it and send it again. Titles and details are fixed texts:
+ * they never contain the key, the request or the exception message. Ordered last, so any
+ * advice of the application handling the same exceptions wins.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -51,7 +52,8 @@ public class IdempotencyProblemDetailsAdvice {
 
 	@ExceptionHandler(InvalidIdempotencyKeyException.class)
 	public ResponseEntity<ProblemDetail> invalidKey(InvalidIdempotencyKeyException ex) {
-		// the reason names a rule ("is empty", "is too long (300 > 255 characters)"), never the key
+		// the reason names a rule ("is empty", "is too long (300 > 255 characters)"),
+		// never the key
 		return problem(HttpStatus.BAD_REQUEST, "Invalid idempotency key", "The idempotency key " + ex.getReason()
 				+ ". A key must be present and consist of visible ASCII characters, up to the configured length.");
 	}

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -27,12 +26,12 @@ import org.springframework.http.ResponseEntity;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.annotation.Idempotent;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
+import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.spring.testsupport.BootLine;
 import dev.resilience.spring.testsupport.LocalHttp;
 import dev.resilience.spring.testsupport.WithMetricsExport;
-import dev.resilience.circuitbreaker.CallNotPermittedException;
-import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
 
@@ -41,14 +40,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Health, Prometheus and the resilience endpoint read over real HTTP after driving annotated
- * beans, with the default settings: state changes disabled, an open breaker leaves the
- * application UP. Time is fake, so every recorded call lasts 0 seconds and retries do not wait.
- * Each test uses its own instance names, so they do not depend on each other's order.
+ * Health, Prometheus and the resilience endpoint read over real HTTP after driving
+ * annotated beans, with the default settings: state changes disabled, an open breaker
+ * leaves the application UP. Time is fake, so every recorded call lasts 0 seconds and
+ * retries do not wait. Each test uses its own instance names, so they do not depend on
+ * each other's order.
  */
 @SpringBootTest(classes = ActuatorOverHttpTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.autoconfigure.exclude=" + BootLine.SECURITY,
-				"management.health.redis.enabled=false",
+		properties = { "spring.autoconfigure.exclude=" + BootLine.SECURITY, "management.health.redis.enabled=false",
 				"management.endpoints.web.exposure.include=health,prometheus,resilience",
 				"management.endpoint.health.show-details=always",
 				"resilience.circuit-breaker.instances.inventory.sliding-window-size=8",
@@ -227,7 +226,8 @@ class ActuatorOverHttpTests {
 		this.downstream.failuresLeft.set(Integer.MAX_VALUE);
 		// Three attempts fail: 6 calls in the window, 3 of them failures.
 		assertThatIllegalStateException().isThrownBy(() -> this.client.reserve("sku-1"));
-		// Two more failures fill the window at 5 of 8 and open it; the third attempt is refused.
+		// Two more failures fill the window at 5 of 8 and open it; the third attempt is
+		// refused.
 		assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(() -> this.client.reserve("sku-1"));
 		this.downstream.failuresLeft.set(0);
 	}

@@ -8,8 +8,9 @@ import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
 
 /**
- * An annotated client whose downstream fails a number of times the tests set. The counters live
- * in a separate, unproxied {@link Downstream}, since the client itself is a class-based proxy.
+ * An annotated client whose downstream fails a number of times the tests set. The
+ * counters live in a separate, unproxied {@link Downstream}, since the client itself is a
+ * class-based proxy.
  */
 public class ObservedInventoryClient {
 
@@ -36,7 +37,9 @@ public class ObservedInventoryClient {
 		return -1;
 	}
 
-	/** The dependency: fails while {@link #failuresLeft} is positive, counting every call. */
+	/**
+	 * The dependency: fails while {@link #failuresLeft} is positive, counting every call.
+	 */
 	public static class Downstream {
 
 		public final AtomicInteger failuresLeft = new AtomicInteger();

@@ -3,7 +3,6 @@ package dev.resilience.spring.actuate;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -21,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The health contributors, on both lines: each line's own health API (Boot 4 moved it to
- * {@code org.springframework.boot.health.contributor}) through {@link BootLine}, with the same
- * names, keys, statuses and details.
+ * {@code org.springframework.boot.health.contributor}) through {@link BootLine}, with the
+ * same names, keys, statuses and details.
  */
 class ResilienceHealthAutoConfigurationTests {
 
@@ -33,16 +32,17 @@ class ResilienceHealthAutoConfigurationTests {
 
 	@Test
 	void contributesThreeIndicatorsNamedForTheirComponents() {
-		this.runner.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys(
-				"circuitBreakersHealthIndicator", "retriesHealthIndicator", "bulkheadsHealthIndicator"));
+		this.runner.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
+			.containsOnlyKeys("circuitBreakersHealthIndicator", "retriesHealthIndicator", "bulkheadsHealthIndicator"));
 	}
 
 	@Test
 	void eachContributorIsTurnedOffByItsOwnKey() {
 		this.runner.withPropertyValues("management.health.circuitbreakers.enabled=false")
-			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
-				.containsOnlyKeys("retriesHealthIndicator", "bulkheadsHealthIndicator"));
-		this.runner.withPropertyValues("management.health.retries.enabled=false", "management.health.bulkheads.enabled=false")
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys("retriesHealthIndicator",
+					"bulkheadsHealthIndicator"));
+		this.runner
+			.withPropertyValues("management.health.retries.enabled=false", "management.health.bulkheads.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
 				.containsOnlyKeys("circuitBreakersHealthIndicator"));
 	}
@@ -128,8 +128,9 @@ class ResilienceHealthAutoConfigurationTests {
 
 	@Test
 	void retriesAndBulkheadsDetailEveryInstanceWithItsCounts() {
-		this.runner.withPropertyValues("resilience.bulkhead.instances.narrow.max-concurrent-calls=2",
-				"resilience.retry.instances.inventory.max-attempts=1")
+		this.runner
+			.withPropertyValues("resilience.bulkhead.instances.narrow.max-concurrent-calls=2",
+					"resilience.retry.instances.inventory.max-attempts=1")
 			.run((context) -> {
 				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
 				registry.bulkhead("narrow").acquirePermission();
@@ -138,8 +139,8 @@ class ResilienceHealthAutoConfigurationTests {
 				HealthView bulkheads = health(context.getBean(BulkheadsHealthIndicator.class));
 				HealthView retries = health(context.getBean(RetriesHealthIndicator.class));
 
-				assertThat(detailsOf(bulkheads, "narrow")).isEqualTo(
-						Map.of("availableConcurrentCalls", 1, "maxConcurrentCalls", 2));
+				assertThat(detailsOf(bulkheads, "narrow"))
+					.isEqualTo(Map.of("availableConcurrentCalls", 1, "maxConcurrentCalls", 2));
 				assertThat(detailsOf(retries, "inventory")).containsEntry("successfulWithoutRetry", 1L)
 					.containsEntry("retryAttempts", 0L)
 					.containsOnlyKeys("successfulWithoutRetry", "successfulWithRetry", "failedWithRetry",

@@ -5,7 +5,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -20,20 +19,19 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.spring.testsupport.BootLine;
 import dev.resilience.spring.testsupport.LocalHttp;
-import dev.resilience.circuitbreaker.CircuitBreaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code POST /actuator/resilience/circuit-breakers/{name}} with state changes enabled, over real
- * HTTP. The open status is CIRCUIT_OPEN here, which also shows how the application's health
- * aggregates that custom status.
+ * {@code POST /actuator/resilience/circuit-breakers/{name}} with state changes enabled,
+ * over real HTTP. The open status is CIRCUIT_OPEN here, which also shows how the
+ * application's health aggregates that custom status.
  */
 @SpringBootTest(classes = StateChangesOverHttpTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.autoconfigure.exclude=" + BootLine.SECURITY,
-				"management.health.redis.enabled=false",
+		properties = { "spring.autoconfigure.exclude=" + BootLine.SECURITY, "management.health.redis.enabled=false",
 				"management.endpoints.web.exposure.include=health,resilience",
 				"management.endpoint.health.show-details=always", "resilience.actuator.state-changes-enabled=true",
 				"resilience.health.circuit-open-status=circuit-open",
@@ -84,8 +82,8 @@ class StateChangesOverHttpTests {
 		ResponseEntity<String> response = postState("configured-only", "FORCED_OPEN");
 
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(this.registry.findCircuitBreaker("configured-only"))
-			.hasValueSatisfying((breaker) -> assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN));
+		assertThat(this.registry.findCircuitBreaker("configured-only")).hasValueSatisfying(
+				(breaker) -> assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.FORCED_OPEN));
 		postState("configured-only", "CLOSED");
 	}
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -27,19 +26,19 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Annotated beans called through their Spring proxy, configured in YAML-style properties, as an
- * application would use them.
+ * Annotated beans called through their Spring proxy, configured in YAML-style properties,
+ * as an application would use them.
  */
-@SpringBootTest(classes = AnnotatedBeanIntegrationTests.TestApplication.class, properties = {
-		"resilience.circuit-breaker.defaults.sliding-window-size=4",
-		"resilience.circuit-breaker.defaults.minimum-number-of-calls=4",
-		"resilience.circuit-breaker.defaults.failure-rate-threshold=50",
-		"resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1h",
-		"resilience.circuit-breaker.instances.guarded.sliding-window-size=100",
-		"resilience.circuit-breaker.instances.guarded.minimum-number-of-calls=100",
-		"resilience.retry.defaults.max-attempts=3", "resilience.retry.defaults.wait-duration=1ms",
-		"resilience.retry.defaults.jitter=none", "resilience.retry.defaults.budget.enabled=false",
-		"resilience.bulkhead.instances.narrow.max-concurrent-calls=1" })
+@SpringBootTest(classes = AnnotatedBeanIntegrationTests.TestApplication.class,
+		properties = { "resilience.circuit-breaker.defaults.sliding-window-size=4",
+				"resilience.circuit-breaker.defaults.minimum-number-of-calls=4",
+				"resilience.circuit-breaker.defaults.failure-rate-threshold=50",
+				"resilience.circuit-breaker.instances.inventory.wait-duration-in-open-state=1h",
+				"resilience.circuit-breaker.instances.guarded.sliding-window-size=100",
+				"resilience.circuit-breaker.instances.guarded.minimum-number-of-calls=100",
+				"resilience.retry.defaults.max-attempts=3", "resilience.retry.defaults.wait-duration=1ms",
+				"resilience.retry.defaults.jitter=none", "resilience.retry.defaults.budget.enabled=false",
+				"resilience.bulkhead.instances.narrow.max-concurrent-calls=1" })
 class AnnotatedBeanIntegrationTests {
 
 	@Autowired
@@ -75,8 +74,7 @@ class AnnotatedBeanIntegrationTests {
 		assertThatIllegalStateException().isThrownBy(() -> this.inventory.reserve("sku-1")).withMessage("down");
 
 		assertThat(this.probe.reserveCalls).hasValue(3);
-		assertThat(this.registry.retry("inventory").getMetrics().getNumberOfFailedCallsWithRetryAttempt())
-			.isPositive();
+		assertThat(this.registry.retry("inventory").getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isPositive();
 	}
 
 	@Test
@@ -89,7 +87,8 @@ class AnnotatedBeanIntegrationTests {
 
 		assertThat(this.registry.circuitBreaker("inventory").getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		int callsWhenOpened = this.probe.reserveCalls.get();
-		assertThat(callsWhenOpened).as("the 4th recorded failure opened it; its retry was refused, not retried").isEqualTo(4);
+		assertThat(callsWhenOpened).as("the 4th recorded failure opened it; its retry was refused, not retried")
+			.isEqualTo(4);
 
 		assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(() -> this.inventory.reserve("sku-1"))
 			.satisfies((ex) -> assertThat(ex.getInstanceName()).isEqualTo("inventory"));

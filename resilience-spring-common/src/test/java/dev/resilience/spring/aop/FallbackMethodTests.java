@@ -112,7 +112,8 @@ class FallbackMethodTests {
 				.isEqualTo(new Reservation("io nested"));
 			Pipeline pipeline = Pipeline.builder().fallback(this.fallback, FallbackConfig.ofDefaults()).build();
 			Object asyncAnswer = pipeline
-				.executeAsync(invocation((ignored) -> CompletableFuture.failedFuture(new FileNotFoundException("stage"))))
+				.executeAsync(
+						invocation((ignored) -> CompletableFuture.failedFuture(new FileNotFoundException("stage"))))
 				.toCompletableFuture()
 				.join();
 			assertThat(asyncAnswer).isEqualTo(new Reservation("file stage"));
@@ -511,7 +512,8 @@ class FallbackMethodTests {
 		void resolvesTypeVariablesOfAGenericInterface() throws Throwable {
 			Method lookup = method(Lookup.class, "lookup", Object.class);
 			FallbackMethod fallback = FallbackMethod.resolve(LongLookup.class, lookup, "lookupFallback");
-			assertThat(fallback.invoke(new LongLookup(), new Object[] { 3L }, new Exception())).isEqualTo("looked up 3");
+			assertThat(fallback.invoke(new LongLookup(), new Object[] { 3L }, new Exception()))
+				.isEqualTo("looked up 3");
 		}
 
 		@Test
@@ -572,7 +574,8 @@ class FallbackMethodTests {
 		@Test
 		void matchesWildcardReturnTypesByTheirBounds() {
 			Method numbers = method(AsyncClient.class, "numbers", String.class);
-			assertThat(FallbackMethod.resolve(AsyncClient.class, numbers, "numbersFallback").getCandidates()).hasSize(1);
+			assertThat(FallbackMethod.resolve(AsyncClient.class, numbers, "numbersFallback").getCandidates())
+				.hasSize(1);
 			assertThat(FallbackMethod.resolve(AsyncClient.class, numbers, "wideNumbersFallback").getCandidates())
 				.hasSize(1);
 			assertThatExceptionOfType(FallbackResolutionException.class)
@@ -695,8 +698,8 @@ class FallbackMethodTests {
 		@Test
 		void followsATypeVariableBoundToAnotherClasssVariable() {
 			assertThatExceptionOfType(FallbackResolutionException.class)
-				.isThrownBy(() -> FallbackMethod.resolve(ChainedLoader.class, method(Loader.class, "load", String.class),
-						"integerFallback"))
+				.isThrownBy(() -> FallbackMethod.resolve(ChainedLoader.class,
+						method(Loader.class, "load", String.class), "integerFallback"))
 				.withMessage("@Fallback(method = \"integerFallback\") on ChainedLoader.load(String): "
 						+ "no method integerFallback(String[, Throwable]) returning String in ChainedLoader; "
 						+ "found integerFallback(String) returning Integer, which is not assignable to String");
@@ -741,8 +744,8 @@ class FallbackMethodTests {
 		@Test
 		void refusesAWildcardReturnTypeWhereAnExactTypeArgumentIsDeclared() {
 			assertThatExceptionOfType(FallbackResolutionException.class)
-				.isThrownBy(() -> FallbackMethod.resolve(Client.class, method(Client.class, "numbers"),
-						"wildcardFallback"))
+				.isThrownBy(
+						() -> FallbackMethod.resolve(Client.class, method(Client.class, "numbers"), "wildcardFallback"))
 				.withMessageEndingWith("found wildcardFallback() returning List<? extends Number>, "
 						+ "which is not assignable to List<Number>");
 		}
@@ -933,14 +936,15 @@ class FallbackMethodTests {
 		void refusesTheProtectedMethodAsItsOwnFallback() {
 			assertThatExceptionOfType(FallbackResolutionException.class)
 				.isThrownBy(() -> FallbackMethod.resolve(InventoryClient.class, this.reserve, "reserve"))
-				.withMessageEndingWith("; found reserve(String, int) returning Reservation, which is the protected method itself");
+				.withMessageEndingWith(
+						"; found reserve(String, int) returning Reservation, which is the protected method itself");
 		}
 
 		@Test
 		void matchesAPrimitiveReturnTypeOnlyWithTheSamePrimitive() {
 			assertThatExceptionOfType(FallbackResolutionException.class)
-				.isThrownBy(() -> FallbackMethod.resolve(InventoryClient.class,
-						method(InventoryClient.class, "count"), "countFallback"))
+				.isThrownBy(() -> FallbackMethod.resolve(InventoryClient.class, method(InventoryClient.class, "count"),
+						"countFallback"))
 				.withMessage("@Fallback(method = \"countFallback\") on InventoryClient.count(): "
 						+ "no method countFallback([Throwable]) returning int in InventoryClient; "
 						+ "found countFallback() returning Integer, which is not assignable to int");
@@ -989,7 +993,8 @@ class FallbackMethodTests {
 		@Test
 		void propagatesACheckedExceptionOfTheFallbackUnwrapped() {
 			FallbackMethod fallback = FallbackMethod.resolve(Client.class, this.call, "throwingFallback");
-			assertThat(catchThrowable(() -> fallback.invoke(new Client(), new Object[] { "v" }, new RuntimeException())))
+			assertThat(
+					catchThrowable(() -> fallback.invoke(new Client(), new Object[] { "v" }, new RuntimeException())))
 				.isExactlyInstanceOf(IOException.class)
 				.hasMessage("fallback failed for v");
 		}

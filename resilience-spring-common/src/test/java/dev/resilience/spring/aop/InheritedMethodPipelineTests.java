@@ -1,7 +1,6 @@
 package dev.resilience.spring.aop;
 
 import java.lang.management.ManagementFactory;
-import dev.resilience.spring.testsupport.BootLine;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,13 +31,14 @@ import dev.resilience.annotation.Idempotent;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A method inherited by several beans is protected, for each bean, by what that bean's class
- * declares: its own breaker, its own fallback, its own idempotency namespace and a result codec for
- * the return type as that class binds it.
+ * A method inherited by several beans is protected, for each bean, by what that bean's
+ * class declares: its own breaker, its own fallback, its own idempotency namespace and a
+ * result codec for the return type as that class binds it.
  */
 class InheritedMethodPipelineTests {
 
@@ -126,17 +125,17 @@ class InheritedMethodPipelineTests {
 		this.runner.withBean(ReceiptJob.class, () -> new ReceiptJob(new AtomicInteger()))
 			.withBean(ParcelJob.class, () -> new ParcelJob(parcelRuns))
 			.run((context) -> {
-			ReceiptJob receipts = context.getBean(ReceiptJob.class);
-			ParcelJob parcels = context.getBean(ParcelJob.class);
+				ReceiptJob receipts = context.getBean(ReceiptJob.class);
+				ParcelJob parcels = context.getBean(ParcelJob.class);
 
-			Receipt receipt = receipts.run("same-key");
-			Object parcel = parcels.run("same-key");
+				Receipt receipt = receipts.run("same-key");
+				Object parcel = parcels.run("same-key");
 
-			assertThat(receipt).isEqualTo(new Receipt("same-key", 1));
-			assertThat(parcel).isInstanceOf(Parcel.class).isEqualTo(new Parcel("same-key", "tracked"));
-			assertThat(parcelRuns).as("the parcel job ran rather than replaying the receipt job's record")
-				.hasValue(1);
-		});
+				assertThat(receipt).isEqualTo(new Receipt("same-key", 1));
+				assertThat(parcel).isInstanceOf(Parcel.class).isEqualTo(new Parcel("same-key", "tracked"));
+				assertThat(parcelRuns).as("the parcel job ran rather than replaying the receipt job's record")
+					.hasValue(1);
+			});
 	}
 
 	@Test
@@ -147,7 +146,9 @@ class InheritedMethodPipelineTests {
 			CompletableFuture<Receipt> result = job.run("k-3");
 
 			assertThat(result).failsWithin(Duration.ofSeconds(10));
-			assertThat(context.getBean(ResilienceRegistry.class).circuitBreaker("pending").getMetrics()
+			assertThat(context.getBean(ResilienceRegistry.class)
+				.circuitBreaker("pending")
+				.getMetrics()
 				.getNumberOfFailedCalls()).as("the failed stage is the call's failure").isEqualTo(1);
 		});
 	}
@@ -172,8 +173,9 @@ class InheritedMethodPipelineTests {
 
 	@Test
 	void concurrentFirstCallsThroughJdkProxiesEachReachTheirOwnBeansPipeline() {
-		this.runner.withPropertyValues("resilience.circuit-breaker.defaults.sliding-window-size=1000",
-				"resilience.circuit-breaker.defaults.minimum-number-of-calls=1000")
+		this.runner
+			.withPropertyValues("resilience.circuit-breaker.defaults.sliding-window-size=1000",
+					"resilience.circuit-breaker.defaults.minimum-number-of-calls=1000")
 			.withBean("left", Greeter.class, () -> jdkProxy(new LeftGreeter()))
 			.withBean("right", Greeter.class, () -> jdkProxy(new RightGreeter()))
 			.run((context) -> {
@@ -238,15 +240,20 @@ class InheritedMethodPipelineTests {
 			}
 			long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
 
-			assertThat(context.getBean(ResilienceRegistry.class).circuitBreaker("beta").getMetrics()
+			assertThat(context.getBean(ResilienceRegistry.class)
+				.circuitBreaker("beta")
+				.getMetrics()
 				.getNumberOfSuccessfulCalls()).as("the calls ran through beta's pipeline").isPositive();
 			assertThat((double) allocated / calls).as("bytes allocated per call").isLessThan(1.0);
 		});
 	}
 
-	/** A method invocation that returns a fixed result, as the innermost proceed of a proxy would. */
-	private record DirectInvocation(Object target, Method method, Object[] arguments, Object result)
-			implements MethodInvocation {
+	/**
+	 * A method invocation that returns a fixed result, as the innermost proceed of a
+	 * proxy would.
+	 */
+	private record DirectInvocation(Object target, Method method, Object[] arguments,
+			Object result) implements MethodInvocation {
 
 		@Override
 		public Method getMethod() {
@@ -288,7 +295,10 @@ class InheritedMethodPipelineTests {
 		return (Greeter) factory.getProxy();
 	}
 
-	/** State lives outside the bean: a field read through the class-based proxy would not reach the target. */
+	/**
+	 * State lives outside the bean: a field read through the class-based proxy would not
+	 * reach the target.
+	 */
 	public abstract static class Catalog {
 
 		private final AtomicReference<RuntimeException> failure;

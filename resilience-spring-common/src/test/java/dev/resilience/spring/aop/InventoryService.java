@@ -12,9 +12,9 @@ import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
 
 /**
- * An annotated bean whose downstream the tests switch between healthy and failing. Its state
- * lives in a {@link Probe} reached through a method: the bean is a class-based proxy, and fields
- * read through the proxy would be the proxy's own.
+ * An annotated bean whose downstream the tests switch between healthy and failing. Its
+ * state lives in a {@link Probe} reached through a method: the bean is a class-based
+ * proxy, and fields read through the proxy would be the proxy's own.
  */
 public class InventoryService {
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -15,8 +14,9 @@ import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A protected method that calls another protected bean on the same thread: each call keeps its own
- * invocation, whatever the other one does, and a retry of the outer call re-runs the outer method.
+ * A protected method that calls another protected bean on the same thread: each call
+ * keeps its own invocation, whatever the other one does, and a retry of the outer call
+ * re-runs the outer method.
  */
 class NestedProtectedCallTests {
 
@@ -51,7 +51,9 @@ class NestedProtectedCallTests {
 
 		private final List<String> journal = new ArrayList<>();
 
-		/** Through a method: the bean is a class-based proxy, whose own fields are empty. */
+		/**
+		 * Through a method: the bean is a class-based proxy, whose own fields are empty.
+		 */
 		public List<String> journal() {
 			return this.journal;
 		}

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
 import org.springframework.aot.generate.GenerationContext;
@@ -31,11 +30,12 @@ import dev.resilience.spring.idempotency.ReplayableResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hints the ahead-of-time processor contributes for annotated beans, checked with Spring's
- * {@link RuntimeHintsPredicates}: each one the runtime needs is there, and none for a method the
- * runtime never calls reflectively.
+ * The hints the ahead-of-time processor contributes for annotated beans, checked with
+ * Spring's {@link RuntimeHintsPredicates}: each one the runtime needs is there, and none
+ * for a method the runtime never calls reflectively.
  */
-// onMethod(...): Spring Framework 7 deprecates it for onMethodInvocation(...), which 6.2 lacks
+// onMethod(...): Spring Framework 7 deprecates it for onMethodInvocation(...), which 6.2
+// lacks
 @SuppressWarnings("deprecation")
 class ResilienceBeanFactoryInitializationAotProcessorTests {
 
@@ -66,7 +66,8 @@ class ResilienceBeanFactoryInitializationAotProcessorTests {
 
 	@Test
 	void fallbackOfAnInheritedAnnotatedMethodIsInvocable() {
-		// @Fallback on the generic base's method; the fallback is the subclass's, for the bound type
+		// @Fallback on the generic base's method; the fallback is the subclass's, for the
+		// bound type
 		assertThat(invocation(BookCatalog.class, "cachedBook", String.class)).accepts(this.hints);
 		// a typed overload declared by the base class itself
 		assertThat(invocation(CatalogBase.class, "cachedBook", String.class, Throwable.class)).accepts(this.hints);

@@ -4,7 +4,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -22,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Each retry attempt runs the advice that sits inside the resilience advice (a transaction per
- * attempt), whether that advice was there from the start or added to the proxy later; with no
- * advice inside, attempts go straight to the method.
+ * Each retry attempt runs the advice that sits inside the resilience advice (a
+ * transaction per attempt), whether that advice was there from the start or added to the
+ * proxy later; with no advice inside, attempts go straight to the method.
  */
 class RetryThroughInnerAdviceTests {
 

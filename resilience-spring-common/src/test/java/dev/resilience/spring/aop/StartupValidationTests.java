@@ -1,13 +1,11 @@
 package dev.resilience.spring.aop;
 
 import java.util.concurrent.CompletableFuture;
-import dev.resilience.spring.testsupport.BootLine;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -20,12 +18,13 @@ import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every annotation mistake stops the application while the bean is created, with a message that
- * names the class, the method and what was expected.
+ * Every annotation mistake stops the application while the bean is created, with a
+ * message that names the class, the method and what was expected.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupValidationTests {
@@ -36,12 +35,13 @@ class StartupValidationTests {
 
 	@Test
 	void missingFallbackMethodFailsStartupNamingClassMethodAndSignature() {
-		this.runner.withBean(MissingFallback.class).run((context) -> assertThat(context).hasFailed()
-			.getFailure()
-			.rootCause()
-			.isInstanceOf(dev.resilience.fallback.FallbackResolutionException.class)
-			.hasMessage("@Fallback(method = \"reserveFallback\") on MissingFallback.reserve(String, int): no method"
-					+ " reserveFallback(String, int[, Throwable]) returning Integer in MissingFallback"));
+		this.runner.withBean(MissingFallback.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(dev.resilience.fallback.FallbackResolutionException.class)
+				.hasMessage("@Fallback(method = \"reserveFallback\") on MissingFallback.reserve(String, int): no method"
+						+ " reserveFallback(String, int[, Throwable]) returning Integer in MissingFallback"));
 	}
 
 	@Test
@@ -51,7 +51,8 @@ class StartupValidationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("IncompatibleFallback.reserve(String)")
-				.hasMessageContaining("found reserveFallback(String) returning String, which is not assignable to int"));
+				.hasMessageContaining(
+						"found reserveFallback(String) returning String, which is not assignable to int"));
 	}
 
 	@Test
@@ -161,8 +162,9 @@ class StartupValidationTests {
 
 	@Test
 	void typeLevelAnnotationProtectsPublicMethodsButNotToString() {
-		this.runner.withPropertyValues("resilience.circuit-breaker.instances.typed.minimum-number-of-calls=1",
-				"resilience.circuit-breaker.instances.typed.sliding-window-size=1")
+		this.runner
+			.withPropertyValues("resilience.circuit-breaker.instances.typed.minimum-number-of-calls=1",
+					"resilience.circuit-breaker.instances.typed.sliding-window-size=1")
 			.withBean(TypeAnnotated.class)
 			.run((context) -> {
 				TypeAnnotated bean = context.getBean(TypeAnnotated.class);
@@ -172,18 +174,19 @@ class StartupValidationTests {
 						.as("toString went around the breaker")
 						.isZero());
 				bean.work();
-				assertThat(context.getBean(dev.resilience.ResilienceRegistry.class).circuitBreaker("typed").getMetrics()
+				assertThat(context.getBean(dev.resilience.ResilienceRegistry.class)
+					.circuitBreaker("typed")
+					.getMetrics()
 					.getNumberOfBufferedCalls()).isEqualTo(1);
 			});
 	}
 
 	@Test
 	void beanImplementingAnInterfaceIsStillInjectableByItsClass() {
-		this.runner.withBean(InterfaceImplementation.class)
-			.run((context) -> {
-				assertThat(context).hasSingleBean(InterfaceImplementation.class);
-				assertThat(context.getBean(Supplier.class).get()).isEqualTo("supplied");
-			});
+		this.runner.withBean(InterfaceImplementation.class).run((context) -> {
+			assertThat(context).hasSingleBean(InterfaceImplementation.class);
+			assertThat(context.getBean(Supplier.class).get()).isEqualTo("supplied");
+		});
 	}
 
 	private static Throwable annotationFailure(Throwable failure) {

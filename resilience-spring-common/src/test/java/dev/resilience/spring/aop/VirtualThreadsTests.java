@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -32,15 +31,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The virtual-thread check of {@code docs/compatibility.md} ("What is tested"): 10,000 virtual
- * threads call one method through {@code @Retry}, {@code @CircuitBreaker}
- * and a {@code @Bulkhead} of 16 permits that lets a call wait for one. The bulkhead never admits
- * more than 16, every permit comes back, every attempt is counted once by each policy, and every
- * thread ends. The method yields its carrier while it holds a permit, so callers pile up in the
- * bulkhead's wait and the limit is really contended.
+ * The virtual-thread check of {@code docs/compatibility.md} ("What is tested"): 10,000
+ * virtual threads call one method through {@code @Retry}, {@code @CircuitBreaker} and a
+ * {@code @Bulkhead} of 16 permits that lets a call wait for one. The bulkhead never
+ * admits more than 16, every permit comes back, every attempt is counted once by each
+ * policy, and every thread ends. The method yields its carrier while it holds a permit,
+ * so callers pile up in the bulkhead's wait and the limit is really contended.
  * <p>
- * The build's bytecode is Java 17, so virtual threads are reached by reflection; on a JDK without
- * them the test is skipped with a message.
+ * The build's bytecode is Java 17, so virtual threads are reached by reflection; on a JDK
+ * without them the test is skipped with a message.
  */
 class VirtualThreadsTests {
 
@@ -54,20 +53,22 @@ class VirtualThreadsTests {
 		.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class))
 		.withUserConfiguration(VirtualThreadsConfiguration.class)
 		.withPropertyValues("resilience.bulkhead.instances.vthreads.max-concurrent-calls=" + LIMIT,
-				// long enough that no call is refused: a refusal here means callers waited on threads that could not run
+				// long enough that no call is refused: a refusal here means callers
+				// waited on threads that could not run
 				"resilience.bulkhead.instances.vthreads.max-wait-duration=2m",
 				"resilience.retry.instances.vthreads.max-attempts=" + MAX_ATTEMPTS,
 				"resilience.retry.instances.vthreads.wait-duration=1ms",
 				"resilience.retry.instances.vthreads.jitter=none",
 				"resilience.retry.instances.vthreads.budget.enabled=false",
-				// a window wide enough that the planned failures (a quarter of attempts) never open it
+				// a window wide enough that the planned failures (a quarter of attempts)
+				// never open it
 				"resilience.circuit-breaker.instances.vthreads.sliding-window-size=1000",
 				"resilience.circuit-breaker.instances.vthreads.minimum-number-of-calls=1000");
 
 	@Test
 	void tenThousandVirtualThreadsNeverExceedTheBulkheadAndReturnEveryPermit() {
-		assumeTrue(Runtime.version().feature() >= 21,
-				() -> "virtual threads need JDK 21 or later; this JVM is " + Runtime.version() + ", so the test is skipped");
+		assumeTrue(Runtime.version().feature() >= 21, () -> "virtual threads need JDK 21 or later; this JVM is "
+				+ Runtime.version() + ", so the test is skipped");
 		this.runner.run((context) -> {
 			VirtualThreadsService service = context.getBean(VirtualThreadsService.class);
 			Probe probe = service.probe();
@@ -121,7 +122,8 @@ class VirtualThreadsTests {
 			assertThat(bulkhead.getMetrics().getNumberOfRejectedCalls()).isZero();
 
 			assertThat(probe.entries).as("attempts that reached the method").hasValue((int) attempts);
-			assertThat(recorded.successes.sum()).as("successes recorded by the breaker").isEqualTo(attempts - failedAttempts);
+			assertThat(recorded.successes.sum()).as("successes recorded by the breaker")
+				.isEqualTo(attempts - failedAttempts);
 			assertThat(recorded.failures.sum()).as("failures recorded by the breaker").isEqualTo(failedAttempts);
 			assertThat(recorded.others.sum()).as("other outcomes recorded by the breaker").isZero();
 			assertThat(breaker.getState()).isEqualTo(dev.resilience.circuitbreaker.CircuitBreaker.State.CLOSED);
@@ -140,9 +142,9 @@ class VirtualThreadsTests {
 	}
 
 	/**
-	 * Every call {@code i} returns {@code 2 * i}; a quarter of the calls fail on their first
-	 * attempt only, and a few fail on every attempt. Counts the attempts that reach it and the
-	 * most that are inside it at once.
+	 * Every call {@code i} returns {@code 2 * i}; a quarter of the calls fail on their
+	 * first attempt only, and a few fail on every attempt. Counts the attempts that reach
+	 * it and the most that are inside it at once.
 	 */
 	public static class VirtualThreadsService {
 
@@ -166,7 +168,8 @@ class VirtualThreadsTests {
 			try {
 				probe.maxInFlight.accumulateAndGet(now, Math::max);
 				probe.entries.incrementAndGet();
-				// hands the carrier to another virtual thread while this one holds its permit
+				// hands the carrier to another virtual thread while this one holds its
+				// permit
 				Thread.yield();
 				if (failsEveryAttempt(call)) {
 					throw new PermanentFailure(call);

@@ -6,19 +6,20 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import dev.resilience.internal.Durations;
 import org.junit.jupiter.api.Test;
+
+import dev.resilience.internal.Durations;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The starter uses the engine through its API and SPI only: no class of the Spring layer (the
- * shared sources and the classes of this Boot line) depends on an engine {@code internal} package,
- * which carries no compatibility promise. Runs in both autoconfigure modules, against each one's
- * main classes. The rule is also run against a class that breaks it, so it cannot pass for want of
- * looking.
+ * The starter uses the engine through its API and SPI only: no class of the Spring layer
+ * (the shared sources and the classes of this Boot line) depends on an engine
+ * {@code internal} package, which carries no compatibility promise. Runs in both
+ * autoconfigure modules, against each one's main classes. The rule is also run against a
+ * class that breaks it, so it cannot pass for want of looking.
  */
 class InternalApiTests {
 

@@ -2,8 +2,8 @@ package dev.resilience.spring.autoconfigure;
 
 import java.util.List;
 
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
@@ -13,9 +13,10 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 
 /**
- * Analyzes a startup failure the way Spring Boot does when an application fails to start: every
- * {@link FailureAnalyzer} registered in {@code META-INF/spring.factories}, in order, first answer
- * wins. Going through the factories file also proves that ours is registered.
+ * Analyzes a startup failure the way Spring Boot does when an application fails to start:
+ * every {@link FailureAnalyzer} registered in {@code META-INF/spring.factories}, in
+ * order, first answer wins. Going through the factories file also proves that ours is
+ * registered.
  */
 final class FailureReports {
 
@@ -31,8 +32,8 @@ final class FailureReports {
 			.and(Environment.class, environment);
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
 			.forDefaultResourceLocation(FailureReports.class.getClassLoader())
-			.load(FailureAnalyzer.class, arguments, SpringFactoriesLoader.FailureHandler.logging(
-					org.apache.commons.logging.LogFactory.getLog(FailureReports.class)));
+			.load(FailureAnalyzer.class, arguments, SpringFactoriesLoader.FailureHandler
+				.logging(org.apache.commons.logging.LogFactory.getLog(FailureReports.class)));
 		AnnotationAwareOrderComparator.sort(analyzers);
 		for (FailureAnalyzer analyzer : analyzers) {
 			FailureAnalysis analysis = analyzer.analyze(failure);

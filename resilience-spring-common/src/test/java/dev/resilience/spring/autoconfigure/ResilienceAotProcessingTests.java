@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
 import org.springframework.aot.generate.InMemoryGeneratedFiles;
@@ -27,12 +26,14 @@ import dev.resilience.spring.testsupport.BootLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application with the resilience auto-configuration processed ahead of time as Spring Boot's
- * build plugin does: the processor is found through {@code META-INF/spring/aot.factories}, and the
- * hints of the fallbacks and the idempotent results reach the build, and the scripts of the store
- * chosen at build time (and only those: AOT fixes which store configuration applies).
+ * An application with the resilience auto-configuration processed ahead of time as Spring
+ * Boot's build plugin does: the processor is found through
+ * {@code META-INF/spring/aot.factories}, and the hints of the fallbacks and the
+ * idempotent results reach the build, and the scripts of the store chosen at build time
+ * (and only those: AOT fixes which store configuration applies).
  */
-// onMethod(...): Spring Framework 7 deprecates it for onMethodInvocation(...), which 6.2 lacks
+// onMethod(...): Spring Framework 7 deprecates it for onMethodInvocation(...), which 6.2
+// lacks
 @SuppressWarnings("deprecation")
 class ResilienceAotProcessingTests {
 
@@ -47,8 +48,8 @@ class ResilienceAotProcessingTests {
 	@Test
 	void applicationProcessedAheadOfTimeGetsEveryHint() {
 		RuntimeHints hints = processAheadOfTime("memory");
-		// declared by an interface: Spring's own hints cover the declared methods of a class it
-		// proxies, so only ours make this one invocable
+		// declared by an interface: Spring's own hints cover the declared methods of a
+		// class it proxies, so only ours make this one invocable
 		Method fallback = ReflectionUtils.findMethod(OfflineAnswers.class, "offline", String.class);
 		// not OrderDesk.audit, for the same reason
 		Method unrelated = ReflectionUtils.findMethod(Clerk.class, "offline", String.class);
@@ -61,7 +62,8 @@ class ResilienceAotProcessingTests {
 
 	@Test
 	void eachStoreChosenAtBuildTimeGetsItsScripts() {
-		// AOT fixes the bean definitions, the chosen store's among them, when the application is built
+		// AOT fixes the bean definitions, the chosen store's among them, when the
+		// application is built
 		assertThat(scriptsIn(processAheadOfTime("redis"))).containsExactlyInAnyOrderElementsOf(LUA_SCRIPTS);
 		assertThat(scriptsIn(processAheadOfTime("jdbc"))).containsExactlyInAnyOrderElementsOf(SQL_SCRIPTS);
 	}
@@ -85,7 +87,8 @@ class ResilienceAotProcessingTests {
 			context.registerBean(OrderDesk.class);
 			context.registerBean(Clerk.class);
 			DefaultGenerationContext generationContext = new DefaultGenerationContext(
-					new ClassNameGenerator(ClassName.get("com.example", "AotApplication")), new InMemoryGeneratedFiles());
+					new ClassNameGenerator(ClassName.get("com.example", "AotApplication")),
+					new InMemoryGeneratedFiles());
 			new ApplicationContextAotGenerator().processAheadOfTime(context, generationContext);
 			return generationContext.getRuntimeHints();
 		}

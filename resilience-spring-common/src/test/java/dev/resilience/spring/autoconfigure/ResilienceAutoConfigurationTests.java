@@ -5,17 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-import dev.resilience.bulkhead.BulkheadConfig;
-import dev.resilience.circuitbreaker.CircuitBreakerConfig;
-import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import dev.resilience.retry.RetryConfig;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
-import dev.resilience.idempotency.IdempotencyConfig;
-import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -24,6 +14,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
+
+import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
+import dev.resilience.retry.RetryConfig;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,16 +155,16 @@ class ResilienceAutoConfigurationTests {
 				assertThat(configurations.idempotency("PaymentService.charge").getInProgressWait())
 					.isEqualTo(Duration.ofSeconds(2));
 				assertThat(configurations.idempotency("other").getTtl()).isEqualTo(Duration.ofHours(24));
-				assertThat(configurations.idempotencyInstanceNames()).containsExactly("payments", "PaymentService.charge");
+				assertThat(configurations.idempotencyInstanceNames()).containsExactly("payments",
+						"PaymentService.charge");
 			});
 	}
 
 	@Test
 	void exceptionListsBindFromClassNamesAndAnInstanceListReplacesTheDefaults() {
-		this.runner
-			.withPropertyValues("resilience.circuit-breaker.defaults.record-exceptions=java.io.IOException",
-					"resilience.circuit-breaker.instances.inventory.record-exceptions[0]=java.util.concurrent.TimeoutException",
-					"resilience.retry.defaults.ignore-exceptions=java.lang.IllegalArgumentException,java.io.IOException")
+		this.runner.withPropertyValues("resilience.circuit-breaker.defaults.record-exceptions=java.io.IOException",
+				"resilience.circuit-breaker.instances.inventory.record-exceptions[0]=java.util.concurrent.TimeoutException",
+				"resilience.retry.defaults.ignore-exceptions=java.lang.IllegalArgumentException,java.io.IOException")
 			.run((context) -> {
 				ResilienceConfigurations configurations = context.getBean(ResilienceConfigurations.class);
 				assertThat(configurations.circuitBreaker("other").getRecordExceptions())
@@ -178,13 +178,11 @@ class ResilienceAutoConfigurationTests {
 
 	@Test
 	void enumValuesBindFromTheirLowerCaseHyphenatedForm() {
-		this.runner
-			.withPropertyValues("resilience.circuit-breaker.defaults.sliding-window-type=time-based",
-					"resilience.circuit-breaker.defaults.sliding-window-size=60",
-					"resilience.retry.defaults.backoff=fixed", "resilience.retry.defaults.jitter=decorrelated",
-					"resilience.idempotency.store=jdbc", "resilience.idempotency.scope=global",
-					"resilience.idempotency.jdbc.initialize-schema=never",
-					"resilience.health.circuit-open-status=out-of-service")
+		this.runner.withPropertyValues("resilience.circuit-breaker.defaults.sliding-window-type=time-based",
+				"resilience.circuit-breaker.defaults.sliding-window-size=60", "resilience.retry.defaults.backoff=fixed",
+				"resilience.retry.defaults.jitter=decorrelated", "resilience.idempotency.store=jdbc",
+				"resilience.idempotency.scope=global", "resilience.idempotency.jdbc.initialize-schema=never",
+				"resilience.health.circuit-open-status=out-of-service")
 			.run((context) -> {
 				ResilienceConfigurations configurations = context.getBean(ResilienceConfigurations.class);
 				ResilienceProperties properties = context.getBean(ResilienceProperties.class);

@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -54,8 +53,9 @@ class ResilienceAutoConfigurationWiringTests {
 	@Test
 	void appliesRegistryCustomizers() {
 		this.runner
-			.withBean(ResilienceRegistryCustomizer.class, () -> (builder) -> builder.circuitBreakerConfigs(
-					(name) -> CircuitBreakerConfig.custom().failureRateThreshold(12).build()))
+			.withBean(ResilienceRegistryCustomizer.class,
+					() -> (builder) -> builder.circuitBreakerConfigs(
+							(name) -> CircuitBreakerConfig.custom().failureRateThreshold(12).build()))
 			.run((context) -> assertThat(context.getBean(ResilienceRegistry.class)
 				.circuitBreaker("any")
 				.getConfig()

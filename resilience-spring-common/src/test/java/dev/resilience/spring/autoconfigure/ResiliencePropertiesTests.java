@@ -4,22 +4,22 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.resilience.bulkhead.BulkheadConfig;
-import dev.resilience.circuitbreaker.CircuitBreakerConfig;
-import dev.resilience.retry.RetryConfig;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
-import dev.resilience.idempotency.IdempotencyConfig;
-import dev.resilience.idempotency.MemoryIdempotencyStore;
-import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
-import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
+
+import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
+import dev.resilience.idempotency.MemoryIdempotencyStore;
+import dev.resilience.retry.RetryConfig;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
+import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -31,8 +31,7 @@ class ResiliencePropertiesTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(classes = { CircuitBreakerSettings.class, RetrySettings.class, RetrySettings.Budget.class,
 			BulkheadSettings.class, BulkheadSettings.ThreadPool.class, IdempotencySettings.class })
-	void unboundSettingsHoldNoValueSoThatInstancesInheritAndDefaultsComeFromTheEngine(Class<?> type)
-			throws Exception {
+	void unboundSettingsHoldNoValueSoThatInstancesInheritAndDefaultsComeFromTheEngine(Class<?> type) throws Exception {
 		Object settings = type.getConstructor().newInstance();
 		int keys = 0;
 		for (Method getter : type.getMethods()) {
@@ -48,17 +47,16 @@ class ResiliencePropertiesTests {
 
 	@Test
 	void instanceInheritsEveryKeyItLeavesUnsetFromDefaults() {
-		ResilienceConfigurations configurations = configurations(Map.of(
-				"resilience.circuit-breaker.defaults.failure-rate-threshold", "30",
-				"resilience.circuit-breaker.defaults.sliding-window-size", "50",
-				"resilience.circuit-breaker.instances.inventory.sliding-window-size", "40",
-				"resilience.retry.defaults.max-attempts", "5",
-				"resilience.retry.defaults.budget.ratio", "0.5",
-				"resilience.retry.instances.inventory.budget.window", "30s",
-				"resilience.bulkhead.defaults.thread-pool.core-size", "2",
-				"resilience.bulkhead.instances.inventory.thread-pool.max-size", "3",
-				"resilience.idempotency.defaults.ttl", "1h",
-				"resilience.idempotency.instances.payments.in-progress-wait", "2s"));
+		ResilienceConfigurations configurations = configurations(
+				Map.of("resilience.circuit-breaker.defaults.failure-rate-threshold", "30",
+						"resilience.circuit-breaker.defaults.sliding-window-size", "50",
+						"resilience.circuit-breaker.instances.inventory.sliding-window-size", "40",
+						"resilience.retry.defaults.max-attempts", "5", "resilience.retry.defaults.budget.ratio", "0.5",
+						"resilience.retry.instances.inventory.budget.window", "30s",
+						"resilience.bulkhead.defaults.thread-pool.core-size", "2",
+						"resilience.bulkhead.instances.inventory.thread-pool.max-size", "3",
+						"resilience.idempotency.defaults.ttl", "1h",
+						"resilience.idempotency.instances.payments.in-progress-wait", "2s"));
 		CircuitBreakerConfig breaker = configurations.circuitBreaker("inventory");
 		assertThat(breaker.getFailureRateThreshold()).isEqualTo(30);
 		assertThat(breaker.getSlidingWindowSize()).isEqualTo(40);
@@ -82,10 +80,9 @@ class ResiliencePropertiesTests {
 
 	@Test
 	void instanceListReplacesTheDefaultsList() {
-		ResilienceConfigurations configurations = configurations(Map.of(
-				"resilience.retry.defaults.retry-exceptions", "java.io.IOException",
-				"resilience.retry.instances.inventory.retry-exceptions", "java.util.concurrent.TimeoutException",
-				"resilience.retry.instances.other.max-attempts", "2"));
+		ResilienceConfigurations configurations = configurations(Map.of("resilience.retry.defaults.retry-exceptions",
+				"java.io.IOException", "resilience.retry.instances.inventory.retry-exceptions",
+				"java.util.concurrent.TimeoutException", "resilience.retry.instances.other.max-attempts", "2"));
 		assertThat(configurations.retry("inventory").getRetryExceptions())
 			.containsExactly(java.util.concurrent.TimeoutException.class);
 		assertThat(configurations.retry("other").getRetryExceptions()).containsExactly(java.io.IOException.class);
@@ -112,8 +109,8 @@ class ResiliencePropertiesTests {
 	@Test
 	void defaultsEqualEngineDefaults() {
 		ResilienceConfigurations configurations = new ResilienceConfigurations(this.properties);
-		// toString lists every field of the engine configs, so this also catches a key added to the
-		// engine but not to the properties.
+		// toString lists every field of the engine configs, so this also catches a key
+		// added to the engine but not to the properties.
 		assertThat(configurations.circuitBreaker("any")).hasToString(CircuitBreakerConfig.ofDefaults().toString());
 		assertThat(configurations.retry("any")).hasToString(RetryConfig.ofDefaults().toString());
 		assertThat(configurations.bulkhead("any")).hasToString(BulkheadConfig.ofDefaults().toString());

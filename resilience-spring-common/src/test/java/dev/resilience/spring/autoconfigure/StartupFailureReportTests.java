@@ -2,7 +2,6 @@ package dev.resilience.spring.autoconfigure;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -14,19 +13,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * What an operator sees when a real application fails to start: Spring Boot's failure report,
- * produced by the analyzers registered in {@code META-INF/spring.factories}.
+ * What an operator sees when a real application fails to start: Spring Boot's failure
+ * report, produced by the analyzers registered in {@code META-INF/spring.factories}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureReportTests {
 
 	@Test
 	void invalidValueIsReportedWithPropertyRangeAndOrigin(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start(
-				"--resilience.circuit-breaker.instances.inventory.failure-rate-threshold=150"));
+		assertThatException()
+			.isThrownBy(() -> start("--resilience.circuit-breaker.instances.inventory.failure-rate-threshold=150"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("Invalid value '150' for 'resilience.circuit-breaker.instances.inventory.failure-rate-threshold': "
-					+ "must be in (0, 100]")
+			.contains(
+					"Invalid value '150' for 'resilience.circuit-breaker.instances.inventory.failure-rate-threshold': "
+							+ "must be in (0, 100]")
 			.contains("Origin: \"resilience.circuit-breaker.instances.inventory.failure-rate-threshold\" from property "
 					+ "source \"commandLineArgs\"")
 			.contains("Update 'resilience.circuit-breaker.instances.inventory.failure-rate-threshold' in your "
@@ -43,10 +43,10 @@ class StartupFailureReportTests {
 
 	@Test
 	void storeThatCannotBeConfiguredIsReportedWithWhatToAdd(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(IdempotentApplication.class)
-			.web(WebApplicationType.NONE)
-			.run("--resilience.idempotency.store=jdbc")
-			.close());
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(IdempotentApplication.class).web(WebApplicationType.NONE)
+				.run("--resilience.idempotency.store=jdbc")
+				.close());
 		assertThat(output).contains("Application run failed")
 			.contains("resilience.idempotency.store=jdbc needs a DataSource bean: configure spring.datasource.* with"
 					+ " spring-boot-starter-jdbc and a JDBC driver");

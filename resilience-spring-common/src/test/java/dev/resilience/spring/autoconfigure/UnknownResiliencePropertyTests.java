@@ -2,7 +2,6 @@ package dev.resilience.spring.autoconfigure;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
@@ -12,9 +11,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An unknown key anywhere under {@code resilience.} fails startup, and the report names it: typos,
- * pattern keys placed without their {@code defaults:} or {@code instances:} level, typos inside a
- * map-valued {@code instances.<name>} entry and in nested groups.
+ * An unknown key anywhere under {@code resilience.} fails startup, and the report names
+ * it: typos, pattern keys placed without their {@code defaults:} or {@code instances:}
+ * level, typos inside a map-valued {@code instances.<name>} entry and in nested groups.
  */
 class UnknownResiliencePropertyTests {
 

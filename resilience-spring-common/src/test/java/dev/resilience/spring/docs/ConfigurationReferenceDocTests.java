@@ -23,23 +23,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import org.springframework.boot.convert.DurationStyle;
+import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Keeps {@code docs/configuration.md} and the YAML examples of the documentation in step with the
- * configuration metadata the build generates (merged with
- * {@code additional-spring-configuration-metadata.json}): every {@code resilience.*} property is
- * documented, every documented key exists, and every documented default is the metadata's.
+ * Keeps {@code docs/configuration.md} and the YAML examples of the documentation in step
+ * with the configuration metadata the build generates (merged with
+ * {@code additional-spring-configuration-metadata.json}): every {@code resilience.*}
+ * property is documented, every documented key exists, and every documented default is
+ * the metadata's.
  * <p>
  * The reference's rows have the form
- * {@code | `resilience.some.key` | type | `default` | description |}, with {@code —} as the
- * default of a key that has none. Every line that starts with {@code | `resilience.} is such a
- * row; one with another number of cells fails the test rather than being skipped.
+ * {@code | `resilience.some.key` | type | `default` | description |}, with {@code —} as
+ * the default of a key that has none. Every line that starts with {@code | `resilience.}
+ * is such a row; one with another number of cells fails the test rather than being
+ * skipped.
  */
 class ConfigurationReferenceDocTests {
 
@@ -61,7 +62,8 @@ class ConfigurationReferenceDocTests {
 
 	@Test
 	void metadataIsFoundOnTheClasspath() {
-		// Guards the other tests: with no metadata they would compare an empty set with the doc.
+		// Guards the other tests: with no metadata they would compare an empty set with
+		// the doc.
 		assertThat(metadata).containsKeys("resilience.circuit-breaker.defaults.failure-rate-threshold",
 				"resilience.idempotency.store", "resilience.retry.instances");
 	}
@@ -77,8 +79,7 @@ class ConfigurationReferenceDocTests {
 	void everyDocumentedKeyExists() throws IOException {
 		Set<String> unknown = new TreeSet<>(documentedRows().keySet());
 		unknown.removeAll(metadata.keySet());
-		assertThat(unknown).as("keys in docs/configuration.md that the configuration metadata does not know")
-			.isEmpty();
+		assertThat(unknown).as("keys in docs/configuration.md that the configuration metadata does not know").isEmpty();
 	}
 
 	@Test
@@ -139,7 +140,8 @@ class ConfigurationReferenceDocTests {
 	/**
 	 * The metadata key a YAML path is checked against: an instance's key
 	 * ({@code resilience.retry.instances.inventory.max-attempts}) as its defaults key
-	 * ({@code resilience.retry.defaults.max-attempts}), whatever the instance name contains.
+	 * ({@code resilience.retry.defaults.max-attempts}), whatever the instance name
+	 * contains.
 	 */
 	private static String asDefaultsKey(List<String> path) {
 		if (path.size() > 4 && path.get(2).equals("instances")) {
@@ -199,9 +201,13 @@ class ConfigurationReferenceDocTests {
 		return literal.equals(expected.asText());
 	}
 
-	/** The value inside one pair of backticks, or {@code null} if the cell is not written so. */
+	/**
+	 * The value inside one pair of backticks, or {@code null} if the cell is not written
+	 * so.
+	 */
 	private static String unquote(String cell) {
-		if (cell.length() >= 2 && cell.startsWith("`") && cell.endsWith("`") && cell.indexOf('`', 1) == cell.length() - 1) {
+		if (cell.length() >= 2 && cell.startsWith("`") && cell.endsWith("`")
+				&& cell.indexOf('`', 1) == cell.length() - 1) {
 			return cell.substring(1, cell.length() - 1);
 		}
 		return null;
@@ -237,7 +243,10 @@ class ConfigurationReferenceDocTests {
 		}
 	}
 
-	/** Properties under {@code resilience.}, generated entries merged with the hand-written additions. */
+	/**
+	 * Properties under {@code resilience.}, generated entries merged with the
+	 * hand-written additions.
+	 */
 	private static Map<String, JsonNode> loadMetadata() throws IOException {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		ObjectMapper mapper = new ObjectMapper();

@@ -15,10 +15,11 @@ import dev.resilience.spring.testsupport.BootLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that moves from one Boot line to the other (Jackson 2 to Jackson 3) with records
- * still in a shared store must compute the same fingerprints for the same arguments, or every
- * replay of an older key would be refused as a reused key. This test runs on both lines against
- * the same hand-written canonical JSON, hashed here, not by the code under test.
+ * An application that moves from one Boot line to the other (Jackson 2 to Jackson 3) with
+ * records still in a shared store must compute the same fingerprints for the same
+ * arguments, or every replay of an older key would be refused as a reused key. This test
+ * runs on both lines against the same hand-written canonical JSON, hashed here, not by
+ * the code under test.
  */
 class FingerprintsAcrossLinesTests {
 
@@ -31,9 +32,9 @@ class FingerprintsAcrossLinesTests {
 		options.put("gift", "no");
 		Order order = new Order("SKU-1", 3, new BigDecimal("9.99"), Delivery.EXPRESS, options, List.of("a", "b"));
 
-		assertThat(this.json.fingerprint(order)).isEqualTo(sha256(
-				"{\"delivery\":\"EXPRESS\",\"options\":{\"gift\":\"no\",\"wrap\":true},\"price\":9.99,"
-						+ "\"quantity\":3,\"sku\":\"SKU-1\",\"tags\":[\"a\",\"b\"]}"));
+		assertThat(this.json.fingerprint(order))
+			.isEqualTo(sha256("{\"delivery\":\"EXPRESS\",\"options\":{\"gift\":\"no\",\"wrap\":true},\"price\":9.99,"
+					+ "\"quantity\":3,\"sku\":\"SKU-1\",\"tags\":[\"a\",\"b\"]}"));
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package dev.resilience.spring.idempotency;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -18,8 +17,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The refusals of a key or fingerprint that cannot be computed from a request reach the client as
- * {@code 400} problem documents that say what to fix and echo none of the expression's internals.
+ * The refusals of a key or fingerprint that cannot be computed from a request reach the
+ * client as {@code 400} problem documents that say what to fix and echo none of the
+ * expression's internals.
  */
 class IdempotencyRefusalProblemTests {
 

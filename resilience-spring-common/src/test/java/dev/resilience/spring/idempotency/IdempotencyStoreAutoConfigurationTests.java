@@ -3,7 +3,6 @@ package dev.resilience.spring.idempotency;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -27,9 +26,9 @@ import dev.resilience.spring.testsupport.BootLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code resilience.idempotency.store} selects exactly one store configuration; a store the
- * application defines wins over every one of them; a store that cannot be configured fails startup
- * instead of falling back to memory.
+ * {@code resilience.idempotency.store} selects exactly one store configuration; a store
+ * the application defines wins over every one of them; a store that cannot be configured
+ * fails startup instead of falling back to memory.
  */
 class IdempotencyStoreAutoConfigurationTests {
 
@@ -159,7 +158,9 @@ class IdempotencyStoreAutoConfigurationTests {
 				.hasStackTraceContaining("resilience.idempotency.store"));
 	}
 
-	/** A store built on the registry, as one protected by a breaker of its own would be. */
+	/**
+	 * A store built on the registry, as one protected by a breaker of its own would be.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class BreakerGuardedStoreConfiguration {
 

@@ -3,7 +3,6 @@ package dev.resilience.spring.idempotency;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.context.annotation.ImportRuntimeHints;
@@ -18,7 +17,10 @@ import dev.resilience.spring.idempotency.redis.RedisIdempotencyStoreRuntimeHints
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The stores' scripts are resources an ahead-of-time processed application can still read. */
+/**
+ * The stores' scripts are resources an ahead-of-time processed application can still
+ * read.
+ */
 class IdempotencyStoreRuntimeHintsTests {
 
 	private static final List<String> SCRIPTS = List.of("dev/resilience/spring/idempotency/redis/claim.lua",
@@ -44,13 +46,15 @@ class IdempotencyStoreRuntimeHintsTests {
 		assertThat(importedHints("JdbcStoreConfiguration")).containsExactly(JdbcIdempotencyStoreRuntimeHints.class);
 	}
 
-	/** The store configurations are package-private, as auto-configuration's nested configurations are. */
+	/**
+	 * The store configurations are package-private, as auto-configuration's nested
+	 * configurations are.
+	 */
 	private static Class<?>[] importedHints(String configuration) throws ClassNotFoundException {
 		Class<?> type = ClassUtils.forName(
 				ResilienceIdempotencyAutoConfiguration.class.getPackageName() + "." + configuration,
 				IdempotencyStoreRuntimeHintsTests.class.getClassLoader());
-		return MergedAnnotations
-			.from(ReflectionUtils.findMethod(type, "resilienceIdempotencyStore", (Class<?>[]) null))
+		return MergedAnnotations.from(ReflectionUtils.findMethod(type, "resilienceIdempotencyStore", (Class<?>[]) null))
 			.get(ImportRuntimeHints.class)
 			.synthesize()
 			.value();

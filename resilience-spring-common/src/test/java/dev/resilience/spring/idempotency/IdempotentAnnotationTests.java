@@ -1,12 +1,10 @@
 package dev.resilience.spring.idempotency;
 
 import java.util.List;
-import dev.resilience.spring.testsupport.BootLine;
 import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,6 +17,7 @@ import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
 import dev.resilience.spring.idempotency.PaymentService.ChargeCommand;
 import dev.resilience.spring.idempotency.PaymentService.Receipt;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -82,8 +81,7 @@ class IdempotentAnnotationTests {
 
 			assertThatExceptionOfType(InvalidIdempotencyKeyException.class)
 				.isThrownBy(() -> payments.charge(new ChargeCommand(null, 1)));
-			assertThatExceptionOfType(InvalidIdempotencyKeyException.class)
-				.isThrownBy(() -> payments.charge(null));
+			assertThatExceptionOfType(InvalidIdempotencyKeyException.class).isThrownBy(() -> payments.charge(null));
 			assertThat(payments.executions()).isEmpty();
 		});
 	}

@@ -1,12 +1,10 @@
 package dev.resilience.spring.idempotency;
 
 import java.util.concurrent.CompletableFuture;
-import dev.resilience.spring.testsupport.BootLine;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -14,13 +12,15 @@ import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @Idempotent} around {@code @Fallback} on one bean, through the proxy: a degraded answer is
- * handed back but never stored, so the next call with the key runs the method again once the
- * downstream heals; {@code store-fallback-results: true} stores it like any result.
+ * {@code @Idempotent} around {@code @Fallback} on one bean, through the proxy: a degraded
+ * answer is handed back but never stored, so the next call with the key runs the method
+ * again once the downstream heals; {@code store-fallback-results: true} stores it like
+ * any result.
  */
 class IdempotentFallbackAnswerTests {
 
@@ -73,7 +73,8 @@ class IdempotentFallbackAnswerTests {
 
 	static class Quotes {
 
-		// Reached through methods: a test holds the class proxy, whose own fields are unset.
+		// Reached through methods: a test holds the class proxy, whose own fields are
+		// unset.
 		private final AtomicBoolean down = new AtomicBoolean();
 
 		private final AtomicInteger runs = new AtomicInteger();

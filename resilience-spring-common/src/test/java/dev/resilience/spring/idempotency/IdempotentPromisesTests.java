@@ -1,7 +1,6 @@
 package dev.resilience.spring.idempotency;
 
 import java.lang.reflect.Method;
-import dev.resilience.spring.testsupport.BootLine;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,11 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.StandardEnvironment;
-
 
 import dev.resilience.Invocation;
 import dev.resilience.ResilienceRegistry;
@@ -31,15 +28,17 @@ import dev.resilience.spring.aop.ResilienceAnnotationException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceConfigurations;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Promises of the {@code @Idempotent} stage a hostile review broke: expressions checked at startup,
- * the key validated before any fingerprint work, clear refusals that echo no SpEL internals,
- * records namespaced per method and class, degraded answers, and where asynchronous store work runs.
+ * Promises of the {@code @Idempotent} stage a hostile review broke: expressions checked
+ * at startup, the key validated before any fingerprint work, clear refusals that echo no
+ * SpEL internals, records namespaced per method and class, degraded answers, and where
+ * asynchronous store work runs.
  */
 class IdempotentPromisesTests {
 
@@ -47,7 +46,8 @@ class IdempotentPromisesTests {
 		.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class,
 				ResilienceIdempotencyAutoConfiguration.class, BootLine.type(BootLine.JACKSON)));
 
-	// ---- expressions checked at startup -----------------------------------------------------
+	// ---- expressions checked at startup
+	// -----------------------------------------------------
 
 	@Test
 	void keyNamingNoParameterFailsStartupNamingMethodExpressionVariableAndParameters() {
@@ -95,7 +95,8 @@ class IdempotentPromisesTests {
 		});
 	}
 
-	// ---- the key before the fingerprint, clear refusals ---------------------------------------
+	// ---- the key before the fingerprint, clear refusals
+	// ---------------------------------------
 
 	@Test
 	void invalidKeyIsRefusedBeforeAnyFingerprintWork() {
@@ -145,7 +146,8 @@ class IdempotentPromisesTests {
 		});
 	}
 
-	// ---- namespaces -------------------------------------------------------------------------
+	// ---- namespaces
+	// -------------------------------------------------------------------------
 
 	@Test
 	void overloadsWithADefaultNameNeverShareRecords() {
@@ -218,12 +220,12 @@ class IdempotentPromisesTests {
 		});
 	}
 
-	// ---- degraded answers and asynchronous store work -----------------------------------------
+	// ---- degraded answers and asynchronous store work
+	// -----------------------------------------
 
 	@Test
 	void storeFallbackResultsIsAnInstanceKeyDefaultingToFalse() {
-		this.runner
-			.withPropertyValues("resilience.idempotency.instances.payments.store-fallback-results=true")
+		this.runner.withPropertyValues("resilience.idempotency.instances.payments.store-fallback-results=true")
 			.run((context) -> {
 				ResilienceConfigurations configurations = context.getBean(ResilienceConfigurations.class);
 				assertThat(configurations.idempotency("payments").isStoreFallbackResults()).isTrue();
@@ -236,15 +238,15 @@ class IdempotentPromisesTests {
 		this.runner.withBean(AsyncPayments.class).run((context) -> {
 			AsyncPayments bean = context.getBean(AsyncPayments.class);
 			AtomicReference<Thread> completedOn = new AtomicReference<>();
-			CompletableFuture<String> result = bean.charge("k-1")
-				.thenApply((value) -> {
-					completedOn.set(Thread.currentThread());
-					return value;
-				});
+			CompletableFuture<String> result = bean.charge("k-1").thenApply((value) -> {
+				completedOn.set(Thread.currentThread());
+				return value;
+			});
 			Thread eventLoop = new Thread(() -> bean.pending().complete("done"), "event-loop");
 			eventLoop.start();
 			eventLoop.join();
-			// bounded only so that a broken promise fails the test instead of hanging the build
+			// bounded only so that a broken promise fails the test instead of hanging the
+			// build
 			assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("done");
 			assertThat(completedOn.get().getName()).startsWith("resilience-idempotency-");
 			context.close();
@@ -270,7 +272,8 @@ class IdempotentPromisesTests {
 				}
 				IllegalStateException declined = new IllegalStateException("declined");
 				bean.first().completeExceptionally(declined);
-				// bounded only so that a broken promise fails the test instead of hanging the build
+				// bounded only so that a broken promise fails the test instead of hanging
+				// the build
 				assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasCause(declined);
 				assertThat(second.get(30, TimeUnit.SECONDS)).as("run again, after the first released its claim")
 					.isEqualTo("caller=bob");
@@ -309,7 +312,8 @@ class IdempotentPromisesTests {
 			});
 	}
 
-	// ---- beans ------------------------------------------------------------------------------
+	// ---- beans
+	// ------------------------------------------------------------------------------
 
 	public record Command(String id, Long amount) {
 	}

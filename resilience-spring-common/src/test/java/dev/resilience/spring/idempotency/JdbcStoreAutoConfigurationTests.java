@@ -1,10 +1,8 @@
 package dev.resilience.spring.idempotency;
 
 import java.util.UUID;
-import dev.resilience.spring.testsupport.BootLine;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,10 +13,14 @@ import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguratio
 import dev.resilience.spring.idempotency.PaymentService.ChargeCommand;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyPurger;
 import dev.resilience.spring.idempotency.jdbc.JdbcIdempotencyStore;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code resilience.idempotency.store=jdbc} on an embedded H2 database, as an application sets it up. */
+/**
+ * {@code resilience.idempotency.store=jdbc} on an embedded H2 database, as an application
+ * sets it up.
+ */
 class JdbcStoreAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -53,8 +55,8 @@ class JdbcStoreAutoConfigurationTests {
 			assertThat(jdbc.queryForObject("select count(*) from resilience_idempotency", Integer.class)).isEqualTo(1);
 			org.awaitility.Awaitility.await()
 				.atMost(java.time.Duration.ofSeconds(10))
-				.until(() -> context.getBean(JdbcIdempotencyPurger.class).purge() >= 0 && jdbc
-					.queryForObject("select count(*) from resilience_idempotency", Integer.class) == 0);
+				.until(() -> context.getBean(JdbcIdempotencyPurger.class).purge() >= 0
+						&& jdbc.queryForObject("select count(*) from resilience_idempotency", Integer.class) == 0);
 			assertThat(context.getBean(JdbcIdempotencyPurger.class).isRunning()).isTrue();
 		});
 	}
@@ -63,8 +65,10 @@ class JdbcStoreAutoConfigurationTests {
 	void schemaIsNotAppliedWhenInitializationIsNever() {
 		this.runner.withPropertyValues("resilience.idempotency.jdbc.initialize-schema=never")
 			.run((context) -> assertThat(context.getBean(JdbcTemplate.class)
-				.queryForObject("select count(*) from information_schema.tables where lower(table_name) = 'resilience_idempotency'",
-						Integer.class)).isZero());
+				.queryForObject(
+						"select count(*) from information_schema.tables where lower(table_name) = 'resilience_idempotency'",
+						Integer.class))
+				.isZero());
 	}
 
 }

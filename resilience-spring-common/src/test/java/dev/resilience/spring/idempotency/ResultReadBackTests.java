@@ -1,8 +1,6 @@
 package dev.resilience.spring.idempotency;
 
 import java.math.BigDecimal;
-import dev.resilience.idempotency.ResultCodec;
-import dev.resilience.spring.testsupport.BootLine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +16,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpHeaders;
@@ -32,9 +29,11 @@ import dev.resilience.idempotency.IdempotencyRecord;
 import dev.resilience.idempotency.IdempotencyResultException;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
+import dev.resilience.idempotency.ResultCodec;
 import dev.resilience.spring.aop.ResilienceAnnotationException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -43,9 +42,10 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * An idempotent result is stored only in a form that reads back into the method's return type: a
- * {@code ResponseEntity} keeps its status, headers and body; a return type Jackson cannot read
- * back fails startup; a result whose JSON turns out unreadable fails its call and leaves no claim.
+ * An idempotent result is stored only in a form that reads back into the method's return
+ * type: a {@code ResponseEntity} keeps its status, headers and body; a return type
+ * Jackson cannot read back fails startup; a result whose JSON turns out unreadable fails
+ * its call and leaves no claim.
  */
 class ResultReadBackTests {
 
@@ -111,8 +111,9 @@ class ResultReadBackTests {
 				for (int v = 0; v < valueCount; v++) {
 					values.add(visibleAscii(random, random.nextInt(12)));
 				}
-				headers.put("x-h" + h + "-" + visibleAscii(random, 3).toLowerCase(Locale.ROOT)
-					.replaceAll("[^a-z0-9]", "z"), values);
+				headers.put(
+						"x-h" + h + "-" + visibleAscii(random, 3).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "z"),
+						values);
 			}
 			Receipt body = random.nextBoolean() ? null
 					: new Receipt(visibleAscii(random, random.nextInt(20)), BigDecimal.valueOf(random.nextLong(), 2));
@@ -137,8 +138,8 @@ class ResultReadBackTests {
 		return text.toString();
 	}
 
-	// java.time is line-specific (Jackson 2 needs a module for it, Jackson 3 has it built in): each
-	// line's JacksonResultCodecTests covers it.
+	// java.time is line-specific (Jackson 2 needs a module for it, Jackson 3 has it built
+	// in): each line's JacksonResultCodecTests covers it.
 	@Test
 	void returnTypesJacksonCannotReadBackAreRefusedNamingMethodAndType() {
 		for (String name : new String[] { "shape", "shapes", "holder", "shapeEntity", "noCreator" }) {
@@ -213,8 +214,8 @@ class ResultReadBackTests {
 				assertThatExceptionOfType(IdempotencyResultException.class).isThrownBy(() -> labels.label("k-1"));
 
 				assertThat(runs).as("the second call ran: no claim was left behind").hasValue(2);
-				assertThat(store.operations).doesNotContain("complete").containsExactly("claim", "release", "claim",
-						"release");
+				assertThat(store.operations).doesNotContain("complete")
+					.containsExactly("claim", "release", "claim", "release");
 			});
 	}
 
@@ -255,7 +256,10 @@ class ResultReadBackTests {
 	public record Receipt(String id, BigDecimal amount) {
 	}
 
-	/** An abstract type without type information: its JSON does not say which class to build. */
+	/**
+	 * An abstract type without type information: its JSON does not say which class to
+	 * build.
+	 */
 	public interface Shape {
 
 		double area();
@@ -286,7 +290,10 @@ class ResultReadBackTests {
 
 	}
 
-	/** No default constructor, no {@code @JsonCreator}, parameter names unknown to a plain mapper. */
+	/**
+	 * No default constructor, no {@code @JsonCreator}, parameter names unknown to a plain
+	 * mapper.
+	 */
 	public static final class NoCreator {
 
 		private final String id;
@@ -368,8 +375,7 @@ class ResultReadBackTests {
 		@Idempotent(key = "#p0")
 		public ResponseEntity<Receipt> place(String key) {
 			this.runs.incrementAndGet();
-			return ResponseEntity.created(java.net.URI.create("/orders/" + key))
-				.body(new Receipt(key, BigDecimal.TEN));
+			return ResponseEntity.created(java.net.URI.create("/orders/" + key)).body(new Receipt(key, BigDecimal.TEN));
 		}
 
 	}
@@ -405,7 +411,9 @@ class ResultReadBackTests {
 
 	}
 
-	/** A memory store that records the claims, completions and releases that reached it. */
+	/**
+	 * A memory store that records the claims, completions and releases that reached it.
+	 */
 	static final class RecordingStore implements IdempotencyStore {
 
 		private final IdempotencyStore delegate = new MemoryIdempotencyStore();

@@ -3,19 +3,19 @@ package dev.resilience.spring.idempotency;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
 import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.idempotency.StringResultCodec;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +43,8 @@ class SecurityContextIdempotencyScopeTests {
 			.setAuthentication(UsernamePasswordAuthenticationToken.unauthenticated("mallory", "pw"));
 		assertThat(this.scope.currentScope()).isNull();
 		SecurityContextHolder.getContext()
-			.setAuthentication(new AnonymousAuthenticationToken("k", "anonymousUser", AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
+			.setAuthentication(new AnonymousAuthenticationToken("k", "anonymousUser",
+					AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
 		assertThat(this.scope.currentScope()).isNull();
 	}
 

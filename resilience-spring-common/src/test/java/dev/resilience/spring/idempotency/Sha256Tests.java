@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fingerprints already stored must keep matching: the hash is pinned to published SHA-256 test
- * vectors (FIPS 180-2), not to another implementation in this repository.
+ * Fingerprints already stored must keep matching: the hash is pinned to published SHA-256
+ * test vectors (FIPS 180-2), not to another implementation in this repository.
  */
 class Sha256Tests {
 
@@ -27,8 +27,7 @@ class Sha256Tests {
 	@Test
 	void twoBlockMessageHashesToThePublishedVector() {
 		byte[] message = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".getBytes(StandardCharsets.US_ASCII);
-		assertThat(Sha256.hex(message))
-			.isEqualTo("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+		assertThat(Sha256.hex(message)).isEqualTo("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	}
 
 }

@@ -192,10 +192,16 @@ class ResilienceMeterBinderTests {
 		this.binder.recordIdempotencyOutcome("payments", IdempotencyOutcome.REPLAYED);
 
 		assertThat(this.meters.find("resilience.idempotency.calls").tag("name", "payments").counters()).hasSize(7);
-		assertThat(this.meters.get("resilience.idempotency.calls").tag("name", "payments").tag("outcome", "replayed")
-			.counter().count()).isEqualTo(2.0);
-		assertThat(this.meters.get("resilience.idempotency.calls").tag("name", "payments").tag("outcome", "executed")
-			.counter().count()).isZero();
+		assertThat(this.meters.get("resilience.idempotency.calls")
+			.tag("name", "payments")
+			.tag("outcome", "replayed")
+			.counter()
+			.count()).isEqualTo(2.0);
+		assertThat(this.meters.get("resilience.idempotency.calls")
+			.tag("name", "payments")
+			.tag("outcome", "executed")
+			.counter()
+			.count()).isZero();
 	}
 
 	@Test
@@ -256,14 +262,21 @@ class ResilienceMeterBinderTests {
 
 	private java.util.List<Double> stateGauges(String name) {
 		return java.util.stream.Stream.of("closed", "open", "half_open", "forced_open", "disabled")
-			.map((state) -> this.meters.get("resilience.circuitbreaker.state").tag("name", name).tag("state", state)
-				.gauge().value())
+			.map((state) -> this.meters.get("resilience.circuitbreaker.state")
+				.tag("name", name)
+				.tag("state", state)
+				.gauge()
+				.value())
 			.toList();
 	}
 
 	private double transitions(String name, String from, String to) {
-		return this.meters.get("resilience.circuitbreaker.transitions").tag("name", name).tag("from", from)
-			.tag("to", to).counter().count();
+		return this.meters.get("resilience.circuitbreaker.transitions")
+			.tag("name", name)
+			.tag("from", from)
+			.tag("to", to)
+			.counter()
+			.count();
 	}
 
 	private double failureRate(String name) {

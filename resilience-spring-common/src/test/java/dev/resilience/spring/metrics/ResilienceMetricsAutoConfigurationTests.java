@@ -1,12 +1,10 @@
 package dev.resilience.spring.metrics;
 
 import java.util.List;
-import dev.resilience.spring.testsupport.BootLine;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -21,17 +19,18 @@ import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceMetricsAutoConfiguration;
+import dev.resilience.spring.testsupport.BootLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResilienceMetricsAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceMetricsAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceMetricsAutoConfiguration.class));
 
-	private final ApplicationContextRunner withMetrics = this.runner.withConfiguration(AutoConfigurations.of(
-			BootLine.type(BootLine.METRICS), BootLine.type(BootLine.SIMPLE_METRICS_EXPORT),
-			BootLine.type(BootLine.COMPOSITE_METER_REGISTRY)));
+	private final ApplicationContextRunner withMetrics = this.runner
+		.withConfiguration(AutoConfigurations.of(BootLine.type(BootLine.METRICS),
+				BootLine.type(BootLine.SIMPLE_METRICS_EXPORT), BootLine.type(BootLine.COMPOSITE_METER_REGISTRY)));
 
 	@Test
 	void bindsInstancesCreatedBeforeAndAfterTheMeterRegistryIsReady() {
@@ -40,10 +39,12 @@ class ResilienceMetricsAutoConfigurationTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			context.getBean(ResilienceRegistry.class).retry("late");
 
-			assertThat(meters.get("resilience.circuitbreaker.state").tag("name", "early").tag("state", "closed")
-				.gauge().value()).isEqualTo(1.0);
-			assertThat(meters.get("resilience.retry.attempts").tag("name", "late").functionCounter().count())
-				.isZero();
+			assertThat(meters.get("resilience.circuitbreaker.state")
+				.tag("name", "early")
+				.tag("state", "closed")
+				.gauge()
+				.value()).isEqualTo(1.0);
+			assertThat(meters.get("resilience.retry.attempts").tag("name", "late").functionCounter().count()).isZero();
 		});
 	}
 
@@ -52,9 +53,12 @@ class ResilienceMetricsAutoConfigurationTests {
 		this.withMetrics.run((context) -> {
 			context.getBean(FallbackListener.class).onFallback("InventoryClient.reserve", new IllegalStateException());
 
-			assertThat(context.getBean(MeterRegistry.class).get("resilience.fallback.calls")
-				.tag("method", "InventoryClient.reserve").tag("exception", "IllegalStateException")
-				.counter().count()).isEqualTo(1.0);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("resilience.fallback.calls")
+				.tag("method", "InventoryClient.reserve")
+				.tag("exception", "IllegalStateException")
+				.counter()
+				.count()).isEqualTo(1.0);
 		});
 	}
 
@@ -68,8 +72,9 @@ class ResilienceMetricsAutoConfigurationTests {
 
 	@Test
 	void withoutMicrometerNothingIsBound() {
-		// Without Micrometer, Boot's own metrics auto-configuration is absent too (on Boot 4 it lives in
-		// a module that needs Micrometer and fails to start when only Micrometer is hidden).
+		// Without Micrometer, Boot's own metrics auto-configuration is absent too (on
+		// Boot 4 it lives in a module that needs Micrometer and fails to start when only
+		// Micrometer is hidden).
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ResilienceMeterBinder.class));
 	}
@@ -91,9 +96,12 @@ class ResilienceMetricsAutoConfigurationTests {
 			assertThat(context.getBean(Flaky.class).call()).isEqualTo("fallback");
 
 			assertThat(UserBeans.TOLD).containsExactly("Flaky.call");
-			assertThat(context.getBean(MeterRegistry.class).get("resilience.fallback.calls")
-				.tag("method", "Flaky.call").tag("exception", "IllegalStateException")
-				.counter().count()).isEqualTo(1.0);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("resilience.fallback.calls")
+				.tag("method", "Flaky.call")
+				.tag("exception", "IllegalStateException")
+				.counter()
+				.count()).isEqualTo(1.0);
 		});
 	}
 
@@ -102,9 +110,12 @@ class ResilienceMetricsAutoConfigurationTests {
 		this.withMetrics.run((context) -> {
 			context.getBean(IdempotencyListener.class).onOutcome("payments", IdempotencyOutcome.KEY_REUSED);
 
-			assertThat(context.getBean(MeterRegistry.class).get("resilience.idempotency.calls")
-				.tag("name", "payments").tag("outcome", "key_reused")
-				.counter().count()).isEqualTo(1.0);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("resilience.idempotency.calls")
+				.tag("name", "payments")
+				.tag("outcome", "key_reused")
+				.counter()
+				.count()).isEqualTo(1.0);
 		});
 	}
 

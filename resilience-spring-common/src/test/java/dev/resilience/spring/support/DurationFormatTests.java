@@ -5,14 +5,13 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
 import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Both styles write a duration in the largest of their units that represents it exactly, so the
- * endpoint and the error messages read back as the same duration.
+ * Both styles write a duration in the largest of their units that represents it exactly,
+ * so the endpoint and the error messages read back as the same duration.
  */
 class DurationFormatTests {
 
@@ -52,8 +51,7 @@ class DurationFormatTests {
 		Duration longest = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 		assertThat(DurationFormat.inSecondsOrFiner(longest)).isEqualTo(longest.toString());
 		assertThat(DurationFormat.inLargestUnit(longest)).isEqualTo(longest.toString());
-		assertThat(DurationFormat.inLargestUnit(Duration.ofSeconds(Long.MAX_VALUE)))
-			.isEqualTo(Long.MAX_VALUE + "s");
+		assertThat(DurationFormat.inLargestUnit(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE + "s");
 	}
 
 	private static Duration parse(String text) {

@@ -7,9 +7,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 /**
- * Real HTTP to the test's own server on {@code local.server.port}, with Spring Framework's
- * {@link RestClient} so that the same tests run on both Boot lines. Every status is returned, none
- * thrown. Import it into a {@code @SpringBootTest} with a random port.
+ * Real HTTP to the test's own server on {@code local.server.port}, with Spring
+ * Framework's {@link RestClient} so that the same tests run on both Boot lines. Every
+ * status is returned, none thrown. Import it into a {@code @SpringBootTest} with a random
+ * port.
  */
 public class LocalHttp {
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Where the tests find Redis and PostgreSQL, and the checks behind {@link RequiresRedis} and
- * {@link RequiresPostgres}. Each service is probed once per JVM.
+ * Where the tests find Redis and PostgreSQL, and the checks behind {@link RequiresRedis}
+ * and {@link RequiresPostgres}. Each service is probed once per JVM.
  */
 public final class LocalServices {
 
@@ -31,7 +31,9 @@ public final class LocalServices {
 
 	public static final String POSTGRES_USER = "postgres";
 
-	/** Environment variable that turns a missing service into a failure instead of a skip. */
+	/**
+	 * Environment variable that turns a missing service into a failure instead of a skip.
+	 */
 	public static final String REQUIRE_SERVICES = "RESILIENCE_REQUIRE_SERVICES";
 
 	private static final ConcurrentMap<String, String> PROBES = new ConcurrentHashMap<>();
@@ -40,9 +42,10 @@ public final class LocalServices {
 	}
 
 	/**
-	 * Whether the test class may run: enabled when the service answered; otherwise disabled (so
-	 * surefire reports the tests as skipped) with a message on standard error, or, when
-	 * {@code RESILIENCE_REQUIRE_SERVICES=true}, an {@link AssertionError} that fails the class.
+	 * Whether the test class may run: enabled when the service answered; otherwise
+	 * disabled (so surefire reports the tests as skipped) with a message on standard
+	 * error, or, when {@code RESILIENCE_REQUIRE_SERVICES=true}, an {@link AssertionError}
+	 * that fails the class.
 	 */
 	static ConditionEvaluationResult evaluate(String service, ExtensionContext context,
 			java.util.function.Supplier<String> probe) {

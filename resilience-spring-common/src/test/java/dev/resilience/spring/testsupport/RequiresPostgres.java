@@ -9,9 +9,10 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The annotated test class needs PostgreSQL on {@code 127.0.0.1:5432} (user {@code postgres},
- * database {@code test}, no password). Without it the tests are skipped with a message on
- * standard error, or fail when {@code RESILIENCE_REQUIRE_SERVICES=true}.
+ * The annotated test class needs PostgreSQL on {@code 127.0.0.1:5432} (user
+ * {@code postgres}, database {@code test}, no password). Without it the tests are skipped
+ * with a message on standard error, or fail when
+ * {@code RESILIENCE_REQUIRE_SERVICES=true}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The annotated test class needs Redis on {@code 127.0.0.1:6379}. Without it the tests are
- * skipped with a message on standard error, or fail when {@code RESILIENCE_REQUIRE_SERVICES=true}.
+ * The annotated test class needs Redis on {@code 127.0.0.1:6379}. Without it the tests
+ * are skipped with a message on standard error, or fail when
+ * {@code RESILIENCE_REQUIRE_SERVICES=true}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

@@ -2,15 +2,10 @@ package dev.resilience.spring.web;
 
 import java.util.stream.Stream;
 
-import dev.resilience.idempotency.IdempotencyInProgressException;
-import dev.resilience.idempotency.IdempotencyKeyReusedException;
-import dev.resilience.idempotency.IdempotencyKeys;
-import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -24,6 +19,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import dev.resilience.idempotency.IdempotencyInProgressException;
+import dev.resilience.idempotency.IdempotencyKeyReusedException;
+import dev.resilience.idempotency.IdempotencyKeys;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -64,7 +64,8 @@ class IdempotencyProblemDetailsAdviceTests {
 	@Test
 	void invalidKeyDetailSaysWhichRuleWasBroken() throws Exception {
 		this.mvc.perform(post("/orders/too-long").header("Idempotency-Key", KEY))
-			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("is too long (21 > 10 characters)")));
+			.andExpect(jsonPath("$.detail")
+				.value(org.hamcrest.Matchers.containsString("is too long (21 > 10 characters)")));
 		this.mvc.perform(post("/orders/missing"))
 			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("is missing")));
 	}

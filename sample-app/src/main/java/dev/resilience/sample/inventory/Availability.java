@@ -2,7 +2,8 @@ package dev.resilience.sample.inventory;
 
 /**
  * How many units of a product can be ordered, and whether the inventory service said so
- * ({@code "inventory"}) or the fallback answered because it could not ({@code "fallback"}).
+ * ({@code "inventory"}) or the fallback answered because it could not
+ * ({@code "fallback"}).
  */
 public record Availability(String sku, int available, String source) {
 

@@ -2,20 +2,20 @@ package dev.resilience.sample.inventory;
 
 import java.util.Map;
 
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
 
-import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
-
 /**
- * Client of the downstream inventory service. Both calls share the {@code inventory} circuit
- * breaker, so reservations stop hitting an inventory service that availability checks have found
- * failing, and the other way round.
+ * Client of the downstream inventory service. Both calls share the {@code inventory}
+ * circuit breaker, so reservations stop hitting an inventory service that availability
+ * checks have found failing, and the other way round.
  * <p>
- * Thread-safe. Call it through its Spring proxy: the annotations do nothing on calls from inside
- * this class.
+ * Thread-safe. Call it through its Spring proxy: the annotations do nothing on calls from
+ * inside this class.
  */
 @Component
 public class InventoryClient {
@@ -27,8 +27,8 @@ public class InventoryClient {
 	}
 
 	/**
-	 * Asks the inventory service, retrying failures within the retry budget. When it still fails,
-	 * or the breaker is open, the fallback answers instead of an error.
+	 * Asks the inventory service, retrying failures within the retry budget. When it
+	 * still fails, or the breaker is open, the fallback answers instead of an error.
 	 */
 	@CircuitBreaker(name = "inventory")
 	@Retry(name = "inventory")
@@ -44,8 +44,9 @@ public class InventoryClient {
 
 	/**
 	 * Reserves stock for an order. Not retried and without fallback: a reservation is not
-	 * idempotent downstream, and an order must not be confirmed without one. The order endpoint's
-	 * {@code Idempotency-Key} is what makes it safe for the client to retry the whole order.
+	 * idempotent downstream, and an order must not be confirmed without one. The order
+	 * endpoint's {@code Idempotency-Key} is what makes it safe for the client to retry
+	 * the whole order.
 	 */
 	@CircuitBreaker(name = "inventory")
 	public void reserve(String sku, int quantity, String orderId) {

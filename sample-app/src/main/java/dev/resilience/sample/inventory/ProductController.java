@@ -4,7 +4,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /products/{sku}/availability}: always {@code 200}, from the inventory or its fallback. */
+/**
+ * {@code GET /products/{sku}/availability}: always {@code 200}, from the inventory or its
+ * fallback.
+ */
 @RestController
 public class ProductController {
 

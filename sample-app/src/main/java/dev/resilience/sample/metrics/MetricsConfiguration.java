@@ -5,15 +5,14 @@ import java.util.Map;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Keeps {@code /actuator/prometheus} clean for {@code promtool check metrics}, which refuses a
- * series without help text. Spring Boot's HTTP and Tomcat session meters come without a
- * description, so this gives them one; the resilience meters carry their own. (The meters whose
- * names promtool finds badly formed are disabled in application.yml.)
+ * Keeps {@code /actuator/prometheus} clean for {@code promtool check metrics}, which
+ * refuses a series without help text. Spring Boot's HTTP and Tomcat session meters come
+ * without a description, so this gives them one; the resilience meters carry their own.
+ * (The meters whose names promtool finds badly formed are disabled in application.yml.)
  */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
@@ -40,8 +39,8 @@ public class MetricsConfiguration {
 				if (description == null || (id.getDescription() != null && !id.getDescription().isEmpty())) {
 					return id;
 				}
-				return new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()),
-						id.getBaseUnit(), description, id.getType());
+				return new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description,
+						id.getType());
 			}
 
 		};

@@ -9,10 +9,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * {@code POST /orders}: {@code 201} with the order; a repeated {@code Idempotency-Key} answers the
- * same order. A missing or invalid key ({@code 400}), a key reused with another body
- * ({@code 422}) and a key still in progress ({@code 409}) are answered by the starter's
- * problem+json mapping; an unavailable inventory by {@link OrderProblemDetails}.
+ * {@code POST /orders}: {@code 201} with the order; a repeated {@code Idempotency-Key}
+ * answers the same order. A missing or invalid key ({@code 400}), a key reused with
+ * another body ({@code 422}) and a key still in progress ({@code 409}) are answered by
+ * the starter's problem+json mapping; an unavailable inventory by
+ * {@link OrderProblemDetails}.
  */
 @RestController
 public class OrderController {
@@ -24,8 +25,9 @@ public class OrderController {
 	}
 
 	/**
-	 * The header is optional here on purpose: a missing key reaches the service as {@code null},
-	 * which the starter refuses like any other invalid key, with one answer for both.
+	 * The header is optional here on purpose: a missing key reaches the service as
+	 * {@code null}, which the starter refuses like any other invalid key, with one answer
+	 * for both.
 	 */
 	@PostMapping("/orders")
 	@ResponseStatus(HttpStatus.CREATED)

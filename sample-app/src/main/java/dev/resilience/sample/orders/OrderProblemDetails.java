@@ -1,7 +1,5 @@
 package dev.resilience.sample.orders;
 
-import dev.resilience.circuitbreaker.CallNotPermittedException;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -10,10 +8,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.client.RestClientException;
 
+import dev.resilience.circuitbreaker.CallNotPermittedException;
+
 /**
- * An order that could not reserve its stock answers {@code 503} problem+json: the inventory
- * failed, or its breaker is open. Nothing was stored under the idempotency key, so the client may
- * retry with the same key.
+ * An order that could not reserve its stock answers {@code 503} problem+json: the
+ * inventory failed, or its breaker is open. Nothing was stored under the idempotency key,
+ * so the client may retry with the same key.
  */
 @RestControllerAdvice(assignableTypes = OrderController.class)
 public class OrderProblemDetails {

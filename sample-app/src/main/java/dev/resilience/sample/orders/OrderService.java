@@ -2,14 +2,15 @@ package dev.resilience.sample.orders;
 
 import java.util.UUID;
 
+import org.springframework.stereotype.Service;
+
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.sample.inventory.InventoryClient;
 
-import org.springframework.stereotype.Service;
-
 /**
- * Places orders at most once per idempotency key: a client that repeats a request (after a
- * timeout, a lost response, a double click) gets the first order back, and stock is reserved once.
+ * Places orders at most once per idempotency key: a client that repeats a request (after
+ * a timeout, a lost response, a double click) gets the first order back, and stock is
+ * reserved once.
  * <p>
  * Thread-safe.
  */
@@ -23,9 +24,10 @@ public class OrderService {
 	}
 
 	/**
-	 * Reserves the stock and confirms the order. The same key with the same request answers the
-	 * stored order without running this again; the same key with another request is refused. When
-	 * the reservation fails the key is released, so the client may retry with it.
+	 * Reserves the stock and confirms the order. The same key with the same request
+	 * answers the stored order without running this again; the same key with another
+	 * request is refused. When the reservation fails the key is released, so the client
+	 * may retry with it.
 	 */
 	@Idempotent(name = "orders", key = "#idempotencyKey", fingerprint = "#request")
 	public Order place(String idempotencyKey, OrderRequest request) {

@@ -5,7 +5,10 @@ import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /recommendations}: always {@code 200}, an empty array when none could be had in time. */
+/**
+ * {@code GET /recommendations}: always {@code 200}, an empty array when none could be had
+ * in time.
+ */
 @RestController
 public class RecommendationController {
 

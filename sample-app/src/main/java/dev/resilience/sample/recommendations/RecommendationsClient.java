@@ -2,17 +2,18 @@ package dev.resilience.sample.recommendations;
 
 import java.util.List;
 
-import dev.resilience.annotation.Bulkhead;
-import dev.resilience.annotation.Fallback;
-
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
+import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.Fallback;
+
 /**
- * Client of the downstream recommendations. Recommendations are optional on a page, so a slow
- * recommendations service must not take every request thread with it: the {@code recommendations}
- * bulkhead caps the calls in flight, and a refused or failed call answers an empty list.
+ * Client of the downstream recommendations. Recommendations are optional on a page, so a
+ * slow recommendations service must not take every request thread with it: the
+ * {@code recommendations} bulkhead caps the calls in flight, and a refused or failed call
+ * answers an empty list.
  * <p>
  * Thread-safe.
  */

@@ -6,20 +6,19 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Applies the current {@link Faults} to every request of the simulated downstream before its
- * handler runs: first the latency, then a reset with probability {@code resetRate}, else a
- * {@code 500} with probability {@code errorRate}.
+ * Applies the current {@link Faults} to every request of the simulated downstream before
+ * its handler runs: first the latency, then a reset with probability {@code resetRate},
+ * else a {@code 500} with probability {@code errorRate}.
  * <p>
- * A reset is simulated without access to the socket: the answer announces a body of 1 KiB, sends
- * a few bytes of it and closes the connection. The client fails with an I/O error in the middle
- * of the response, as it does when a peer resets the connection (a
+ * A reset is simulated without access to the socket: the answer announces a body of 1
+ * KiB, sends a few bytes of it and closes the connection. The client fails with an I/O
+ * error in the middle of the response, as it does when a peer resets the connection (a
  * {@code ResourceAccessException} for Spring's {@code RestClient}).
  * <p>
  * Thread-safe: faults are switched atomically and read once per request.

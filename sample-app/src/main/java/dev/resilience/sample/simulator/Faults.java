@@ -1,8 +1,8 @@
 package dev.resilience.sample.simulator;
 
 /**
- * Faults of the simulated downstream, as set by {@code POST /simulator/faults}. Every field is
- * optional; {@code {}} heals the downstream.
+ * Faults of the simulated downstream, as set by {@code POST /simulator/faults}. Every
+ * field is optional; {@code {}} heals the downstream.
  *
  * @param errorRate share of requests answered {@code 500}, from 0 to 1
  * @param latencyMs delay added before every answer, in milliseconds

@@ -4,7 +4,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Puts the {@link FaultInjector} in front of the simulated downstream, but not of its switch. */
+/**
+ * Puts the {@link FaultInjector} in front of the simulated downstream, but not of its
+ * switch.
+ */
 @Configuration(proxyBeanMethods = false)
 class SimulatorConfiguration implements WebMvcConfigurer {
 

@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.resilience.sample.recommendations.Recommendation;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,12 +15,15 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.resilience.sample.recommendations.Recommendation;
+
 /**
- * The simulated downstream, so that the sample runs with no other process: the inventory API the
- * clients call ({@code GET /inventory/{sku}}, {@code POST /inventory/{sku}/reservations}), a
- * recommendations list, and {@code POST /simulator/faults} to make it fail. Every product starts
- * with {@value #INITIAL_STOCK} units; reservations always succeed and lower the count to at least
- * zero.
+ * The simulated downstream, so that the sample runs with no other process: the inventory
+ * API the clients call ({@code GET /inventory/{sku}}, {@code POST
+ * /inventory/{sku}/reservations}), a recommendations list, and
+ * {@code POST /simulator/faults} to make it fail. Every product starts with
+ * {@value #INITIAL_STOCK} units; reservations always succeed and lower the count to at
+ * least zero.
  */
 @RestController
 @RequestMapping("/simulator")

@@ -8,9 +8,9 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The databases the JDBC idempotency store supports, and the SQL that differs between them: how
- * to read the database's clock and add milliseconds to it, how to insert without failing on a
- * duplicate key, and which schema script to apply.
+ * The databases the JDBC idempotency store supports, and the SQL that differs between
+ * them: how to read the database's clock and add milliseconds to it, how to insert
+ * without failing on a duplicate key, and which schema script to apply.
  */
 public enum JdbcIdempotencyDialect {
 
@@ -43,14 +43,14 @@ public enum JdbcIdempotencyDialect {
 
 	/**
 	 * The dialect of the database behind {@code dataSource}.
-	 * @throws IllegalStateException naming the product for a database that is not supported
+	 * @throws IllegalStateException naming the product for a database that is not
+	 * supported
 	 */
 	public static JdbcIdempotencyDialect of(DataSource dataSource) {
-		String product = new JdbcTemplate(dataSource).execute(
-				(java.sql.Connection connection) -> {
-					DatabaseMetaData metaData = connection.getMetaData();
-					return metaData.getDatabaseProductName();
-				});
+		String product = new JdbcTemplate(dataSource).execute((java.sql.Connection connection) -> {
+			DatabaseMetaData metaData = connection.getMetaData();
+			return metaData.getDatabaseProductName();
+		});
 		String normalized = (product != null) ? product.toLowerCase(Locale.ROOT) : "";
 		if (normalized.contains("postgres")) {
 			return POSTGRESQL;

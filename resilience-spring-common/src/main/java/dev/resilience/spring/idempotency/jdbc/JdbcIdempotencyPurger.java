@@ -7,13 +7,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Deletes expired idempotency rows in batches at a fixed interval, on a daemon thread of its own
- * so that database time never delays the engine's scheduler. A failed purge is logged and tried
- * again at the next interval.
+ * Deletes expired idempotency rows in batches at a fixed interval, on a daemon thread of
+ * its own so that database time never delays the engine's scheduler. A failed purge is
+ * logged and tried again at the next interval.
  */
 public class JdbcIdempotencyPurger implements SmartLifecycle {
 

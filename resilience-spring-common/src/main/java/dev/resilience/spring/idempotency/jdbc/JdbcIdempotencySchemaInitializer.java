@@ -15,9 +15,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Creates the idempotency table and its expiry index from the schema script shipped for the
- * database ({@code schema-postgresql.sql}, {@code schema-h2.sql} next to this class), with the
- * configured table name. The scripts use {@code IF NOT EXISTS}, so applying them again is harmless.
+ * Creates the idempotency table and its expiry index from the schema script shipped for
+ * the database ({@code schema-postgresql.sql}, {@code schema-h2.sql} next to this class),
+ * with the configured table name. The scripts use {@code IF NOT EXISTS}, so applying them
+ * again is harmless.
  */
 public class JdbcIdempotencySchemaInitializer {
 
@@ -36,8 +37,8 @@ public class JdbcIdempotencySchemaInitializer {
 	}
 
 	/**
-	 * Applies the schema as {@code resilience.idempotency.jdbc.initialize-schema} asks: always, only
-	 * for an embedded database, or never.
+	 * Applies the schema as {@code resilience.idempotency.jdbc.initialize-schema} asks:
+	 * always, only for an embedded database, or never.
 	 * @return whether the schema script was applied
 	 */
 	public boolean initialize(DatabaseInitializationMode mode) {
@@ -79,7 +80,8 @@ public class JdbcIdempotencySchemaInitializer {
 	private String indexName() {
 		int dot = this.tableName.lastIndexOf('.');
 		String simple = this.tableName.substring(dot + 1).toLowerCase(Locale.ROOT) + "_expires_at_idx";
-		// PostgreSQL creates an index in its table's schema and refuses a qualified name; H2 wants one
+		// PostgreSQL creates an index in its table's schema and refuses a qualified name;
+		// H2 wants one
 		return (this.dialect == JdbcIdempotencyDialect.H2 && dot > 0) ? this.tableName.substring(0, dot + 1) + simple
 				: simple;
 	}

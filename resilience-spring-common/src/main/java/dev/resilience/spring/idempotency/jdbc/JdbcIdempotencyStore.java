@@ -11,34 +11,34 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
-import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.idempotency.IdempotencyRecord;
-import dev.resilience.idempotency.IdempotencyStore;
-import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
-
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
+import dev.resilience.idempotency.ClaimResult;
+import dev.resilience.idempotency.IdempotencyRecord;
+import dev.resilience.idempotency.IdempotencyStore;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
+
 /**
- * {@link IdempotencyStore} in a relational database, shared by every application instance that
- * uses the same table. One row per record, keyed by the record id.
+ * {@link IdempotencyStore} in a relational database, shared by every application instance
+ * that uses the same table. One row per record, keyed by the record id.
  * <p>
- * Each transition is one conditional statement, so it is atomic without explicit transactions or
- * locks: a claim inserts the row and lets the primary key pick one winner (takeover of an expired
- * row is an {@code UPDATE} conditioned on the previous token and the expiry), and completion,
- * renewal and release are an {@code UPDATE}/{@code DELETE} conditioned on the lease token and a
- * live lease. All times come from the database's clock ({@code now()}, {@code CURRENT_TIMESTAMP}),
- * never from the application's. Expired rows read as absent and are removed by
- * {@link #purgeExpired(int)}.
+ * Each transition is one conditional statement, so it is atomic without explicit
+ * transactions or locks: a claim inserts the row and lets the primary key pick one winner
+ * (takeover of an expired row is an {@code UPDATE} conditioned on the previous token and
+ * the expiry), and completion, renewal and release are an {@code UPDATE}/{@code DELETE}
+ * conditioned on the lease token and a live lease. All times come from the database's
+ * clock ({@code now()}, {@code CURRENT_TIMESTAMP}), never from the application's. Expired
+ * rows read as absent and are removed by {@link #purgeExpired(int)}.
  * <p>
- * Every operation takes a connection of its own straight from the {@link DataSource} and runs in
- * auto-commit, outside any transaction the caller holds on the same data source (a
- * {@code @Transactional} service, a JPA session): a caller that rolls back does not erase a claim
- * or a result, and a concurrent duplicate sees a claim at once instead of waiting on the caller's
- * uncommitted row. A transactional caller therefore holds two connections for a moment; size the
- * pool for it. Thread-safe.
+ * Every operation takes a connection of its own straight from the {@link DataSource} and
+ * runs in auto-commit, outside any transaction the caller holds on the same data source
+ * (a {@code @Transactional} service, a JPA session): a caller that rolls back does not
+ * erase a claim or a result, and a concurrent duplicate sees a claim at once instead of
+ * waiting on the caller's uncommitted row. A transactional caller therefore holds two
+ * connections for a moment; size the pool for it. Thread-safe.
  */
 public class JdbcIdempotencyStore implements IdempotencyStore {
 
@@ -47,7 +47,10 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
-	/** A claim gives up after this many lost races (each needs another instance to win one). */
+	/**
+	 * A claim gives up after this many lost races (each needs another instance to win
+	 * one).
+	 */
 	private static final int MAX_CLAIM_ATTEMPTS = 16;
 
 	/** SQL state of a unique key violation, the same in PostgreSQL and H2. */
@@ -83,10 +86,11 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * @param dataSource where connections come from; a {@link TransactionAwareDataSourceProxy} is
-	 * unwrapped, since it would hand out the caller's transactional connection
-	 * @param tableName table holding the records, optionally schema-qualified; letters, digits and
-	 * underscores only, since it is written into SQL
+	 * @param dataSource where connections come from; a
+	 * {@link TransactionAwareDataSourceProxy} is unwrapped, since it would hand out the
+	 * caller's transactional connection
+	 * @param tableName table holding the records, optionally schema-qualified; letters,
+	 * digits and underscores only, since it is written into SQL
 	 */
 	public JdbcIdempotencyStore(DataSource dataSource, String tableName, JdbcIdempotencyDialect dialect) {
 		Assert.notNull(dataSource, "dataSource must not be null");
@@ -110,9 +114,10 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 				+ " WHERE record_id = ? AND lease_token = ? AND state = '" + IN_PROGRESS + "' AND expires_at > " + now;
 		this.release = "DELETE FROM " + tableName + " WHERE record_id = ? AND lease_token = ? AND state = '"
 				+ IN_PROGRESS + "' AND expires_at > " + now;
-		// the outer condition is re-checked against a row updated concurrently (a takeover), the subquery's is not
-		this.purge = "DELETE FROM " + tableName + " WHERE expires_at <= " + now + " AND record_id IN (SELECT record_id FROM "
-				+ tableName + " WHERE expires_at <= " + now + " LIMIT ?)";
+		// the outer condition is re-checked against a row updated concurrently (a
+		// takeover), the subquery's is not
+		this.purge = "DELETE FROM " + tableName + " WHERE expires_at <= " + now
+				+ " AND record_id IN (SELECT record_id FROM " + tableName + " WHERE expires_at <= " + now + " LIMIT ?)";
 	}
 
 	static String checkTableName(String tableName) {
@@ -193,8 +198,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Deletes expired records, at most {@code batchSize} per statement, until none is left, so that
-	 * a large backlog never holds many row locks at once.
+	 * Deletes expired records, at most {@code batchSize} per statement, until none is
+	 * left, so that a large backlog never holds many row locks at once.
 	 * @return how many rows were deleted
 	 */
 	public int purgeExpired(int batchSize) {
@@ -216,8 +221,8 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * Runs {@code work} on a connection taken from the data source itself, never one bound to the
-	 * caller's transaction, with each statement committed as it runs.
+	 * Runs {@code work} on a connection taken from the data source itself, never one
+	 * bound to the caller's transaction, with each statement committed as it runs.
 	 */
 	private <T> T inOwnTransaction(String operation, Work<T> work) {
 		Connection own;
@@ -247,9 +252,9 @@ public class JdbcIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * The data source gave no connection. When this thread's transaction holds one of the same data
-	 * source, a pool sized for the transactions alone is the likely cause: say so, since the store
-	 * needs a connection of its own beside the caller's.
+	 * The data source gave no connection. When this thread's transaction holds one of the
+	 * same data source, a pool sized for the transactions alone is the likely cause: say
+	 * so, since the store needs a connection of its own beside the caller's.
 	 */
 	private IdempotencyStoreUnavailableException noConnection(String operation, SQLException ex) {
 		if (TransactionSynchronizationManager.getResource(this.dataSource) == null) {

@@ -5,7 +5,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * Makes the JDBC store's schema scripts, read from the classpath next to
- * {@link JdbcIdempotencySchemaInitializer}, available in an ahead-of-time processed application.
+ * {@link JdbcIdempotencySchemaInitializer}, available in an ahead-of-time processed
+ * application.
  */
 public class JdbcIdempotencyStoreRuntimeHints implements RuntimeHintsRegistrar {
 

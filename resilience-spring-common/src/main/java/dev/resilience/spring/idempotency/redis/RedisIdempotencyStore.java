@@ -6,11 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.idempotency.IdempotencyRecord;
-import dev.resilience.idempotency.IdempotencyStore;
-import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
-
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -20,17 +15,22 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.Assert;
 
+import dev.resilience.idempotency.ClaimResult;
+import dev.resilience.idempotency.IdempotencyRecord;
+import dev.resilience.idempotency.IdempotencyStore;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
+
 /**
- * {@link IdempotencyStore} in Redis, shared by every application instance that uses the same
- * server and namespace. One hash per record under {@code <namespace>:<record id>}; every
- * transition is one Lua script, so it is atomic, and reads the time with {@code TIME} on the
- * server, so instances with skewed clocks agree on leases and ttls.
+ * {@link IdempotencyStore} in Redis, shared by every application instance that uses the
+ * same server and namespace. One hash per record under {@code <namespace>:<record id>};
+ * every transition is one Lua script, so it is atomic, and reads the time with
+ * {@code TIME} on the server, so instances with skewed clocks agree on leases and ttls.
  * <p>
- * Every key carries an expiry: a completed record expires with its ttl, a claim one lease after
- * its lease ends (it reads as absent from the lease's end; the extra lease only lets the next claim
- * report a takeover). Nothing lingers after a crash. Works with Redis 5 or later (scripts that
- * read {@code TIME} before writing need effect replication) and with Redis Cluster (one key per
- * script). Thread-safe.
+ * Every key carries an expiry: a completed record expires with its ttl, a claim one lease
+ * after its lease ends (it reads as absent from the lease's end; the extra lease only
+ * lets the next claim report a takeover). Nothing lingers after a crash. Works with Redis
+ * 5 or later (scripts that read {@code TIME} before writing need effect replication) and
+ * with Redis Cluster (one key per script). Thread-safe.
  */
 public class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -58,7 +58,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	/**
-	 * @param namespace prefix of every Redis key this store writes ({@code <namespace>:<record id>})
+	 * @param namespace prefix of every Redis key this store writes
+	 * ({@code <namespace>:<record id>})
 	 */
 	public RedisIdempotencyStore(RedisConnectionFactory connectionFactory, String namespace) {
 		Assert.notNull(connectionFactory, "connectionFactory must not be null");

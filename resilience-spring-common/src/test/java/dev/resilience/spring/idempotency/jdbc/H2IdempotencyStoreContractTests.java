@@ -3,7 +3,6 @@ package dev.resilience.spring.idempotency.jdbc;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
-
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The store contract against an in-memory H2 database. */

@@ -5,13 +5,13 @@ import java.time.OffsetDateTime;
 
 import javax.sql.DataSource;
 
-import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.spring.idempotency.StoreClock;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import dev.resilience.idempotency.ClaimResult;
+import dev.resilience.spring.idempotency.StoreClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +20,8 @@ class H2JdbcIdempotencyStoreTests {
 
 	private final String table = JdbcIdempotencyStoreContractTests.uniqueTableName();
 
-	private final DataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + this.table + ";DB_CLOSE_DELAY=-1",
-			"sa", "");
+	private final DataSource dataSource = new DriverManagerDataSource(
+			"jdbc:h2:mem:" + this.table + ";DB_CLOSE_DELAY=-1", "sa", "");
 
 	private final JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
 
@@ -44,7 +44,8 @@ class H2JdbcIdempotencyStoreTests {
 		new JdbcIdempotencySchemaInitializer(this.dataSource, this.table, JdbcIdempotencyDialect.H2).initialize();
 		JdbcIdempotencyStore store = new JdbcIdempotencyStore(this.dataSource, this.table, JdbcIdempotencyDialect.H2);
 		for (int i = 0; i < 7; i++) {
-			String token = ((ClaimResult.Claimed) store.claim("expired-" + i, "fp", Duration.ofMinutes(1))).leaseToken();
+			String token = ((ClaimResult.Claimed) store.claim("expired-" + i, "fp", Duration.ofMinutes(1)))
+				.leaseToken();
 			store.complete("expired-" + i, token, new byte[] { 1 }, Duration.ofMillis(200));
 		}
 		store.claim("live", "fp", Duration.ofMinutes(5));

@@ -3,7 +3,6 @@ package dev.resilience.spring.idempotency.jdbc;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
-
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The JDBC store stays out of the caller's transaction on H2. */

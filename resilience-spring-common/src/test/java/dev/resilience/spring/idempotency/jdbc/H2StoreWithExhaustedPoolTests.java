@@ -5,21 +5,22 @@ import java.util.UUID;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.resilience.idempotency.ClaimResult;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The JDBC store takes a connection of its own outside the caller's transaction. With a pool of
- * one connection, which the caller's transaction holds, it cannot get one: the call must fail
- * closed with an error that says why and what to change, never hang, and leave the pool usable.
+ * The JDBC store takes a connection of its own outside the caller's transaction. With a
+ * pool of one connection, which the caller's transaction holds, it cannot get one: the
+ * call must fail closed with an error that says why and what to change, never hang, and
+ * leave the pool usable.
  */
 class H2StoreWithExhaustedPoolTests {
 
@@ -38,7 +39,8 @@ class H2StoreWithExhaustedPoolTests {
 		JdbcIdempotencyStore store = new JdbcIdempotencyStore(this.pool, TABLE, JdbcIdempotencyDialect.H2);
 		String id = UUID.randomUUID().toString().replace("-", "");
 		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(this.pool));
-		Throwable refused = transaction.execute((status) -> catchThrowable(() -> store.claim(id, "fp", Duration.ofMinutes(1))));
+		Throwable refused = transaction
+			.execute((status) -> catchThrowable(() -> store.claim(id, "fp", Duration.ofMinutes(1))));
 		assertThat(refused).isInstanceOf(IdempotencyStoreUnavailableException.class)
 			.as("the error says the caller's transaction holds this pool's connection and the store needs one more")
 			.hasMessageContaining("transaction")

@@ -7,20 +7,21 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.IdempotencyStoreContractTests;
 import dev.resilience.spring.idempotency.StoreClock;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-
 /**
- * The store contract against a database: a table unique to the test class's run, created by the
- * shipped schema script and dropped afterwards.
+ * The store contract against a database: a table unique to the test class's run, created
+ * by the shipped schema script and dropped afterwards.
  */
 abstract class JdbcIdempotencyStoreContractTests extends IdempotencyStoreContractTests {
 
 	static String uniqueTableName() {
-		return "resilience_idem_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+		return "resilience_idem_test_"
+				+ UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
 	}
 
 	protected abstract DataSource dataSource();

@@ -14,24 +14,25 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
 import dev.resilience.idempotency.ClaimResult;
 import dev.resilience.idempotency.IdempotencyRecord;
 import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import org.springframework.jdbc.datasource.DelegatingDataSource;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The JDBC store with a database that fails at one step of an operation, for every step in turn
- * (taking the connection, switching auto-commit, preparing, executing): the operation either
- * completes or fails with {@link IdempotencyStoreUnavailableException}, every connection goes
- * back, and the record is left in a state the operation allows, never a half-way one. On H2, with
- * connections handed out outside auto-commit, as a JPA-minded pool does.
+ * The JDBC store with a database that fails at one step of an operation, for every step
+ * in turn (taking the connection, switching auto-commit, preparing, executing): the
+ * operation either completes or fails with {@link IdempotencyStoreUnavailableException},
+ * every connection goes back, and the record is left in a state the operation allows,
+ * never a half-way one. On H2, with connections handed out outside auto-commit, as a
+ * JPA-minded pool does.
  */
 class JdbcStoreFaultTests {
 
@@ -83,7 +84,8 @@ class JdbcStoreFaultTests {
 				assertThat(failed).as("only a failed completion leaves the claim").isTrue();
 				assertThat(record.leaseToken()).isEqualTo(token[0]);
 				assertThat(this.healthy.complete(id, token[0], bytes("receipt"), Duration.ofHours(1)))
-					.as("the owner can still complete after the fault").isTrue();
+					.as("the owner can still complete after the fault")
+					.isTrue();
 			}
 		});
 	}
@@ -103,11 +105,11 @@ class JdbcStoreFaultTests {
 	}
 
 	/**
-	 * Runs {@code operation} once per step it takes, failing that step, and once more with no fault;
-	 * after each run checks that no connection is left open and that {@code check} holds.
+	 * Runs {@code operation} once per step it takes, failing that step, and once more
+	 * with no fault; after each run checks that no connection is left open and that
+	 * {@code check} holds.
 	 */
-	private void everyFault(Function<String, Object> operation, Function<String, String> setUp,
-			FaultCheck check) {
+	private void everyFault(Function<String, Object> operation, Function<String, String> setUp, FaultCheck check) {
 		int step = 1;
 		while (true) {
 			String id = setUp.apply(UUID.randomUUID().toString().replace("-", ""));
@@ -124,7 +126,8 @@ class JdbcStoreFaultTests {
 			}
 			check.check(id, faulted);
 			if (!faulted) {
-				return; // the operation took fewer steps than this: every step has failed once
+				return; // the operation took fewer steps than this: every step has failed
+						// once
 			}
 			step++;
 		}
@@ -141,7 +144,10 @@ class JdbcStoreFaultTests {
 
 	}
 
-	/** Hands out connections outside auto-commit, counts them, and fails the n-th JDBC step. */
+	/**
+	 * Hands out connections outside auto-commit, counts them, and fails the n-th JDBC
+	 * step.
+	 */
 	private static final class FaultyDataSource extends DelegatingDataSource {
 
 		private static final Set<String> STEPS = Set.of("setAutoCommit", "prepareStatement", "executeUpdate",

@@ -19,27 +19,29 @@ import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
-import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.idempotency.IdempotencyRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.resilience.idempotency.ClaimResult;
+import dev.resilience.idempotency.IdempotencyRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * {@code docs/idempotency.md}, "Choosing a store": the JDBC store runs each operation in its own transaction, outside any transaction of
- * the caller on the same data source. The caller's transaction is opened the way
- * {@code @Transactional} opens it, through a transaction manager bound to the thread.
+ * {@code docs/idempotency.md}, "Choosing a store": the JDBC store runs each operation in
+ * its own transaction, outside any transaction of the caller on the same data source. The
+ * caller's transaction is opened the way {@code @Transactional} opens it, through a
+ * transaction manager bound to the thread.
  * <p>
- * Subclasses give a data source whose lock waits are bounded, so that a store that joined the
- * caller's transaction makes the concurrent duplicate fail instead of hanging the build.
+ * Subclasses give a data source whose lock waits are bounded, so that a store that joined
+ * the caller's transaction makes the concurrent duplicate fail instead of hanging the
+ * build.
  */
 abstract class JdbcStoreOutsideCallerTransactionTests {
 
@@ -47,7 +49,10 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 
 	private final ExecutorService otherCaller = Executors.newSingleThreadExecutor();
 
-	/** A data source on which a statement waits for a row lock at most a couple of seconds. */
+	/**
+	 * A data source on which a statement waits for a row lock at most a couple of
+	 * seconds.
+	 */
 	protected abstract DataSource dataSource();
 
 	protected abstract String tableName();
@@ -115,7 +120,9 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 		IdempotencyRecord record = store(dataSource()).find(id).orElse(null);
 		assertThat(record).as("seen from another connection: the writes were committed").isNotNull();
 		assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED);
-		assertThat(autoCommitOnReturn).as("connections go back to the pool as they came").isNotEmpty().containsOnly(false);
+		assertThat(autoCommitOnReturn).as("connections go back to the pool as they came")
+			.isNotEmpty()
+			.containsOnly(false);
 	}
 
 	@Test
@@ -151,8 +158,8 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 	private <T> T onOtherCaller(java.util.concurrent.Callable<T> call) {
 		Future<T> result = this.otherCaller.submit(call);
 		try {
-			// a bound so that a blocked duplicate fails the test instead of hanging; the data
-			// source's lock timeout normally ends the wait first
+			// a bound so that a blocked duplicate fails the test instead of hanging; the
+			// data source's lock timeout normally ends the wait first
 			return result.get(30, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException ex) {
@@ -169,7 +176,10 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 		}
 	}
 
-	/** A write of the caller's own, in its transaction: a row of the same table, for brevity. */
+	/**
+	 * A write of the caller's own, in its transaction: a row of the same table, for
+	 * brevity.
+	 */
 	private void callerWrites(String id) {
 		new JdbcTemplate(dataSource()).update("INSERT INTO " + tableName()
 				+ " (record_id, state, fingerprint, lease_token, expires_at) VALUES (?, 'IN_PROGRESS', 'caller', 'caller', "
@@ -177,8 +187,8 @@ abstract class JdbcStoreOutsideCallerTransactionTests {
 	}
 
 	private boolean rowExists(String id) {
-		return new JdbcTemplate(dataSource()).queryForObject("SELECT count(*) FROM " + tableName() + " WHERE record_id = ?",
-				Integer.class, id) == 1;
+		return new JdbcTemplate(dataSource())
+			.queryForObject("SELECT count(*) FROM " + tableName() + " WHERE record_id = ?", Integer.class, id) == 1;
 	}
 
 	private JdbcIdempotencyStore store() {

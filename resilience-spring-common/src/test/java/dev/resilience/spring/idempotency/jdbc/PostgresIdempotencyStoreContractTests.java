@@ -2,13 +2,13 @@ package dev.resilience.spring.idempotency.jdbc;
 
 import javax.sql.DataSource;
 
-import dev.resilience.spring.testsupport.LocalServices;
-import dev.resilience.spring.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import dev.resilience.spring.testsupport.LocalServices;
+import dev.resilience.spring.testsupport.RequiresPostgres;
 
 /** The store contract against the local PostgreSQL. */
 @RequiresPostgres

@@ -4,23 +4,26 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
 import dev.resilience.idempotency.ClaimResult;
 import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
 import dev.resilience.spring.idempotency.StoreClock;
 import dev.resilience.spring.testsupport.LocalServices;
 import dev.resilience.spring.testsupport.RequiresPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.sql.init.DatabaseInitializationMode;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the JDBC store adds to the contract, on PostgreSQL: schema, purge, detection, failures. */
+/**
+ * What the JDBC store adds to the contract, on PostgreSQL: schema, purge, detection,
+ * failures.
+ */
 @RequiresPostgres
 class PostgresJdbcIdempotencyStoreTests {
 
@@ -58,8 +61,10 @@ class PostgresJdbcIdempotencyStoreTests {
 		assertThat(initializer.initialize(DatabaseInitializationMode.ALWAYS)).isTrue();
 		assertThat(initializer.initialize(DatabaseInitializationMode.ALWAYS)).as("applying twice is harmless").isTrue();
 		assertThat(tableExists()).isTrue();
-		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_indexes WHERE tablename = ? AND indexdef LIKE '%expires_at%'",
-				Integer.class, SCHEMA_TABLE)).isEqualTo(1);
+		assertThat(jdbc.queryForObject(
+				"SELECT count(*) FROM pg_indexes WHERE tablename = ? AND indexdef LIKE '%expires_at%'", Integer.class,
+				SCHEMA_TABLE))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -73,7 +78,8 @@ class PostgresJdbcIdempotencyStoreTests {
 		JdbcIdempotencyStore store = new JdbcIdempotencyStore(dataSource, TABLE, JdbcIdempotencyDialect.POSTGRESQL);
 		jdbc.update("DELETE FROM " + TABLE);
 		for (int i = 0; i < 25; i++) {
-			String token = ((ClaimResult.Claimed) store.claim("expired-" + i, "fp", Duration.ofMinutes(1))).leaseToken();
+			String token = ((ClaimResult.Claimed) store.claim("expired-" + i, "fp", Duration.ofMinutes(1)))
+				.leaseToken();
 			assertThat(store.complete("expired-" + i, token, new byte[] { 1 }, Duration.ofMillis(200))).isTrue();
 		}
 		store.claim("live-claim", "fp", Duration.ofMinutes(5));
@@ -106,7 +112,8 @@ class PostgresJdbcIdempotencyStoreTests {
 
 	@Test
 	void tableNameThatIsNotAnIdentifierIsRefused() {
-		assertThatThrownBy(() -> new JdbcIdempotencyStore(dataSource, "idem; DROP TABLE users", JdbcIdempotencyDialect.POSTGRESQL))
+		assertThatThrownBy(
+				() -> new JdbcIdempotencyStore(dataSource, "idem; DROP TABLE users", JdbcIdempotencyDialect.POSTGRESQL))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("is not a plain SQL identifier");
 	}

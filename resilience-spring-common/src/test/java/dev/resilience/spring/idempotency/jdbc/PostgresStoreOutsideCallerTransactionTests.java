@@ -4,13 +4,13 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import dev.resilience.spring.testsupport.LocalServices;
-import dev.resilience.spring.testsupport.RequiresPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import dev.resilience.spring.testsupport.LocalServices;
+import dev.resilience.spring.testsupport.RequiresPostgres;
 
 /** The JDBC store stays out of the caller's transaction on PostgreSQL. */
 @RequiresPostgres

@@ -1,26 +1,26 @@
 package dev.resilience.spring.idempotency.jdbc;
 
 import java.util.UUID;
-import dev.resilience.spring.testsupport.BootLine;
 
-import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
-import dev.resilience.spring.idempotency.PaymentService;
-import dev.resilience.spring.idempotency.PaymentService.ChargeCommand;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
+import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration;
+import dev.resilience.spring.idempotency.PaymentService;
+import dev.resilience.spring.idempotency.PaymentService.ChargeCommand;
+import dev.resilience.spring.testsupport.BootLine;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * An application whose {@code @Transactional} service calls an {@code @Idempotent} one on the same
- * data source, then rolls back: the charge happened, so its record must stay and a retry must
- * replay it rather than charge again.
+ * An application whose {@code @Transactional} service calls an {@code @Idempotent} one on
+ * the same data source, then rolls back: the charge happened, so its record must stay and
+ * a retry must replay it rather than charge again.
  */
 class TransactionalCallerIdempotencyTests {
 

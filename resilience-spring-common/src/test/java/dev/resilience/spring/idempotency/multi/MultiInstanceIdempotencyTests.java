@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,16 +28,16 @@ import dev.resilience.idempotency.IdempotencyKeys;
 import dev.resilience.idempotency.IdempotencyRecord;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.spring.idempotency.PaymentService;
-import dev.resilience.spring.idempotency.SpelIdempotencyStageFactory;
 import dev.resilience.spring.idempotency.PaymentService.ChargeCommand;
 import dev.resilience.spring.idempotency.PaymentService.Receipt;
+import dev.resilience.spring.idempotency.SpelIdempotencyStageFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two application instances sharing one store: 2 × 32 threads fire the same 500 keys at once.
- * Each key must run exactly once; every caller gets the one result or an in-progress refusal; no
- * record is left in progress.
+ * Two application instances sharing one store: 2 × 32 threads fire the same 500 keys at
+ * once. Each key must run exactly once; every caller gets the one result or an
+ * in-progress refusal; no record is left in progress.
  */
 abstract class MultiInstanceIdempotencyTests {
 
@@ -112,14 +111,15 @@ abstract class MultiInstanceIdempotencyTests {
 			assertThat(answered).isEqualTo(KEYS);
 			IdempotencyStore store = first.getBean(IdempotencyStore.class);
 			for (String key : keys) {
-				// a default-named method's records are namespaced by its class, name and parameter types
-				// (docs/idempotency.md, "Scope")
+				// a default-named method's records are namespaced by its class, name and
+				// parameter types (docs/idempotency.md, "Scope")
 				String recordId = IdempotencyKeys.recordId(keyPrefix(), null, "PaymentService.charge",
 						SpelIdempotencyStageFactory.defaultNamespace(
 								PaymentService.class.getMethod("charge", ChargeCommand.class), PaymentService.class),
 						key);
 				assertThat(store.find(recordId)).as("record of %s", key)
-					.hasValueSatisfying((record) -> assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED));
+					.hasValueSatisfying(
+							(record) -> assertThat(record.state()).isEqualTo(IdempotencyRecord.State.COMPLETED));
 			}
 		}
 		finally {

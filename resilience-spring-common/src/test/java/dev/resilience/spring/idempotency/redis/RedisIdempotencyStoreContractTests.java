@@ -5,18 +5,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.IdempotencyStoreContractTests;
 import dev.resilience.spring.idempotency.StoreClock;
 import dev.resilience.spring.testsupport.LocalServices;
 import dev.resilience.spring.testsupport.RequiresRedis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
-
-/** The store contract against the local Redis, under a key namespace unique to this run. */
+/**
+ * The store contract against the local Redis, under a key namespace unique to this run.
+ */
 @RequiresRedis
 class RedisIdempotencyStoreContractTests extends IdempotencyStoreContractTests {
 
@@ -66,8 +68,9 @@ class RedisIdempotencyStoreContractTests extends IdempotencyStoreContractTests {
 	}
 
 	static long serverMillis() {
-		List<Object> time = redis.execute((org.springframework.data.redis.core.RedisCallback<List<Object>>) (
-				connection) -> List.of(connection.serverCommands().time()));
+		List<Object> time = redis
+			.execute((org.springframework.data.redis.core.RedisCallback<List<Object>>) (connection) -> List
+				.of(connection.serverCommands().time()));
 		return (Long) time.get(0);
 	}
 

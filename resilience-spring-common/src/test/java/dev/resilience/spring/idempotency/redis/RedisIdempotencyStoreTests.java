@@ -3,17 +3,17 @@ package dev.resilience.spring.idempotency.redis;
 import java.time.Duration;
 import java.util.UUID;
 
-import dev.resilience.idempotency.ClaimResult;
-import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
-import dev.resilience.spring.testsupport.LocalServices;
-import dev.resilience.spring.testsupport.RequiresRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.resilience.idempotency.ClaimResult;
+import dev.resilience.idempotency.IdempotencyStoreUnavailableException;
+import dev.resilience.spring.testsupport.LocalServices;
+import dev.resilience.spring.testsupport.RequiresRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +43,8 @@ class RedisIdempotencyStoreTests {
 		this.store.complete("done", token, new byte[] { 1 }, Duration.ofHours(1));
 		assertThat(this.redis.keys(this.namespace + ":*")).containsExactlyInAnyOrder(this.store.redisKey("claimed"),
 				this.store.redisKey("done"));
-		long claimTtl = this.redis.getExpire(this.store.redisKey("claimed"), java.util.concurrent.TimeUnit.MILLISECONDS);
+		long claimTtl = this.redis.getExpire(this.store.redisKey("claimed"),
+				java.util.concurrent.TimeUnit.MILLISECONDS);
 		long doneTtl = this.redis.getExpire(this.store.redisKey("done"), java.util.concurrent.TimeUnit.MILLISECONDS);
 		assertThat(claimTtl).as("a claim is kept one lease past its lease").isBetween(30_000L, 60_000L);
 		assertThat(doneTtl).as("a completed record lives for its ttl").isBetween(3_500_000L, 3_600_000L);
@@ -77,7 +78,8 @@ class RedisIdempotencyStoreTests {
 			assertThatThrownBy(() -> unreachable.renew("id", "t", Duration.ofSeconds(1)))
 				.isInstanceOf(IdempotencyStoreUnavailableException.class)
 				.hasMessageStartingWith("Redis idempotency store failed to renew");
-			assertThatThrownBy(() -> unreachable.release("id", "t")).isInstanceOf(IdempotencyStoreUnavailableException.class);
+			assertThatThrownBy(() -> unreachable.release("id", "t"))
+				.isInstanceOf(IdempotencyStoreUnavailableException.class);
 			assertThatThrownBy(() -> unreachable.find("id")).isInstanceOf(IdempotencyStoreUnavailableException.class);
 		}
 		finally {
