@@ -12,7 +12,9 @@ import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
+import dev.resilience.timeout.Timeout;
 
 import static dev.resilience.internal.Requirements.requireNonNull;
 
@@ -21,13 +23,15 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * the starter, outermost first:
  *
  * <pre>
- * outer stage (idempotency) → fallback → retry → circuit breaker → bulkhead → protected code
+ * outer stage (idempotency) → fallback → retry → circuit breaker → rate limiter → timeout
+ *     → bulkhead → protected code
  * </pre>
  *
  * whatever order the builder is called in. So a replayed idempotent call runs nothing; a
  * fallback sees the failure left after every retry; each retry attempt is recorded by the
- * breaker and takes a bulkhead permit; a breaker's refusal reaches the fallback without
- * being retried (the retry policy never retries {@code CallNotPermittedException}).
+ * breaker, counted by the rate limiter, bounded by its own timeout and takes a bulkhead
+ * permit; a breaker's refusal reaches the fallback without being retried (the retry
+ * policy never retries {@code CallNotPermittedException}).
  * <p>
  * Immutable and thread-safe; built once (at startup for annotated methods) and shared by
  * every call. Running a call allocates nothing beyond what the policies themselves need:
@@ -64,6 +68,14 @@ public final class Pipeline {
 		if (builder.circuitBreaker != null) {
 			stages.add(new CircuitBreakerStage(builder.circuitBreaker));
 			names.add("circuit breaker '" + builder.circuitBreaker.getName() + "'");
+		}
+		if (builder.rateLimiter != null) {
+			stages.add(new RateLimiterStage(builder.rateLimiter));
+			names.add("rate limiter '" + builder.rateLimiter.getName() + "'");
+		}
+		if (builder.timeout != null) {
+			stages.add(new TimeoutStage(builder.timeout));
+			names.add("timeout '" + builder.timeout.getName() + "'");
 		}
 		if (builder.bulkhead != null) {
 			stages.add(new BulkheadStage(builder.bulkhead));
@@ -171,6 +183,10 @@ public final class Pipeline {
 
 		private CircuitBreaker circuitBreaker;
 
+		private RateLimiter rateLimiter;
+
+		private Timeout timeout;
+
 		private Bulkhead bulkhead;
 
 		private Builder() {
@@ -223,6 +239,21 @@ public final class Pipeline {
 
 		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
 			this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker");
+			return this;
+		}
+
+		/** Counts every attempt (each retry takes a permit), inside the breaker. */
+		public Builder rateLimiter(RateLimiter rateLimiter) {
+			this.rateLimiter = requireNonNull(rateLimiter, "rateLimiter");
+			return this;
+		}
+
+		/**
+		 * Bounds every attempt with its own deadline, inside the breaker (a timeout is a
+		 * failure it records) and outside the bulkhead.
+		 */
+		public Builder timeout(Timeout timeout) {
+			this.timeout = requireNonNull(timeout, "timeout");
 			return this;
 		}
 

@@ -44,7 +44,7 @@ public final class Resilience {
 
 	/** No policy yet; add them with the methods of {@link Policies}. */
 	public Policies policies() {
-		return new Policies(this.registry, null, null, null, null, null);
+		return new Policies(this.registry, Names.NONE, null, null);
 	}
 
 	public Policies circuitBreaker(String name) {
@@ -55,8 +55,23 @@ public final class Resilience {
 		return policies().retry(name);
 	}
 
+	public Policies rateLimiter(String name) {
+		return policies().rateLimiter(name);
+	}
+
+	public Policies timeout(String name) {
+		return policies().timeout(name);
+	}
+
 	public Policies bulkhead(String name) {
 		return policies().bulkhead(name);
+	}
+
+	/** The instance names a {@link Policies} has chosen; {@code null} for none. */
+	private record Names(String circuitBreaker, String retry, String rateLimiter, String timeout, String bulkhead) {
+
+		static final Names NONE = new Names(null, null, null, null, null);
+
 	}
 
 	/** A choice of named policies plus an optional fallback. Immutable. */
@@ -66,11 +81,7 @@ public final class Resilience {
 
 		private final ResilienceRegistry registry;
 
-		private final String circuitBreaker;
-
-		private final String retry;
-
-		private final String bulkhead;
+		private final Names names;
 
 		private final Function<Throwable, ?> fallback;
 
@@ -78,24 +89,45 @@ public final class Resilience {
 
 		private volatile Pipeline pipeline;
 
-		private Policies(ResilienceRegistry registry, String circuitBreaker, String retry, String bulkhead,
-				Function<Throwable, ?> fallback, FallbackConfig fallbackConfig) {
+		private Policies(ResilienceRegistry registry, Names names, Function<Throwable, ?> fallback,
+				FallbackConfig fallbackConfig) {
 			this.registry = registry;
-			this.circuitBreaker = circuitBreaker;
-			this.retry = retry;
-			this.bulkhead = bulkhead;
+			this.names = names;
 			this.fallback = fallback;
 			this.fallbackConfig = fallbackConfig;
 		}
 
+		private Policies with(Names names) {
+			return new Policies(this.registry, names, this.fallback, this.fallbackConfig);
+		}
+
 		public Policies circuitBreaker(String name) {
-			return new Policies(this.registry, requireNonNull(name, "name"), this.retry, this.bulkhead, this.fallback,
-					this.fallbackConfig);
+			Names n = this.names;
+			return with(new Names(requireNonNull(name, "name"), n.retry(), n.rateLimiter(), n.timeout(), n.bulkhead()));
 		}
 
 		public Policies retry(String name) {
-			return new Policies(this.registry, this.circuitBreaker, requireNonNull(name, "name"), this.bulkhead,
-					this.fallback, this.fallbackConfig);
+			Names n = this.names;
+			return with(new Names(n.circuitBreaker(), requireNonNull(name, "name"), n.rateLimiter(), n.timeout(),
+					n.bulkhead()));
+		}
+
+		/**
+		 * The rate limiter of that name: each attempt, retries included, takes a permit.
+		 */
+		public Policies rateLimiter(String name) {
+			Names n = this.names;
+			return with(
+					new Names(n.circuitBreaker(), n.retry(), requireNonNull(name, "name"), n.timeout(), n.bulkhead()));
+		}
+
+		/**
+		 * The timeout of that name: each attempt, retries included, has its own deadline.
+		 */
+		public Policies timeout(String name) {
+			Names n = this.names;
+			return with(new Names(n.circuitBreaker(), n.retry(), n.rateLimiter(), requireNonNull(name, "name"),
+					n.bulkhead()));
 		}
 
 		/**
@@ -104,8 +136,9 @@ public final class Resilience {
 		 * {@link UnsupportedOperationException}.
 		 */
 		public Policies bulkhead(String name) {
-			return new Policies(this.registry, this.circuitBreaker, this.retry, requireNonNull(name, "name"),
-					this.fallback, this.fallbackConfig);
+			Names n = this.names;
+			return with(new Names(n.circuitBreaker(), n.retry(), n.rateLimiter(), n.timeout(),
+					requireNonNull(name, "name")));
 		}
 
 		/** Answers every failure with {@code fallback}'s result. */
@@ -115,8 +148,8 @@ public final class Resilience {
 
 		/** Answers the failures {@code config} accepts with {@code fallback}'s result. */
 		public Policies fallback(Function<Throwable, ?> fallback, FallbackConfig config) {
-			return new Policies(this.registry, this.circuitBreaker, this.retry, this.bulkhead,
-					requireNonNull(fallback, "fallback"), requireNonNull(config, "config"));
+			return new Policies(this.registry, this.names, requireNonNull(fallback, "fallback"),
+					requireNonNull(config, "config"));
 		}
 
 		/** Runs {@code supplier} through the policies. */
@@ -182,22 +215,31 @@ public final class Resilience {
 				builder.fallback((invocation, failure) -> function.apply(Failures.unwrap(failure)),
 						this.fallbackConfig);
 			}
-			if (this.retry != null) {
-				builder.retry(this.registry.retry(this.retry));
+			Names n = this.names;
+			if (n.retry() != null) {
+				builder.retry(this.registry.retry(n.retry()));
 			}
-			if (this.circuitBreaker != null) {
-				builder.circuitBreaker(this.registry.circuitBreaker(this.circuitBreaker));
+			if (n.circuitBreaker() != null) {
+				builder.circuitBreaker(this.registry.circuitBreaker(n.circuitBreaker()));
 			}
-			if (this.bulkhead != null) {
-				builder.bulkhead(this.registry.bulkhead(this.bulkhead));
+			if (n.rateLimiter() != null) {
+				builder.rateLimiter(this.registry.rateLimiter(n.rateLimiter()));
+			}
+			if (n.timeout() != null) {
+				builder.timeout(this.registry.timeout(n.timeout()));
+			}
+			if (n.bulkhead() != null) {
+				builder.bulkhead(this.registry.bulkhead(n.bulkhead()));
 			}
 			return builder.build();
 		}
 
 		@Override
 		public String toString() {
-			return "Policies[circuitBreaker=" + this.circuitBreaker + ", retry=" + this.retry + ", bulkhead="
-					+ this.bulkhead + ", fallback=" + (this.fallback != null) + "]";
+			Names n = this.names;
+			return "Policies[circuitBreaker=" + n.circuitBreaker() + ", retry=" + n.retry() + ", rateLimiter="
+					+ n.rateLimiter() + ", timeout=" + n.timeout() + ", bulkhead=" + n.bulkhead() + ", fallback="
+					+ (this.fallback != null) + "]";
 		}
 
 		private record LambdaInvocation(Callable<?> body) implements Invocation {

@@ -20,8 +20,12 @@ import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.internal.ListenerList;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
+import dev.resilience.timeout.Timeout;
+import dev.resilience.timeout.TimeoutConfig;
 
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
@@ -58,6 +62,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	private final Function<String, BulkheadConfig> bulkheadConfigs;
 
+	private final Function<String, RateLimiterConfig> rateLimiterConfigs;
+
+	private final Function<String, TimeoutConfig> timeoutConfigs;
+
 	private final IdempotencyInstances idempotencyInstances;
 
 	private final Map<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
@@ -65,6 +73,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private final Map<String, Retry> retries = new ConcurrentHashMap<>();
 
 	private final Map<String, Bulkhead> bulkheads = new ConcurrentHashMap<>();
+
+	private final Map<String, RateLimiter> rateLimiters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timeout> timeouts = new ConcurrentHashMap<>();
 
 	private final Map<IdempotencyInstances.Key, Idempotency> idempotencies = new ConcurrentHashMap<>();
 
@@ -83,6 +95,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 		this.circuitBreakerConfigs = builder.circuitBreakerConfigs;
 		this.retryConfigs = builder.retryConfigs;
 		this.bulkheadConfigs = builder.bulkheadConfigs;
+		this.rateLimiterConfigs = builder.rateLimiterConfigs;
+		this.timeoutConfigs = builder.timeoutConfigs;
 		Supplier<? extends IdempotencyStore> store = (builder.idempotencyStore != null) ? builder.idempotencyStore
 				: () -> new MemoryIdempotencyStore(MemoryIdempotencyStore.DEFAULT_MAXIMUM_SIZE, this.ticker);
 		this.idempotencyInstances = new IdempotencyInstances(builder.idempotencyConfigs, store,
@@ -108,6 +122,20 @@ public final class ResilienceRegistry implements AutoCloseable {
 	public Retry retry(String name) {
 		return getOrCreate(this.retries, requireName(name), (key) -> Retry.of(key, this.retryConfigs.apply(key),
 				this.ticker, this.scheduler, this.contextPropagator), RegistryListener::onRetryAdded);
+	}
+
+	/** The rate limiter named {@code name}, created on first request. */
+	public RateLimiter rateLimiter(String name) {
+		return getOrCreate(this.rateLimiters, requireName(name),
+				(key) -> RateLimiter.of(key, this.rateLimiterConfigs.apply(key), this.ticker, this.scheduler),
+				RegistryListener::onRateLimiterAdded);
+	}
+
+	/** The timeout named {@code name}, created on first request. */
+	public Timeout timeout(String name) {
+		return getOrCreate(this.timeouts, requireName(name),
+				(key) -> Timeout.of(key, this.timeoutConfigs.apply(key), this.ticker, this.scheduler),
+				RegistryListener::onTimeoutAdded);
 	}
 
 	/**
@@ -170,6 +198,14 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return List.copyOf(this.bulkheads.values());
 	}
 
+	public Collection<RateLimiter> getRateLimiters() {
+		return List.copyOf(this.rateLimiters.values());
+	}
+
+	public Collection<Timeout> getTimeouts() {
+		return List.copyOf(this.timeouts.values());
+	}
+
 	/** Every idempotency instance, of every name and namespace. */
 	public Collection<Idempotency> getIdempotencies() {
 		return List.copyOf(this.idempotencies.values());
@@ -205,6 +241,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 			this.circuitBreakers.values()
 				.forEach((breaker) -> replay.fire(RegistryListener::onCircuitBreakerAdded, breaker));
 			this.retries.values().forEach((retry) -> replay.fire(RegistryListener::onRetryAdded, retry));
+			this.rateLimiters.values()
+				.forEach((rateLimiter) -> replay.fire(RegistryListener::onRateLimiterAdded, rateLimiter));
+			this.timeouts.values().forEach((timeout) -> replay.fire(RegistryListener::onTimeoutAdded, timeout));
 			this.bulkheads.values().forEach((bulkhead) -> replay.fire(RegistryListener::onBulkheadAdded, bulkhead));
 			this.idempotencies.values()
 				.forEach((idempotency) -> replay.fire(RegistryListener::onIdempotencyAdded, idempotency));
@@ -301,6 +340,12 @@ public final class ResilienceRegistry implements AutoCloseable {
 		default void onRetryAdded(Retry retry) {
 		}
 
+		default void onRateLimiterAdded(RateLimiter rateLimiter) {
+		}
+
+		default void onTimeoutAdded(Timeout timeout) {
+		}
+
 		/** A bulkhead of either kind was created. */
 		default void onBulkheadAdded(Bulkhead bulkhead) {
 		}
@@ -325,6 +370,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 		private Function<String, RetryConfig> retryConfigs = (name) -> RetryConfig.ofDefaults();
 
 		private Function<String, BulkheadConfig> bulkheadConfigs = (name) -> BulkheadConfig.ofDefaults();
+
+		private Function<String, RateLimiterConfig> rateLimiterConfigs = (name) -> RateLimiterConfig.ofDefaults();
+
+		private Function<String, TimeoutConfig> timeoutConfigs = (name) -> TimeoutConfig.ofDefaults();
 
 		private Function<String, IdempotencyConfig> idempotencyConfigs = (name) -> IdempotencyConfig.ofDefaults();
 
@@ -363,6 +412,16 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		public Builder bulkheadConfigs(Function<String, BulkheadConfig> configs) {
 			this.bulkheadConfigs = requireNonNull(configs, "bulkheadConfigs");
+			return this;
+		}
+
+		public Builder rateLimiterConfigs(Function<String, RateLimiterConfig> configs) {
+			this.rateLimiterConfigs = requireNonNull(configs, "rateLimiterConfigs");
+			return this;
+		}
+
+		public Builder timeoutConfigs(Function<String, TimeoutConfig> configs) {
+			this.timeoutConfigs = requireNonNull(configs, "timeoutConfigs");
 			return this;
 		}
 

@@ -1,0 +1,5 @@
+/**
+ * The rate limiter: {@code RateLimiter}, its configuration, listener, outcomes and
+ * {@code RequestNotPermittedException}. API.
+ */
+package dev.resilience.ratelimiter;

@@ -1,0 +1,60 @@
+package dev.resilience.timeout;
+
+import dev.resilience.Policy;
+import dev.resilience.Scheduler;
+import dev.resilience.Ticker;
+
+/**
+ * Bounds how long a call may take.
+ * <p>
+ * A synchronous call ({@link #execute}) runs on the caller's thread: no thread hop on the
+ * success path. At the deadline that thread is interrupted (when
+ * {@link TimeoutConfig#isInterrupt()}), and the call fails with
+ * {@link TimeoutExceededException} as soon as it returns or throws; the interrupt the
+ * timeout set is cleared again, while an interrupt the caller had before is kept. The
+ * thread that watches deadlines never runs the caller's code.
+ * <p>
+ * An asynchronous call ({@link #executeAsync}) returns a stage that fails with
+ * {@link TimeoutExceededException} at the deadline, and the call's own stage is
+ * cancelled.
+ * <p>
+ * Thread-safe. Arming and disarming the deadline of a synchronous call allocates nothing.
+ */
+public interface Timeout extends Policy {
+
+	/** A timeout on the system ticker and scheduler. */
+	static Timeout of(String name, TimeoutConfig config) {
+		return of(name, config, Ticker.system(), Scheduler.system());
+	}
+
+	/**
+	 * A timeout reading time from {@code ticker} and failing asynchronous calls through
+	 * {@code scheduler}.
+	 */
+	static Timeout of(String name, TimeoutConfig config, Ticker ticker, Scheduler scheduler) {
+		throw new UnsupportedOperationException("not built yet");
+	}
+
+	TimeoutConfig getConfig();
+
+	/** Live counters; the same object on every call. */
+	Metrics getMetrics();
+
+	/** Adds a listener; adding one already registered does nothing. */
+	void addListener(TimeoutListener listener);
+
+	/** Removes a listener; removing one not registered does nothing. */
+	void removeListener(TimeoutListener listener);
+
+	/** Counters since the timeout was created, one per {@link TimeoutOutcome}. */
+	interface Metrics {
+
+		long getNumberOfSuccessfulCalls();
+
+		long getNumberOfFailedCalls();
+
+		long getNumberOfTimedOutCalls();
+
+	}
+
+}
