@@ -13,8 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.CheckedFunction;
+import dev.resilience.testing.ExecutionMode;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
+import dev.resilience.testing.InEveryExecutionMode;
+import dev.resilience.testing.Outcome;
+import dev.resilience.testing.Script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -196,6 +200,31 @@ class RateLimiterTests {
 			.withCauseInstanceOf(RequestNotPermittedException.class);
 		assertThat(limiter.getMetrics().getNumberOfPermittedCalls()).isEqualTo(3);
 		assertThat(limiter.getMetrics().getNumberOfRejectedCalls()).isEqualTo(1);
+	}
+
+	@InEveryExecutionMode
+	void aCallBeyondTheLimitWaitsWithinTheTimeoutThenIsRefused(ExecutionMode mode) {
+		RateLimiter waiting = RateLimiter.of("orders",
+				RateLimiterConfig.custom().limitForPeriod(1).limitRefreshPeriod(PERIOD).timeoutDuration(PERIOD).build(),
+				this.ticker, this.scheduler);
+		long start = this.ticker.read();
+
+		Outcome first = mode.run(waiting, this.scheduler, Script.of("first"));
+		Outcome second = mode.run(waiting, this.scheduler, Script.alwaysFailing(new IOException("second")));
+		Outcome third = mode.run(waiting, this.scheduler, Script.of("third"));
+
+		assertThat(first.value()).isEqualTo("first");
+		assertThat(second.failure()).as("a failing call took its permit too").isInstanceOf(IOException.class);
+		assertThat(third.value()).isEqualTo("third");
+		assertThat(this.ticker.read() - start).as("each waited one cycle").isEqualTo(2 * PERIOD.toNanos());
+		assertThat(waiting.getMetrics().getNumberOfPermittedCalls()).isEqualTo(3);
+
+		RateLimiter refusing = limiter(1);
+		mode.run(refusing, this.scheduler, Script.of("ok"));
+		Script refused = Script.of("never");
+		Outcome outcome = mode.run(refusing, this.scheduler, refused);
+		assertThat(outcome.failure()).isInstanceOf(RequestNotPermittedException.class);
+		assertThat(refused.invocations()).isZero();
 	}
 
 	@Test
