@@ -163,4 +163,39 @@ class RateLimiterConcurrencyTests {
 		assertThat(startedPerCycle.values()).allSatisfy((count) -> assertThat(count.sum()).isEqualTo(limit));
 	}
 
+	@Test
+	void aCancelRacingTheStartOfAWaitingCallUsesItsPermitExactlyOnce() throws Exception {
+		CyclicBarrier start = new CyclicBarrier(2);
+		for (int round = 0; round < 2_000; round++) {
+			FakeTicker roundTicker = new FakeTicker();
+			FakeScheduler roundScheduler = new FakeScheduler(roundTicker);
+			RateLimiter limiter = RateLimiter.of("race",
+					RateLimiterConfig.custom()
+						.limitForPeriod(1)
+						.limitRefreshPeriod(Duration.ofNanos(PERIOD_NANOS))
+						.timeoutDuration(Duration.ofNanos(PERIOD_NANOS))
+						.build(),
+					roundTicker, roundScheduler);
+			limiter.acquirePermission();
+			LongAdder calls = new LongAdder();
+			CompletionStage<String> waiting = limiter.executeAsync((argument) -> {
+				calls.increment();
+				return CompletableFuture.completedFuture("ran");
+			}, null);
+			Future<?> cancel = this.threads.submit(() -> {
+				start.await();
+				return waiting.toCompletableFuture().cancel(false);
+			});
+			start.await();
+			roundScheduler.advanceNanos(PERIOD_NANOS);
+			cancel.get();
+
+			boolean permitLeft = limiter.tryAcquirePermission();
+			assertThat(calls.sum() + (permitLeft ? 1 : 0)).as("round %d: uses of cycle 1's one permit", round)
+				.isEqualTo(1);
+			assertThat(limiter.getMetrics().getNumberOfPermittedCalls()).isEqualTo(2);
+			assertThat(roundScheduler.pendingTasks()).isZero();
+		}
+	}
+
 }
