@@ -355,11 +355,24 @@ public final class DeadlineWatcher {
 			if (now - this.deadline < 0) {
 				return true;
 			}
-			long generation = current & ~PHASE_MASK;
-			if (!STATE.compareAndSet(this, current, generation | FIRING)) {
-				// Disarmed, or armed again for a later call, since the read: look again
-				// on the next scan.
-				return true;
+			return !fire(current);
+		}
+
+		/** The state as the watcher reads it; for tests. */
+		long observe() {
+			return this.state;
+		}
+
+		/**
+		 * Watcher side: fires the call that was armed when the slot was read as
+		 * {@code observed}.
+		 * @return whether it fired; {@code false} when that call has ended since, even if
+		 * the slot is armed again for a later call
+		 */
+		boolean fire(long observed) {
+			long generation = observed & ~PHASE_MASK;
+			if (!STATE.compareAndSet(this, observed, generation | FIRING)) {
+				return false;
 			}
 			Thread owner = this.stack.owner;
 			boolean interrupting = !owner.isInterrupted();
@@ -367,7 +380,7 @@ public final class DeadlineWatcher {
 				owner.interrupt();
 			}
 			this.state = generation | (interrupting ? FIRED_INTERRUPTED : FIRED);
-			return false;
+			return true;
 		}
 
 	}
