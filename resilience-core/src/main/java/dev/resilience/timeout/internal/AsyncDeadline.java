@@ -13,8 +13,8 @@ import dev.resilience.timeout.TimeoutOutcome;
  * One asynchronous call under a timeout: the result handed to the caller, completed by
  * whichever comes first, the call's own stage or the deadline task. When the call ends
  * first, the deadline task is cancelled; when the deadline comes first, the call's stage
- * is cancelled ({@code toCompletableFuture().cancel(true)}, when the stage allows it)
- * and then the result fails with {@code TimeoutExceededException}.
+ * is cancelled ({@code toCompletableFuture().cancel(true)}, when the stage allows it) and
+ * then the result fails with {@code TimeoutExceededException}.
  */
 final class AsyncDeadline<T> implements BiConsumer<T, Throwable>, Runnable {
 

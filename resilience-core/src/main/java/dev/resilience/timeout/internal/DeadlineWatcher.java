@@ -11,31 +11,32 @@ import dev.resilience.Ticker;
 /**
  * Interrupts synchronous calls whose deadline has passed, without a task per call.
  * <p>
- * Each thread that runs a call under a timeout owns a small stack of reusable
- * {@link Slot slots} (one per nesting level, allocated once per thread and level).
- * Arming a deadline writes the deadline into the next slot and publishes it with one
- * volatile write; disarming is one CAS. One watcher thread per ticker (the system
- * ticker's is shared by the whole JVM) scans the armed slots every
- * {@link #RESOLUTION_NANOS millisecond} while anything is armed, and parks otherwise: at
- * the deadline it moves the slot from armed to fired and interrupts the owner thread.
- * The watcher never runs the caller's code. A deadline is therefore seen up to about one
- * millisecond late by the watcher; the caller itself compares the ticker with the
- * deadline when the call ends, so a call that ends after its deadline always fails,
- * whether or not the watcher got to it.
+ * Each thread that runs a call under a timeout owns a small stack of reusable {@link Slot
+ * slots} (one per nesting level, allocated once per thread and level). Arming a deadline
+ * writes the deadline into the next slot and publishes it with one volatile write;
+ * disarming is one CAS. One watcher thread per ticker (the system ticker's is shared by
+ * the whole JVM) scans the armed slots every {@link #RESOLUTION_NANOS millisecond} while
+ * anything is armed, and parks otherwise: at the deadline it moves the slot from armed to
+ * fired and interrupts the owner thread. The watcher never runs the caller's code. A
+ * deadline is therefore seen up to about one millisecond late by the watcher; the caller
+ * itself compares the ticker with the deadline when the call ends, so a call that ends
+ * after its deadline always fails, whether or not the watcher got to it.
  * <p>
  * A slot's state carries a generation that changes on every arming, so a watcher that
  * read a slot of an earlier call can never fire the next call that reuses it.
  * <p>
  * Interrupts: the watcher interrupts the owner only when it is not interrupted already,
  * and remembers whether it did; the caller clears the interrupt only in that case. An
- * interrupt the caller had before the call and that the call did not consume is
- * therefore kept. Java has one interrupt flag per thread: an interrupt from someone else
- * that arrives after the watcher's, during the same call, cannot be told apart from it
- * and is cleared with it.
+ * interrupt the caller had before the call and that the call did not consume is therefore
+ * kept. Java has one interrupt flag per thread: an interrupt from someone else that
+ * arrives after the watcher's, during the same call, cannot be told apart from it and is
+ * cleared with it.
  */
 public final class DeadlineWatcher {
 
-	/** How often the watcher scans the armed slots while any is armed: one millisecond. */
+	/**
+	 * How often the watcher scans the armed slots while any is armed: one millisecond.
+	 */
 	public static final long RESOLUTION_NANOS = 1_000_000L;
 
 	/** How long an idle watcher thread waits for work before it ends. */
@@ -118,8 +119,8 @@ public final class DeadlineWatcher {
 
 	/**
 	 * Arms a deadline for a call about to run on the current thread.
-	 * @return the slot to hand to {@link #disarm}, which must be called on the same thread
-	 * in reverse order of arming
+	 * @return the slot to hand to {@link #disarm}, which must be called on the same
+	 * thread in reverse order of arming
 	 */
 	Slot arm(long deadline) {
 		SlotStack stack = this.stacks.get();
@@ -217,8 +218,12 @@ public final class DeadlineWatcher {
 	}
 
 	private void startThread() {
-		Thread watcher = new Thread(this::watch, this.threadName);
+		// Started from a caller's thread: it takes none of its inheritable thread locals
+		// (a logging context, say) nor its class loader, which it would pin for as long
+		// as it lives.
+		Thread watcher = new Thread(null, this::watch, this.threadName, 0, false);
 		watcher.setDaemon(true);
+		watcher.setContextClassLoader(null);
 		this.thread = watcher;
 		watcher.start();
 	}
@@ -346,7 +351,9 @@ public final class DeadlineWatcher {
 			return true;
 		}
 
-		/** Watcher side: fires the slot if armed and expired; returns whether still armed. */
+		/**
+		 * Watcher side: fires the slot if armed and expired; returns whether still armed.
+		 */
 		boolean check(long now) {
 			long current = this.state;
 			if ((current & PHASE_MASK) != ARMED) {

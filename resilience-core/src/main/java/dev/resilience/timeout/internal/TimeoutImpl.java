@@ -97,8 +97,7 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 		return this.interrupt ? executeInterruptibly(call, argument) : executeToTheEnd(call, argument);
 	}
 
-	private <A, T> T executeInterruptibly(CheckedFunction<? super A, ? extends T> call, A argument)
-			throws Throwable {
+	private <A, T> T executeInterruptibly(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
 		long start = this.ticker.read();
 		DeadlineWatcher.Slot slot = this.watcher.arm(start + this.durationNanos);
 		T result;

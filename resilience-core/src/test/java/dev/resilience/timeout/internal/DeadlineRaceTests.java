@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many threads arm, end and re-arm calls while a driver thread moves fake time and fires
- * deadlines as fast as it can. Every call is checked against what its own readings of
- * the ticker prove: a call that took the whole duration must fail, a call that was over
+ * deadlines as fast as it can. Every call is checked against what its own readings of the
+ * ticker prove: a call that took the whole duration must fail, a call that was over
  * before the duration must not, and no call may leave an interrupt behind.
  */
 class DeadlineRaceTests {
