@@ -3,9 +3,9 @@ package dev.resilience.timeout.internal;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 
 /**
@@ -16,11 +16,13 @@ import dev.resilience.Ticker;
  * writes the deadline into the next slot and publishes it with one volatile write;
  * disarming is one CAS. One watcher thread per ticker (the system ticker's is shared by
  * the whole JVM) scans the armed slots every {@link #RESOLUTION_NANOS millisecond} while
- * anything is armed, and parks otherwise: at the deadline it moves the slot from armed to
- * fired and interrupts the owner thread. The watcher never runs the caller's code. A
- * deadline is therefore seen up to about one millisecond late by the watcher; the caller
- * itself compares the ticker with the deadline when the call ends, so a call that ends
- * after its deadline always fails, whether or not the watcher got to it.
+ * anything is armed (paced by the system scheduler; the deadlines themselves are read
+ * from the ticker). At a deadline it moves the slot from armed to fired and interrupts
+ * the owner thread. With nothing armed it waits, woken by the next arming, and ends after
+ * a second idle; the next arming starts it again. The watcher never runs the caller's
+ * code. A deadline is therefore seen up to about one millisecond late by the watcher; the
+ * caller itself compares the ticker with the deadline when the call ends, so a call that
+ * ends after its deadline always fails, whether or not the watcher got to it.
  * <p>
  * A slot's state carries a generation that changes on every arming, so a watcher that
  * read a slot of an earlier call can never fire the next call that reuses it.
@@ -212,8 +214,9 @@ public final class DeadlineWatcher {
 			}
 		}
 		else if (this.idle) {
+			// Ends the idle watcher's pause; only at the step from idle to busy.
 			this.idle = false;
-			LockSupport.unpark(this.thread);
+			this.thread.interrupt();
 		}
 	}
 
@@ -231,7 +234,7 @@ public final class DeadlineWatcher {
 	private void watch() {
 		for (;;) {
 			if (checkDeadlines()) {
-				LockSupport.parkNanos(this, RESOLUTION_NANOS);
+				pause(RESOLUTION_NANOS);
 				continue;
 			}
 			// Publish idleness, then look again: an arming that missed the flag is seen
@@ -241,7 +244,7 @@ public final class DeadlineWatcher {
 				this.idle = false;
 				continue;
 			}
-			LockSupport.parkNanos(this, LINGER_NANOS);
+			pause(LINGER_NANOS);
 			this.idle = false;
 			if (checkDeadlines()) {
 				continue;
@@ -251,6 +254,19 @@ public final class DeadlineWatcher {
 				continue;
 			}
 			return;
+		}
+	}
+
+	/**
+	 * Waits between two scans. The deadlines come from the watcher's ticker; only this
+	 * pacing is real time, through the system scheduler, whatever the ticker.
+	 */
+	private static void pause(long nanos) {
+		try {
+			Scheduler.system().sleep(nanos);
+		}
+		catch (InterruptedException woken) {
+			// An arming woke the idle watcher: scan now.
 		}
 	}
 
