@@ -2,7 +2,6 @@ package dev.resilience.timeout.internal;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.Scheduler;
@@ -43,20 +42,6 @@ public final class DeadlineWatcher {
 
 	/** How long an idle watcher thread waits for work before it ends. */
 	static final long LINGER_NANOS = 1_000_000_000L;
-
-	static final int IDLE = 0;
-
-	static final int ARMED = 1;
-
-	static final int FIRING = 2;
-
-	static final int FIRED = 3;
-
-	static final int FIRED_INTERRUPTED = 4;
-
-	static final int PHASE_BITS = 3;
-
-	static final long PHASE_MASK = (1L << PHASE_BITS) - 1;
 
 	private static final SlotStack[] NO_STACKS = {};
 
@@ -268,144 +253,6 @@ public final class DeadlineWatcher {
 		catch (InterruptedException woken) {
 			// An arming woke the idle watcher: scan now.
 		}
-	}
-
-	/** The slots of one thread, one per nesting level. Used by its owner thread only. */
-	static final class SlotStack {
-
-		final Thread owner;
-
-		private volatile Slot[] slots = new Slot[2];
-
-		private int depth;
-
-		SlotStack(Thread owner) {
-			this.owner = owner;
-		}
-
-		Slot push() {
-			Slot[] current = this.slots;
-			if (this.depth == current.length) {
-				current = Arrays.copyOf(current, current.length * 2);
-				this.slots = current;
-			}
-			Slot slot = current[this.depth];
-			if (slot == null) {
-				slot = new Slot(this);
-				current[this.depth] = slot;
-				// Republish, so the watcher sees the new slot.
-				this.slots = current;
-			}
-			this.depth++;
-			return slot;
-		}
-
-		void pop() {
-			this.depth--;
-		}
-
-		/** Watcher side: fires expired slots; returns whether any is armed. */
-		boolean check(long now) {
-			boolean armed = false;
-			for (Slot slot : this.slots) {
-				if (slot == null) {
-					break;
-				}
-				if (slot.check(now)) {
-					armed = true;
-				}
-			}
-			return armed;
-		}
-
-	}
-
-	/**
-	 * One deadline. {@code state} is {@code generation << PHASE_BITS | phase}; the
-	 * deadline is written by the owner before the volatile write that arms the slot, and
-	 * read by the watcher after the volatile read that finds it armed.
-	 */
-	static final class Slot {
-
-		private static final AtomicLongFieldUpdater<Slot> STATE = AtomicLongFieldUpdater.newUpdater(Slot.class,
-				"state");
-
-		final SlotStack stack;
-
-		private volatile long state;
-
-		private long deadline;
-
-		/** The state this owner armed; owner only. */
-		private long armedState;
-
-		Slot(SlotStack stack) {
-			this.stack = stack;
-		}
-
-		void arm(long deadline) {
-			this.deadline = deadline;
-			long generation = (this.armedState >>> PHASE_BITS) + 1;
-			this.armedState = (generation << PHASE_BITS) | ARMED;
-			this.state = this.armedState;
-		}
-
-		boolean disarm(long now) {
-			long generation = this.armedState & ~PHASE_MASK;
-			if (STATE.compareAndSet(this, this.armedState, generation | IDLE)) {
-				return now - this.deadline >= 0;
-			}
-			long current = this.state;
-			while ((current & PHASE_MASK) == FIRING) {
-				Thread.onSpinWait();
-				current = this.state;
-			}
-			if ((current & PHASE_MASK) == FIRED_INTERRUPTED) {
-				Thread.interrupted();
-			}
-			this.state = generation | IDLE;
-			return true;
-		}
-
-		/**
-		 * Watcher side: fires the slot if armed and expired; returns whether still armed.
-		 */
-		boolean check(long now) {
-			long current = this.state;
-			if ((current & PHASE_MASK) != ARMED) {
-				return false;
-			}
-			if (now - this.deadline < 0) {
-				return true;
-			}
-			return !fire(current);
-		}
-
-		/** The state as the watcher reads it; for tests. */
-		long observe() {
-			return this.state;
-		}
-
-		/**
-		 * Watcher side: fires the call that was armed when the slot was read as
-		 * {@code observed}.
-		 * @return whether it fired; {@code false} when that call has ended since, even if
-		 * the slot is armed again for a later call
-		 */
-		boolean fire(long observed) {
-			long generation = observed & ~PHASE_MASK;
-			if (!STATE.compareAndSet(this, observed, generation | FIRING)) {
-				return false;
-			}
-			Thread owner = this.stack.owner;
-			boolean interrupting = !owner.isInterrupted();
-			if (interrupting) {
-				owner.interrupt();
-			}
-			this.state = generation | (interrupting ? FIRED_INTERRUPTED : FIRED);
-			return true;
-		}
-
 	}
 
 }

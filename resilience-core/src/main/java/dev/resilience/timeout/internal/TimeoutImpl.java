@@ -99,7 +99,7 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	private <A, T> T executeInterruptibly(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
 		long start = this.ticker.read();
-		DeadlineWatcher.Slot slot = this.watcher.arm(start + this.durationNanos);
+		Slot slot = this.watcher.arm(start + this.durationNanos);
 		T result;
 		try {
 			result = call.apply(argument);

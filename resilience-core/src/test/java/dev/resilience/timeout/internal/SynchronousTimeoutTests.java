@@ -101,11 +101,11 @@ class SynchronousTimeoutTests {
 
 	@Test
 	void aWatcherThatReadAnEndedCallCannotFireTheNextCallInTheSameSlot() {
-		DeadlineWatcher.Slot slot = this.watcher.arm(this.ticker.read() + 100);
+		Slot slot = this.watcher.arm(this.ticker.read() + 100);
 		long observedByTheWatcher = slot.observe();
 		this.ticker.advanceNanos(100);
 		assertThat(this.watcher.disarm(slot, this.ticker.read())).as("the first call ended late").isTrue();
-		DeadlineWatcher.Slot reused = this.watcher.arm(this.ticker.read() + 1_000_000);
+		Slot reused = this.watcher.arm(this.ticker.read() + 1_000_000);
 		assertThat(reused).isSameAs(slot);
 
 		assertThat(slot.fire(observedByTheWatcher)).as("fired with a stale reading").isFalse();
