@@ -59,6 +59,8 @@ public class ResilienceAutoConfiguration {
 			.circuitBreakerConfigs(configurations::circuitBreaker)
 			.retryConfigs(configurations::retry)
 			.bulkheadConfigs(configurations::bulkhead)
+			.rateLimiterConfigs(configurations::rateLimiter)
+			.timeoutConfigs(configurations::timeout)
 			.idempotencyConfigs(configurations::idempotency);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		ResilienceRegistry registry = builder.build();
@@ -75,6 +77,8 @@ public class ResilienceAutoConfiguration {
 		configurations.circuitBreakerInstanceNames().forEach(registry::circuitBreaker);
 		configurations.retryInstanceNames().forEach(registry::retry);
 		configurations.bulkheadInstanceNames().forEach(registry::bulkhead);
+		configurations.rateLimiterInstanceNames().forEach(registry::rateLimiter);
+		configurations.timeoutInstanceNames().forEach(registry::timeout);
 	}
 
 	@Bean
@@ -125,6 +129,8 @@ public class ResilienceAutoConfiguration {
 			case CIRCUIT_BREAKER -> configurations.circuitBreakerInstanceNames().contains(name);
 			case RETRY -> configurations.retryInstanceNames().contains(name);
 			case BULKHEAD -> configurations.bulkheadInstanceNames().contains(name);
+			case RATE_LIMITER -> configurations.rateLimiterInstanceNames().contains(name);
+			case TIMEOUT -> configurations.timeoutInstanceNames().contains(name);
 			case IDEMPOTENCY -> configurations.idempotencyInstanceNames().contains(name);
 		};
 	}
