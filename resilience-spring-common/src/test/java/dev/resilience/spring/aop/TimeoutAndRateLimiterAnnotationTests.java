@@ -169,8 +169,9 @@ class TimeoutAndRateLimiterAnnotationTests {
 	void unresolvablePlaceholderFailsStartup() {
 		this.runner.withBean(UnresolvableLimiterName.class)
 			.run((context) -> assertThat(context.getStartupFailure())
-				.hasStackTraceContaining("@RateLimiter(name = \"${missing.limiter}\") on UnresolvableLimiterName.load():"
-						+ " cannot resolve the name")
+				.hasStackTraceContaining(
+						"@RateLimiter(name = \"${missing.limiter}\") on UnresolvableLimiterName.load():"
+								+ " cannot resolve the name")
 				.hasStackTraceContaining("Could not resolve placeholder 'missing.limiter'"));
 	}
 
