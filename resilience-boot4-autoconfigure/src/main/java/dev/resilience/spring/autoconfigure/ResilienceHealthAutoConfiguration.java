@@ -21,8 +21,8 @@ import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOp
  * Health contributors {@code circuitBreakers}, {@code retries}, {@code bulkheads},
  * {@code rateLimiters} and {@code timeouts}, each switched off by
  * {@code management.health.<name>.enabled=false} ({@code circuitbreakers},
- * {@code retries}, {@code bulkheads}, {@code ratelimiters}, {@code timeouts}). The status an open
- * breaker reports comes from {@code resilience.health.circuit-open-status}.
+ * {@code retries}, {@code bulkheads}, {@code ratelimiters}, {@code timeouts}). The status
+ * an open breaker reports comes from {@code resilience.health.circuit-open-status}.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
