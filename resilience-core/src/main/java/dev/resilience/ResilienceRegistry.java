@@ -30,8 +30,10 @@ import dev.resilience.timeout.TimeoutConfig;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
-// Over 300 lines only for its public nested Builder and RegistryListener, which callers
-// name through this class.
+// Over 300 lines: for each of the seven kinds of instance a creator, a getter, a
+// configuration function and a builder setter, plus the public nested Builder and
+// RegistryListener that callers name through this class. The creation itself is written
+// once (getOrCreate), and the idempotency instances live in IdempotencyInstances.
 /**
  * The named instances of an application: one circuit breaker, retry and bulkhead per
  * name, created on first request from the configuration the builder was given for that

@@ -1,8 +1,10 @@
 package dev.resilience.ratelimiter;
 
+import dev.resilience.ContextPropagator;
 import dev.resilience.Policy;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
+import dev.resilience.ratelimiter.internal.AtomicRateLimiter;
 
 /**
  * Lets at most {@link RateLimiterConfig#getLimitForPeriod()} calls start per
@@ -12,9 +14,17 @@ import dev.resilience.Ticker;
  * {@link RequestNotPermittedException#getRetryAfter()} says when the next permit is free.
  * The limiter counts calls as they start; how they end does not matter to it.
  * <p>
+ * Periods are aligned to the limiter's creation on its {@link Ticker}: period {@code k}
+ * starts {@code k} refresh periods after it, with all its permits, whatever the earlier
+ * periods left unused. A caller that may wait reserves the first free permit of a later
+ * period when that period starts within its timeout, so waiting callers are served in the
+ * order they came, each in the period it reserved.
+ * <p>
  * Thread-safe. Taking a permit without waiting is lock-free and allocates nothing.
  * Synchronous callers wait through {@link Scheduler#sleep(long)}; asynchronous callers
- * never block, their call is scheduled for when its permit is due.
+ * never block, their call is scheduled for when its permit is due. A reserved permit that
+ * is not used (an interrupted wait, a cancelled asynchronous call) is handed back when no
+ * later permit was reserved since, and is lost otherwise.
  */
 public interface RateLimiter extends Policy {
 
@@ -25,10 +35,22 @@ public interface RateLimiter extends Policy {
 
 	/**
 	 * A rate limiter reading time from {@code ticker} and waiting through
-	 * {@code scheduler}.
+	 * {@code scheduler}; an asynchronous call that waits for its permit starts on the
+	 * scheduler's thread without the caller's context.
 	 */
 	static RateLimiter of(String name, RateLimiterConfig config, Ticker ticker, Scheduler scheduler) {
-		throw new UnsupportedOperationException("not built yet");
+		return of(name, config, ticker, scheduler, ContextPropagator.NONE);
+	}
+
+	/**
+	 * A rate limiter reading time from {@code ticker} and waiting through
+	 * {@code scheduler}; an asynchronous call that waits for its permit is wrapped by
+	 * {@code propagator} on the caller's thread, so it starts on the scheduler's thread
+	 * in the caller's context.
+	 */
+	static RateLimiter of(String name, RateLimiterConfig config, Ticker ticker, Scheduler scheduler,
+			ContextPropagator propagator) {
+		return new AtomicRateLimiter(name, config, ticker, scheduler, propagator);
 	}
 
 	RateLimiterConfig getConfig();
@@ -37,8 +59,8 @@ public interface RateLimiter extends Policy {
 	Metrics getMetrics();
 
 	/**
-	 * Takes a permit of the current period if one is left, without waiting. A refusal is
-	 * counted and reported to the listeners.
+	 * Takes a permit of the current period if one is left, without waiting, whatever the
+	 * timeout duration. A refusal is counted and reported to the listeners.
 	 */
 	boolean tryAcquirePermission();
 

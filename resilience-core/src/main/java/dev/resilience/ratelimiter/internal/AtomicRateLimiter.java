@@ -1,0 +1,227 @@
+package dev.resilience.ratelimiter.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.CheckedFunction;
+import dev.resilience.ContextPropagator;
+import dev.resilience.Scheduler;
+import dev.resilience.Ticker;
+import dev.resilience.internal.Durations;
+import dev.resilience.internal.ListenerList;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.ratelimiter.RateLimiterListener;
+import dev.resilience.ratelimiter.RateLimiterOutcome;
+import dev.resilience.ratelimiter.RequestNotPermittedException;
+
+import static dev.resilience.internal.Requirements.requireNonNull;
+
+/**
+ * {@link RateLimiter} over {@link CyclePermits}. A permit of the current cycle costs one
+ * compare-and-set and allocates nothing. A caller that may wait reserves a permit of a
+ * later cycle first, then waits for its cycle: a synchronous caller through
+ * {@link Scheduler#sleep(long)}, an asynchronous one as a task scheduled for that moment
+ * ({@link DelayedCall}). A permit is counted, and reported to the listeners, once the
+ * call may start.
+ * <p>
+ * A reserved permit that goes unused (the waiting thread is interrupted, the caller
+ * cancels the stage of a waiting call) is handed back when no later permit was reserved
+ * since; otherwise it is lost, and its cycle lets one call fewer through.
+ */
+public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics {
+
+	private static final System.Logger LOGGER = System.getLogger("dev.resilience.ratelimiter");
+
+	private final String name;
+
+	private final RateLimiterConfig config;
+
+	private final Ticker ticker;
+
+	private final Scheduler scheduler;
+
+	private final ContextPropagator propagator;
+
+	private final CyclePermits permits;
+
+	private final long timeoutNanos;
+
+	private final LongAdder permitted = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final ListenerList<RateLimiterListener> listeners;
+
+	public AtomicRateLimiter(String name, RateLimiterConfig config, Ticker ticker, Scheduler scheduler,
+			ContextPropagator propagator) {
+		this.name = requireNonNull(name, "name");
+		this.config = requireNonNull(config, "config");
+		this.ticker = requireNonNull(ticker, "ticker");
+		this.scheduler = requireNonNull(scheduler, "scheduler");
+		this.propagator = requireNonNull(propagator, "propagator");
+		this.permits = new CyclePermits(ticker, Durations.toNanosSaturated(config.getLimitRefreshPeriod()),
+				config.getLimitForPeriod());
+		this.timeoutNanos = Durations.toNanosSaturated(config.getTimeoutDuration());
+		this.listeners = new ListenerList<>(LOGGER, "RateLimiter '" + name + "'");
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public RateLimiterConfig getConfig() {
+		return this.config;
+	}
+
+	@Override
+	public Metrics getMetrics() {
+		return this;
+	}
+
+	@Override
+	public boolean tryAcquirePermission() {
+		long permit = this.permits.reserve(0);
+		if (permit < 0) {
+			rejected();
+			return false;
+		}
+		permitted();
+		return true;
+	}
+
+	@Override
+	public void acquirePermission() {
+		long permit = this.permits.reserve(this.timeoutNanos);
+		if (permit < 0) {
+			throw refused(-permit);
+		}
+		long wait = this.permits.nanosUntilDue(permit);
+		if (wait > 0) {
+			awaitDue(permit, wait);
+		}
+		permitted();
+	}
+
+	/**
+	 * Sleeps until the cycle of {@code permit} starts; the loop covers a scheduler that
+	 * wakes early.
+	 */
+	private void awaitDue(long permit, long wait) {
+		try {
+			do {
+				this.scheduler.sleep(wait);
+				wait = this.permits.nanosUntilDue(permit);
+			}
+			while (wait > 0);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.permits.giveBack(permit);
+			throw refused(Math.max(1, this.permits.nanosUntilNextFree()));
+		}
+	}
+
+	@Override
+	public <A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
+		acquirePermission();
+		return call.apply(argument);
+	}
+
+	@Override
+	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
+			A argument) {
+		long permit = this.permits.reserve(this.timeoutNanos);
+		if (permit < 0) {
+			return CompletableFuture.failedFuture(refused(-permit));
+		}
+		long wait = this.permits.nanosUntilDue(permit);
+		if (wait > 0) {
+			return new DelayedCall<>(this, call, argument, permit).start(wait);
+		}
+		permitted();
+		return startCall(call, argument);
+	}
+
+	/** Runs a permitted asynchronous call; never throws. */
+	<A, T> CompletionStage<T> startCall(CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument) {
+		CompletionStage<T> stage;
+		try {
+			stage = call.apply(argument);
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		if (stage == null) {
+			return CompletableFuture.failedFuture(new NullPointerException(
+					"Call in rate limiter '" + this.name + "' returned null instead of a CompletionStage"));
+		}
+		return stage;
+	}
+
+	CyclePermits permits() {
+		return this.permits;
+	}
+
+	Scheduler scheduler() {
+		return this.scheduler;
+	}
+
+	Runnable propagate(Runnable task) {
+		return this.propagator.wrap(task);
+	}
+
+	void permitted() {
+		this.permitted.increment();
+		this.listeners.fire(RateLimiterListener::onOutcome, this, RateLimiterOutcome.PERMITTED);
+	}
+
+	/** Counts and reports a refusal, and returns the exception that tells the caller. */
+	RequestNotPermittedException refused(long retryAfterNanos) {
+		this.rejected.increment();
+		this.listeners.fire(RateLimiterListener::onOutcome, this, RateLimiterOutcome.REJECTED);
+		return new RequestNotPermittedException(this.name, Duration.ofNanos(retryAfterNanos));
+	}
+
+	private void rejected() {
+		this.rejected.increment();
+		this.listeners.fire(RateLimiterListener::onOutcome, this, RateLimiterOutcome.REJECTED);
+	}
+
+	@Override
+	public void addListener(RateLimiterListener listener) {
+		this.listeners.add(listener);
+	}
+
+	@Override
+	public void removeListener(RateLimiterListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	@Override
+	public int getAvailablePermissions() {
+		long available = this.permits.available();
+		return (int) Math.max(Integer.MIN_VALUE, available);
+	}
+
+	@Override
+	public long getNumberOfPermittedCalls() {
+		return this.permitted.sum();
+	}
+
+	@Override
+	public long getNumberOfRejectedCalls() {
+		return this.rejected.sum();
+	}
+
+	@Override
+	public String toString() {
+		return "RateLimiter '" + this.name + "' (" + getAvailablePermissions() + "/" + this.config.getLimitForPeriod()
+				+ " available)";
+	}
+
+}
