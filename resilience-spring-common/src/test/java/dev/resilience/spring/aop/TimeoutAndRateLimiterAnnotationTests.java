@@ -53,7 +53,7 @@ class TimeoutAndRateLimiterAnnotationTests {
 
 				assertThat(refusal.getInstanceName()).isEqualTo("orders");
 				assertThat(refusal.getRetryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofHours(1));
-				assertThat(orders.calls).as("a refused call does not run").isEqualTo(2);
+				assertThat(orders.calls()).as("a refused call does not run").isEqualTo(2);
 			});
 	}
 
@@ -71,7 +71,8 @@ class TimeoutAndRateLimiterAnnotationTests {
 
 				dev.resilience.ratelimiter.RateLimiter limiter = context.getBean(ResilienceRegistry.class)
 					.rateLimiter("flaky");
-				assertThat(flaky.attempts).as("two attempts ran, the third was refused inside the retry").isEqualTo(2);
+				assertThat(flaky.attempts()).as("two attempts ran, the third was refused inside the retry")
+					.isEqualTo(2);
 				assertThat(limiter.getMetrics().getNumberOfPermittedCalls()).isEqualTo(2);
 				assertThat(limiter.getMetrics().getNumberOfRejectedCalls()).isEqualTo(1);
 			});
@@ -92,8 +93,8 @@ class TimeoutAndRateLimiterAnnotationTests {
 
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered near the deadline")
 					.isLessThan(Duration.ofSeconds(5));
-				assertThat(inventory.fallbackFailure).isInstanceOf(TimeoutExceededException.class);
-				assertThat(inventory.interrupted).as("the hung thread was interrupted").isTrue();
+				assertThat(inventory.fallbackFailure()).isInstanceOf(TimeoutExceededException.class);
+				assertThat(inventory.interrupted()).as("the hung thread was interrupted").isTrue();
 				dev.resilience.circuitbreaker.CircuitBreaker breaker = context.getBean(ResilienceRegistry.class)
 					.circuitBreaker("inventory");
 				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
@@ -187,7 +188,7 @@ class TimeoutAndRateLimiterAnnotationTests {
 
 	public static class Orders {
 
-		int calls;
+		private int calls;
 
 		@RateLimiter(name = "orders")
 		public String place() {
@@ -195,11 +196,20 @@ class TimeoutAndRateLimiterAnnotationTests {
 			return "placed";
 		}
 
+		/** Read through the proxy, which delegates to the bean. */
+		public int calls() {
+			return this.calls;
+		}
+
 	}
 
 	public static class Flaky {
 
-		int attempts;
+		private int attempts;
+
+		public int attempts() {
+			return this.attempts;
+		}
 
 		@Retry(name = "flaky")
 		@RateLimiter(name = "flaky")
@@ -215,6 +225,14 @@ class TimeoutAndRateLimiterAnnotationTests {
 		volatile boolean interrupted;
 
 		volatile Throwable fallbackFailure;
+
+		public boolean interrupted() {
+			return this.interrupted;
+		}
+
+		public Throwable fallbackFailure() {
+			return this.fallbackFailure;
+		}
 
 		@Timeout(name = "inventory")
 		@CircuitBreaker(name = "inventory")
