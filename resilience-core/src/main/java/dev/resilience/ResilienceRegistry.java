@@ -128,8 +128,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	/** The rate limiter named {@code name}, created on first request. */
 	public RateLimiter rateLimiter(String name) {
-		return getOrCreate(this.rateLimiters, requireName(name),
-				(key) -> RateLimiter.of(key, this.rateLimiterConfigs.apply(key), this.ticker, this.scheduler),
+		return getOrCreate(this.rateLimiters, requireName(name), (key) -> RateLimiter.of(key,
+				this.rateLimiterConfigs.apply(key), this.ticker, this.scheduler, this.contextPropagator),
 				RegistryListener::onRateLimiterAdded);
 	}
 

@@ -3,6 +3,7 @@ package dev.resilience.timeout;
 import dev.resilience.Policy;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
+import dev.resilience.timeout.internal.TimeoutImpl;
 
 /**
  * Bounds how long a call may take.
@@ -32,7 +33,7 @@ public interface Timeout extends Policy {
 	 * {@code scheduler}.
 	 */
 	static Timeout of(String name, TimeoutConfig config, Ticker ticker, Scheduler scheduler) {
-		throw new UnsupportedOperationException("not built yet");
+		return new TimeoutImpl(name, config, ticker, scheduler);
 	}
 
 	TimeoutConfig getConfig();
