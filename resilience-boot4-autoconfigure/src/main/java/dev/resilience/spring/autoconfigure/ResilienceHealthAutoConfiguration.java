@@ -12,14 +12,17 @@ import org.springframework.context.annotation.Bean;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.spring.actuate.BulkheadsHealthIndicator;
 import dev.resilience.spring.actuate.CircuitBreakersHealthIndicator;
+import dev.resilience.spring.actuate.RateLimitersHealthIndicator;
 import dev.resilience.spring.actuate.RetriesHealthIndicator;
+import dev.resilience.spring.actuate.TimeoutsHealthIndicator;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
 
 /**
- * Health contributors {@code circuitBreakers}, {@code retries} and {@code bulkheads},
- * each switched off by {@code management.health.<name>.enabled=false}
- * ({@code circuitbreakers}, {@code retries}, {@code bulkheads}). The status an open
- * breaker reports comes from {@code resilience.health.circuit-open-status}.
+ * Health contributors {@code circuitBreakers}, {@code retries}, {@code bulkheads},
+ * {@code rateLimiters} and {@code timeouts}, each switched off by
+ * {@code management.health.<name>.enabled=false} ({@code circuitbreakers},
+ * {@code retries}, {@code bulkheads}, {@code ratelimiters}, {@code timeouts}). The status
+ * an open breaker reports comes from {@code resilience.health.circuit-open-status}.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -46,6 +49,20 @@ public class ResilienceHealthAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("bulkheads")
 	BulkheadsHealthIndicator bulkheadsHealthIndicator(ResilienceRegistry registry) {
 		return new BulkheadsHealthIndicator(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "rateLimitersHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("ratelimiters")
+	RateLimitersHealthIndicator rateLimitersHealthIndicator(ResilienceRegistry registry) {
+		return new RateLimitersHealthIndicator(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "timeoutsHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("timeouts")
+	TimeoutsHealthIndicator timeoutsHealthIndicator(ResilienceRegistry registry) {
+		return new TimeoutsHealthIndicator(registry);
 	}
 
 	private static Status status(CircuitOpenStatus status) {

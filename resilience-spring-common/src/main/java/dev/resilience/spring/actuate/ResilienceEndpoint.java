@@ -25,14 +25,18 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.support.DurationFormat;
+import dev.resilience.timeout.Timeout;
+import dev.resilience.timeout.TimeoutConfig;
 
 /**
- * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead and
- * idempotency instance of a {@link ResilienceRegistry} with its live state and its
- * effective configuration (keys as in {@code application.yml}), all of them
+ * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead, rate
+ * limiter, timeout and idempotency instance of a {@link ResilienceRegistry} with its live
+ * state and its effective configuration (keys as in {@code application.yml}), all of them
  * ({@code GET /actuator/resilience}) or those of one name ({@code GET
  * /actuator/resilience/{name}}, 404 when no instance has that name). Idempotency shows
  * configuration and store only: never a key, a record or a result.
@@ -78,7 +82,13 @@ public class ResilienceEndpoint {
 			.stream()
 			.collect(Collectors.groupingBy(Idempotency::getName))
 			.forEach((name, instances) -> idempotency.put(name, IdempotencyDescriptor.of(instances)));
-		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads, idempotency);
+		Map<String, RateLimiterDescriptor> rateLimiters = new TreeMap<>();
+		this.registry.getRateLimiters()
+			.forEach((rateLimiter) -> rateLimiters.put(rateLimiter.getName(), RateLimiterDescriptor.of(rateLimiter)));
+		Map<String, TimeoutDescriptor> timeouts = new TreeMap<>();
+		this.registry.getTimeouts()
+			.forEach((timeout) -> timeouts.put(timeout.getName(), TimeoutDescriptor.of(timeout)));
+		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads, idempotency, rateLimiters, timeouts);
 	}
 
 	/** The instances named {@code name}, or {@code null} (404) when there is none. */
@@ -95,10 +105,16 @@ public class ResilienceEndpoint {
 			.orElse(null);
 		List<Idempotency> idempotencies = this.registry.findIdempotencies(name);
 		IdempotencyDescriptor idempotency = idempotencies.isEmpty() ? null : IdempotencyDescriptor.of(idempotencies);
-		if (circuitBreaker == null && retry == null && bulkhead == null && idempotency == null) {
+		RateLimiterDescriptor rateLimiter = find(this.registry.getRateLimiters(), RateLimiter::getName, name)
+			.map(RateLimiterDescriptor::of)
+			.orElse(null);
+		TimeoutDescriptor timeout = find(this.registry.getTimeouts(), Timeout::getName, name).map(TimeoutDescriptor::of)
+			.orElse(null);
+		if (circuitBreaker == null && retry == null && bulkhead == null && idempotency == null && rateLimiter == null
+				&& timeout == null) {
 			return null;
 		}
-		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency);
+		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency, rateLimiter, timeout);
 	}
 
 	/**
@@ -157,13 +173,15 @@ public class ResilienceEndpoint {
 	/** Every instance, each kind keyed by instance name. */
 	public record ResilienceDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers,
 			Map<String, RetryDescriptor> retries, Map<String, BulkheadDescriptor> bulkheads,
-			Map<String, IdempotencyDescriptor> idempotency) {
+			Map<String, IdempotencyDescriptor> idempotency, Map<String, RateLimiterDescriptor> rateLimiters,
+			Map<String, TimeoutDescriptor> timeouts) {
 	}
 
 	/** The instances that share one name; kinds without such an instance are left out. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record InstanceDescriptor(String name, CircuitBreakerDescriptor circuitBreaker, RetryDescriptor retry,
-			BulkheadDescriptor bulkhead, IdempotencyDescriptor idempotency) {
+			BulkheadDescriptor bulkhead, IdempotencyDescriptor idempotency, RateLimiterDescriptor rateLimiter,
+			TimeoutDescriptor timeout) {
 	}
 
 	/**
@@ -254,6 +272,42 @@ public class ResilienceEndpoint {
 			}
 			return new BulkheadDescriptor(format(config.getType()), metrics.getAvailableConcurrentCalls(),
 					metrics.getMaxAllowedConcurrentCalls(), metrics.getNumberOfRejectedCalls(), settings);
+		}
+
+	}
+
+	/**
+	 * A rate limiter's permits left in the current period (negative while calls wait for
+	 * later ones), its decisions since it was created, and its configuration.
+	 */
+	public record RateLimiterDescriptor(int availablePermissions, long permittedCalls, long rejectedCalls,
+			Map<String, Object> config) {
+
+		static RateLimiterDescriptor of(RateLimiter rateLimiter) {
+			RateLimiter.Metrics metrics = rateLimiter.getMetrics();
+			RateLimiterConfig config = rateLimiter.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("limit-for-period", config.getLimitForPeriod());
+			settings.put("limit-refresh-period", format(config.getLimitRefreshPeriod()));
+			settings.put("timeout-duration", format(config.getTimeoutDuration()));
+			return new RateLimiterDescriptor(metrics.getAvailablePermissions(), metrics.getNumberOfPermittedCalls(),
+					metrics.getNumberOfRejectedCalls(), settings);
+		}
+
+	}
+
+	/** A timeout's calls since it was created, by outcome, and its configuration. */
+	public record TimeoutDescriptor(long successfulCalls, long failedCalls, long timedOutCalls,
+			Map<String, Object> config) {
+
+		static TimeoutDescriptor of(Timeout timeout) {
+			Timeout.Metrics metrics = timeout.getMetrics();
+			TimeoutConfig config = timeout.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("duration", format(config.getDuration()));
+			settings.put("interrupt", config.isInterrupt());
+			return new TimeoutDescriptor(metrics.getNumberOfSuccessfulCalls(), metrics.getNumberOfFailedCalls(),
+					metrics.getNumberOfTimedOutCalls(), settings);
 		}
 
 	}

@@ -7,14 +7,20 @@ import java.util.TreeMap;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
+import dev.resilience.spring.support.DurationFormat;
+import dev.resilience.timeout.Timeout;
+import dev.resilience.timeout.TimeoutConfig;
 
 /**
- * What the health contributors {@code circuitBreakers}, {@code retries} and
- * {@code bulkheads} report, read from a {@link ResilienceRegistry} without Spring Boot's
- * health API, which each Boot line has in its own package: the contributors of each line
- * only wrap these details in that line's {@code Health}. Details are keyed by instance
- * name, sorted; each call reads live state.
+ * What the health contributors {@code circuitBreakers}, {@code retries},
+ * {@code bulkheads}, {@code rateLimiters} and {@code timeouts} report, read from a
+ * {@link ResilienceRegistry} without Spring Boot's health API, which each Boot line has
+ * in its own package: the contributors of each line only wrap these details in that
+ * line's {@code Health}. Details are keyed by instance name, sorted; each call reads live
+ * state.
  */
 public final class ResilienceHealth {
 
@@ -92,6 +98,39 @@ public final class ResilienceHealth {
 		Map<String, Object> details = new TreeMap<>();
 		for (Bulkhead bulkhead : registry.getBulkheads()) {
 			details.put(bulkhead.getName(), occupancy(bulkhead.getMetrics()));
+		}
+		return details;
+	}
+
+	/**
+	 * One entry per rate limiter: {@code availablePermissions} (negative while calls wait
+	 * for permits of later periods), {@code limitForPeriod} and
+	 * {@code limitRefreshPeriod}.
+	 */
+	public static Map<String, Object> rateLimiters(ResilienceRegistry registry) {
+		Map<String, Object> details = new TreeMap<>();
+		for (RateLimiter rateLimiter : registry.getRateLimiters()) {
+			RateLimiterConfig config = rateLimiter.getConfig();
+			Map<String, Object> one = new LinkedHashMap<>();
+			one.put("availablePermissions", rateLimiter.getMetrics().getAvailablePermissions());
+			one.put("limitForPeriod", config.getLimitForPeriod());
+			one.put("limitRefreshPeriod", DurationFormat.inSecondsOrFiner(config.getLimitRefreshPeriod()));
+			details.put(rateLimiter.getName(), one);
+		}
+		return details;
+	}
+
+	/**
+	 * One entry per timeout, its configuration: {@code duration} and {@code interrupt}.
+	 */
+	public static Map<String, Object> timeouts(ResilienceRegistry registry) {
+		Map<String, Object> details = new TreeMap<>();
+		for (Timeout timeout : registry.getTimeouts()) {
+			TimeoutConfig config = timeout.getConfig();
+			Map<String, Object> one = new LinkedHashMap<>();
+			one.put("duration", DurationFormat.inSecondsOrFiner(config.getDuration()));
+			one.put("interrupt", config.isInterrupt());
+			details.put(timeout.getName(), one);
 		}
 		return details;
 	}

@@ -12,6 +12,10 @@ public enum InstanceKind {
 
 	BULKHEAD("@Bulkhead", "bulkhead"),
 
+	RATE_LIMITER("@RateLimiter", "rate-limiter"),
+
+	TIMEOUT("@Timeout", "timeout"),
+
 	IDEMPOTENCY("@Idempotent", "idempotency");
 
 	private final String annotation;

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -28,10 +29,13 @@ import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.spring.support.DurationFormat;
 
 /**
  * Builds, once per annotated method and at startup, the {@link MethodPipeline} the
@@ -58,6 +62,8 @@ public class MethodPipelineFactory {
 	private final IdempotencyStageFactory idempotencyStageFactory;
 
 	private final Set<NamedInstance> reportedDefaults = ConcurrentHashMap.newKeySet();
+
+	private final Set<TimeoutOverSlowCall> reportedTimeoutsOverSlowCall = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * @param fallbackListener told of each fallback, or {@code null}
@@ -90,7 +96,10 @@ public class MethodPipelineFactory {
 		Bulkhead bulkhead = find(specific, targetClass, Bulkhead.class, typeLevelApplies);
 		Fallback fallback = find(specific, targetClass, Fallback.class, typeLevelApplies);
 		Idempotent idempotent = find(specific, targetClass, Idempotent.class, typeLevelApplies);
-		if (circuitBreaker == null && retry == null && bulkhead == null && fallback == null && idempotent == null) {
+		RateLimiter rateLimiter = find(specific, targetClass, RateLimiter.class, typeLevelApplies);
+		Timeout timeout = find(specific, targetClass, Timeout.class, typeLevelApplies);
+		if (circuitBreaker == null && retry == null && bulkhead == null && fallback == null && idempotent == null
+				&& rateLimiter == null && timeout == null) {
 			return null;
 		}
 		String where = describe(specific, targetClass);
@@ -113,6 +122,13 @@ public class MethodPipelineFactory {
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry
 				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
+		}
+		if (rateLimiter != null) {
+			builder.rateLimiter(
+					this.registry.rateLimiter(instanceName(InstanceKind.RATE_LIMITER, rateLimiter.name(), where)));
+		}
+		if (timeout != null) {
+			addTimeout(builder, timeout, circuitBreaker, where);
 		}
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
@@ -221,6 +237,35 @@ public class MethodPipelineFactory {
 		builder.bulkhead(this.registry.bulkhead(name));
 	}
 
+	private void addTimeout(Pipeline.Builder builder, Timeout timeout, CircuitBreaker circuitBreaker, String where) {
+		dev.resilience.timeout.Timeout instance = this.registry
+			.timeout(instanceName(InstanceKind.TIMEOUT, timeout.name(), where));
+		builder.timeout(instance);
+		if (circuitBreaker != null) {
+			reportTimeoutOverSlowCall(instance, this.registry
+				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)), where);
+		}
+	}
+
+	/**
+	 * A timeout longer than the breaker's slow-call threshold is a valid choice, but
+	 * worth one line: a call is seen as slow by the breaker only once it ends, so a hung
+	 * call reaches the breaker at the deadline, as a timeout, and not at the threshold.
+	 * Logged once per pair of instances.
+	 */
+	private void reportTimeoutOverSlowCall(dev.resilience.timeout.Timeout timeout,
+			dev.resilience.circuitbreaker.CircuitBreaker breaker, String where) {
+		Duration duration = timeout.getConfig().getDuration();
+		Duration threshold = breaker.getConfig().getSlowCallDurationThreshold();
+		if (duration.compareTo(threshold) > 0 && this.reportedTimeoutsOverSlowCall
+			.add(new TimeoutOverSlowCall(timeout.getName(), breaker.getName()))) {
+			logger.info("Timeout '" + timeout.getName() + "' (duration " + DurationFormat.inSecondsOrFiner(duration)
+					+ ") on " + where + " is longer than the slow-call-duration-threshold ("
+					+ DurationFormat.inSecondsOrFiner(threshold) + ") of circuit breaker '" + breaker.getName()
+					+ "': a call still running at the threshold is seen by the breaker only when it ends or times out");
+		}
+	}
+
 	private String instanceName(InstanceKind kind, String declared, String where) {
 		String annotation = kind.getAnnotation();
 		String name;
@@ -272,11 +317,15 @@ public class MethodPipelineFactory {
 	private record NamedInstance(InstanceKind kind, String name) {
 	}
 
-	/** The five annotations, looked up together. */
+	/** A timeout reported as longer than a breaker's slow-call threshold, once. */
+	private record TimeoutOverSlowCall(String timeout, String circuitBreaker) {
+	}
+
+	/** The seven annotations, looked up together. */
 	static final class AnnotationKinds {
 
 		static final List<Class<? extends Annotation>> ALL = List.of(CircuitBreaker.class, Retry.class, Bulkhead.class,
-				Fallback.class, Idempotent.class);
+				Fallback.class, Idempotent.class, RateLimiter.class, Timeout.class);
 
 		private AnnotationKinds() {
 		}

@@ -8,11 +8,13 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.http.ProblemDetail;
 
 import dev.resilience.ContextPropagator;
 import dev.resilience.Resilience;
@@ -27,12 +29,16 @@ import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.aop.ResilienceMethodInterceptor;
 import dev.resilience.spring.context.MicrometerContextPropagator;
 import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
+import dev.resilience.spring.web.RateLimiterProblemDetailsAdvice;
 
 /**
  * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates
  * it at startup through {@link ResilienceConfigurations}, creates the
  * {@link ResilienceRegistry} of named instances, and proxies the beans that carry
  * resilience annotations, building each method's pipeline when the bean is created.
+ * <p>
+ * In a web application, a {@link RateLimiterProblemDetailsAdvice} answers a rate
+ * limiter's refusal with {@code 429}.
  * <p>
  * Time and waiting come from {@link Ticker} and {@link Scheduler} beans when the
  * application defines them (tests do), from the system otherwise.
@@ -59,6 +65,8 @@ public class ResilienceAutoConfiguration {
 			.circuitBreakerConfigs(configurations::circuitBreaker)
 			.retryConfigs(configurations::retry)
 			.bulkheadConfigs(configurations::bulkhead)
+			.rateLimiterConfigs(configurations::rateLimiter)
+			.timeoutConfigs(configurations::timeout)
 			.idempotencyConfigs(configurations::idempotency);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		ResilienceRegistry registry = builder.build();
@@ -75,6 +83,8 @@ public class ResilienceAutoConfiguration {
 		configurations.circuitBreakerInstanceNames().forEach(registry::circuitBreaker);
 		configurations.retryInstanceNames().forEach(registry::retry);
 		configurations.bulkheadInstanceNames().forEach(registry::bulkhead);
+		configurations.rateLimiterInstanceNames().forEach(registry::rateLimiter);
+		configurations.timeoutInstanceNames().forEach(registry::timeout);
 	}
 
 	@Bean
@@ -125,8 +135,27 @@ public class ResilienceAutoConfiguration {
 			case CIRCUIT_BREAKER -> configurations.circuitBreakerInstanceNames().contains(name);
 			case RETRY -> configurations.retryInstanceNames().contains(name);
 			case BULKHEAD -> configurations.bulkheadInstanceNames().contains(name);
+			case RATE_LIMITER -> configurations.rateLimiterInstanceNames().contains(name);
+			case TIMEOUT -> configurations.timeoutInstanceNames().contains(name);
 			case IDEMPOTENCY -> configurations.idempotencyInstanceNames().contains(name);
 		};
+	}
+
+	/**
+	 * A rate limiter's refusal escaping a controller, Spring MVC or WebFlux, answers
+	 * {@code 429} with {@code Retry-After}; an application's own handler wins.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication
+	@ConditionalOnClass(ProblemDetail.class)
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimiterProblemDetailsAdvice rateLimiterProblemDetailsAdvice() {
+			return new RateLimiterProblemDetailsAdvice();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

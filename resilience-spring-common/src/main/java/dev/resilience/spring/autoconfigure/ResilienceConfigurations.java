@@ -19,8 +19,10 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
+import dev.resilience.timeout.TimeoutConfig;
 
 /**
  * The engine configurations of every named instance, built once from
@@ -45,6 +47,10 @@ public class ResilienceConfigurations {
 	private static final String RETRY = "resilience.retry";
 
 	private static final String BULKHEAD = "resilience.bulkhead";
+
+	private static final String RATE_LIMITER = "resilience.rate-limiter";
+
+	private static final String TIMEOUT = "resilience.timeout";
 
 	private static final String IDEMPOTENCY = "resilience.idempotency";
 
@@ -72,6 +78,14 @@ public class ResilienceConfigurations {
 
 	private final Map<String, BulkheadConfig> bulkheads;
 
+	private final RateLimiterConfig rateLimiterDefaults;
+
+	private final Map<String, RateLimiterConfig> rateLimiters;
+
+	private final TimeoutConfig timeoutDefaults;
+
+	private final Map<String, TimeoutConfig> timeouts;
+
 	private final IdempotencyConfig idempotencyDefaults;
 
 	private final Map<String, IdempotencyConfig> idempotencies;
@@ -96,6 +110,15 @@ public class ResilienceConfigurations {
 		this.bulkheadDefaults = bulkhead(new Layers(BULKHEAD, null), bulkhead.getDefaults(), new BulkheadSettings());
 		this.bulkheads = build(BULKHEAD, bulkhead.getInstances(),
 				(layers, instance) -> bulkhead(layers, bulkhead.getDefaults(), instance));
+		ResilienceProperties.RateLimiter rateLimiter = properties.getRateLimiter();
+		this.rateLimiterDefaults = rateLimiter(new Layers(RATE_LIMITER, null), rateLimiter.getDefaults(),
+				new RateLimiterSettings());
+		this.rateLimiters = build(RATE_LIMITER, rateLimiter.getInstances(),
+				(layers, instance) -> rateLimiter(layers, rateLimiter.getDefaults(), instance));
+		ResilienceProperties.Timeout timeout = properties.getTimeout();
+		this.timeoutDefaults = timeout(new Layers(TIMEOUT, null), timeout.getDefaults(), new TimeoutSettings());
+		this.timeouts = build(TIMEOUT, timeout.getInstances(),
+				(layers, instance) -> timeout(layers, timeout.getDefaults(), instance));
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		validateIdempotencyStore(idempotency);
 		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency, new IdempotencySettings());
@@ -120,6 +143,16 @@ public class ResilienceConfigurations {
 		return this.bulkheads.getOrDefault(Objects.requireNonNull(name, "name"), this.bulkheadDefaults);
 	}
 
+	/** Configuration of the named rate limiter: its instance keys over the defaults. */
+	public RateLimiterConfig rateLimiter(String name) {
+		return this.rateLimiters.getOrDefault(Objects.requireNonNull(name, "name"), this.rateLimiterDefaults);
+	}
+
+	/** Configuration of the named timeout: its instance keys over the defaults. */
+	public TimeoutConfig timeout(String name) {
+		return this.timeouts.getOrDefault(Objects.requireNonNull(name, "name"), this.timeoutDefaults);
+	}
+
 	/**
 	 * Configuration of the named idempotency instance: its instance keys over the
 	 * defaults, with the global key prefix and length limit.
@@ -141,6 +174,16 @@ public class ResilienceConfigurations {
 	/** Names under {@code resilience.bulkhead.instances}, in declaration order. */
 	public Set<String> bulkheadInstanceNames() {
 		return this.bulkheads.keySet();
+	}
+
+	/** Names under {@code resilience.rate-limiter.instances}, in declaration order. */
+	public Set<String> rateLimiterInstanceNames() {
+		return this.rateLimiters.keySet();
+	}
+
+	/** Names under {@code resilience.timeout.instances}, in declaration order. */
+	public Set<String> timeoutInstanceNames() {
+		return this.timeouts.keySet();
 	}
 
 	/** Names under {@code resilience.idempotency.instances}, in declaration order. */
@@ -280,6 +323,36 @@ public class ResilienceConfigurations {
 			.apply(AT_LEAST_0, builder::queueCapacity);
 		settings.get("keepAlive", "thread-pool.keep-alive", ip.getKeepAlive(), dp.getKeepAlive(), engine.getKeepAlive())
 			.apply(NON_NEGATIVE_DURATION, builder::keepAlive);
+		return settings.build(builder::build);
+	}
+
+	private static RateLimiterConfig rateLimiter(Layers layers, RateLimiterSettings d, RateLimiterSettings i) {
+		RateLimiterConfig engine = RateLimiterConfig.ofDefaults();
+		RateLimiterConfig.Builder builder = RateLimiterConfig.custom();
+		Settings settings = layers.settings();
+		settings
+			.get("limitForPeriod", "limit-for-period", i.getLimitForPeriod(), d.getLimitForPeriod(),
+					engine.getLimitForPeriod())
+			.apply(AT_LEAST_1, builder::limitForPeriod);
+		settings
+			.get("limitRefreshPeriod", "limit-refresh-period", i.getLimitRefreshPeriod(), d.getLimitRefreshPeriod(),
+					engine.getLimitRefreshPeriod())
+			.apply(POSITIVE_DURATION, builder::limitRefreshPeriod);
+		settings
+			.get("timeoutDuration", "timeout-duration", i.getTimeoutDuration(), d.getTimeoutDuration(),
+					engine.getTimeoutDuration())
+			.apply(NON_NEGATIVE_DURATION, builder::timeoutDuration);
+		return settings.build(builder::build);
+	}
+
+	private static TimeoutConfig timeout(Layers layers, TimeoutSettings d, TimeoutSettings i) {
+		TimeoutConfig engine = TimeoutConfig.ofDefaults();
+		TimeoutConfig.Builder builder = TimeoutConfig.custom();
+		Settings settings = layers.settings();
+		settings.get("duration", "duration", i.getDuration(), d.getDuration(), engine.getDuration())
+			.apply(POSITIVE_DURATION, builder::duration);
+		settings.get("interrupt", "interrupt", i.getInterrupt(), d.getInterrupt(), engine.isInterrupt())
+			.apply("must be true or false", builder::interrupt);
 		return settings.build(builder::build);
 	}
 

@@ -14,13 +14,14 @@ import org.springframework.util.unit.DataSize;
  * Each pattern has a {@code defaults} group, applied to every instance, and an
  * {@code instances.<name>} map whose entries override single keys; both are bound to the
  * same settings class ({@link CircuitBreakerSettings}, {@link RetrySettings},
- * {@link BulkheadSettings}, {@link IdempotencySettings}), so each key is declared and
- * described once. An unset key (a {@code null} field) of an instance inherits the value
- * of {@code defaults}, and one unset in {@code defaults} the engine's default. Unknown
- * keys fail binding, so a typo or a key placed without its {@code instances:} or
- * {@code defaults:} level stops the application at startup.
- * {@link ResilienceConfigurations} turns these properties into the engine's immutable
- * configurations, whose builders check ranges and the rules between keys.
+ * {@link BulkheadSettings}, {@link RateLimiterSettings}, {@link TimeoutSettings},
+ * {@link IdempotencySettings}), so each key is declared and described once. An unset key
+ * (a {@code null} field) of an instance inherits the value of {@code defaults}, and one
+ * unset in {@code defaults} the engine's default. Unknown keys fail binding, so a typo or
+ * a key placed without its {@code instances:} or {@code defaults:} level stops the
+ * application at startup. {@link ResilienceConfigurations} turns these properties into
+ * the engine's immutable configurations, whose builders check ranges and the rules
+ * between keys.
  * <p>
  * Mutable and not thread-safe, as every {@code @ConfigurationProperties} bean: read it
  * after binding, not while it is being bound.
@@ -33,6 +34,10 @@ public class ResilienceProperties {
 	private final Retry retry = new Retry();
 
 	private final Bulkhead bulkhead = new Bulkhead();
+
+	private final RateLimiter rateLimiter = new RateLimiter();
+
+	private final Timeout timeout = new Timeout();
 
 	private final Idempotency idempotency = new Idempotency();
 
@@ -50,6 +55,14 @@ public class ResilienceProperties {
 
 	public Bulkhead getBulkhead() {
 		return this.bulkhead;
+	}
+
+	public RateLimiter getRateLimiter() {
+		return this.rateLimiter;
+	}
+
+	public Timeout getTimeout() {
+		return this.timeout;
 	}
 
 	public Idempotency getIdempotency() {
@@ -134,6 +147,56 @@ public class ResilienceProperties {
 		}
 
 		public Map<String, BulkheadSettings> getInstances() {
+			return this.instances;
+		}
+
+	}
+
+	/** Rate limiters: {@code defaults} and per-instance overrides. */
+	public static class RateLimiter {
+
+		/**
+		 * Settings applied to every rate limiter unless its instance overrides them.
+		 */
+		@NestedConfigurationProperty
+		private final RateLimiterSettings defaults = new RateLimiterSettings();
+
+		/**
+		 * Per-instance overrides, keyed by the name given to @RateLimiter. Unset keys
+		 * inherit from defaults.
+		 */
+		private final Map<String, RateLimiterSettings> instances = new LinkedHashMap<>();
+
+		public RateLimiterSettings getDefaults() {
+			return this.defaults;
+		}
+
+		public Map<String, RateLimiterSettings> getInstances() {
+			return this.instances;
+		}
+
+	}
+
+	/** Timeouts: {@code defaults} and per-instance overrides. */
+	public static class Timeout {
+
+		/**
+		 * Settings applied to every timeout unless its instance overrides them.
+		 */
+		@NestedConfigurationProperty
+		private final TimeoutSettings defaults = new TimeoutSettings();
+
+		/**
+		 * Per-instance overrides, keyed by the name given to @Timeout. Unset keys inherit
+		 * from defaults.
+		 */
+		private final Map<String, TimeoutSettings> instances = new LinkedHashMap<>();
+
+		public TimeoutSettings getDefaults() {
+			return this.defaults;
+		}
+
+		public Map<String, TimeoutSettings> getInstances() {
 			return this.instances;
 		}
 

@@ -23,8 +23,12 @@ import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.idempotency.IdempotencyOutcome;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterOutcome;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryOutcome;
+import dev.resilience.timeout.Timeout;
+import dev.resilience.timeout.TimeoutOutcome;
 
 /**
  * Binds the meters of every instance of a {@link ResilienceRegistry} to a
@@ -40,17 +44,21 @@ import dev.resilience.retry.RetryOutcome;
  * {@code resilience.retry.attempts};</li>
  * <li>{@code resilience.bulkhead.available.concurrent.calls},
  * {@code resilience.bulkhead.rejected};</li>
+ * <li>{@code resilience.ratelimiter.calls} (counter per {@code kind}: permitted,
+ * rejected), {@code resilience.ratelimiter.available.permissions};</li>
+ * <li>{@code resilience.timeout.calls} (counter per {@code kind}: successful, failed,
+ * timed_out);</li>
  * <li>{@code resilience.fallback.calls} ({@link #recordFallback}) and
  * {@code resilience.idempotency.calls}
  * ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
  * </ul>
  * Instances created after binding are bound when the registry announces them. Gauges and
- * the retry and bulkhead counters read the counters the engine keeps anyway, so they cost
- * nothing per call. The call timers and transition counters need a breaker listener:
- * every timer is created when the breaker is bound, so recording a call looks nothing up
- * and allocates nothing in this class. Until {@link #bindTo} is called nothing is
- * registered on any instance, so the call path of an application without a meter registry
- * is untouched.
+ * the retry, bulkhead, rate limiter and timeout counters read the counters the engine
+ * keeps anyway, so they cost nothing per call. The call timers and transition counters
+ * need a breaker listener: every timer is created when the breaker is bound, so recording
+ * a call looks nothing up and allocates nothing in this class. Until {@link #bindTo} is
+ * called nothing is registered on any instance, so the call path of an application
+ * without a meter registry is untouched.
  * <p>
  * Tag values are bounded by the code: instance names are fixed at startup, methods are
  * the annotated methods, exceptions are class names; no argument or idempotency key is
@@ -235,6 +243,49 @@ public class ResilienceMeterBinder implements MeterBinder {
 			FunctionCounter.builder("resilience.bulkhead.rejected", metrics, (m) -> m.getNumberOfRejectedCalls())
 				.tags(tags)
 				.description("Calls the bulkhead refused")
+				.register(this.meterRegistry);
+		}
+
+		@Override
+		public void onRateLimiterAdded(RateLimiter rateLimiter) {
+			RateLimiter.Metrics metrics = rateLimiter.getMetrics();
+			Tags tags = Tags.of("name", rateLimiter.getName());
+			Gauge
+				.builder("resilience.ratelimiter.available.permissions", metrics,
+						RateLimiter.Metrics::getAvailablePermissions)
+				.tags(tags)
+				.description("Permits left in the rate limiter's current period, negative while calls wait")
+				.strongReference(true)
+				.register(this.meterRegistry);
+			rateLimiterCalls(tags, RateLimiterOutcome.PERMITTED, metrics,
+					RateLimiter.Metrics::getNumberOfPermittedCalls);
+			rateLimiterCalls(tags, RateLimiterOutcome.REJECTED, metrics, RateLimiter.Metrics::getNumberOfRejectedCalls);
+		}
+
+		private void rateLimiterCalls(Tags tags, RateLimiterOutcome kind, RateLimiter.Metrics metrics,
+				ToLongFunction<RateLimiter.Metrics> count) {
+			FunctionCounter.builder("resilience.ratelimiter.calls", metrics, (m) -> count.applyAsLong(m))
+				.tags(tags)
+				.tag("kind", tagValue(kind))
+				.description("Permit decisions of the rate limiter, by kind")
+				.register(this.meterRegistry);
+		}
+
+		@Override
+		public void onTimeoutAdded(Timeout timeout) {
+			Timeout.Metrics metrics = timeout.getMetrics();
+			Tags tags = Tags.of("name", timeout.getName());
+			timeoutCalls(tags, TimeoutOutcome.SUCCESSFUL, metrics, Timeout.Metrics::getNumberOfSuccessfulCalls);
+			timeoutCalls(tags, TimeoutOutcome.FAILED, metrics, Timeout.Metrics::getNumberOfFailedCalls);
+			timeoutCalls(tags, TimeoutOutcome.TIMED_OUT, metrics, Timeout.Metrics::getNumberOfTimedOutCalls);
+		}
+
+		private void timeoutCalls(Tags tags, TimeoutOutcome kind, Timeout.Metrics metrics,
+				ToLongFunction<Timeout.Metrics> count) {
+			FunctionCounter.builder("resilience.timeout.calls", metrics, (m) -> count.applyAsLong(m))
+				.tags(tags)
+				.tag("kind", tagValue(kind))
+				.description("Calls bounded by the timeout, by how they ended")
 				.register(this.meterRegistry);
 		}
 

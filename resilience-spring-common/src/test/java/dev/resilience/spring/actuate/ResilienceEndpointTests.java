@@ -11,9 +11,12 @@ import dev.resilience.ResilienceRegistry;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.spring.actuate.ResilienceEndpoint.StateChange.Result;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceEndpointAutoConfiguration;
+import dev.resilience.spring.testsupport.StubPolicies;
+import dev.resilience.timeout.TimeoutConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -118,6 +121,76 @@ class ResilienceEndpointTests {
 		assertThat(instance.idempotency().config()).containsEntry("ttl", "86400s");
 		assertThat(endpoint.instance("refunds")).isNull();
 		assertThat(registry.findIdempotencies("refunds")).as("reading creates nothing").isEmpty();
+	}
+
+	@Test
+	void rateLimiterDescriptorShowsPermitsDecisionsAndConfigurationAsInYaml() {
+		RateLimiterConfig config = RateLimiterConfig.custom()
+			.limitForPeriod(10)
+			.limitRefreshPeriod(Duration.ofMinutes(1))
+			.timeoutDuration(Duration.ofMillis(250))
+			.build();
+
+		ResilienceEndpoint.RateLimiterDescriptor descriptor = ResilienceEndpoint.RateLimiterDescriptor
+			.of(StubPolicies.rateLimiter("orders", config, -2, 40, 7));
+
+		assertThat(descriptor.availablePermissions()).as("negative while calls wait").isEqualTo(-2);
+		assertThat(descriptor.permittedCalls()).isEqualTo(40);
+		assertThat(descriptor.rejectedCalls()).isEqualTo(7);
+		assertThat(descriptor.config()).containsExactly(entry("limit-for-period", 10),
+				entry("limit-refresh-period", "60s"), entry("timeout-duration", "250ms"));
+	}
+
+	@Test
+	void timeoutDescriptorShowsCallsByOutcomeAndConfigurationAsInYaml() {
+		TimeoutConfig config = TimeoutConfig.custom().duration(Duration.ofMillis(1500)).interrupt(false).build();
+
+		ResilienceEndpoint.TimeoutDescriptor descriptor = ResilienceEndpoint.TimeoutDescriptor
+			.of(StubPolicies.timeout("inventory", config, 12, 3, 2));
+
+		assertThat(descriptor.successfulCalls()).isEqualTo(12);
+		assertThat(descriptor.failedCalls()).isEqualTo(3);
+		assertThat(descriptor.timedOutCalls()).isEqualTo(2);
+		assertThat(descriptor.config()).containsExactly(entry("duration", "1500ms"), entry("interrupt", false));
+	}
+
+	@Test
+	void rateLimitersAndTimeoutsDeclaredInConfigurationAreListedFromStartup() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=resilience",
+					"resilience.rate-limiter.instances.orders.limit-for-period=5",
+					"resilience.timeout.instances.inventory.duration=2s")
+			.run((context) -> {
+				ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
+
+				ResilienceEndpoint.ResilienceDescriptor all = endpoint.resilience();
+
+				assertThat(all.rateLimiters()).containsOnlyKeys("orders");
+				assertThat(all.rateLimiters().get("orders").availablePermissions()).isEqualTo(5);
+				assertThat(all.rateLimiters().get("orders").config()).containsEntry("limit-for-period", 5)
+					.containsEntry("limit-refresh-period", "1s")
+					.containsEntry("timeout-duration", "0s");
+				assertThat(all.timeouts()).containsOnlyKeys("inventory");
+				assertThat(all.timeouts().get("inventory").config()).containsEntry("duration", "2s")
+					.containsEntry("interrupt", true);
+			});
+	}
+
+	@Test
+	void instanceShowsARateLimiterAndATimeoutSharingTheName() {
+		ResilienceRegistry registry = ResilienceRegistry.ofDefaults();
+		registry.rateLimiter("inventory");
+		registry.timeout("inventory");
+		ResilienceEndpoint endpoint = new ResilienceEndpoint(registry, false);
+
+		ResilienceEndpoint.InstanceDescriptor instance = endpoint.instance("inventory");
+
+		assertThat(instance.rateLimiter().config()).containsEntry("limit-for-period", 50);
+		assertThat(instance.timeout().config()).containsEntry("duration", "1s");
+		assertThat(instance.circuitBreaker()).isNull();
+		assertThat(instance.retry()).isNull();
+		assertThat(instance.bulkhead()).isNull();
+		assertThat(instance.idempotency()).isNull();
 	}
 
 }

@@ -31,20 +31,29 @@ class ResilienceHealthAutoConfigurationTests {
 			AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceHealthAutoConfiguration.class));
 
 	@Test
-	void contributesThreeIndicatorsNamedForTheirComponents() {
-		this.runner.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
-			.containsOnlyKeys("circuitBreakersHealthIndicator", "retriesHealthIndicator", "bulkheadsHealthIndicator"));
+	void contributesFiveIndicatorsNamedForTheirComponents() {
+		this.runner.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys(
+				"circuitBreakersHealthIndicator", "retriesHealthIndicator", "bulkheadsHealthIndicator",
+				"rateLimitersHealthIndicator", "timeoutsHealthIndicator"));
 	}
 
 	@Test
 	void eachContributorIsTurnedOffByItsOwnKey() {
 		this.runner.withPropertyValues("management.health.circuitbreakers.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys("retriesHealthIndicator",
-					"bulkheadsHealthIndicator"));
+					"bulkheadsHealthIndicator", "rateLimitersHealthIndicator", "timeoutsHealthIndicator"));
 		this.runner
-			.withPropertyValues("management.health.retries.enabled=false", "management.health.bulkheads.enabled=false")
+			.withPropertyValues("management.health.retries.enabled=false", "management.health.bulkheads.enabled=false",
+					"management.health.ratelimiters.enabled=false", "management.health.timeouts.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
 				.containsOnlyKeys("circuitBreakersHealthIndicator"));
+		this.runner.withPropertyValues("management.health.ratelimiters.enabled=false")
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
+				.doesNotContainKey("rateLimitersHealthIndicator")
+				.containsKey("timeoutsHealthIndicator"));
+		this.runner.withPropertyValues("management.health.timeouts.enabled=false")
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).doesNotContainKey("timeoutsHealthIndicator")
+				.containsKey("rateLimitersHealthIndicator"));
 	}
 
 	@Test
@@ -145,6 +154,45 @@ class ResilienceHealthAutoConfigurationTests {
 					.containsEntry("retryAttempts", 0L)
 					.containsOnlyKeys("successfulWithoutRetry", "successfulWithRetry", "failedWithRetry",
 							"failedWithoutRetry", "retryAttempts", "budgetExhausted");
+			});
+	}
+
+	@Test
+	void rateLimitersDetailTheirPermitsAndTimeoutsTheirConfiguration() {
+		this.runner
+			.withPropertyValues("resilience.rate-limiter.instances.orders.limit-for-period=3",
+					"resilience.rate-limiter.instances.orders.limit-refresh-period=1m",
+					"resilience.timeout.instances.inventory.duration=250ms",
+					"resilience.timeout.instances.inventory.interrupt=false")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				assertThat(registry.rateLimiter("orders").tryAcquirePermission()).isTrue();
+
+				HealthView rateLimiters = health(context.getBean(RateLimitersHealthIndicator.class));
+				HealthView timeouts = health(context.getBean(TimeoutsHealthIndicator.class));
+
+				assertThat(rateLimiters.status()).isEqualTo("UP");
+				assertThat(detailsOf(rateLimiters, "orders"))
+					.isEqualTo(Map.of("availablePermissions", 2, "limitForPeriod", 3, "limitRefreshPeriod", "60s"));
+				assertThat(timeouts.status()).isEqualTo("UP");
+				assertThat(detailsOf(timeouts, "inventory")).isEqualTo(Map.of("duration", "250ms", "interrupt", false));
+			});
+	}
+
+	@Test
+	void aRateLimiterWithoutPermitsLeavesItsComponentUp() {
+		this.runner
+			.withPropertyValues("resilience.rate-limiter.instances.orders.limit-for-period=1",
+					"resilience.rate-limiter.instances.orders.limit-refresh-period=1h")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				assertThat(registry.rateLimiter("orders").tryAcquirePermission()).isTrue();
+				assertThat(registry.rateLimiter("orders").tryAcquirePermission()).isFalse();
+
+				HealthView rateLimiters = health(context.getBean(RateLimitersHealthIndicator.class));
+
+				assertThat(rateLimiters.status()).isEqualTo("UP");
+				assertThat(detailsOf(rateLimiters, "orders")).containsEntry("availablePermissions", 0);
 			});
 	}
 

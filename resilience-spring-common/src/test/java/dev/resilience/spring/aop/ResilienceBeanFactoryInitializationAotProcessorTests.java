@@ -24,7 +24,9 @@ import org.springframework.util.ReflectionUtils;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
 import dev.resilience.spring.idempotency.ReplayableResults;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +116,15 @@ class ResilienceBeanFactoryInitializationAotProcessorTests {
 		assertThat(invocation(Fallback.class, "method")).accepts(this.hints);
 		assertThat(invocation(Idempotent.class, "key")).accepts(this.hints);
 		assertThat(invocation(CircuitBreaker.class, "name")).accepts(this.hints);
+	}
+
+	@Test
+	void beansWithOnlyATimeoutOrARateLimiterAreProcessedAndTheirAttributesReadable() {
+		RuntimeHints hints = process(TimeLimitedService.class, RateLimitedService.class);
+		assertThat(RuntimeHintsPredicates.reflection().onType(TimeLimitedService.class)).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onType(RateLimitedService.class)).accepts(hints);
+		assertThat(invocation(Timeout.class, "name")).accepts(hints);
+		assertThat(invocation(RateLimiter.class, "name")).accepts(hints);
 	}
 
 	@Test
@@ -293,6 +304,24 @@ class ResilienceBeanFactoryInitializationAotProcessorTests {
 
 		public String recover(String input) {
 			return input;
+		}
+
+	}
+
+	public static class TimeLimitedService {
+
+		@Timeout(name = "inventory")
+		public String stock() {
+			return "5";
+		}
+
+	}
+
+	@RateLimiter(name = "orders")
+	public static class RateLimitedService {
+
+		public String place() {
+			return "placed";
 		}
 
 	}

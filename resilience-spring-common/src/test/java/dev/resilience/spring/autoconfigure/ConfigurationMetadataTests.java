@@ -17,7 +17,9 @@ import org.springframework.boot.convert.DurationStyle;
 
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.RetryConfig;
+import dev.resilience.timeout.TimeoutConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +35,10 @@ class ConfigurationMetadataTests {
 	private static final RetryConfig RETRY = RetryConfig.ofDefaults();
 
 	private static final BulkheadConfig BULKHEAD = BulkheadConfig.ofDefaults();
+
+	private static final RateLimiterConfig RATE_LIMITER = RateLimiterConfig.ofDefaults();
+
+	private static final TimeoutConfig TIMEOUT = TimeoutConfig.ofDefaults();
 
 	/**
 	 * Every leaf key of the specification's example, with the default the engine (or the
@@ -95,6 +101,13 @@ class ConfigurationMetadataTests {
 		keys.put(bulkhead + "thread-pool.max-size", BULKHEAD.getMaxSize());
 		keys.put(bulkhead + "thread-pool.queue-capacity", BULKHEAD.getQueueCapacity());
 		keys.put(bulkhead + "thread-pool.keep-alive", BULKHEAD.getKeepAlive());
+		String rateLimiter = "resilience.rate-limiter.defaults.";
+		keys.put(rateLimiter + "limit-for-period", RATE_LIMITER.getLimitForPeriod());
+		keys.put(rateLimiter + "limit-refresh-period", RATE_LIMITER.getLimitRefreshPeriod());
+		keys.put(rateLimiter + "timeout-duration", RATE_LIMITER.getTimeoutDuration());
+		String timeout = "resilience.timeout.defaults.";
+		keys.put(timeout + "duration", TIMEOUT.getDuration());
+		keys.put(timeout + "interrupt", TIMEOUT.isInterrupt());
 		// Not yet in the engine: the values of the specification's example.
 		String idem = "resilience.idempotency.";
 		keys.put(idem + "store", "memory");
@@ -124,7 +137,8 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyInstancesMapIsDocumentedWithADescription() {
-		for (String pattern : List.of("circuit-breaker", "retry", "bulkhead", "idempotency")) {
+		for (String pattern : List.of("circuit-breaker", "retry", "bulkhead", "rate-limiter", "timeout",
+				"idempotency")) {
 			String key = "resilience." + pattern + ".instances";
 			assertThat(properties).containsKey(key);
 			assertThat(properties.get(key).path("description").asText()).as(key).isNotBlank();

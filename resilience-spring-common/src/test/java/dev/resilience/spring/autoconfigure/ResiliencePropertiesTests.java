@@ -16,10 +16,12 @@ import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyConfig.OnInProgress;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOpenStatus;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.Scope;
 import dev.resilience.spring.autoconfigure.ResilienceProperties.Idempotency.StoreType;
+import dev.resilience.timeout.TimeoutConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,7 +32,8 @@ class ResiliencePropertiesTests {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(classes = { CircuitBreakerSettings.class, RetrySettings.class, RetrySettings.Budget.class,
-			BulkheadSettings.class, BulkheadSettings.ThreadPool.class, IdempotencySettings.class })
+			BulkheadSettings.class, BulkheadSettings.ThreadPool.class, RateLimiterSettings.class, TimeoutSettings.class,
+			IdempotencySettings.class })
 	void unboundSettingsHoldNoValueSoThatInstancesInheritAndDefaultsComeFromTheEngine(Class<?> type) throws Exception {
 		Object settings = type.getConstructor().newInstance();
 		int keys = 0;
@@ -114,6 +117,45 @@ class ResiliencePropertiesTests {
 		assertThat(configurations.circuitBreaker("any")).hasToString(CircuitBreakerConfig.ofDefaults().toString());
 		assertThat(configurations.retry("any")).hasToString(RetryConfig.ofDefaults().toString());
 		assertThat(configurations.bulkhead("any")).hasToString(BulkheadConfig.ofDefaults().toString());
+		assertThat(configurations.rateLimiter("any")).hasToString(RateLimiterConfig.ofDefaults().toString());
+		assertThat(configurations.timeout("any")).hasToString(TimeoutConfig.ofDefaults().toString());
+	}
+
+	@Test
+	void rateLimiterAndTimeoutInstancesInheritEveryKeyTheyLeaveUnsetFromDefaults() {
+		ResilienceConfigurations configurations = configurations(Map.of(
+				"resilience.rate-limiter.defaults.limit-for-period", "10",
+				"resilience.rate-limiter.defaults.timeout-duration", "100ms",
+				"resilience.rate-limiter.instances.orders.limit-refresh-period", "1m",
+				"resilience.rate-limiter.instances.orders.limit-for-period", "3",
+				"resilience.timeout.defaults.duration", "5s", "resilience.timeout.instances.inventory.interrupt",
+				"false", "resilience.timeout.instances.search.duration", "250ms"));
+		RateLimiterConfig orders = configurations.rateLimiter("orders");
+		assertThat(orders.getLimitForPeriod()).isEqualTo(3);
+		assertThat(orders.getLimitRefreshPeriod()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(orders.getTimeoutDuration()).isEqualTo(Duration.ofMillis(100));
+		RateLimiterConfig other = configurations.rateLimiter("other");
+		assertThat(other.getLimitForPeriod()).isEqualTo(10);
+		assertThat(other.getLimitRefreshPeriod()).isEqualTo(RateLimiterConfig.DEFAULT_LIMIT_REFRESH_PERIOD);
+		TimeoutConfig inventory = configurations.timeout("inventory");
+		assertThat(inventory.getDuration()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(inventory.isInterrupt()).isFalse();
+		TimeoutConfig search = configurations.timeout("search");
+		assertThat(search.getDuration()).isEqualTo(Duration.ofMillis(250));
+		assertThat(search.isInterrupt()).isTrue();
+		assertThat(configurations.rateLimiterInstanceNames()).containsExactly("orders");
+		assertThat(configurations.timeoutInstanceNames()).containsExactlyInAnyOrder("inventory", "search");
+	}
+
+	@Test
+	void zeroDurationsAndLimitsNameTheLayerThatSetThem() {
+		assertThatExceptionOfType(InvalidResiliencePropertyException.class)
+			.isThrownBy(() -> configurations(Map.of("resilience.timeout.defaults.duration", "0s")))
+			.satisfies((ex) -> assertThat(ex.getPropertyName()).isEqualTo("resilience.timeout.defaults.duration"));
+		assertThatExceptionOfType(InvalidResiliencePropertyException.class)
+			.isThrownBy(() -> configurations(Map.of("resilience.rate-limiter.instances.orders.limit-for-period", "0")))
+			.satisfies((ex) -> assertThat(ex.getPropertyName())
+				.isEqualTo("resilience.rate-limiter.instances.orders.limit-for-period"));
 	}
 
 	@Test

@@ -55,6 +55,14 @@ class ResiliencePropertiesValidationTests {
 					resilience.bulkhead.defaults.thread-pool.core-size                                           | 0      | 0      | must be at least 1
 					resilience.bulkhead.instances.recommendations.thread-pool.queue-capacity                     | -1     | -1     | must be at least 0
 					resilience.bulkhead.defaults.thread-pool.keep-alive                                          | -20s   | -20s   | must not be a negative duration
+					resilience.rate-limiter.defaults.limit-for-period                                            | 0      | 0      | must be at least 1
+					resilience.rate-limiter.instances.orders.limit-for-period                                    | -5     | -5     | must be at least 1
+					resilience.rate-limiter.defaults.limit-refresh-period                                        | 0s     | 0ms    | must be a positive duration
+					resilience.rate-limiter.instances.orders.limit-refresh-period                                | -1s    | -1s    | must be a positive duration
+					resilience.rate-limiter.defaults.timeout-duration                                            | -1ms   | -1ms   | must not be a negative duration
+					resilience.rate-limiter.instances.orders.timeout-duration                                    | -2s    | -2s    | must not be a negative duration
+					resilience.timeout.defaults.duration                                                         | 0ms    | 0ms    | must be a positive duration
+					resilience.timeout.instances.inventory.duration                                              | -1s    | -1s    | must be a positive duration
 					resilience.idempotency.max-key-length                                                        | 0      | 0      | must be at least 1
 					resilience.idempotency.memory.maximum-size                                                   | 0      | 0      | must be at least 1
 					resilience.idempotency.memory.maximum-memory                                                 | 100B   | 100B   | must be at least 512B (one record's overhead)

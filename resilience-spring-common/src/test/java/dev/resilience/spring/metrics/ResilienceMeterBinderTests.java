@@ -12,25 +12,30 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.ResilienceRegistry;
-import dev.resilience.Scheduler;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.IdempotencyOutcome;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
+import dev.resilience.timeout.Timeout;
+import dev.resilience.timeout.TimeoutConfig;
+import dev.resilience.timeout.TimeoutExceededException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ResilienceMeterBinderTests {
 
 	private final FakeTicker ticker = new FakeTicker();
 
-	private final Scheduler scheduler = new FakeScheduler(this.ticker);
+	private final FakeScheduler scheduler = new FakeScheduler(this.ticker);
 
 	private final ResilienceRegistry registry = ResilienceRegistry.builder()
 		.ticker(this.ticker)
@@ -51,6 +56,9 @@ class ResilienceMeterBinderTests {
 		.bulkheadConfigs((name) -> name.startsWith("pool")
 				? BulkheadConfig.custom().type(BulkheadConfig.Type.THREAD_POOL).coreSize(1).maxSize(2).build()
 				: BulkheadConfig.custom().maxConcurrentCalls(3).build())
+		.rateLimiterConfigs((
+				name) -> RateLimiterConfig.custom().limitForPeriod(2).limitRefreshPeriod(Duration.ofMinutes(1)).build())
+		.timeoutConfigs((name) -> TimeoutConfig.custom().duration(Duration.ofSeconds(1)).build())
 		.build();
 
 	private final MeterRegistry meters = new SimpleMeterRegistry();
@@ -250,6 +258,44 @@ class ResilienceMeterBinderTests {
 		assertThat(stateGauges("inventory").get(1)).as("gauges read the live state").isEqualTo(1.0);
 	}
 
+	@Test
+	void rateLimiterKindsAndAvailablePermissionsReadTheEngineCounters() {
+		this.binder.bindTo(this.meters);
+		RateLimiter limiter = this.registry.rateLimiter("orders");
+		assertThat(permissions("orders")).isEqualTo(2.0);
+		assertThat(rateLimiterCalls("orders", "permitted")).as("every kind exists from creation").isZero();
+		assertThat(rateLimiterCalls("orders", "rejected")).isZero();
+
+		assertThat(limiter.tryAcquirePermission()).isTrue();
+		assertThat(limiter.tryAcquirePermission()).isTrue();
+		assertThat(limiter.tryAcquirePermission()).isFalse();
+
+		assertThat(rateLimiterCalls("orders", "permitted")).isEqualTo(2.0);
+		assertThat(rateLimiterCalls("orders", "rejected")).isEqualTo(1.0);
+		assertThat(permissions("orders")).isZero();
+		this.ticker.advance(Duration.ofMinutes(1));
+		assertThat(permissions("orders")).as("a new period starts full").isEqualTo(2.0);
+	}
+
+	@Test
+	void timeoutKindsReadTheEngineCountersOfInstancesCreatedBeforeBinding() {
+		Timeout timeout = this.registry.timeout("inventory");
+		this.binder.bindTo(this.meters);
+		assertThat(timeoutCalls("inventory", "timed_out")).as("every kind exists from binding").isZero();
+
+		assertThat(timeout.executeSupplier(() -> "ok")).isEqualTo("ok");
+		assertThatIllegalStateException().isThrownBy(() -> timeout.executeSupplier(() -> {
+			throw new IllegalStateException();
+		}));
+		CompletionStage<String> hung = timeout.executeCompletionStage(CompletableFuture::new);
+		this.scheduler.advance(Duration.ofSeconds(1));
+
+		assertThatThrownBy(() -> hung.toCompletableFuture().join()).hasCauseInstanceOf(TimeoutExceededException.class);
+		assertThat(timeoutCalls("inventory", "successful")).isEqualTo(1.0);
+		assertThat(timeoutCalls("inventory", "failed")).isEqualTo(1.0);
+		assertThat(timeoutCalls("inventory", "timed_out")).isEqualTo(1.0);
+	}
+
 	private void record(CircuitBreaker breaker, Duration duration, Throwable failure) {
 		breaker.acquirePermission();
 		if (failure == null) {
@@ -289,6 +335,26 @@ class ResilienceMeterBinderTests {
 
 	private double retryCalls(String name, String kind) {
 		return this.meters.get("resilience.retry.calls").tag("name", name).tag("kind", kind).functionCounter().count();
+	}
+
+	private double permissions(String name) {
+		return this.meters.get("resilience.ratelimiter.available.permissions").tag("name", name).gauge().value();
+	}
+
+	private double rateLimiterCalls(String name, String kind) {
+		return this.meters.get("resilience.ratelimiter.calls")
+			.tag("name", name)
+			.tag("kind", kind)
+			.functionCounter()
+			.count();
+	}
+
+	private double timeoutCalls(String name, String kind) {
+		return this.meters.get("resilience.timeout.calls")
+			.tag("name", name)
+			.tag("kind", kind)
+			.functionCounter()
+			.count();
 	}
 
 	private double available(String name) {
