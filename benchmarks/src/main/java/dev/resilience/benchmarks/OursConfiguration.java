@@ -59,9 +59,4 @@ class OursConfiguration {
 		return new Beans.OursRateLimiter();
 	}
 
-	@Bean
-	Beans.OursMono oursMono() {
-		return new Beans.OursMono();
-	}
-
 }

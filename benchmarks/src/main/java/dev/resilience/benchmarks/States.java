@@ -226,7 +226,7 @@ public final class States {
 
 		@Override
 		Class<?> configuration() {
-			return OursConfiguration.class;
+			return OursMonoConfiguration.class;
 		}
 
 		@Override
