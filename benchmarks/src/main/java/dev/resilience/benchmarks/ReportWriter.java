@@ -154,6 +154,9 @@ public final class ReportWriter {
 		Result o = call(ours);
 		Result r = (r4j != null) ? call(r4j) : null;
 		Result floor = (floorName != null) ? call(floorName) : null;
+		if (o == null && r == null) {
+			return;
+		}
 		out.append("| ")
 			.append(label)
 			.append(" | ")
@@ -269,7 +272,8 @@ public final class ReportWriter {
 		out.append("| ")
 			.append(description)
 			.append(" | ")
-			.append(String.format(Locale.ROOT, "%.3f ×", ratio))
+			.append(ratioText(ratio))
+			.append(" ×")
 			.append(" | ")
 			.append(met ? "yes" : "**no**")
 			.append(" |\n");
@@ -308,7 +312,12 @@ public final class ReportWriter {
 		if (ours == null || other == null) {
 			return "";
 		}
-		return String.format(Locale.ROOT, "%.3f", ours.score() / other.score());
+		return ratioText(ours.score() / other.score());
+	}
+
+	/** Three decimals, more below 0.01 so that a small ratio does not read as zero. */
+	private static String ratioText(double ratio) {
+		return String.format(Locale.ROOT, (ratio >= 0.01) ? "%.3f" : "%.5f", ratio);
 	}
 
 	private static String number(double value) {
