@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.BaseStream;
 import java.util.stream.Collectors;
@@ -28,7 +27,9 @@ import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Idempotent;
+import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackListener;
@@ -46,6 +47,9 @@ public class MethodPipelineFactory {
 
 	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class, Reader.class,
 			Iterator.class);
+
+	/** Whether methods returning Mono and Flux are protected yet (step by step). */
+	private static final boolean REACTIVE_SUPPORTED = false;
 
 	private final ResilienceRegistry registry;
 
@@ -99,7 +103,10 @@ public class MethodPipelineFactory {
 		// binds.
 		Class<?> returnType = ResolvableType.forMethodReturnType(specific, targetClass)
 			.resolve(specific.getReturnType());
-		boolean async = CompletionStage.class.isAssignableFrom(returnType);
+		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
+				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
+		requireSupportedOn(returnKind, specific, targetClass, typeLevelApplies, idempotent, where);
+		boolean async = returnKind != ReturnKind.VALUE;
 		Pipeline.Builder builder = Pipeline.builder();
 		if (idempotent != null) {
 			addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
@@ -117,7 +124,7 @@ public class MethodPipelineFactory {
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
-		return new MethodPipeline(where, returnType, builder.build(), retry != null);
+		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null);
 	}
 
 	/**
@@ -168,6 +175,38 @@ public class MethodPipelineFactory {
 			throw new ResilienceAnnotationException(annotations + " on " + where + ": the method is " + problem
 					+ ", so the Spring proxy cannot intercept it and the annotation would protect nothing;"
 					+ " make it a non-final instance method that is not private, and call it through the bean");
+		}
+	}
+
+	/**
+	 * Refuses the patterns that cannot yet work on a reactive result: {@code @Timeout}
+	 * and {@code @RateLimiter} (until their reactive operators exist) and
+	 * {@code @Idempotent} on a {@code Flux}, whose elements cannot be replayed as one
+	 * stored result.
+	 */
+	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
+			boolean typeLevelApplies, Idempotent idempotent, String where) {
+		if (!returnKind.isReactive()) {
+			return;
+		}
+		String type = (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
+		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class, RateLimiter.class)) {
+			if (find(method, targetClass, timeLimit, typeLevelApplies) != null) {
+				throw new ResilienceAnnotationException("@" + timeLimit.getSimpleName() + " on " + where
+						+ ": a method returning " + type + " cannot carry @" + timeLimit.getSimpleName()
+						+ " yet; it works on methods returning a plain value, void, CompletionStage or"
+						+ " CompletableFuture");
+			}
+		}
+		if (!REACTIVE_SUPPORTED) {
+			throw new ResilienceAnnotationException(AnnotationKinds.on(method, targetClass, typeLevelApplies) + " on "
+					+ where + ": methods returning " + type + " are not supported yet; return a plain value, void,"
+					+ " CompletionStage or CompletableFuture");
+		}
+		if (idempotent != null && returnKind == ReturnKind.FLUX) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
+					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
 		}
 	}
 
@@ -279,6 +318,16 @@ public class MethodPipelineFactory {
 				Fallback.class, Idempotent.class);
 
 		private AnnotationKinds() {
+		}
+
+		/**
+		 * The resilience annotations applying to {@code method}, as written in messages.
+		 */
+		static String on(Method method, Class<?> targetClass, boolean typeLevelApplies) {
+			return ALL.stream()
+				.filter((kind) -> find(method, targetClass, kind, typeLevelApplies) != null)
+				.map((kind) -> "@" + kind.getSimpleName())
+				.collect(Collectors.joining(" "));
 		}
 
 	}
