@@ -9,6 +9,7 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.Advised;
 
 import dev.resilience.Pipeline;
+import dev.resilience.spring.reactive.ReactivePipeline;
 
 /**
  * What the interceptor runs for one annotated method: its {@link Pipeline}, built and
@@ -33,6 +34,12 @@ final class MethodPipeline {
 	private final boolean mayProceedMoreThanOnce;
 
 	/**
+	 * The Reactor operators of a method returning {@code Mono} or {@code Flux}, else
+	 * {@code null}.
+	 */
+	private final ReactivePipeline reactive;
+
+	/**
 	 * The last proxy this method was called through and whether the resilience advice is
 	 * the innermost of its chain, so that a singleton bean's retries need no clone of the
 	 * invocation.
@@ -43,19 +50,26 @@ final class MethodPipeline {
 	 * @param description the method on its target class, for diagnostics
 	 * @param returnType the return type as the target class binds it
 	 * @param returnKind how the result travels, as {@link ReturnTypes} classified it
+	 * @param reactive the operators of a {@code Mono} or {@code Flux} method, else
+	 * {@code null}
 	 */
 	MethodPipeline(String description, Class<?> returnType, ReturnKind returnKind, Pipeline pipeline,
-			boolean mayProceedMoreThanOnce) {
+			boolean mayProceedMoreThanOnce, ReactivePipeline reactive) {
 		this.description = description;
 		this.pipeline = pipeline;
 		this.async = returnKind == ReturnKind.COMPLETION_STAGE;
 		this.completableFuture = CompletableFuture.class.isAssignableFrom(returnType);
 		this.checkResultType = returnKind == ReturnKind.VALUE && ReturnTypes.mayHoldAsynchronousValue(returnType);
-		this.mayProceedMoreThanOnce = mayProceedMoreThanOnce;
+		// Each subscription to a reactive result proceeds once more.
+		this.mayProceedMoreThanOnce = mayProceedMoreThanOnce || reactive != null;
+		this.reactive = reactive;
 	}
 
 	Object invoke(MethodInvocation invocation) throws Throwable {
 		boolean cloneEachAttempt = this.mayProceedMoreThanOnce && !isInnermostAdvice(invocation);
+		if (this.reactive != null) {
+			return this.reactive.invoke(SpringInvocation.of(invocation, cloneEachAttempt));
+		}
 		if (!this.async) {
 			Object result = SpringInvocation.execute(this.pipeline, invocation, cloneEachAttempt);
 			if (this.checkResultType && result != null && ReturnTypes.isAsynchronousValue(result.getClass())) {

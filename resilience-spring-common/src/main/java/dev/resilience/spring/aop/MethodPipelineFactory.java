@@ -33,6 +33,7 @@ import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.spring.reactive.ReactivePipeline;
 
 /**
  * Builds, once per annotated method and at startup, the {@link MethodPipeline} the
@@ -47,9 +48,6 @@ public class MethodPipelineFactory {
 
 	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class, Reader.class,
 			Iterator.class);
-
-	/** Whether methods returning Mono and Flux are protected yet (step by step). */
-	private static final boolean REACTIVE_SUPPORTED = false;
 
 	private final ResilienceRegistry registry;
 
@@ -106,7 +104,7 @@ public class MethodPipelineFactory {
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
 		requireSupportedOn(returnKind, specific, targetClass, typeLevelApplies, idempotent, where);
-		boolean async = returnKind != ReturnKind.VALUE;
+		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
 		if (idempotent != null) {
 			addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
@@ -124,7 +122,37 @@ public class MethodPipelineFactory {
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
-		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null);
+		ReactivePipeline reactive = returnKind.isReactive()
+				? reactivePipeline(specific, targetClass, where, returnKind, fallback, retry, circuitBreaker, bulkhead)
+				: null;
+		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
+	}
+
+	/**
+	 * The Reactor operators for a method returning {@code Mono} or {@code Flux}, over the
+	 * same instances as its engine pipeline; only called when Reactor is on the
+	 * classpath.
+	 */
+	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
+			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Bulkhead bulkhead) {
+		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
+				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
+		if (fallback != null) {
+			builder.fallback(FallbackMethod.resolve(targetClass, method, fallback.method()),
+					FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())),
+					this.fallbackListener, targetClass.getSimpleName() + "." + method.getName());
+		}
+		if (retry != null) {
+			builder.retry(this.registry.retry(instanceName(InstanceKind.RETRY, retry.name(), where)));
+		}
+		if (circuitBreaker != null) {
+			builder.circuitBreaker(this.registry
+				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
+		}
+		if (bulkhead != null) {
+			builder.bulkhead(this.registry.bulkhead(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where)));
+		}
+		return builder.build();
 	}
 
 	/**
@@ -180,9 +208,9 @@ public class MethodPipelineFactory {
 
 	/**
 	 * Refuses the patterns that cannot yet work on a reactive result: {@code @Timeout}
-	 * and {@code @RateLimiter} (until their reactive operators exist) and
+	 * and {@code @RateLimiter} (until their reactive operators exist),
 	 * {@code @Idempotent} on a {@code Flux}, whose elements cannot be replayed as one
-	 * stored result.
+	 * stored result, and (until its replay emits the stored value) on a {@code Mono}.
 	 */
 	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
 			boolean typeLevelApplies, Idempotent idempotent, String where) {
@@ -198,15 +226,15 @@ public class MethodPipelineFactory {
 						+ " CompletableFuture");
 			}
 		}
-		if (!REACTIVE_SUPPORTED) {
-			throw new ResilienceAnnotationException(AnnotationKinds.on(method, targetClass, typeLevelApplies) + " on "
-					+ where + ": methods returning " + type + " are not supported yet; return a plain value, void,"
-					+ " CompletionStage or CompletableFuture");
-		}
 		if (idempotent != null && returnKind == ReturnKind.FLUX) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where
 					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
 					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
+		}
+		if (idempotent != null) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": methods returning Mono cannot carry @Idempotent yet; it works on methods returning a plain"
+					+ " value, void, CompletionStage or CompletableFuture");
 		}
 	}
 
