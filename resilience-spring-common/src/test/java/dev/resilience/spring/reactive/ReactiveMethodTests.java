@@ -164,7 +164,7 @@ class ReactiveMethodTests {
 		this.runner.run((context) -> {
 			Inventory inventory = context.getBean(Inventory.class);
 			Sinks.One<String> pending = Sinks.one();
-			inventory.next(pending::asMono, () -> Mono.just("second"), () -> Mono.just("third"));
+			inventory.next(pending::asMono);
 			List<String> values = new ArrayList<>();
 			inventory.bulkheaded().subscribe(values::add);
 			assertThat(bulkhead(context).getMetrics().getAvailableConcurrentCalls()).isZero();
@@ -173,8 +173,11 @@ class ReactiveMethodTests {
 			assertThat(values).containsExactly("first");
 			assertThat(bulkhead(context).getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
 			inventory.next(Mono::never);
-			inventory.bulkheaded().subscribe().dispose();
+			Disposable hanging = inventory.bulkheaded().subscribe();
+			assertThat(bulkhead(context).getMetrics().getAvailableConcurrentCalls()).isZero();
+			hanging.dispose();
 			assertThat(bulkhead(context).getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+			assertThat(inventory.invocations()).isEqualTo(2);
 		});
 	}
 
@@ -229,6 +232,35 @@ class ReactiveMethodTests {
 			StepVerifier.create(inventory.stream()).expectNext("a").thenCancel().verify();
 			assertThat(breaker(context).getMetrics().getNumberOfBufferedCalls()).isZero();
 		});
+	}
+
+	@Test
+	void everyRetryAttemptSeesTheSubscribersReactorContext() {
+		this.runner.run((context) -> {
+			Inventory inventory = context.getBean(Inventory.class);
+			List<String> seen = new ArrayList<>();
+			Supplier<Mono<String>> failing = () -> Mono.deferContextual((view) -> {
+				seen.add(view.get("user"));
+				return Mono.error(new IOException("down"));
+			});
+			inventory.next(failing, () -> Mono.deferContextual((view) -> Mono.just("for " + view.get("user"))));
+			List<String> values = new ArrayList<>();
+			inventory.retried().contextWrite((ctx) -> ctx.put("user", "alice")).subscribe(values::add);
+			this.scheduler.advance(Duration.ofMillis(100));
+			assertThat(seen).containsExactly("alice");
+			assertThat(values).containsExactly("for alice");
+		});
+	}
+
+	@Test
+	void idempotentOnAMonoFailsStartupUntilItsReplayIsSupported() {
+		this.runner.withBean(IdempotentMono.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(ResilienceAnnotationException.class)
+				.hasMessageStartingWith("@Idempotent on IdempotentMono.load(String): methods returning Mono cannot"
+						+ " carry @Idempotent yet"));
 	}
 
 	@Test
@@ -345,6 +377,15 @@ class ReactiveMethodTests {
 		@Bulkhead(name = "pool")
 		public Mono<String> load() {
 			return Mono.just("x");
+		}
+
+	}
+
+	static class IdempotentMono {
+
+		@dev.resilience.annotation.Idempotent(key = "#id")
+		public Mono<String> load(String id) {
+			return Mono.just(id);
 		}
 
 	}
