@@ -5,8 +5,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
-import reactor.util.retry.Retry.RetrySignal;
 
 import dev.resilience.ContextPropagator;
 import dev.resilience.Invocation;
@@ -218,91 +216,6 @@ public final class ReactivePipeline {
 			if (compareAndSet(false, true)) {
 				this.task.run();
 			}
-		}
-
-	}
-
-	/** One subscription admitted by the breaker: records its one terminal signal. */
-	private static final class BreakerCall {
-
-		private final CircuitBreaker.Permission permission;
-
-		private final Ticker ticker;
-
-		private final long start;
-
-		private final AtomicBoolean ended = new AtomicBoolean();
-
-		BreakerCall(CircuitBreaker.Permission permission, Ticker ticker) {
-			this.permission = permission;
-			this.ticker = ticker;
-			this.start = ticker.read();
-		}
-
-		void onComplete() {
-			if (this.ended.compareAndSet(false, true)) {
-				this.permission.onSuccess(this.ticker.read() - this.start);
-			}
-		}
-
-		void onError(Throwable failure) {
-			if (this.ended.compareAndSet(false, true)) {
-				this.permission.onError(this.ticker.read() - this.start, failure);
-			}
-		}
-
-		void onCancel() {
-			if (this.ended.compareAndSet(false, true)) {
-				this.permission.release();
-			}
-		}
-
-	}
-
-	/**
-	 * One subscription through the retry: asks the engine whether and when to retry, and
-	 * waits on the engine's scheduler, in the context captured at subscription.
-	 */
-	private static final class RetryCall implements Runnable {
-
-		final Retry.AttemptContext context;
-
-		private final Scheduler scheduler;
-
-		/** This call wrapped by the propagator on the subscribing thread. */
-		private final Runnable wake;
-
-		private volatile MonoSink<Long> waiting;
-
-		RetryCall(Retry.AttemptContext context, Scheduler scheduler, ContextPropagator propagator) {
-			this.context = context;
-			this.scheduler = scheduler;
-			this.wake = propagator.wrap(this);
-		}
-
-		Mono<Long> next(RetrySignal signal) {
-			Throwable failure = signal.failure();
-			long delay = this.context.onError(failure);
-			if (delay < 0) {
-				return Mono.error(failure);
-			}
-			return Mono.create((sink) -> {
-				this.waiting = sink;
-				Scheduler.Cancellable scheduled = this.scheduler.schedule(this.wake, delay);
-				sink.onCancel(scheduled::cancel);
-			});
-		}
-
-		/** The delay has elapsed: the next attempt starts. */
-		@Override
-		public void run() {
-			MonoSink<Long> sink = this.waiting;
-			this.context.onRetry();
-			sink.success(1L);
-		}
-
-		void onCancel() {
-			this.context.onCancel();
 		}
 
 	}

@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
+import dev.resilience.ContextPropagator;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
@@ -250,6 +251,43 @@ class ReactiveMethodTests {
 			assertThat(seen).containsExactly("alice");
 			assertThat(values).containsExactly("for alice");
 		});
+	}
+
+	@Test
+	void threadLocalContextOfTheSubscriberIsRestoredAroundEachRetry() {
+		ThreadLocal<String> mdc = new ThreadLocal<>();
+		ContextPropagator propagator = (task) -> {
+			String captured = mdc.get();
+			return () -> {
+				String previous = mdc.get();
+				mdc.set(captured);
+				try {
+					task.run();
+				}
+				finally {
+					mdc.set(previous);
+				}
+			};
+		};
+		this.runner
+			.withBean("propagatingCustomizer", ResilienceRegistryCustomizer.class,
+					() -> (builder) -> builder.contextPropagator(propagator))
+			.run((context) -> {
+				Inventory inventory = context.getBean(Inventory.class);
+				List<String> seen = new ArrayList<>();
+				inventory.next(() -> {
+					seen.add(mdc.get());
+					return Mono.error(new IOException("down"));
+				}, () -> {
+					seen.add(mdc.get());
+					return Mono.just("ok");
+				});
+				mdc.set("request-1");
+				inventory.retried().subscribe();
+				mdc.remove();
+				this.scheduler.advance(Duration.ofMillis(100));
+				assertThat(seen).containsExactly("request-1", "request-1");
+			});
 	}
 
 	@Test
