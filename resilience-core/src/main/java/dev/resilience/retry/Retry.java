@@ -96,6 +96,49 @@ public interface Retry extends Policy {
 			A argument);
 
 	/**
+	 * Starts a call whose attempts the caller runs itself, such as a reactive operator
+	 * that re-subscribes: the retry decides, counts and tells its listeners exactly as
+	 * {@link #executeAsync} does, and the caller runs each attempt and waits for each
+	 * delay (without blocking a thread). Deposits into the retry budget like any call.
+	 * @return the state of this one call; not to be shared between calls
+	 */
+	AttemptContext begin();
+
+	/**
+	 * One call driven by its caller, from {@link #begin()}: report each attempt's failure
+	 * to {@link #onError}, start the next attempt after the delay it returns with
+	 * {@link #onRetry()}, and end the call with {@link #onSuccess()}, with the failure
+	 * {@code onError} gave up on, or with {@link #onCancel()}. Each call ends in exactly
+	 * one outcome; reports after the end are ignored. Thread-safe as long as one attempt
+	 * at a time is outstanding.
+	 */
+	interface AttemptContext {
+
+		/** The current attempt succeeded: records the call's outcome. */
+		void onSuccess();
+
+		/**
+		 * The current attempt failed with {@code failure}.
+		 * @return the delay in nanoseconds before the next attempt ({@code >= 0}; the
+		 * listeners have heard of the retry), or {@code -1} when the call gives up (not
+		 * retryable, attempts or budget exhausted): its outcome is then recorded and the
+		 * caller ends with {@code failure}
+		 */
+		long onError(Throwable failure);
+
+		/** The delay has elapsed and the next attempt starts: counts the retry. */
+		void onRetry();
+
+		/**
+		 * The caller stopped waiting (a cancelled subscription): no further attempt, and
+		 * a call not yet ended is recorded as failed, as {@link #executeAsync} records a
+		 * call cancelled during its backoff.
+		 */
+		void onCancel();
+
+	}
+
+	/**
 	 * Counters since this retry was created, one per {@link RetryOutcome} plus the
 	 * retries made. Each call ends in exactly one outcome counter; reads are cheap and
 	 * never block calls.

@@ -162,6 +162,12 @@ public final class RetryImpl implements Retry {
 		return call.result;
 	}
 
+	@Override
+	public AttemptContext begin() {
+		deposit();
+		return new CallerDrivenRetryCall(this);
+	}
+
 	// What an AsyncRetryCall needs of the instance that runs it.
 
 	int maxAttempts() {

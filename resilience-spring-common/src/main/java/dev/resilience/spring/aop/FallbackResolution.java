@@ -76,7 +76,7 @@ final class FallbackResolution {
 			if (parameterProblem != null) {
 				mismatches.add(found + ", " + parameterProblem);
 			}
-			else if (!isAssignable(this.expectedReturn, returnType)) {
+			else if (!isAssignable(this.expectedReturn, returnType) && !isReactiveElement(returnType)) {
 				incompatibleReturns.add(found + ", which is not assignable to " + describe(this.expectedReturn));
 			}
 			else if (parameters.length > this.expectedParameters.length) {
@@ -231,6 +231,22 @@ final class FallbackResolution {
 			return false;
 		}
 		return to.isAssignableFrom(from) || usesRaw(from.as(rawTo));
+	}
+
+	/**
+	 * A plain value answering a method that returns a {@code Mono<T>} or {@code Flux<T>}:
+	 * assignable to {@code T}, it is emitted as the fallback's one element.
+	 */
+	private boolean isReactiveElement(ResolvableType returnType) {
+		Class<?> raw = this.expectedReturn.resolve();
+		if (raw == null || !(ReturnTypes.MONO.equals(raw.getName()) || ReturnTypes.FLUX.equals(raw.getName()))) {
+			return false;
+		}
+		Class<?> rawFrom = returnType.resolve();
+		if (rawFrom == null || rawFrom.isPrimitive() || ReturnTypes.isAsynchronousValue(rawFrom)) {
+			return false;
+		}
+		return isAssignable(this.expectedReturn.getGeneric(0), returnType);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.Advised;
 
 import dev.resilience.Pipeline;
+import dev.resilience.spring.reactive.ReactivePipeline;
 
 /**
  * What the interceptor runs for one annotated method: its {@link Pipeline}, built and
@@ -25,7 +26,18 @@ final class MethodPipeline {
 
 	private final boolean completableFuture;
 
+	/**
+	 * Whether a plain result must be checked for asynchronous work the declared type hid.
+	 */
+	private final boolean checkResultType;
+
 	private final boolean mayProceedMoreThanOnce;
+
+	/**
+	 * The Reactor operators of a method returning {@code Mono} or {@code Flux}, else
+	 * {@code null}.
+	 */
+	private final ReactivePipeline reactive;
 
 	/**
 	 * The last proxy this method was called through and whether the resilience advice is
@@ -37,22 +49,48 @@ final class MethodPipeline {
 	/**
 	 * @param description the method on its target class, for diagnostics
 	 * @param returnType the return type as the target class binds it
+	 * @param returnKind how the result travels, as {@link ReturnTypes} classified it
+	 * @param reactive the operators of a {@code Mono} or {@code Flux} method, else
+	 * {@code null}
 	 */
-	MethodPipeline(String description, Class<?> returnType, Pipeline pipeline, boolean mayProceedMoreThanOnce) {
+	MethodPipeline(String description, Class<?> returnType, ReturnKind returnKind, Pipeline pipeline,
+			boolean mayProceedMoreThanOnce, ReactivePipeline reactive) {
 		this.description = description;
 		this.pipeline = pipeline;
-		this.async = CompletionStage.class.isAssignableFrom(returnType);
+		this.async = returnKind == ReturnKind.COMPLETION_STAGE;
 		this.completableFuture = CompletableFuture.class.isAssignableFrom(returnType);
-		this.mayProceedMoreThanOnce = mayProceedMoreThanOnce;
+		this.checkResultType = returnKind == ReturnKind.VALUE && ReturnTypes.mayHoldAsynchronousValue(returnType);
+		// Each subscription to a reactive result proceeds once more.
+		this.mayProceedMoreThanOnce = mayProceedMoreThanOnce || reactive != null;
+		this.reactive = reactive;
 	}
 
 	Object invoke(MethodInvocation invocation) throws Throwable {
 		boolean cloneEachAttempt = this.mayProceedMoreThanOnce && !isInnermostAdvice(invocation);
+		if (this.reactive != null) {
+			return this.reactive.invoke(SpringInvocation.of(invocation, cloneEachAttempt));
+		}
 		if (!this.async) {
-			return SpringInvocation.execute(this.pipeline, invocation, cloneEachAttempt);
+			Object result = SpringInvocation.execute(this.pipeline, invocation, cloneEachAttempt);
+			if (this.checkResultType && result != null && ReturnTypes.isAsynchronousValue(result.getClass())) {
+				throw unprotectedResult(result);
+			}
+			return result;
 		}
 		CompletionStage<Object> stage = this.pipeline.executeAsync(SpringInvocation.of(invocation, cloneEachAttempt));
 		return this.completableFuture ? stage.toCompletableFuture() : stage;
+	}
+
+	/**
+	 * A method declared to return {@code Object} (or another supertype of an asynchronous
+	 * type) returned asynchronous work at runtime: the pipeline ran it as a plain call
+	 * and protected only the building of the value, so the caller is told rather than
+	 * handed unprotected work.
+	 */
+	private IllegalStateException unprotectedResult(Object result) {
+		return new IllegalStateException(this.description + " returned a " + result.getClass().getName()
+				+ ", but its declared return type made it run as a plain call, which protects only the building of"
+				+ " that value; declare the return type as " + ReturnTypes.SUPPORTED);
 	}
 
 	/**

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.BaseStream;
 import java.util.stream.Collectors;
@@ -35,6 +34,7 @@ import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.spring.reactive.ReactivePipeline;
 import dev.resilience.spring.support.DurationFormat;
 
 /**
@@ -108,7 +108,10 @@ public class MethodPipelineFactory {
 		// binds.
 		Class<?> returnType = ResolvableType.forMethodReturnType(specific, targetClass)
 			.resolve(specific.getReturnType());
-		boolean async = CompletionStage.class.isAssignableFrom(returnType);
+		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
+				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
+		requireSupportedOn(returnKind, specific, targetClass, typeLevelApplies, idempotent, where);
+		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
 		if (idempotent != null) {
 			addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
@@ -133,7 +136,37 @@ public class MethodPipelineFactory {
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
-		return new MethodPipeline(where, returnType, builder.build(), retry != null);
+		ReactivePipeline reactive = returnKind.isReactive()
+				? reactivePipeline(specific, targetClass, where, returnKind, fallback, retry, circuitBreaker, bulkhead)
+				: null;
+		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
+	}
+
+	/**
+	 * The Reactor operators for a method returning {@code Mono} or {@code Flux}, over the
+	 * same instances as its engine pipeline; only called when Reactor is on the
+	 * classpath.
+	 */
+	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
+			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Bulkhead bulkhead) {
+		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
+				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
+		if (fallback != null) {
+			builder.fallback(FallbackMethod.resolve(targetClass, method, fallback.method()),
+					FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())),
+					this.fallbackListener, targetClass.getSimpleName() + "." + method.getName());
+		}
+		if (retry != null) {
+			builder.retry(this.registry.retry(instanceName(InstanceKind.RETRY, retry.name(), where)));
+		}
+		if (circuitBreaker != null) {
+			builder.circuitBreaker(this.registry
+				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
+		}
+		if (bulkhead != null) {
+			builder.bulkhead(this.registry.bulkhead(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where)));
+		}
+		return builder.build();
 	}
 
 	/**
@@ -184,6 +217,38 @@ public class MethodPipelineFactory {
 			throw new ResilienceAnnotationException(annotations + " on " + where + ": the method is " + problem
 					+ ", so the Spring proxy cannot intercept it and the annotation would protect nothing;"
 					+ " make it a non-final instance method that is not private, and call it through the bean");
+		}
+	}
+
+	/**
+	 * Refuses the patterns that cannot yet work on a reactive result: {@code @Timeout}
+	 * and {@code @RateLimiter} (until their reactive operators exist),
+	 * {@code @Idempotent} on a {@code Flux}, whose elements cannot be replayed as one
+	 * stored result, and (until its replay emits the stored value) on a {@code Mono}.
+	 */
+	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
+			boolean typeLevelApplies, Idempotent idempotent, String where) {
+		if (!returnKind.isReactive()) {
+			return;
+		}
+		String type = (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
+		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class, RateLimiter.class)) {
+			if (find(method, targetClass, timeLimit, typeLevelApplies) != null) {
+				throw new ResilienceAnnotationException("@" + timeLimit.getSimpleName() + " on " + where
+						+ ": a method returning " + type + " cannot carry @" + timeLimit.getSimpleName()
+						+ " yet; it works on methods returning a plain value, void, CompletionStage or"
+						+ " CompletableFuture");
+			}
+		}
+		if (idempotent != null && returnKind == ReturnKind.FLUX) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
+					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
+		}
+		if (idempotent != null) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": methods returning Mono cannot carry @Idempotent yet; it works on methods returning a plain"
+					+ " value, void, CompletionStage or CompletableFuture");
 		}
 	}
 
@@ -328,6 +393,16 @@ public class MethodPipelineFactory {
 				Fallback.class, Idempotent.class, RateLimiter.class, Timeout.class);
 
 		private AnnotationKinds() {
+		}
+
+		/**
+		 * The resilience annotations applying to {@code method}, as written in messages.
+		 */
+		static String on(Method method, Class<?> targetClass, boolean typeLevelApplies) {
+			return ALL.stream()
+				.filter((kind) -> find(method, targetClass, kind, typeLevelApplies) != null)
+				.map((kind) -> "@" + kind.getSimpleName())
+				.collect(Collectors.joining(" "));
 		}
 
 	}

@@ -1,0 +1,296 @@
+package dev.resilience.spring.reactive;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.resilience.ContextPropagator;
+import dev.resilience.Invocation;
+import dev.resilience.Scheduler;
+import dev.resilience.Ticker;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.fallback.FallbackHandler;
+import dev.resilience.fallback.FallbackListener;
+import dev.resilience.retry.Retry;
+
+/**
+ * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
+ * in the order of the engine's pipeline (fallback, retry, circuit breaker, bulkhead,
+ * method). Nothing runs when the method's result is assembled: each subscription is one
+ * protected call, which invokes the method and subscribes to what it returns. A retry
+ * re-subscribes after a delay on the engine's scheduler, blocking no thread; the breaker
+ * records the terminal signal and a cancel records nothing (a half-open trial permit is
+ * given back); a bulkhead permit is held from subscription to termination or cancel; a
+ * fallback answers the error signal with the same reactive type or a plain value. Metrics
+ * and listeners count as for a {@code CompletionStage} method. See
+ * {@code docs/reactive.md}.
+ * <p>
+ * Immutable and thread-safe; built once per method at startup.
+ */
+public final class ReactivePipeline {
+
+	private final String description;
+
+	private final boolean mono;
+
+	private final FallbackHandler fallback;
+
+	private final FallbackConfig fallbackConfig;
+
+	private final FallbackListener fallbackListener;
+
+	private final String fallbackMethod;
+
+	private final Retry retry;
+
+	private final Scheduler scheduler;
+
+	private final ContextPropagator propagator;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final Ticker ticker;
+
+	private final Bulkhead bulkhead;
+
+	private ReactivePipeline(Builder builder) {
+		this.description = builder.description;
+		this.mono = builder.mono;
+		this.fallback = builder.fallback;
+		this.fallbackConfig = builder.fallbackConfig;
+		this.fallbackListener = builder.fallbackListener;
+		this.fallbackMethod = builder.fallbackMethod;
+		this.retry = builder.retry;
+		this.scheduler = builder.scheduler;
+		this.propagator = builder.propagator;
+		this.circuitBreaker = builder.circuitBreaker;
+		this.ticker = builder.ticker;
+		this.bulkhead = builder.bulkhead;
+	}
+
+	/**
+	 * A pipeline for a method returning {@code Mono} ({@code mono}) or {@code Flux}.
+	 * @param description the method, as named in messages
+	 * @param ticker times calls for the breaker
+	 * @param scheduler waits between retries
+	 * @param propagator carries the subscriber's context to each retry
+	 */
+	public static Builder builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
+			ContextPropagator propagator) {
+		return new Builder(description, mono, ticker, scheduler, propagator);
+	}
+
+	/**
+	 * The protected result of one call of the method: a {@code Mono} or a {@code Flux}
+	 * that invokes it through {@code invocation} on each subscription. Never throws.
+	 * @param invocation proceeds to the method; may proceed once per subscription and
+	 * retry
+	 */
+	public Object invoke(Invocation invocation) {
+		Flux<Object> flux = Flux.defer(() -> attempt(invocation));
+		if (this.bulkhead != null) {
+			flux = withBulkhead(flux);
+		}
+		if (this.circuitBreaker != null) {
+			flux = withCircuitBreaker(flux);
+		}
+		if (this.retry != null) {
+			flux = withRetry(flux);
+		}
+		if (this.fallback != null) {
+			flux = withFallback(flux, invocation);
+		}
+		return this.mono ? Mono.fromDirect(flux) : flux;
+	}
+
+	@SuppressWarnings("unchecked")
+	private Publisher<Object> attempt(Invocation invocation) {
+		Object result;
+		try {
+			result = invocation.proceed();
+		}
+		catch (Throwable ex) {
+			rethrowIfFatal(ex);
+			return Flux.error(ex);
+		}
+		if (result == null) {
+			return Flux.error(new NullPointerException(
+					this.description + " returned null instead of a " + (this.mono ? "Mono" : "Flux")));
+		}
+		return (Publisher<Object>) result;
+	}
+
+	private Flux<Object> withBulkhead(Flux<Object> source) {
+		Bulkhead bulkhead = this.bulkhead;
+		return Flux.defer(() -> {
+			try {
+				bulkhead.acquirePermission();
+			}
+			catch (Throwable ex) {
+				rethrowIfFatal(ex);
+				return Flux.error(ex);
+			}
+			Once release = new Once(bulkhead::releasePermission);
+			// Given back before the terminal signal travels on, so that a retry
+			// re-subscribing at once finds the permit free.
+			return source.doOnTerminate(release).doOnCancel(release);
+		});
+	}
+
+	private Flux<Object> withCircuitBreaker(Flux<Object> source) {
+		CircuitBreaker circuitBreaker = this.circuitBreaker;
+		Ticker ticker = this.ticker;
+		return Flux.defer(() -> {
+			CircuitBreaker.Permission permission = circuitBreaker.tryAdmit();
+			if (permission == null) {
+				return Flux
+					.error(new CallNotPermittedException(circuitBreaker.getName(), circuitBreaker.getState().name()));
+			}
+			BreakerCall call = new BreakerCall(permission, ticker);
+			return source.doOnComplete(call::onComplete).doOnError(call::onError).doOnCancel(call::onCancel);
+		});
+	}
+
+	private Flux<Object> withRetry(Flux<Object> source) {
+		return Flux.defer(() -> {
+			RetryCall call = new RetryCall(this.retry.begin(), this.scheduler, this.propagator);
+			return source.doOnComplete(call.context::onSuccess)
+				.retryWhen(reactor.util.retry.Retry.from((signals) -> signals.concatMap(call::next)))
+				.doOnCancel(call::onCancel);
+		});
+	}
+
+	private Flux<Object> withFallback(Flux<Object> source, Invocation invocation) {
+		return source.onErrorResume((failure) -> answer(failure, invocation));
+	}
+
+	@SuppressWarnings("unchecked")
+	private Publisher<Object> answer(Throwable failure, Invocation invocation) {
+		if (!this.fallbackConfig.shouldHandle(failure) || !this.fallback.handles(failure)) {
+			return Flux.error(failure);
+		}
+		if (this.fallbackListener != null) {
+			this.fallbackListener.onFallback(this.fallbackMethod, failure);
+		}
+		Object answer;
+		try {
+			answer = this.fallback.handle(invocation, failure);
+		}
+		catch (Throwable ex) {
+			rethrowIfFatal(ex);
+			return Flux.error(ex);
+		}
+		if (answer instanceof Publisher<?> publisher) {
+			return (Publisher<Object>) publisher;
+		}
+		return (answer != null) ? Flux.just(answer) : Flux.empty();
+	}
+
+	private static void rethrowIfFatal(Throwable ex) {
+		if (ex instanceof VirtualMachineError error) {
+			throw error;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ReactivePipeline[" + this.description + "]";
+	}
+
+	/** Runs its task at most once, however many of the signals it is given arrive. */
+	private static final class Once extends AtomicBoolean implements Runnable {
+
+		private final Runnable task;
+
+		Once(Runnable task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			if (compareAndSet(false, true)) {
+				this.task.run();
+			}
+		}
+
+	}
+
+	/** Collects the policies of one method. */
+	public static final class Builder {
+
+		private final String description;
+
+		private final boolean mono;
+
+		private final Ticker ticker;
+
+		private final Scheduler scheduler;
+
+		private final ContextPropagator propagator;
+
+		private FallbackHandler fallback;
+
+		private FallbackConfig fallbackConfig;
+
+		private FallbackListener fallbackListener;
+
+		private String fallbackMethod;
+
+		private Retry retry;
+
+		private CircuitBreaker circuitBreaker;
+
+		private Bulkhead bulkhead;
+
+		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
+				ContextPropagator propagator) {
+			this.description = description;
+			this.mono = mono;
+			this.ticker = ticker;
+			this.scheduler = scheduler;
+			this.propagator = propagator;
+		}
+
+		/**
+		 * @param listener told of each fallback, or {@code null}
+		 * @param method the method as the listener names it
+		 */
+		public Builder fallback(FallbackHandler handler, FallbackConfig config, FallbackListener listener,
+				String method) {
+			this.fallback = handler;
+			this.fallbackConfig = config;
+			this.fallbackListener = listener;
+			this.fallbackMethod = method;
+			return this;
+		}
+
+		public Builder retry(Retry retry) {
+			this.retry = retry;
+			return this;
+		}
+
+		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+			return this;
+		}
+
+		/**
+		 * A semaphore bulkhead; the Spring layer refuses a thread-pool one at startup.
+		 */
+		public Builder bulkhead(Bulkhead bulkhead) {
+			this.bulkhead = bulkhead;
+			return this;
+		}
+
+		public ReactivePipeline build() {
+			return new ReactivePipeline(this);
+		}
+
+	}
+
+}
