@@ -11,7 +11,8 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Average time per call, one thread, success path, through each library's proxy of the
  * same trivial method. Run with {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes
- * per call).
+ * per call). A {@code Mono} method's call is its subscription, with {@code block()} on
+ * both sides.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -71,6 +72,51 @@ public class CallBenchmarks {
 	@Benchmark
 	public int resilience4jStack(States.Resilience4j context, States.Argument argument) {
 		return context.stack.work(argument.x);
+	}
+
+	@Benchmark
+	public Integer floorMono(States.Floor context, States.Argument argument) {
+		return context.floor.workMono(argument.x).block();
+	}
+
+	@Benchmark
+	public int oursTimeout(States.OursTimeLimits context, States.Argument argument) {
+		return context.timeout.work(argument.x);
+	}
+
+	@Benchmark
+	public int oursRateLimiter(States.OursTimeLimits context, States.Argument argument) {
+		return context.rateLimiter.work(argument.x);
+	}
+
+	@Benchmark
+	public Integer oursMono(States.OursMono context, States.Argument argument) {
+		return context.mono.work(argument.x).block();
+	}
+
+	/**
+	 * The work on the common pool, the caller waiting for it: {@code @TimeLimiter} as
+	 * used.
+	 */
+	@Benchmark
+	public int resilience4jTimeLimiter(States.Resilience4jTimeLimits context, States.Argument argument) {
+		return context.timeLimiter.work(argument.x).join();
+	}
+
+	/** Its aspect alone, on a future complete before it is returned. */
+	@Benchmark
+	public int resilience4jTimeLimiterCompleted(States.Resilience4jTimeLimits context, States.Argument argument) {
+		return context.timeLimiterCompleted.work(argument.x).join();
+	}
+
+	@Benchmark
+	public int resilience4jRateLimiter(States.Resilience4jTimeLimits context, States.Argument argument) {
+		return context.rateLimiter.work(argument.x);
+	}
+
+	@Benchmark
+	public Integer resilience4jMono(States.Resilience4jMono context, States.Argument argument) {
+		return context.mono.work(argument.x).block();
 	}
 
 	@Benchmark

@@ -18,6 +18,12 @@ final class Contexts {
 	/** The instance name every annotated benchmark bean uses. */
 	static final String NAME = "bench";
 
+	/**
+	 * Permits per one-second period of the rate limiters: far more calls than one thread
+	 * makes in a second, so that no call is refused or waits during a run.
+	 */
+	static final int RATE_LIMIT = 100_000_000;
+
 	private Contexts() {
 	}
 
@@ -71,11 +77,45 @@ final class Contexts {
 		return settings;
 	}
 
+	/**
+	 * The settings of the time limits and rate limits, in each library's keys: a 1s time
+	 * limit that interrupts (cancels) the work; {@link #RATE_LIMIT} permits per 1s
+	 * period, no waiting for a permit. Only the contexts of the benchmarks that measure
+	 * them get them (see {@code States}), so that the other benchmarks start as before.
+	 */
+	static Map<String, Object> timeLimitSettings() {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		String ours = "resilience.";
+		String timeout = ours + "timeout.instances." + NAME + ".";
+		settings.put(timeout + "duration", "1s");
+		settings.put(timeout + "interrupt", "true");
+		String rateLimiter = ours + "rate-limiter.instances." + NAME + ".";
+		settings.put(rateLimiter + "limit-for-period", String.valueOf(RATE_LIMIT));
+		settings.put(rateLimiter + "limit-refresh-period", "1s");
+		settings.put(rateLimiter + "timeout-duration", "0ms");
+
+		String r4j = "resilience4j.";
+		String r4jTimeLimiter = r4j + "timelimiter.instances." + NAME + ".";
+		settings.put(r4jTimeLimiter + "timeout-duration", "1s");
+		settings.put(r4jTimeLimiter + "cancel-running-future", "true");
+		String r4jRateLimiter = r4j + "ratelimiter.instances." + NAME + ".";
+		settings.put(r4jRateLimiter + "limit-for-period", String.valueOf(RATE_LIMIT));
+		settings.put(r4jRateLimiter + "limit-refresh-period", "1s");
+		settings.put(r4jRateLimiter + "timeout-duration", "0ms");
+		return settings;
+	}
+
 	static ConfigurableApplicationContext start(Class<?> configuration) {
+		return start(configuration, Map.of());
+	}
+
+	static ConfigurableApplicationContext start(Class<?> configuration, Map<String, Object> moreSettings) {
+		Map<String, Object> all = new LinkedHashMap<>(settings());
+		all.putAll(moreSettings);
 		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.bannerMode(org.springframework.boot.Banner.Mode.OFF)
-			.properties(settings())
+			.properties(all)
 			// No application.properties/yml from the classpath: the settings above are
 			// all there is.
 			.properties("spring.config.name=resilience-benchmarks-none", "spring.jmx.enabled=false",

@@ -49,4 +49,14 @@ class OursConfiguration {
 		return new Beans.OursIdempotent();
 	}
 
+	@Bean
+	Beans.OursTimeout oursTimeout() {
+		return new Beans.OursTimeout();
+	}
+
+	@Bean
+	Beans.OursRateLimiter oursRateLimiter() {
+		return new Beans.OursRateLimiter();
+	}
+
 }

@@ -119,6 +119,55 @@ public final class ReportWriter {
 		out.append('\n');
 		out.append("Each cell: average time per call ± the 99.9% error JMH reports, then bytes allocated per call")
 			.append(" (`gc.alloc.rate.norm`).\n\n");
+		timeLimitsTable(out);
+	}
+
+	/**
+	 * Time limits, rate limits and a {@code Mono}: written only when the run measured
+	 * them (a subset run may not have).
+	 */
+	private void timeLimitsTable(StringBuilder out) {
+		if (call("oursTimeout") == null && call("oursRateLimiter") == null && call("oursMono") == null
+				&& call("resilience4jTimeLimiter") == null && call("resilience4jRateLimiter") == null
+				&& call("resilience4jMono") == null) {
+			return;
+		}
+		out.append("### Time limits, rate limits and a `Mono`: time and allocation per call\n\n");
+		out.append("| protection | ours | resilience4j | ours / resilience4j (time) | ours / floor (time) |\n");
+		out.append("|---|---|---|---|---|\n");
+		limitsRow(out, "`@Timeout` on the caller's thread / `@TimeLimiter` on `supplyAsync`, joined", "oursTimeout",
+				"resilience4jTimeLimiter", "floor");
+		limitsRow(out, "`@Timeout` / `@TimeLimiter` on an already-completed future (its aspect alone)", "oursTimeout",
+				"resilience4jTimeLimiterCompleted", "floor");
+		limitsRow(out, "`@RateLimiter`", "oursRateLimiter", "resilience4jRateLimiter", "floor");
+		limitsRow(out, "floor: `Mono` through one no-op advice, `block()`", "floorMono", null, null);
+		limitsRow(out, "`Mono` through breaker + retry, `block()` (resilience4j: its Reactor operators)", "oursMono",
+				"resilience4jMono", "floorMono");
+		out.append('\n');
+		out.append("resilience4j's `@TimeLimiter` needs a `CompletionStage` method, so the synchronous work moves")
+			.append(" to another thread (`CompletableFuture.supplyAsync`, the common pool) and the caller joins it;")
+			.append(" the completed-future row is its aspect alone, which could not time anything out. Ours runs")
+			.append(" the method on the caller's thread. The `Mono` rows' floor is the `Mono` floor.\n\n");
+	}
+
+	private void limitsRow(StringBuilder out, String label, String ours, String r4j, String floorName) {
+		Result o = call(ours);
+		Result r = (r4j != null) ? call(r4j) : null;
+		Result floor = (floorName != null) ? call(floorName) : null;
+		if (o == null && r == null) {
+			return;
+		}
+		out.append("| ")
+			.append(label)
+			.append(" | ")
+			.append(cell(o))
+			.append(" | ")
+			.append(cell(r))
+			.append(" | ")
+			.append(ratio(o, r))
+			.append(" | ")
+			.append(ratio(o, floor))
+			.append(" |\n");
 	}
 
 	private void row(StringBuilder out, String label, String ours, String r4j, String springRetry) {
@@ -181,8 +230,17 @@ public final class ReportWriter {
 		target(out, "stack of four ≤ 0.1 × resilience4j's stack of three", ratioValue("oursStack", "resilience4jStack"),
 				0.1, true);
 		target(out, "stack of four within 3 × the floor", ratioValue("oursStack", "floor"), 3.0, true);
+		target(out, "`@Timeout` time ≤ 0.2 × resilience4j's `@TimeLimiter` (on `supplyAsync`)",
+				ratioValue("oursTimeout", "resilience4jTimeLimiter"), 0.2, true);
+		target(out, "`@Timeout` time ≤ 0.2 × resilience4j's `@TimeLimiter` aspect alone (completed future)",
+				ratioValue("oursTimeout", "resilience4jTimeLimiterCompleted"), 0.2, true);
+		target(out, "`@RateLimiter` time ≤ 0.2 × resilience4j's",
+				ratioValue("oursRateLimiter", "resilience4jRateLimiter"), 0.2, true);
+		target(out, "`Mono` through breaker + retry ≤ 0.2 × resilience4j's Reactor operators",
+				ratioValue("oursMono", "resilience4jMono"), 0.2, true);
 		Result floor = call("floor");
-		for (String name : List.of("oursCircuitBreaker", "oursRetry", "oursBulkhead", "oursFallback", "oursStack")) {
+		for (String name : List.of("oursCircuitBreaker", "oursRetry", "oursBulkhead", "oursFallback", "oursStack",
+				"oursTimeout", "oursRateLimiter")) {
 			Result result = call(name);
 			if (result == null || floor == null) {
 				continue;
@@ -214,7 +272,8 @@ public final class ReportWriter {
 		out.append("| ")
 			.append(description)
 			.append(" | ")
-			.append(String.format(Locale.ROOT, "%.3f ×", ratio))
+			.append(ratioText(ratio))
+			.append(" ×")
 			.append(" | ")
 			.append(met ? "yes" : "**no**")
 			.append(" |\n");
@@ -253,7 +312,12 @@ public final class ReportWriter {
 		if (ours == null || other == null) {
 			return "";
 		}
-		return String.format(Locale.ROOT, "%.3f", ours.score() / other.score());
+		return ratioText(ours.score() / other.score());
+	}
+
+	/** Three decimals, more below 0.01 so that a small ratio does not read as zero. */
+	private static String ratioText(double ratio) {
+		return String.format(Locale.ROOT, (ratio >= 0.01) ? "%.3f" : "%.5f", ratio);
 	}
 
 	private static String number(double value) {

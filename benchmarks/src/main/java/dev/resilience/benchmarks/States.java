@@ -1,11 +1,20 @@
 package dev.resilience.benchmarks;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Mono;
+
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.circuitbreaker.CircuitBreaker;
 
 /**
  * One Spring context per library, started once per trial (each benchmark runs in its own
@@ -30,9 +39,14 @@ public final class States {
 
 		abstract Class<?> configuration();
 
+		/** Settings beyond {@link Contexts#settings()}. */
+		Map<String, Object> moreSettings() {
+			return Map.of();
+		}
+
 		@Setup(Level.Trial)
 		public void start() {
-			this.context = Contexts.start(configuration());
+			this.context = Contexts.start(configuration(), moreSettings());
 			lookUp();
 			check();
 		}
@@ -58,6 +72,13 @@ public final class States {
 			if (actual != 2) {
 				throw new IllegalStateException("work(1) answered " + actual + " instead of 2");
 			}
+		}
+
+		static void expect(Integer actual) {
+			if (actual == null) {
+				throw new IllegalStateException("work(1) completed empty instead of with 2");
+			}
+			expect(actual.intValue());
 		}
 
 		static void expectProxy(Object bean) {
@@ -91,6 +112,7 @@ public final class States {
 			expectProxy(this.floor);
 			expect(this.plain.work(1));
 			expect(this.floor.work(1));
+			expect(this.floor.workMono(1).block());
 		}
 
 	}
@@ -138,6 +160,85 @@ public final class States {
 			expect(this.stack.work(1));
 			// Completes the key the replay benchmark replays from then on.
 			expect(this.idempotent.work(IdempotencyBenchmarks.KEY, 1));
+		}
+
+	}
+
+	/**
+	 * Our {@code @Timeout} and {@code @RateLimiter}, in a context that also has their
+	 * settings ({@link Contexts#timeLimitSettings()}).
+	 */
+	@State(Scope.Benchmark)
+	public static class OursTimeLimits extends ContextState {
+
+		Beans.OursTimeout timeout;
+
+		Beans.OursRateLimiter rateLimiter;
+
+		@Override
+		Class<?> configuration() {
+			return OursConfiguration.class;
+		}
+
+		@Override
+		Map<String, Object> moreSettings() {
+			return Contexts.timeLimitSettings();
+		}
+
+		@Override
+		void lookUp() {
+			this.timeout = bean(Beans.OursTimeout.class);
+			this.rateLimiter = bean(Beans.OursRateLimiter.class);
+		}
+
+		@Override
+		void check() {
+			expectProxy(this.timeout);
+			expectProxy(this.rateLimiter);
+			expect(this.timeout.work(1));
+			expect(this.rateLimiter.work(1));
+			ResilienceRegistry registry = bean(ResilienceRegistry.class);
+			var timeout = registry.getTimeouts()
+				.stream()
+				.filter((candidate) -> candidate.getName().equals(Contexts.NAME))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("@Timeout created no timeout named " + Contexts.NAME));
+			var rateLimiter = registry.getRateLimiters()
+				.stream()
+				.filter((candidate) -> candidate.getName().equals(Contexts.NAME))
+				.findFirst()
+				.orElseThrow(
+						() -> new IllegalStateException("@RateLimiter created no rate limiter named " + Contexts.NAME));
+			if (!timeout.getConfig().getDuration().equals(Duration.ofSeconds(1)) || !timeout.getConfig().isInterrupt()
+					|| rateLimiter.getConfig().getLimitForPeriod() != Contexts.RATE_LIMIT
+					|| !rateLimiter.getConfig().getLimitRefreshPeriod().equals(Duration.ofSeconds(1))) {
+				throw new IllegalStateException("our timeout and rate limiter did not take the benchmark settings");
+			}
+		}
+
+	}
+
+	/** Our breaker and retry on a {@code Mono} method. */
+	@State(Scope.Benchmark)
+	public static class OursMono extends ContextState {
+
+		Beans.OursMono mono;
+
+		@Override
+		Class<?> configuration() {
+			return OursMonoConfiguration.class;
+		}
+
+		@Override
+		void lookUp() {
+			this.mono = bean(Beans.OursMono.class);
+		}
+
+		@Override
+		void check() {
+			expectProxy(this.mono);
+			CircuitBreaker breaker = bean(ResilienceRegistry.class).circuitBreaker(Contexts.NAME);
+			expectLazyAndRecorded(breaker.getMetrics()::getNumberOfSuccessfulCalls, () -> this.mono.work(1));
 		}
 
 	}
@@ -196,6 +297,110 @@ public final class States {
 			}
 		}
 
+	}
+
+	/**
+	 * resilience4j's {@code @TimeLimiter} (on both a {@code supplyAsync} method and an
+	 * already-completed future) and {@code @RateLimiter}, in a context that also has
+	 * their settings ({@link Contexts#timeLimitSettings()}).
+	 */
+	@State(Scope.Benchmark)
+	public static class Resilience4jTimeLimits extends ContextState {
+
+		Beans.R4jTimeLimiter timeLimiter;
+
+		Beans.R4jTimeLimiterCompleted timeLimiterCompleted;
+
+		Beans.R4jRateLimiter rateLimiter;
+
+		@Override
+		Class<?> configuration() {
+			return R4jConfiguration.class;
+		}
+
+		@Override
+		Map<String, Object> moreSettings() {
+			return Contexts.timeLimitSettings();
+		}
+
+		@Override
+		void lookUp() {
+			this.timeLimiter = bean(Beans.R4jTimeLimiter.class);
+			this.timeLimiterCompleted = bean(Beans.R4jTimeLimiterCompleted.class);
+			this.rateLimiter = bean(Beans.R4jRateLimiter.class);
+		}
+
+		@Override
+		void check() {
+			for (Object bean : new Object[] { this.timeLimiter, this.timeLimiterCompleted, this.rateLimiter }) {
+				expectProxy(bean);
+			}
+			expect(this.timeLimiter.work(1).join());
+			expect(this.timeLimiterCompleted.work(1).join());
+			expect(this.rateLimiter.work(1));
+			var timeLimiters = bean(io.github.resilience4j.timelimiter.TimeLimiterRegistry.class);
+			var timeLimiter = timeLimiters.timeLimiter(Contexts.NAME).getTimeLimiterConfig();
+			var rateLimiters = bean(io.github.resilience4j.ratelimiter.RateLimiterRegistry.class);
+			var rateLimiter = rateLimiters.rateLimiter(Contexts.NAME).getRateLimiterConfig();
+			if (!timeLimiter.getTimeoutDuration().equals(Duration.ofSeconds(1))
+					|| !timeLimiter.shouldCancelRunningFuture()
+					|| rateLimiter.getLimitForPeriod() != Contexts.RATE_LIMIT
+					|| !rateLimiter.getLimitRefreshPeriod().equals(Duration.ofSeconds(1))
+					|| !rateLimiter.getTimeoutDuration().isZero()) {
+				throw new IllegalStateException(
+						"resilience4j's time and rate limiters did not take the benchmark settings");
+			}
+		}
+
+	}
+
+	/**
+	 * resilience4j's breaker and retry on a {@code Mono} method, applied by its aspects
+	 * as Reactor operators.
+	 */
+	@State(Scope.Benchmark)
+	public static class Resilience4jMono extends ContextState {
+
+		Beans.R4jMono mono;
+
+		@Override
+		Class<?> configuration() {
+			return R4jConfiguration.class;
+		}
+
+		@Override
+		void lookUp() {
+			this.mono = bean(Beans.R4jMono.class);
+		}
+
+		@Override
+		void check() {
+			expectProxy(this.mono);
+			var breaker = bean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class)
+				.circuitBreaker(Contexts.NAME);
+			expectLazyAndRecorded(breaker.getMetrics()::getNumberOfSuccessfulCalls, () -> this.mono.work(1));
+		}
+
+	}
+
+	/**
+	 * The breaker records nothing when the {@code Mono} is made, and one successful call
+	 * when it is subscribed: the annotations act on the subscription, not on the method's
+	 * return (a {@code Mono} merely returned through a synchronous pipeline would be
+	 * recorded at once and never again).
+	 */
+	static void expectLazyAndRecorded(IntSupplier successfulCalls, Supplier<Mono<Integer>> call) {
+		int before = successfulCalls.getAsInt();
+		Mono<Integer> mono = call.get();
+		if (successfulCalls.getAsInt() != before) {
+			throw new IllegalStateException("the breaker recorded a call before the Mono was subscribed");
+		}
+		ContextState.expect(mono.block());
+		ContextState.expect(mono.block());
+		if (successfulCalls.getAsInt() != before + 2) {
+			throw new IllegalStateException("two subscriptions recorded " + (successfulCalls.getAsInt() - before)
+					+ " successful calls instead of 2");
+		}
 	}
 
 	@State(Scope.Benchmark)

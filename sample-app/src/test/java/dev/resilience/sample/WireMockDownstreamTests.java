@@ -31,6 +31,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * that a scenario takes a few calls and a couple of seconds: the breaker decides after 4
  * calls, counts a call slower than 500ms as slow, and stays open 2s; retries wait 10ms
  * and have no budget (tested on its own); the recommendations bulkhead admits 2 calls.
+ * The inventory timeout (4s) and the order rate limit (1000 a second) are out of the way
+ * here, so that slow calls complete and orders are never refused; each is tested on its
+ * own.
  * <p>
  * Subclasses with no further configuration share one application context and one WireMock
  * server; every test starts with no stubs, no recorded requests and a closed breaker.
@@ -48,7 +51,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 		"resilience.retry.instances.inventory.jitter=none", "resilience.retry.instances.inventory.budget.enabled=false",
 		"resilience.bulkhead.instances.recommendations.max-concurrent-calls="
 				+ WireMockDownstreamTests.MAX_CONCURRENT_RECOMMENDATIONS,
-		"sample.downstream.read-timeout=5s" })
+		"resilience.timeout.instances.inventory.duration=4s",
+		"resilience.rate-limiter.instances.orders.limit-for-period=1000", "sample.downstream.read-timeout=5s" })
 @Import(SampleHttp.class)
 abstract class WireMockDownstreamTests {
 

@@ -8,6 +8,7 @@ import org.springframework.web.client.RestClient;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
 
 /**
  * Client of the downstream inventory service. Both calls share the {@code inventory}
@@ -29,9 +30,16 @@ public class InventoryClient {
 	/**
 	 * Asks the inventory service, retrying failures within the retry budget. When it
 	 * still fails, or the breaker is open, the fallback answers instead of an error.
+	 * <p>
+	 * Each attempt has its own deadline ({@code resilience.timeout.instances.inventory},
+	 * shorter than the client's read timeout): a hung inventory service is cut there, on
+	 * this thread, the breaker counts the timeout as a failure, and the fallback answers.
+	 * A timeout is not retried (it is not among the retry exceptions): waiting again on a
+	 * hung service would only multiply the wait.
 	 */
 	@CircuitBreaker(name = "inventory")
 	@Retry(name = "inventory")
+	@Timeout(name = "inventory")
 	@Fallback(method = "unknownAvailability")
 	public Availability availability(String sku) {
 		StockLevel stock = this.restClient.get().uri("/inventory/{sku}", sku).retrieve().body(StockLevel.class);
@@ -46,7 +54,8 @@ public class InventoryClient {
 	 * Reserves stock for an order. Not retried and without fallback: a reservation is not
 	 * idempotent downstream, and an order must not be confirmed without one. The order
 	 * endpoint's {@code Idempotency-Key} is what makes it safe for the client to retry
-	 * the whole order.
+	 * the whole order. No {@code @Timeout} either: a reservation cut halfway may or may
+	 * not have been made downstream; the client's read timeout bounds it.
 	 */
 	@CircuitBreaker(name = "inventory")
 	public void reserve(String sku, int quantity, String orderId) {
