@@ -136,9 +136,8 @@ public class MethodPipelineFactory {
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
-		ReactivePipeline reactive = returnKind.isReactive()
-				? reactivePipeline(specific, targetClass, where, returnKind, fallback, retry, circuitBreaker, bulkhead)
-				: null;
+		ReactivePipeline reactive = returnKind.isReactive() ? reactivePipeline(specific, targetClass, where, returnKind,
+				fallback, retry, circuitBreaker, rateLimiter, bulkhead) : null;
 		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
 	}
 
@@ -148,7 +147,7 @@ public class MethodPipelineFactory {
 	 * classpath.
 	 */
 	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
-			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Bulkhead bulkhead) {
+			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter, Bulkhead bulkhead) {
 		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
 				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
 		if (fallback != null) {
@@ -162,6 +161,10 @@ public class MethodPipelineFactory {
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry
 				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
+		}
+		if (rateLimiter != null) {
+			builder.rateLimiter(
+					this.registry.rateLimiter(instanceName(InstanceKind.RATE_LIMITER, rateLimiter.name(), where)));
 		}
 		if (bulkhead != null) {
 			builder.bulkhead(this.registry.bulkhead(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where)));
@@ -222,9 +225,9 @@ public class MethodPipelineFactory {
 
 	/**
 	 * Refuses the patterns that cannot yet work on a reactive result: {@code @Timeout}
-	 * and {@code @RateLimiter} (until their reactive operators exist),
-	 * {@code @Idempotent} on a {@code Flux}, whose elements cannot be replayed as one
-	 * stored result, and (until its replay emits the stored value) on a {@code Mono}.
+	 * (until its reactive operator exists), {@code @Idempotent} on a {@code Flux}, whose
+	 * elements cannot be replayed as one stored result, and (until its replay emits the
+	 * stored value) on a {@code Mono}.
 	 */
 	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
 			boolean typeLevelApplies, Idempotent idempotent, String where) {
@@ -232,7 +235,7 @@ public class MethodPipelineFactory {
 			return;
 		}
 		String type = (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
-		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class, RateLimiter.class)) {
+		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class)) {
 			if (find(method, targetClass, timeLimit, typeLevelApplies) != null) {
 				throw new ResilienceAnnotationException("@" + timeLimit.getSimpleName() + " on " + where
 						+ ": a method returning " + type + " cannot carry @" + timeLimit.getSimpleName()

@@ -16,19 +16,21 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
 
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
- * in the order of the engine's pipeline (fallback, retry, circuit breaker, bulkhead,
- * method). Nothing runs when the method's result is assembled: each subscription is one
- * protected call, which invokes the method and subscribes to what it returns. A retry
- * re-subscribes after a delay on the engine's scheduler, blocking no thread; the breaker
- * records the terminal signal and a cancel records nothing (a half-open trial permit is
- * given back); a bulkhead permit is held from subscription to termination or cancel; a
- * fallback answers the error signal with the same reactive type or a plain value. Metrics
- * and listeners count as for a {@code CompletionStage} method. See
- * {@code docs/reactive.md}.
+ * in the order of the engine's pipeline (fallback, retry, circuit breaker, rate limiter,
+ * bulkhead, method). Nothing runs when the method's result is assembled: each
+ * subscription is one protected call, which invokes the method and subscribes to what it
+ * returns. A retry re-subscribes after a delay on the engine's scheduler, blocking no
+ * thread; the breaker records the terminal signal and a cancel records nothing (a
+ * half-open trial permit is given back); a rate limiter permit is taken per subscription,
+ * waiting on the limiter's scheduler; a bulkhead permit is held from subscription to
+ * termination or cancel; a fallback answers the error signal with the same reactive type
+ * or a plain value. Metrics and listeners count as for a {@code CompletionStage} method.
+ * See {@code docs/reactive.md}.
  * <p>
  * Immutable and thread-safe; built once per method at startup.
  */
@@ -56,6 +58,8 @@ public final class ReactivePipeline {
 
 	private final Ticker ticker;
 
+	private final RateLimiter rateLimiter;
+
 	private final Bulkhead bulkhead;
 
 	private ReactivePipeline(Builder builder) {
@@ -70,6 +74,7 @@ public final class ReactivePipeline {
 		this.propagator = builder.propagator;
 		this.circuitBreaker = builder.circuitBreaker;
 		this.ticker = builder.ticker;
+		this.rateLimiter = builder.rateLimiter;
 		this.bulkhead = builder.bulkhead;
 	}
 
@@ -95,6 +100,9 @@ public final class ReactivePipeline {
 		Flux<Object> flux = Flux.defer(() -> attempt(invocation));
 		if (this.bulkhead != null) {
 			flux = withBulkhead(flux);
+		}
+		if (this.rateLimiter != null) {
+			flux = RateLimitedSubscription.apply(this.rateLimiter, flux);
 		}
 		if (this.circuitBreaker != null) {
 			flux = withCircuitBreaker(flux);
@@ -245,6 +253,8 @@ public final class ReactivePipeline {
 
 		private CircuitBreaker circuitBreaker;
 
+		private RateLimiter rateLimiter;
+
 		private Bulkhead bulkhead;
 
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
@@ -276,6 +286,11 @@ public final class ReactivePipeline {
 
 		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
 			this.circuitBreaker = circuitBreaker;
+			return this;
+		}
+
+		public Builder rateLimiter(RateLimiter rateLimiter) {
+			this.rateLimiter = rateLimiter;
 			return this;
 		}
 
