@@ -110,7 +110,7 @@ public class MethodPipelineFactory {
 			.resolve(specific.getReturnType());
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
-		requireSupportedOn(returnKind, specific, targetClass, typeLevelApplies, idempotent, where);
+		requireSupportedOn(returnKind, idempotent, where);
 		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
 		if (idempotent != null) {
@@ -137,7 +137,7 @@ public class MethodPipelineFactory {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
 		ReactivePipeline reactive = returnKind.isReactive() ? reactivePipeline(specific, targetClass, where, returnKind,
-				fallback, retry, circuitBreaker, rateLimiter, bulkhead) : null;
+				fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead) : null;
 		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
 	}
 
@@ -147,7 +147,8 @@ public class MethodPipelineFactory {
 	 * classpath.
 	 */
 	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
-			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter, Bulkhead bulkhead) {
+			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter, Timeout timeout,
+			Bulkhead bulkhead) {
 		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
 				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
 		if (fallback != null) {
@@ -165,6 +166,9 @@ public class MethodPipelineFactory {
 		if (rateLimiter != null) {
 			builder.rateLimiter(
 					this.registry.rateLimiter(instanceName(InstanceKind.RATE_LIMITER, rateLimiter.name(), where)));
+		}
+		if (timeout != null) {
+			builder.timeout(this.registry.timeout(instanceName(InstanceKind.TIMEOUT, timeout.name(), where)));
 		}
 		if (bulkhead != null) {
 			builder.bulkhead(this.registry.bulkhead(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where)));
@@ -229,19 +233,9 @@ public class MethodPipelineFactory {
 	 * elements cannot be replayed as one stored result, and (until its replay emits the
 	 * stored value) on a {@code Mono}.
 	 */
-	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
-			boolean typeLevelApplies, Idempotent idempotent, String where) {
+	private static void requireSupportedOn(ReturnKind returnKind, Idempotent idempotent, String where) {
 		if (!returnKind.isReactive()) {
 			return;
-		}
-		String type = (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
-		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class)) {
-			if (find(method, targetClass, timeLimit, typeLevelApplies) != null) {
-				throw new ResilienceAnnotationException("@" + timeLimit.getSimpleName() + " on " + where
-						+ ": a method returning " + type + " cannot carry @" + timeLimit.getSimpleName()
-						+ " yet; it works on methods returning a plain value, void, CompletionStage or"
-						+ " CompletableFuture");
-			}
 		}
 		if (idempotent != null && returnKind == ReturnKind.FLUX) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where

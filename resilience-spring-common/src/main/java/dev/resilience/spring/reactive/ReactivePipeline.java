@@ -18,11 +18,12 @@ import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
+import dev.resilience.timeout.Timeout;
 
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
  * in the order of the engine's pipeline (fallback, retry, circuit breaker, rate limiter,
- * bulkhead, method). Nothing runs when the method's result is assembled: each
+ * timeout, bulkhead, method). Nothing runs when the method's result is assembled: each
  * subscription is one protected call, which invokes the method and subscribes to what it
  * returns. A retry re-subscribes after a delay on the engine's scheduler, blocking no
  * thread; the breaker records the terminal signal and a cancel records nothing (a
@@ -60,6 +61,8 @@ public final class ReactivePipeline {
 
 	private final RateLimiter rateLimiter;
 
+	private final Timeout timeout;
+
 	private final Bulkhead bulkhead;
 
 	private ReactivePipeline(Builder builder) {
@@ -75,14 +78,15 @@ public final class ReactivePipeline {
 		this.circuitBreaker = builder.circuitBreaker;
 		this.ticker = builder.ticker;
 		this.rateLimiter = builder.rateLimiter;
+		this.timeout = builder.timeout;
 		this.bulkhead = builder.bulkhead;
 	}
 
 	/**
 	 * A pipeline for a method returning {@code Mono} ({@code mono}) or {@code Flux}.
 	 * @param description the method, as named in messages
-	 * @param ticker times calls for the breaker
-	 * @param scheduler waits between retries
+	 * @param ticker times calls for the breaker and the timeout
+	 * @param scheduler waits between retries, runs deadlines
 	 * @param propagator carries the subscriber's context to each retry
 	 */
 	public static Builder builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
@@ -100,6 +104,9 @@ public final class ReactivePipeline {
 		Flux<Object> flux = Flux.defer(() -> attempt(invocation));
 		if (this.bulkhead != null) {
 			flux = withBulkhead(flux);
+		}
+		if (this.timeout != null) {
+			flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, flux);
 		}
 		if (this.rateLimiter != null) {
 			flux = RateLimitedSubscription.apply(this.rateLimiter, flux);
@@ -255,6 +262,8 @@ public final class ReactivePipeline {
 
 		private RateLimiter rateLimiter;
 
+		private Timeout timeout;
+
 		private Bulkhead bulkhead;
 
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
@@ -291,6 +300,14 @@ public final class ReactivePipeline {
 
 		public Builder rateLimiter(RateLimiter rateLimiter) {
 			this.rateLimiter = rateLimiter;
+			return this;
+		}
+
+		/**
+		 * Its deadline runs on the pipeline's scheduler, timed on the pipeline's ticker.
+		 */
+		public Builder timeout(Timeout timeout) {
+			this.timeout = timeout;
 			return this;
 		}
 

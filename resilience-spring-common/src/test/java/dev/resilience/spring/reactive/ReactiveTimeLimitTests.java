@@ -14,11 +14,15 @@ import org.springframework.context.ApplicationContext;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.ratelimiter.RateLimiterListener;
 import dev.resilience.ratelimiter.RateLimiterOutcome;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
@@ -27,6 +31,7 @@ import dev.resilience.spring.autoconfigure.ResilienceRegistryCustomizer;
 import dev.resilience.spring.testsupport.BootLine;
 import dev.resilience.testing.FakeScheduler;
 import dev.resilience.testing.FakeTicker;
+import dev.resilience.timeout.TimeoutExceededException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +59,11 @@ class ReactiveTimeLimitTests {
 				"resilience.retry.instances.reactive.max-attempts=3",
 				"resilience.retry.instances.reactive.wait-duration=100ms",
 				"resilience.retry.instances.reactive.jitter=none", "resilience.retry.instances.reactive.backoff=fixed",
-				"resilience.retry.instances.reactive.budget.enabled=false")
+				"resilience.retry.instances.reactive.budget.enabled=false",
+				"resilience.timeout.instances.short.duration=1s",
+				"resilience.circuit-breaker.instances.reactive.sliding-window-size=2",
+				"resilience.circuit-breaker.instances.reactive.minimum-number-of-calls=2",
+				"resilience.circuit-breaker.instances.reactive.failure-rate-threshold=50")
 		.withBean(Service.class);
 
 	@Test
@@ -162,6 +171,166 @@ class ReactiveTimeLimitTests {
 		});
 	}
 
+	@Test
+	void aMonoThatNeverCompletesTimesOutAtTheDeadlineAndItsUpstreamIsCancelled() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			AtomicInteger cancels = new AtomicInteger();
+			service.next(() -> Mono.<String>never().doOnCancel(cancels::incrementAndGet));
+			List<Throwable> errors = new ArrayList<>();
+			service.timed().subscribe((value) -> {
+			}, errors::add);
+			this.scheduler.advance(Duration.ofMillis(999));
+			assertThat(errors).isEmpty();
+			assertThat(cancels).hasValue(0);
+			this.scheduler.advance(Duration.ofMillis(1));
+			assertThat(errors).singleElement()
+				.isInstanceOfSatisfying(TimeoutExceededException.class,
+						(exceeded) -> assertThat(exceeded.getDuration()).isEqualTo(Duration.ofSeconds(1)));
+			assertThat(cancels).hasValue(1);
+			dev.resilience.timeout.Timeout.Metrics metrics = timeout(context).getMetrics();
+			assertThat(metrics.getNumberOfTimedOutCalls()).isOne();
+			assertThat(metrics.getNumberOfSuccessfulCalls()).isZero();
+			assertThat(metrics.getNumberOfFailedCalls()).isZero();
+		});
+	}
+
+	@Test
+	void aValueArrivingAfterTheDeadlineIsDroppedAndChangesNoCount() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			Sinks.One<String> late = Sinks.one();
+			service.next(late::asMono);
+			List<Object> signals = new ArrayList<>();
+			service.timed().subscribe(signals::add, signals::add);
+			this.scheduler.advance(Duration.ofSeconds(1));
+			late.tryEmitValue("late");
+			assertThat(signals).singleElement().isInstanceOf(TimeoutExceededException.class);
+			assertThat(timeout(context).getMetrics().getNumberOfTimedOutCalls()).isOne();
+			assertThat(timeout(context).getMetrics().getNumberOfSuccessfulCalls()).isZero();
+		});
+	}
+
+	@Test
+	void callsEndingBeforeTheDeadlineAreCountedAndCancelTheirDeadline() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			Sinks.One<String> slow = Sinks.one();
+			service.next(slow::asMono, () -> Mono.error(new IOException("down")), () -> Mono.empty());
+			List<String> values = new ArrayList<>();
+			service.timed().subscribe(values::add);
+			assertThat(this.scheduler.pendingTasks()).isOne();
+			this.scheduler.advance(Duration.ofMillis(999));
+			slow.tryEmitValue("just in time");
+			assertThat(values).containsExactly("just in time");
+			assertThat(this.scheduler.pendingTasks()).as("deadline task left").isZero();
+			StepVerifier.create(service.timed()).verifyErrorMessage("down");
+			StepVerifier.create(service.timed()).verifyComplete();
+			assertThat(this.scheduler.pendingTasks()).isZero();
+			dev.resilience.timeout.Timeout.Metrics metrics = timeout(context).getMetrics();
+			assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(2);
+			assertThat(metrics.getNumberOfFailedCalls()).isOne();
+			assertThat(metrics.getNumberOfTimedOutCalls()).isZero();
+		});
+	}
+
+	@Test
+	void aSubscriberCancelRecordsNothingAndCancelsTheDeadline() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			AtomicInteger cancels = new AtomicInteger();
+			service.next(() -> Mono.<String>never().doOnCancel(cancels::incrementAndGet));
+			Disposable subscription = service.timed().subscribe();
+			subscription.dispose();
+			assertThat(cancels).hasValue(1);
+			assertThat(this.scheduler.pendingTasks()).isZero();
+			this.scheduler.advance(Duration.ofSeconds(5));
+			dev.resilience.timeout.Timeout.Metrics metrics = timeout(context).getMetrics();
+			assertThat(metrics.getNumberOfSuccessfulCalls() + metrics.getNumberOfFailedCalls()
+					+ metrics.getNumberOfTimedOutCalls())
+				.isZero();
+		});
+	}
+
+	@Test
+	void anEndlessFluxEndsAtTheDeadlineAfterItsElements() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			Sinks.Many<String> events = Sinks.many().multicast().onBackpressureBuffer();
+			AtomicInteger cancels = new AtomicInteger();
+			service.nextFlux(() -> events.asFlux().doOnCancel(cancels::incrementAndGet));
+			List<Object> signals = new ArrayList<>();
+			service.timedStream().subscribe(signals::add, signals::add);
+			events.tryEmitNext("a");
+			this.scheduler.advance(Duration.ofMillis(500));
+			events.tryEmitNext("b");
+			this.scheduler.advance(Duration.ofMillis(500));
+			events.tryEmitNext("after the deadline");
+			assertThat(signals).hasSize(3).startsWith("a", "b");
+			assertThat(signals.get(2)).isInstanceOf(TimeoutExceededException.class);
+			assertThat(cancels).hasValue(1);
+			assertThat(events.currentSubscriberCount()).isZero();
+			assertThat(timeout(context).getMetrics().getNumberOfTimedOutCalls()).isOne();
+		});
+	}
+
+	@Test
+	void aFluxCompletingBeforeTheDeadlineIsASuccess() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			service.nextFlux(() -> Flux.just("a", "b"));
+			StepVerifier.create(service.timedStream()).expectNext("a", "b").verifyComplete();
+			assertThat(timeout(context).getMetrics().getNumberOfSuccessfulCalls()).isOne();
+			assertThat(this.scheduler.pendingTasks()).isZero();
+		});
+	}
+
+	@Test
+	void eachRetryAttemptHasItsOwnDeadline() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			service.next(Mono::never, Mono::never, () -> Mono.just("third"));
+			List<Object> signals = new ArrayList<>();
+			service.retriedAndTimed().subscribe(signals::add, signals::add);
+			this.scheduler.advance(Duration.ofSeconds(1));
+			assertThat(service.invocations()).isOne();
+			this.scheduler.advance(Duration.ofMillis(100));
+			assertThat(service.invocations()).isEqualTo(2);
+			// The second attempt started at 1.1s: its deadline is 2.1s, not the first's.
+			this.scheduler.advance(Duration.ofMillis(999));
+			assertThat(timeout(context).getMetrics().getNumberOfTimedOutCalls()).isOne();
+			this.scheduler.advance(Duration.ofMillis(1));
+			assertThat(timeout(context).getMetrics().getNumberOfTimedOutCalls()).isEqualTo(2);
+			this.scheduler.advance(Duration.ofMillis(100));
+			assertThat(service.invocations()).isEqualTo(3);
+			assertThat(signals).containsExactly("third");
+			assertThat(timeout(context).getMetrics().getNumberOfSuccessfulCalls()).isOne();
+		});
+	}
+
+	@Test
+	void timeoutsAreBreakerFailuresAndOpenIt() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			service.next(Mono::never, Mono::never, () -> Mono.just("not invoked"));
+			List<Object> signals = new ArrayList<>();
+			service.guardedAndTimed().subscribe(signals::add, signals::add);
+			service.guardedAndTimed().subscribe(signals::add, signals::add);
+			this.scheduler.advance(Duration.ofSeconds(1));
+			assertThat(signals).hasSize(2).allMatch(TimeoutExceededException.class::isInstance);
+			dev.resilience.circuitbreaker.CircuitBreaker breaker = context.getBean(ResilienceRegistry.class)
+				.circuitBreaker("reactive");
+			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(2);
+			assertThat(breaker.getState()).isEqualTo(dev.resilience.circuitbreaker.CircuitBreaker.State.OPEN);
+			StepVerifier.create(service.guardedAndTimed()).verifyError(CallNotPermittedException.class);
+			assertThat(service.invocations()).isEqualTo(2);
+		});
+	}
+
+	static dev.resilience.timeout.Timeout timeout(ApplicationContext context) {
+		return context.getBean(ResilienceRegistry.class).timeout("short");
+	}
+
 	static dev.resilience.ratelimiter.RateLimiter limiter(ApplicationContext context, String name) {
 		return context.getBean(ResilienceRegistry.class).rateLimiter(name);
 	}
@@ -212,6 +381,29 @@ class ReactiveTimeLimitTests {
 
 		@RateLimiter(name = "limited")
 		public Flux<String> limitedStream() {
+			this.invocations.incrementAndGet();
+			return this.fluxes.remove(0).get();
+		}
+
+		@Timeout(name = "short")
+		public Mono<String> timed() {
+			return answer();
+		}
+
+		@Retry(name = "reactive")
+		@Timeout(name = "short")
+		public Mono<String> retriedAndTimed() {
+			return answer();
+		}
+
+		@CircuitBreaker(name = "reactive")
+		@Timeout(name = "short")
+		public Mono<String> guardedAndTimed() {
+			return answer();
+		}
+
+		@Timeout(name = "short")
+		public Flux<String> timedStream() {
 			this.invocations.incrementAndGet();
 			return this.fluxes.remove(0).get();
 		}
