@@ -24,6 +24,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.resilience.Pipeline;
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.Stage;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
@@ -113,8 +114,9 @@ public class MethodPipelineFactory {
 		requireSupportedOn(returnKind, idempotent, where);
 		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
+		Stage idempotency = null;
 		if (idempotent != null) {
-			addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
+			idempotency = addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
 		}
 		if (fallback != null) {
 			addFallback(builder, specific, targetClass, fallback);
@@ -137,7 +139,7 @@ public class MethodPipelineFactory {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
 		ReactivePipeline reactive = returnKind.isReactive() ? reactivePipeline(specific, targetClass, where, returnKind,
-				fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead) : null;
+				idempotency, fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead) : null;
 		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
 	}
 
@@ -147,10 +149,13 @@ public class MethodPipelineFactory {
 	 * classpath.
 	 */
 	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
-			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter, Timeout timeout,
-			Bulkhead bulkhead) {
+			Stage idempotency, Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
+			Timeout timeout, Bulkhead bulkhead) {
 		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
 				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
+		if (idempotency != null) {
+			builder.idempotency(idempotency);
+		}
 		if (fallback != null) {
 			builder.fallback(FallbackMethod.resolve(targetClass, method, fallback.method()),
 					FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())),
@@ -228,10 +233,8 @@ public class MethodPipelineFactory {
 	}
 
 	/**
-	 * Refuses the patterns that cannot yet work on a reactive result: {@code @Timeout}
-	 * (until its reactive operator exists), {@code @Idempotent} on a {@code Flux}, whose
-	 * elements cannot be replayed as one stored result, and (until its replay emits the
-	 * stored value) on a {@code Mono}.
+	 * Refuses the pattern that cannot work on a reactive result: {@code @Idempotent} on a
+	 * {@code Flux}, whose elements cannot be replayed as one stored result.
 	 */
 	private static void requireSupportedOn(ReturnKind returnKind, Idempotent idempotent, String where) {
 		if (!returnKind.isReactive()) {
@@ -242,14 +245,9 @@ public class MethodPipelineFactory {
 					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
 					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
 		}
-		if (idempotent != null) {
-			throw new ResilienceAnnotationException("@Idempotent on " + where
-					+ ": methods returning Mono cannot carry @Idempotent yet; it works on methods returning a plain"
-					+ " value, void, CompletionStage or CompletableFuture");
-		}
 	}
 
-	private void addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Class<?> returnType,
+	private Stage addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Class<?> returnType,
 			Idempotent idempotent, String where) {
 		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
 			if (unreplayable.isAssignableFrom(returnType)) {
@@ -268,6 +266,7 @@ public class MethodPipelineFactory {
 		// The idempotency engine unwraps a FallbackAnswer: it releases the claim of a
 		// degraded answer.
 		builder.outer(stage.name(), stage.stage(), true);
+		return stage.stage();
 	}
 
 	private void addFallback(Pipeline.Builder builder, Method method, Class<?> targetClass, Fallback fallback) {

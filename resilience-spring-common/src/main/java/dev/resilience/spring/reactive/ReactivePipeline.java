@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Invocation;
 import dev.resilience.Scheduler;
+import dev.resilience.Stage;
 import dev.resilience.Ticker;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
@@ -22,16 +23,18 @@ import dev.resilience.timeout.Timeout;
 
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
- * in the order of the engine's pipeline (fallback, retry, circuit breaker, rate limiter,
- * timeout, bulkhead, method). Nothing runs when the method's result is assembled: each
- * subscription is one protected call, which invokes the method and subscribes to what it
- * returns. A retry re-subscribes after a delay on the engine's scheduler, blocking no
- * thread; the breaker records the terminal signal and a cancel records nothing (a
- * half-open trial permit is given back); a rate limiter permit is taken per subscription,
- * waiting on the limiter's scheduler; a bulkhead permit is held from subscription to
- * termination or cancel; a fallback answers the error signal with the same reactive type
- * or a plain value. Metrics and listeners count as for a {@code CompletionStage} method.
- * See {@code docs/reactive.md}.
+ * in the order of the engine's pipeline (idempotency, fallback, retry, circuit breaker,
+ * rate limiter, timeout, bulkhead, method). Nothing runs when the method's result is
+ * assembled: each subscription is one protected call, which invokes the method and
+ * subscribes to what it returns. A retry re-subscribes after a delay on the engine's
+ * scheduler, blocking no thread; the breaker records the terminal signal and a cancel
+ * records nothing (a half-open trial permit is given back); a rate limiter permit is
+ * taken per subscription, waiting on the limiter's scheduler; a timeout fails the
+ * subscription at its deadline, on the engine's scheduler, and cancels the upstream; a
+ * bulkhead permit is held from subscription to termination or cancel; a fallback answers
+ * the error signal with the same reactive type or a plain value; {@code @Idempotent} on a
+ * {@code Mono} runs each subscription through the idempotency stage. Metrics and
+ * listeners count as for a {@code CompletionStage} method. See {@code docs/reactive.md}.
  * <p>
  * Immutable and thread-safe; built once per method at startup.
  */
@@ -65,6 +68,8 @@ public final class ReactivePipeline {
 
 	private final Bulkhead bulkhead;
 
+	private final Stage idempotency;
+
 	private ReactivePipeline(Builder builder) {
 		this.description = builder.description;
 		this.mono = builder.mono;
@@ -80,6 +85,7 @@ public final class ReactivePipeline {
 		this.rateLimiter = builder.rateLimiter;
 		this.timeout = builder.timeout;
 		this.bulkhead = builder.bulkhead;
+		this.idempotency = builder.idempotency;
 	}
 
 	/**
@@ -119,6 +125,9 @@ public final class ReactivePipeline {
 		}
 		if (this.fallback != null) {
 			flux = withFallback(flux, invocation);
+		}
+		if (this.idempotency != null) {
+			return IdempotentSubscription.apply(this.idempotency, invocation, Mono.fromDirect(flux));
 		}
 		return this.mono ? Mono.fromDirect(flux) : flux;
 	}
@@ -200,10 +209,9 @@ public final class ReactivePipeline {
 			rethrowIfFatal(ex);
 			return Flux.error(ex);
 		}
-		if (answer instanceof Publisher<?> publisher) {
-			return (Publisher<Object>) publisher;
-		}
-		return (answer != null) ? Flux.just(answer) : Flux.empty();
+		Publisher<Object> publisher = (answer instanceof Publisher<?> reactive) ? (Publisher<Object>) reactive
+				: (answer != null) ? Flux.just(answer) : Flux.empty();
+		return (this.idempotency != null) ? IdempotentSubscription.markFallback(publisher) : publisher;
 	}
 
 	private static void rethrowIfFatal(Throwable ex) {
@@ -266,6 +274,8 @@ public final class ReactivePipeline {
 
 		private Bulkhead bulkhead;
 
+		private Stage idempotency;
+
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
 				ContextPropagator propagator) {
 			this.description = description;
@@ -316,6 +326,15 @@ public final class ReactivePipeline {
 		 */
 		public Builder bulkhead(Bulkhead bulkhead) {
 			this.bulkhead = bulkhead;
+			return this;
+		}
+
+		/**
+		 * The idempotency stage, outermost; only on a {@code Mono}, the Spring layer
+		 * refuses it on a {@code Flux} at startup.
+		 */
+		public Builder idempotency(Stage stage) {
+			this.idempotency = stage;
 			return this;
 		}
 
