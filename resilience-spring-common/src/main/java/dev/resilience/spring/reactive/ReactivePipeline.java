@@ -1,7 +1,5 @@
 package dev.resilience.spring.reactive;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -12,7 +10,6 @@ import dev.resilience.Scheduler;
 import dev.resilience.Stage;
 import dev.resilience.Ticker;
 import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
@@ -109,7 +106,7 @@ public final class ReactivePipeline {
 	public Object invoke(Invocation invocation) {
 		Flux<Object> flux = Flux.defer(() -> attempt(invocation));
 		if (this.bulkhead != null) {
-			flux = withBulkhead(flux);
+			flux = BulkheadSubscription.apply(this.bulkhead, flux);
 		}
 		if (this.timeout != null) {
 			flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, flux);
@@ -118,7 +115,7 @@ public final class ReactivePipeline {
 			flux = RateLimitedSubscription.apply(this.rateLimiter, flux);
 		}
 		if (this.circuitBreaker != null) {
-			flux = withCircuitBreaker(flux);
+			flux = BreakerCall.apply(this.circuitBreaker, this.ticker, flux);
 		}
 		if (this.retry != null) {
 			flux = withRetry(flux);
@@ -147,37 +144,6 @@ public final class ReactivePipeline {
 					this.description + " returned null instead of a " + (this.mono ? "Mono" : "Flux")));
 		}
 		return (Publisher<Object>) result;
-	}
-
-	private Flux<Object> withBulkhead(Flux<Object> source) {
-		Bulkhead bulkhead = this.bulkhead;
-		return Flux.defer(() -> {
-			try {
-				bulkhead.acquirePermission();
-			}
-			catch (Throwable ex) {
-				rethrowIfFatal(ex);
-				return Flux.error(ex);
-			}
-			Once release = new Once(bulkhead::releasePermission);
-			// Given back before the terminal signal travels on, so that a retry
-			// re-subscribing at once finds the permit free.
-			return source.doOnTerminate(release).doOnCancel(release);
-		});
-	}
-
-	private Flux<Object> withCircuitBreaker(Flux<Object> source) {
-		CircuitBreaker circuitBreaker = this.circuitBreaker;
-		Ticker ticker = this.ticker;
-		return Flux.defer(() -> {
-			CircuitBreaker.Permission permission = circuitBreaker.tryAdmit();
-			if (permission == null) {
-				return Flux
-					.error(new CallNotPermittedException(circuitBreaker.getName(), circuitBreaker.getState().name()));
-			}
-			BreakerCall call = new BreakerCall(permission, ticker);
-			return source.doOnComplete(call::onComplete).doOnError(call::onError).doOnCancel(call::onCancel);
-		});
 	}
 
 	private Flux<Object> withRetry(Flux<Object> source) {
@@ -214,7 +180,7 @@ public final class ReactivePipeline {
 		return (this.idempotency != null) ? IdempotentSubscription.markFallback(publisher) : publisher;
 	}
 
-	private static void rethrowIfFatal(Throwable ex) {
+	static void rethrowIfFatal(Throwable ex) {
 		if (ex instanceof VirtualMachineError error) {
 			throw error;
 		}
@@ -223,24 +189,6 @@ public final class ReactivePipeline {
 	@Override
 	public String toString() {
 		return "ReactivePipeline[" + this.description + "]";
-	}
-
-	/** Runs its task at most once, however many of the signals it is given arrive. */
-	private static final class Once extends AtomicBoolean implements Runnable {
-
-		private final Runnable task;
-
-		Once(Runnable task) {
-			this.task = task;
-		}
-
-		@Override
-		public void run() {
-			if (compareAndSet(false, true)) {
-				this.task.run();
-			}
-		}
-
 	}
 
 	/** Collects the policies of one method. */
