@@ -19,6 +19,7 @@ import reactor.test.StepVerifier;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Fallback;
 import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
@@ -327,6 +328,38 @@ class ReactiveTimeLimitTests {
 		});
 	}
 
+	@Test
+	void theDeadlineStartsOnceTheRateLimiterLetsTheSubscriptionThrough() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			service.next(() -> Mono.just("first"), Mono::never);
+			StepVerifier.create(service.limitedAndTimed()).expectNext("first").verifyComplete();
+			List<Object> signals = new ArrayList<>();
+			service.limitedAndTimed().subscribe(signals::add, signals::add);
+			// Waiting a second for the next period's permit is not part of the call.
+			this.scheduler.advance(Duration.ofSeconds(1));
+			assertThat(service.invocations()).isEqualTo(2);
+			assertThat(signals).isEmpty();
+			assertThat(timeout(context).getMetrics().getNumberOfTimedOutCalls()).isZero();
+			this.scheduler.advance(Duration.ofSeconds(1));
+			assertThat(signals).singleElement().isInstanceOf(TimeoutExceededException.class);
+		});
+	}
+
+	@Test
+	void aFallbackAnswersAtTheDeadline() {
+		this.runner.run((context) -> {
+			Service service = context.getBean(Service.class);
+			service.next(Mono::never);
+			List<Object> signals = new ArrayList<>();
+			service.timedWithFallback().subscribe(signals::add, signals::add);
+			this.scheduler.advance(Duration.ofMillis(999));
+			assertThat(signals).isEmpty();
+			this.scheduler.advance(Duration.ofMillis(1));
+			assertThat(signals).containsExactly("fallback after TimeoutExceededException");
+		});
+	}
+
 	static dev.resilience.timeout.Timeout timeout(ApplicationContext context) {
 		return context.getBean(ResilienceRegistry.class).timeout("short");
 	}
@@ -383,6 +416,22 @@ class ReactiveTimeLimitTests {
 		public Flux<String> limitedStream() {
 			this.invocations.incrementAndGet();
 			return this.fluxes.remove(0).get();
+		}
+
+		@RateLimiter(name = "waiting")
+		@Timeout(name = "short")
+		public Mono<String> limitedAndTimed() {
+			return answer();
+		}
+
+		@Timeout(name = "short")
+		@Fallback(method = "timedFallback")
+		public Mono<String> timedWithFallback() {
+			return answer();
+		}
+
+		public String timedFallback(Throwable failure) {
+			return "fallback after " + failure.getClass().getSimpleName();
 		}
 
 		@Timeout(name = "short")
