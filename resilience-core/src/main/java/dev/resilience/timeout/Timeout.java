@@ -41,6 +41,16 @@ public interface Timeout extends Policy {
 	/** Live counters; the same object on every call. */
 	Metrics getMetrics();
 
+	/**
+	 * Counts the outcome of a call that was bounded by this timeout's configuration but
+	 * timed by the caller (a Reactor operator arming its own deadline on the same
+	 * scheduler), and reports it to the listeners, exactly as for the calls this timeout
+	 * runs itself. Never throws but a {@link VirtualMachineError} of a listener.
+	 * @param outcome how the call ended
+	 * @param durationNanos how long it took, by the ticker the call was timed on
+	 */
+	void record(TimeoutOutcome outcome, long durationNanos);
+
 	/** Adds a listener; adding one already registered does nothing. */
 	void addListener(TimeoutListener listener);
 

@@ -80,7 +80,8 @@ public final class JacksonResultCodec implements ResultCodec {
 
 	/**
 	 * The codec for a method's result: its generic return type, or for a method returning
-	 * a {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) the type {@code T}.
+	 * a {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) or a {@code Mono<T>}
+	 * the type {@code T}.
 	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
 	 * (a stream, an iterator, an input stream or reader) or whose JSON form cannot be
 	 * read back into it, naming the method and the type
@@ -102,6 +103,9 @@ public final class JacksonResultCodec implements ResultCodec {
 		if (CompletionStage.class.isAssignableFrom(type.getRawClass())) {
 			JavaType[] parameters = objectMapper.getTypeFactory().findTypeParameters(type, CompletionStage.class);
 			type = (parameters.length == 1) ? parameters[0] : objectMapper.getTypeFactory().constructType(Object.class);
+		}
+		else if (ReplayableResults.isMono(type.getRawClass())) {
+			type = type.containedTypeOrUnknown(0);
 		}
 		String where = targetClass.getSimpleName() + "." + method.getName();
 		Class<?> raw = type.getRawClass();

@@ -158,7 +158,8 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 		return new TimeoutExceededException(this.name, this.config.getDuration());
 	}
 
-	void record(TimeoutOutcome outcome, long durationNanos) {
+	@Override
+	public void record(TimeoutOutcome outcome, long durationNanos) {
 		switch (outcome) {
 			case SUCCESSFUL -> this.successful.increment();
 			case FAILED -> this.failed.increment();

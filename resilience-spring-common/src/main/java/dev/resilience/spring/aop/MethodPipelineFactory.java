@@ -24,6 +24,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.resilience.Pipeline;
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.Stage;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
@@ -110,11 +111,12 @@ public class MethodPipelineFactory {
 			.resolve(specific.getReturnType());
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
-		requireSupportedOn(returnKind, specific, targetClass, typeLevelApplies, idempotent, where);
+		requireSupportedOn(returnKind, idempotent, where);
 		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
+		Stage idempotency = null;
 		if (idempotent != null) {
-			addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
+			idempotency = addIdempotency(builder, specific, targetClass, returnType, idempotent, where);
 		}
 		if (fallback != null) {
 			addFallback(builder, specific, targetClass, fallback);
@@ -136,9 +138,8 @@ public class MethodPipelineFactory {
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
-		ReactivePipeline reactive = returnKind.isReactive()
-				? reactivePipeline(specific, targetClass, where, returnKind, fallback, retry, circuitBreaker, bulkhead)
-				: null;
+		ReactivePipeline reactive = returnKind.isReactive() ? reactivePipeline(specific, targetClass, where, returnKind,
+				idempotency, fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead) : null;
 		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
 	}
 
@@ -148,9 +149,13 @@ public class MethodPipelineFactory {
 	 * classpath.
 	 */
 	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
-			Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, Bulkhead bulkhead) {
+			Stage idempotency, Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
+			Timeout timeout, Bulkhead bulkhead) {
 		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
 				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
+		if (idempotency != null) {
+			builder.idempotency(idempotency);
+		}
 		if (fallback != null) {
 			builder.fallback(FallbackMethod.resolve(targetClass, method, fallback.method()),
 					FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())),
@@ -162,6 +167,13 @@ public class MethodPipelineFactory {
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry
 				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
+		}
+		if (rateLimiter != null) {
+			builder.rateLimiter(
+					this.registry.rateLimiter(instanceName(InstanceKind.RATE_LIMITER, rateLimiter.name(), where)));
+		}
+		if (timeout != null) {
+			builder.timeout(this.registry.timeout(instanceName(InstanceKind.TIMEOUT, timeout.name(), where)));
 		}
 		if (bulkhead != null) {
 			builder.bulkhead(this.registry.bulkhead(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where)));
@@ -221,38 +233,21 @@ public class MethodPipelineFactory {
 	}
 
 	/**
-	 * Refuses the patterns that cannot yet work on a reactive result: {@code @Timeout}
-	 * and {@code @RateLimiter} (until their reactive operators exist),
-	 * {@code @Idempotent} on a {@code Flux}, whose elements cannot be replayed as one
-	 * stored result, and (until its replay emits the stored value) on a {@code Mono}.
+	 * Refuses the pattern that cannot work on a reactive result: {@code @Idempotent} on a
+	 * {@code Flux}, whose elements cannot be replayed as one stored result.
 	 */
-	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
-			boolean typeLevelApplies, Idempotent idempotent, String where) {
+	private static void requireSupportedOn(ReturnKind returnKind, Idempotent idempotent, String where) {
 		if (!returnKind.isReactive()) {
 			return;
-		}
-		String type = (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
-		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class, RateLimiter.class)) {
-			if (find(method, targetClass, timeLimit, typeLevelApplies) != null) {
-				throw new ResilienceAnnotationException("@" + timeLimit.getSimpleName() + " on " + where
-						+ ": a method returning " + type + " cannot carry @" + timeLimit.getSimpleName()
-						+ " yet; it works on methods returning a plain value, void, CompletionStage or"
-						+ " CompletableFuture");
-			}
 		}
 		if (idempotent != null && returnKind == ReturnKind.FLUX) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where
 					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
 					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
 		}
-		if (idempotent != null) {
-			throw new ResilienceAnnotationException("@Idempotent on " + where
-					+ ": methods returning Mono cannot carry @Idempotent yet; it works on methods returning a plain"
-					+ " value, void, CompletionStage or CompletableFuture");
-		}
 	}
 
-	private void addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Class<?> returnType,
+	private Stage addIdempotency(Pipeline.Builder builder, Method method, Class<?> targetClass, Class<?> returnType,
 			Idempotent idempotent, String where) {
 		for (Class<?> unreplayable : UNREPLAYABLE_TYPES) {
 			if (unreplayable.isAssignableFrom(returnType)) {
@@ -271,6 +266,7 @@ public class MethodPipelineFactory {
 		// The idempotency engine unwraps a FallbackAnswer: it releases the claim of a
 		// degraded answer.
 		builder.outer(stage.name(), stage.stage(), true);
+		return stage.stage();
 	}
 
 	private void addFallback(Pipeline.Builder builder, Method method, Class<?> targetClass, Fallback fallback) {

@@ -48,6 +48,15 @@ public final class ReplayableResults {
 		}
 	}
 
+	/**
+	 * Whether a method declared to return {@code type} returns Reactor's {@code Mono},
+	 * whose element is what is stored and replayed; checked by name, so that Reactor is
+	 * not needed on the classpath.
+	 */
+	public static boolean isMono(Class<?> type) {
+		return type.getName().equals("reactor.core.publisher.Mono");
+	}
+
 	/** Whether results of this type are stored as a {@link StoredResponse}. */
 	public static boolean isResponseEntity(Class<?> resultType) {
 		return RESPONSE_ENTITY_PRESENT && ResponseEntities.is(resultType);

@@ -2,7 +2,10 @@ package dev.resilience.spring.reactive;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import reactor.core.publisher.Flux;
+
 import dev.resilience.Ticker;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 
 /** One subscription admitted by the breaker: records its one terminal signal. */
@@ -20,6 +23,22 @@ final class BreakerCall {
 		this.permission = permission;
 		this.ticker = ticker;
 		this.start = ticker.read();
+	}
+
+	/**
+	 * The breaker as a Reactor operator: admission at subscription (a refusal is a
+	 * {@code CallNotPermittedException} error signal), then one call per subscription.
+	 */
+	static Flux<Object> apply(CircuitBreaker circuitBreaker, Ticker ticker, Flux<Object> source) {
+		return Flux.defer(() -> {
+			CircuitBreaker.Permission permission = circuitBreaker.tryAdmit();
+			if (permission == null) {
+				return Flux
+					.error(new CallNotPermittedException(circuitBreaker.getName(), circuitBreaker.getState().name()));
+			}
+			BreakerCall call = new BreakerCall(permission, ticker);
+			return source.doOnComplete(call::onComplete).doOnError(call::onError).doOnCancel(call::onCancel);
+		});
 	}
 
 	void onComplete() {

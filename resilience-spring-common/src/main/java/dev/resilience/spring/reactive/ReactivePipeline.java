@@ -1,7 +1,5 @@
 package dev.resilience.spring.reactive;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -9,26 +7,31 @@ import reactor.core.publisher.Mono;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Invocation;
 import dev.resilience.Scheduler;
+import dev.resilience.Stage;
 import dev.resilience.Ticker;
 import dev.resilience.bulkhead.Bulkhead;
-import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
+import dev.resilience.timeout.Timeout;
 
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
- * in the order of the engine's pipeline (fallback, retry, circuit breaker, bulkhead,
- * method). Nothing runs when the method's result is assembled: each subscription is one
- * protected call, which invokes the method and subscribes to what it returns. A retry
- * re-subscribes after a delay on the engine's scheduler, blocking no thread; the breaker
- * records the terminal signal and a cancel records nothing (a half-open trial permit is
- * given back); a bulkhead permit is held from subscription to termination or cancel; a
- * fallback answers the error signal with the same reactive type or a plain value. Metrics
- * and listeners count as for a {@code CompletionStage} method. See
- * {@code docs/reactive.md}.
+ * in the order of the engine's pipeline (idempotency, fallback, retry, circuit breaker,
+ * rate limiter, timeout, bulkhead, method). Nothing runs when the method's result is
+ * assembled: each subscription is one protected call, which invokes the method and
+ * subscribes to what it returns. A retry re-subscribes after a delay on the engine's
+ * scheduler, blocking no thread; the breaker records the terminal signal and a cancel
+ * records nothing (a half-open trial permit is given back); a rate limiter permit is
+ * taken per subscription, waiting on the limiter's scheduler; a timeout fails the
+ * subscription at its deadline, on the engine's scheduler, and cancels the upstream; a
+ * bulkhead permit is held from subscription to termination or cancel; a fallback answers
+ * the error signal with the same reactive type or a plain value; {@code @Idempotent} on a
+ * {@code Mono} runs each subscription through the idempotency stage. Metrics and
+ * listeners count as for a {@code CompletionStage} method. See {@code docs/reactive.md}.
  * <p>
  * Immutable and thread-safe; built once per method at startup.
  */
@@ -56,7 +59,13 @@ public final class ReactivePipeline {
 
 	private final Ticker ticker;
 
+	private final RateLimiter rateLimiter;
+
+	private final Timeout timeout;
+
 	private final Bulkhead bulkhead;
+
+	private final Stage idempotency;
 
 	private ReactivePipeline(Builder builder) {
 		this.description = builder.description;
@@ -70,14 +79,17 @@ public final class ReactivePipeline {
 		this.propagator = builder.propagator;
 		this.circuitBreaker = builder.circuitBreaker;
 		this.ticker = builder.ticker;
+		this.rateLimiter = builder.rateLimiter;
+		this.timeout = builder.timeout;
 		this.bulkhead = builder.bulkhead;
+		this.idempotency = builder.idempotency;
 	}
 
 	/**
 	 * A pipeline for a method returning {@code Mono} ({@code mono}) or {@code Flux}.
 	 * @param description the method, as named in messages
-	 * @param ticker times calls for the breaker
-	 * @param scheduler waits between retries
+	 * @param ticker times calls for the breaker and the timeout
+	 * @param scheduler waits between retries, runs deadlines
 	 * @param propagator carries the subscriber's context to each retry
 	 */
 	public static Builder builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
@@ -94,16 +106,25 @@ public final class ReactivePipeline {
 	public Object invoke(Invocation invocation) {
 		Flux<Object> flux = Flux.defer(() -> attempt(invocation));
 		if (this.bulkhead != null) {
-			flux = withBulkhead(flux);
+			flux = BulkheadSubscription.apply(this.bulkhead, flux);
+		}
+		if (this.timeout != null) {
+			flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, flux);
+		}
+		if (this.rateLimiter != null) {
+			flux = RateLimitedSubscription.apply(this.rateLimiter, flux);
 		}
 		if (this.circuitBreaker != null) {
-			flux = withCircuitBreaker(flux);
+			flux = BreakerCall.apply(this.circuitBreaker, this.ticker, flux);
 		}
 		if (this.retry != null) {
 			flux = withRetry(flux);
 		}
 		if (this.fallback != null) {
 			flux = withFallback(flux, invocation);
+		}
+		if (this.idempotency != null) {
+			return IdempotentSubscription.apply(this.idempotency, invocation, Mono.fromDirect(flux));
 		}
 		return this.mono ? Mono.fromDirect(flux) : flux;
 	}
@@ -123,37 +144,6 @@ public final class ReactivePipeline {
 					this.description + " returned null instead of a " + (this.mono ? "Mono" : "Flux")));
 		}
 		return (Publisher<Object>) result;
-	}
-
-	private Flux<Object> withBulkhead(Flux<Object> source) {
-		Bulkhead bulkhead = this.bulkhead;
-		return Flux.defer(() -> {
-			try {
-				bulkhead.acquirePermission();
-			}
-			catch (Throwable ex) {
-				rethrowIfFatal(ex);
-				return Flux.error(ex);
-			}
-			Once release = new Once(bulkhead::releasePermission);
-			// Given back before the terminal signal travels on, so that a retry
-			// re-subscribing at once finds the permit free.
-			return source.doOnTerminate(release).doOnCancel(release);
-		});
-	}
-
-	private Flux<Object> withCircuitBreaker(Flux<Object> source) {
-		CircuitBreaker circuitBreaker = this.circuitBreaker;
-		Ticker ticker = this.ticker;
-		return Flux.defer(() -> {
-			CircuitBreaker.Permission permission = circuitBreaker.tryAdmit();
-			if (permission == null) {
-				return Flux
-					.error(new CallNotPermittedException(circuitBreaker.getName(), circuitBreaker.getState().name()));
-			}
-			BreakerCall call = new BreakerCall(permission, ticker);
-			return source.doOnComplete(call::onComplete).doOnError(call::onError).doOnCancel(call::onCancel);
-		});
 	}
 
 	private Flux<Object> withRetry(Flux<Object> source) {
@@ -185,13 +175,12 @@ public final class ReactivePipeline {
 			rethrowIfFatal(ex);
 			return Flux.error(ex);
 		}
-		if (answer instanceof Publisher<?> publisher) {
-			return (Publisher<Object>) publisher;
-		}
-		return (answer != null) ? Flux.just(answer) : Flux.empty();
+		Publisher<Object> publisher = (answer instanceof Publisher<?> reactive) ? (Publisher<Object>) reactive
+				: (answer != null) ? Flux.just(answer) : Flux.empty();
+		return (this.idempotency != null) ? IdempotentSubscription.markFallback(publisher) : publisher;
 	}
 
-	private static void rethrowIfFatal(Throwable ex) {
+	static void rethrowIfFatal(Throwable ex) {
 		if (ex instanceof VirtualMachineError error) {
 			throw error;
 		}
@@ -200,24 +189,6 @@ public final class ReactivePipeline {
 	@Override
 	public String toString() {
 		return "ReactivePipeline[" + this.description + "]";
-	}
-
-	/** Runs its task at most once, however many of the signals it is given arrive. */
-	private static final class Once extends AtomicBoolean implements Runnable {
-
-		private final Runnable task;
-
-		Once(Runnable task) {
-			this.task = task;
-		}
-
-		@Override
-		public void run() {
-			if (compareAndSet(false, true)) {
-				this.task.run();
-			}
-		}
-
 	}
 
 	/** Collects the policies of one method. */
@@ -245,7 +216,13 @@ public final class ReactivePipeline {
 
 		private CircuitBreaker circuitBreaker;
 
+		private RateLimiter rateLimiter;
+
+		private Timeout timeout;
+
 		private Bulkhead bulkhead;
+
+		private Stage idempotency;
 
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
 				ContextPropagator propagator) {
@@ -279,11 +256,33 @@ public final class ReactivePipeline {
 			return this;
 		}
 
+		public Builder rateLimiter(RateLimiter rateLimiter) {
+			this.rateLimiter = rateLimiter;
+			return this;
+		}
+
+		/**
+		 * Its deadline runs on the pipeline's scheduler, timed on the pipeline's ticker.
+		 */
+		public Builder timeout(Timeout timeout) {
+			this.timeout = timeout;
+			return this;
+		}
+
 		/**
 		 * A semaphore bulkhead; the Spring layer refuses a thread-pool one at startup.
 		 */
 		public Builder bulkhead(Bulkhead bulkhead) {
 			this.bulkhead = bulkhead;
+			return this;
+		}
+
+		/**
+		 * The idempotency stage, outermost; only on a {@code Mono}, the Spring layer
+		 * refuses it on a {@code Flux} at startup.
+		 */
+		public Builder idempotency(Stage stage) {
+			this.idempotency = stage;
 			return this;
 		}
 

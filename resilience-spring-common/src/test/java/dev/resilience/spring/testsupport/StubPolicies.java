@@ -9,6 +9,7 @@ import dev.resilience.ratelimiter.RateLimiterListener;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 import dev.resilience.timeout.TimeoutListener;
+import dev.resilience.timeout.TimeoutOutcome;
 
 /**
  * Rate limiters and timeouts with fixed counters, for tests of what the Spring layer
@@ -133,6 +134,11 @@ public final class StubPolicies {
 		@Override
 		public Metrics getMetrics() {
 			return this.metrics;
+		}
+
+		@Override
+		public void record(TimeoutOutcome outcome, long durationNanos) {
+			throw new AssertionError("a stub runs no calls");
 		}
 
 		@Override
