@@ -32,6 +32,7 @@ import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.reactive.ReactivePipeline;
 
@@ -138,7 +139,7 @@ public class MethodPipelineFactory {
 		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
 				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
 		if (fallback != null) {
-			builder.fallback(FallbackMethod.resolve(targetClass, method, fallback.method()),
+			builder.fallback(fallbackHandler(targetClass, method, fallback),
 					FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())),
 					this.fallbackListener, targetClass.getSimpleName() + "." + method.getName());
 		}
@@ -217,7 +218,8 @@ public class MethodPipelineFactory {
 		if (!returnKind.isReactive()) {
 			return;
 		}
-		String type = (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
+		String type = ReturnTypes.isSuspendingFunction(method) ? "Mono (a Kotlin suspend function, which runs as one)"
+				: (returnKind == ReturnKind.MONO) ? "Mono" : "Flux";
 		for (Class<? extends Annotation> timeLimit : List.of(Timeout.class, RateLimiter.class)) {
 			if (find(method, targetClass, timeLimit, typeLevelApplies) != null) {
 				throw new ResilienceAnnotationException("@" + timeLimit.getSimpleName() + " on " + where
@@ -230,6 +232,11 @@ public class MethodPipelineFactory {
 			throw new ResilienceAnnotationException("@Idempotent on " + where
 					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
 					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
+		}
+		if (idempotent != null && ReturnTypes.isSuspendingFunction(method)) {
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": Kotlin suspend functions cannot carry @Idempotent yet; it works on methods returning a"
+					+ " plain value, void, CompletionStage or CompletableFuture");
 		}
 		if (idempotent != null) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where
@@ -260,9 +267,9 @@ public class MethodPipelineFactory {
 	}
 
 	private void addFallback(Pipeline.Builder builder, Method method, Class<?> targetClass, Fallback fallback) {
-		FallbackMethod fallbackMethod;
+		FallbackHandler fallbackMethod;
 		try {
-			fallbackMethod = FallbackMethod.resolve(targetClass, method, fallback.method());
+			fallbackMethod = fallbackHandler(targetClass, method, fallback);
 		}
 		catch (IllegalStateException ex) {
 			throw new ResilienceAnnotationException(ex.getMessage(), ex);
@@ -272,6 +279,17 @@ public class MethodPipelineFactory {
 		if (this.fallbackListener != null) {
 			builder.fallbackListener(targetClass.getSimpleName() + "." + method.getName(), this.fallbackListener);
 		}
+	}
+
+	/**
+	 * The fallback of {@code method}: a suspend function's may suspend too (see
+	 * {@link SuspendingFallback}).
+	 */
+	private static FallbackHandler fallbackHandler(Class<?> targetClass, Method method, Fallback fallback) {
+		if (ReturnTypes.isSuspendingFunction(method)) {
+			return SuspendingFallback.resolve(targetClass, method, fallback.method());
+		}
+		return FallbackMethod.resolve(targetClass, method, fallback.method());
 	}
 
 	private void addBulkhead(Pipeline.Builder builder, Bulkhead bulkhead, boolean async, Class<?> returnType,
