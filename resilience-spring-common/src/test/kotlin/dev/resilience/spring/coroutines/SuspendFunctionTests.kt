@@ -61,6 +61,7 @@ class SuspendFunctionTests {
 				"resilience.circuit-breaker.instances.kotlin.sliding-window-size=4",
 				"resilience.circuit-breaker.instances.kotlin.minimum-number-of-calls=4",
 				"resilience.circuit-breaker.instances.kotlin.failure-rate-threshold=50",
+				"resilience.circuit-breaker.instances.kotlin.permitted-number-of-calls-in-half-open-state=1",
 				"resilience.bulkhead.instances.kotlin.max-concurrent-calls=1")
 		.withBean(Inventory::class.java)
 
@@ -181,6 +182,26 @@ class SuspendFunctionTests {
 			assertThat(inventory.bulkheaded()).isEqualTo("refused before it runs")
 			assertThat(inventory.invocations()).isEqualTo(2)
 			assertThat(breaker.metrics.numberOfSuccessfulCalls).isEqualTo(1)
+		}
+	}
+
+	@Test
+	fun cancellingTheCallerGivesTheHalfOpenTrialPermitBack() = withContext { context, inventory ->
+		runTest {
+			val breaker = registry(context).circuitBreaker("kotlin")
+			breaker.transitionToHalfOpenState()
+			inventory.next({ awaitCancellation() }, { "trial" })
+			val hanging = async { inventory.guarded() }
+			runCurrent()
+			// The one trial permit is taken: a second call is refused.
+			assertThat(runCatching { inventory.guarded() }.exceptionOrNull())
+				.isInstanceOf(CallNotPermittedException::class.java)
+			hanging.cancel()
+			advanceUntilIdle()
+			assertThat(breaker.metrics.numberOfBufferedCalls).isZero()
+			// The permit is free again: the next call is admitted and closes the breaker.
+			assertThat(inventory.guarded()).isEqualTo("trial")
+			assertThat(breaker.state).isEqualTo(dev.resilience.circuitbreaker.CircuitBreaker.State.CLOSED)
 		}
 	}
 
