@@ -34,6 +34,7 @@ import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.fallback.FallbackConfig;
+import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.reactive.ReactivePipeline;
 import dev.resilience.spring.support.DurationFormat;
@@ -111,7 +112,7 @@ public class MethodPipelineFactory {
 			.resolve(specific.getReturnType());
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
-		requireSupportedOn(returnKind, idempotent, where);
+		requireSupportedOn(returnKind, specific, targetClass, typeLevelApplies, idempotent, where);
 		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
 		Stage idempotency = null;
@@ -157,7 +158,7 @@ public class MethodPipelineFactory {
 			builder.idempotency(idempotency);
 		}
 		if (fallback != null) {
-			builder.fallback(FallbackMethod.resolve(targetClass, method, fallback.method()),
+			builder.fallback(fallbackHandler(targetClass, method, fallback),
 					FallbackConfig.of(Arrays.asList(fallback.applyOn()), Arrays.asList(fallback.skipOn())),
 					this.fallbackListener, targetClass.getSimpleName() + "." + method.getName());
 		}
@@ -233,12 +234,33 @@ public class MethodPipelineFactory {
 	}
 
 	/**
-	 * Refuses the pattern that cannot work on a reactive result: {@code @Idempotent} on a
-	 * {@code Flux}, whose elements cannot be replayed as one stored result.
+	 * Refuses the patterns that cannot work on a reactive result: {@code @Idempotent} on
+	 * a {@code Flux}, whose elements cannot be replayed as one stored result, and, for
+	 * now, {@code @Timeout}, {@code @RateLimiter} and {@code @Idempotent} on a Kotlin
+	 * suspend function.
 	 */
-	private static void requireSupportedOn(ReturnKind returnKind, Idempotent idempotent, String where) {
+	private static void requireSupportedOn(ReturnKind returnKind, Method method, Class<?> targetClass,
+			boolean typeLevelApplies, Idempotent idempotent, String where) {
 		if (!returnKind.isReactive()) {
 			return;
+		}
+		if (ReturnTypes.isSuspendingFunction(method)) {
+			// A suspend function runs as a Mono, but its operators for these are not
+			// proven
+			// on coroutines yet, and @Idempotent would need the Kotlin return type.
+			for (Class<? extends Annotation> pattern : List.of(Timeout.class, RateLimiter.class)) {
+				if (find(method, targetClass, pattern, typeLevelApplies) != null) {
+					throw new ResilienceAnnotationException("@" + pattern.getSimpleName() + " on " + where
+							+ ": a method returning Mono (a Kotlin suspend function, which runs as one) cannot carry @"
+							+ pattern.getSimpleName() + " yet; it works on methods returning a plain value, void,"
+							+ " CompletionStage, CompletableFuture, Mono or Flux");
+				}
+			}
+			if (idempotent != null) {
+				throw new ResilienceAnnotationException("@Idempotent on " + where
+						+ ": Kotlin suspend functions cannot carry @Idempotent yet; it works on methods returning a"
+						+ " plain value, void, CompletionStage, CompletableFuture or Mono");
+			}
 		}
 		if (idempotent != null && returnKind == ReturnKind.FLUX) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where
@@ -270,9 +292,9 @@ public class MethodPipelineFactory {
 	}
 
 	private void addFallback(Pipeline.Builder builder, Method method, Class<?> targetClass, Fallback fallback) {
-		FallbackMethod fallbackMethod;
+		FallbackHandler fallbackMethod;
 		try {
-			fallbackMethod = FallbackMethod.resolve(targetClass, method, fallback.method());
+			fallbackMethod = fallbackHandler(targetClass, method, fallback);
 		}
 		catch (IllegalStateException ex) {
 			throw new ResilienceAnnotationException(ex.getMessage(), ex);
@@ -282,6 +304,17 @@ public class MethodPipelineFactory {
 		if (this.fallbackListener != null) {
 			builder.fallbackListener(targetClass.getSimpleName() + "." + method.getName(), this.fallbackListener);
 		}
+	}
+
+	/**
+	 * The fallback of {@code method}: a suspend function's may suspend too (see
+	 * {@link SuspendingFallback}).
+	 */
+	private static FallbackHandler fallbackHandler(Class<?> targetClass, Method method, Fallback fallback) {
+		if (ReturnTypes.isSuspendingFunction(method)) {
+			return SuspendingFallback.resolve(targetClass, method, fallback.method());
+		}
+		return FallbackMethod.resolve(targetClass, method, fallback.method());
 	}
 
 	private void addBulkhead(Pipeline.Builder builder, Bulkhead bulkhead, boolean async, Class<?> returnType,

@@ -20,7 +20,8 @@ import org.springframework.util.ClassUtils;
  * Reactor is optional: its types are known here by name only, and {@code Mono} and
  * {@code Flux} are recognised only when reactor-core is on the classpath. RxJava, Mutiny
  * and Kotlin's coroutine types are recognised by name too, with or without Spring's
- * {@link ReactiveAdapterRegistry} adapters for them.
+ * {@link ReactiveAdapterRegistry} adapters for them. A Kotlin {@code suspend} function is
+ * protected as a {@code Mono}, as Spring runs it (see {@link SuspendingFunctions}).
  */
 final class ReturnTypes {
 
@@ -30,7 +31,8 @@ final class ReturnTypes {
 
 	/** What a refusal tells the user to return instead. */
 	static final String SUPPORTED = "a plain value or void, CompletionStage or CompletableFuture, or Reactor's Mono"
-			+ " or Flux (with reactor-core on the classpath)";
+			+ " or Flux (with reactor-core on the classpath), or declare a Kotlin suspend function (with"
+			+ " kotlinx-coroutines-reactor on the classpath)";
 
 	private static final Class<?> MONO_TYPE = load(MONO);
 
@@ -65,9 +67,8 @@ final class ReturnTypes {
 	 */
 	static ReturnKind classify(Method method, Class<?> returnType, String annotations, String where) {
 		if (isSuspendingFunction(method)) {
-			throw new ResilienceAnnotationException(annotations + " on " + where
-					+ ": Kotlin suspend functions are not supported yet, and the annotations would protect only"
-					+ " the start of the coroutine; return " + SUPPORTED);
+			// Spring runs it as a Mono, or it fails startup naming what is missing.
+			return SuspendingFunctions.classify(method, annotations, where);
 		}
 		if (CompletionStage.class.isAssignableFrom(returnType)) {
 			return ReturnKind.COMPLETION_STAGE;

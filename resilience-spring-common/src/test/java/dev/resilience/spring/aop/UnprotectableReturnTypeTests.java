@@ -96,15 +96,16 @@ class UnprotectableReturnTypeTests {
 	}
 
 	@Test
-	void kotlinSuspendFunctionFailsStartup() {
+	void continuationTakingJavaMethodFailsStartup() {
 		this.runner.withBean(SuspendFunction.class)
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
 				.isInstanceOf(ResilienceAnnotationException.class)
-				.hasMessage("@CircuitBreaker on SuspendFunction.load(String, Continuation): Kotlin suspend functions"
-						+ " are not supported yet, and the annotations would protect only the start of the coroutine;"
-						+ " return " + ReturnTypes.SUPPORTED));
+				.hasMessage("@CircuitBreaker on SuspendFunction.load(String, Continuation): the method takes a"
+						+ " kotlin.coroutines.Continuation but is not declared by a Kotlin class, so Spring does not"
+						+ " run it as a suspend function and the annotations would protect only the start of its"
+						+ " work; declare it as a suspend function in Kotlin or return " + ReturnTypes.SUPPORTED));
 	}
 
 	@Test
@@ -187,7 +188,11 @@ class UnprotectableReturnTypeTests {
 
 	}
 
-	/** What the Kotlin compiler makes of {@code suspend fun load(id: String): String}. */
+	/**
+	 * What the Kotlin compiler makes of {@code suspend fun load(id: String): String}, but
+	 * in a Java class, which Spring does not run as a coroutine (Kotlin's own suspend
+	 * functions are tested in Kotlin, {@code SuspendFunctionTests}).
+	 */
 	static class SuspendFunction {
 
 		@CircuitBreaker(name = "inventory")
