@@ -32,8 +32,12 @@ import dev.resilience.timeout.Timeout;
  * the error signal with the same reactive type or a plain value; {@code @Idempotent} on a
  * {@code Mono} runs each subscription through the idempotency stage. Metrics and
  * listeners count as for a {@code CompletionStage} method. See {@code docs/reactive.md}.
+ * A {@code Mono} stays on {@code Mono} operators, the breaker ({@link BreakerMono}) and
+ * the retry ({@link RetryMono}) one subscriber each; a {@code Flux} takes the same rules
+ * as a chain of Reactor's operators ({@link BreakerCall}, {@link RetryCall}).
  * <p>
- * Immutable and thread-safe; built once per method at startup.
+ * Immutable and thread-safe; built once per method at startup. Over 300 lines for its
+ * builder, one setter per policy.
  */
 public final class ReactivePipeline {
 
@@ -107,26 +111,28 @@ public final class ReactivePipeline {
 		if (this.mono) {
 			return invokeMono(invocation);
 		}
-		Flux<Object> flux = Flux.defer(() -> attempt(invocation));
+		Flux<Object> flux = limited(Flux.defer(() -> attempt(invocation)));
+		if (this.circuitBreaker != null) {
+			flux = BreakerCall.apply(this.circuitBreaker, this.ticker, flux);
+		}
+		if (this.retry != null) {
+			flux = RetryCall.apply(this.retry, this.scheduler, this.propagator, flux);
+		}
+		if (this.fallback != null) {
+			flux = flux.onErrorResume((failure) -> answer(failure, invocation));
+		}
+		return flux;
+	}
+
+	/** The bulkhead, the timeout and the rate limiter, innermost first. */
+	private Flux<Object> limited(Flux<Object> flux) {
 		if (this.bulkhead != null) {
 			flux = BulkheadSubscription.apply(this.bulkhead, flux);
 		}
 		if (this.timeout != null) {
 			flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, flux);
 		}
-		if (this.rateLimiter != null) {
-			flux = RateLimitedSubscription.apply(this.rateLimiter, flux);
-		}
-		if (this.circuitBreaker != null) {
-			flux = BreakerCall.apply(this.circuitBreaker, this.ticker, flux);
-		}
-		if (this.retry != null) {
-			flux = withRetry(flux);
-		}
-		if (this.fallback != null) {
-			flux = withFallback(flux, invocation);
-		}
-		return flux;
+		return (this.rateLimiter != null) ? RateLimitedSubscription.apply(this.rateLimiter, flux) : flux;
 	}
 
 	/**
@@ -137,17 +143,7 @@ public final class ReactivePipeline {
 	private Mono<Object> invokeMono(Invocation invocation) {
 		Mono<Object> mono = new AttemptMono(this, invocation);
 		if (this.bulkhead != null || this.timeout != null || this.rateLimiter != null) {
-			Flux<Object> flux = Flux.from(mono);
-			if (this.bulkhead != null) {
-				flux = BulkheadSubscription.apply(this.bulkhead, flux);
-			}
-			if (this.timeout != null) {
-				flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, flux);
-			}
-			if (this.rateLimiter != null) {
-				flux = RateLimitedSubscription.apply(this.rateLimiter, flux);
-			}
-			mono = Mono.fromDirect(flux);
+			mono = Mono.fromDirect(limited(Flux.from(mono)));
 		}
 		if (this.circuitBreaker != null) {
 			mono = new BreakerMono(this.circuitBreaker, this.ticker, mono);
@@ -179,19 +175,6 @@ public final class ReactivePipeline {
 					this.description + " returned null instead of a " + (this.mono ? "Mono" : "Flux")));
 		}
 		return (Publisher<Object>) result;
-	}
-
-	private Flux<Object> withRetry(Flux<Object> source) {
-		return Flux.defer(() -> {
-			RetryCall call = new RetryCall(this.retry.begin(), this.scheduler, this.propagator);
-			return source.doOnComplete(call.context::onSuccess)
-				.retryWhen(reactor.util.retry.Retry.from((signals) -> signals.concatMap(call::next)))
-				.doOnCancel(call::onCancel);
-		});
-	}
-
-	private Flux<Object> withFallback(Flux<Object> source, Invocation invocation) {
-		return source.onErrorResume((failure) -> answer(failure, invocation));
 	}
 
 	@SuppressWarnings("unchecked")
