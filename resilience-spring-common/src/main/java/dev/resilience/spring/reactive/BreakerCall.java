@@ -8,7 +8,10 @@ import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 
-/** One subscription admitted by the breaker: records its one terminal signal. */
+/**
+ * One subscription to a {@code Flux} admitted by the breaker: records its one terminal
+ * signal.
+ */
 final class BreakerCall {
 
 	private final CircuitBreaker.Permission permission;

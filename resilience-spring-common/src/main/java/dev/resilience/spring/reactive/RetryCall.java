@@ -1,5 +1,6 @@
 package dev.resilience.spring.reactive;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.util.retry.Retry.RetrySignal;
@@ -9,8 +10,8 @@ import dev.resilience.Scheduler;
 import dev.resilience.retry.Retry;
 
 /**
- * One subscription through the retry: asks the engine whether and when to retry, and
- * waits on the engine's scheduler, in the context captured at subscription.
+ * One subscription to a {@code Flux} through the retry: asks the engine whether and when
+ * to retry, and waits on the engine's scheduler, in the context captured at subscription.
  */
 final class RetryCall implements Runnable {
 
@@ -27,6 +28,19 @@ final class RetryCall implements Runnable {
 		this.context = context;
 		this.scheduler = scheduler;
 		this.wake = propagator.wrap(this);
+	}
+
+	/**
+	 * The retry as a Reactor operator on a {@code Flux}: each subscription is one call,
+	 * re-subscribing the whole stream after each retried failure.
+	 */
+	static Flux<Object> apply(Retry retry, Scheduler scheduler, ContextPropagator propagator, Flux<Object> source) {
+		return Flux.defer(() -> {
+			RetryCall call = new RetryCall(retry.begin(), scheduler, propagator);
+			return source.doOnComplete(call.context::onSuccess)
+				.retryWhen(reactor.util.retry.Retry.from((signals) -> signals.concatMap(call::next)))
+				.doOnCancel(call::onCancel);
+		});
 	}
 
 	Mono<Long> next(RetrySignal signal) {
