@@ -14,9 +14,11 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 
 /**
  * The breaker on a {@code Mono}, as one operator: admission at subscription (a refusal is
- * a {@code CallNotPermittedException} error signal), then the one terminal signal
- * recorded, and a cancel recording nothing but giving the permit back. The same rules as
- * {@link BreakerCall} on a {@code Flux}, in one subscriber instead of a chain of
+ * a {@code CallNotPermittedException} error signal), then the one outcome recorded: the
+ * value (a {@code Mono}'s one value is its success, even when the subscriber cancels from
+ * inside {@code onNext}, as {@code Flux.next()} or {@code zip} do), the completion or the
+ * error; a cancel before any of them records nothing but gives the permit back. The same
+ * rules as {@link BreakerCall} on a {@code Flux}, in one subscriber instead of a chain of
  * operators.
  */
 final class BreakerMono extends Mono<Object> {
@@ -82,6 +84,11 @@ final class BreakerMono extends Mono<Object> {
 
 		@Override
 		public void onNext(Object value) {
+			// A Mono's one value is its success, recorded before the subscriber sees it:
+			// many operators cancel from inside onNext once they have it.
+			if (ENDED.compareAndSet(this, 0, 1)) {
+				this.permission.onSuccess(this.ticker.read() - this.start);
+			}
 			this.actual.onNext(value);
 		}
 

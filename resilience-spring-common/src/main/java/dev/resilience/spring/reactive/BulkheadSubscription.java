@@ -1,6 +1,7 @@
 package dev.resilience.spring.reactive;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import reactor.core.publisher.Flux;
 
@@ -9,14 +10,15 @@ import dev.resilience.bulkhead.Bulkhead;
 /**
  * The semaphore bulkhead as a Reactor operator: a permit is taken at subscription (a full
  * bulkhead is a {@code BulkheadFullException} error signal) and given back once, at
- * completion, error or cancel.
+ * completion, error or cancel, or on a {@code Mono} at its one value (the call has ended,
+ * even when the subscriber then cancels from inside {@code onNext}).
  */
 final class BulkheadSubscription {
 
 	private BulkheadSubscription() {
 	}
 
-	static Flux<Object> apply(Bulkhead bulkhead, Flux<Object> source) {
+	static Flux<Object> apply(Bulkhead bulkhead, boolean mono, Flux<Object> source) {
 		return Flux.defer(() -> {
 			try {
 				bulkhead.acquirePermission();
@@ -28,12 +30,13 @@ final class BulkheadSubscription {
 			Once release = new Once(bulkhead::releasePermission);
 			// Given back before the terminal signal travels on, so that a retry
 			// re-subscribing at once finds the permit free.
-			return source.doOnTerminate(release).doOnCancel(release);
+			Flux<Object> released = mono ? source.doOnNext(release) : source;
+			return released.doOnTerminate(release).doOnCancel(release);
 		});
 	}
 
 	/** Runs its task at most once, however many of the signals it is given arrive. */
-	private static final class Once extends AtomicBoolean implements Runnable {
+	private static final class Once extends AtomicBoolean implements Runnable, Consumer<Object> {
 
 		private final Runnable task;
 
@@ -46,6 +49,12 @@ final class BulkheadSubscription {
 			if (compareAndSet(false, true)) {
 				this.task.run();
 			}
+		}
+
+		/** A Mono's value: the call has ended. */
+		@Override
+		public void accept(Object value) {
+			run();
 		}
 
 	}

@@ -127,10 +127,10 @@ public final class ReactivePipeline {
 	/** The bulkhead, the timeout and the rate limiter, innermost first. */
 	private Flux<Object> limited(Flux<Object> flux) {
 		if (this.bulkhead != null) {
-			flux = BulkheadSubscription.apply(this.bulkhead, flux);
+			flux = BulkheadSubscription.apply(this.bulkhead, this.mono, flux);
 		}
 		if (this.timeout != null) {
-			flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, flux);
+			flux = TimeoutCall.apply(this.timeout, this.ticker, this.scheduler, this.propagator, this.mono, flux);
 		}
 		return (this.rateLimiter != null) ? RateLimitedSubscription.apply(this.rateLimiter, flux) : flux;
 	}

@@ -98,6 +98,9 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onNext(Object value) {
+			// A Mono's one value is the call's success, counted before the subscriber
+			// sees it (a cancel from inside onNext is then a no-op for the context).
+			this.context.onSuccess();
 			this.actual.onNext(value);
 		}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.SynchronousSink;
 
 import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
@@ -39,6 +40,9 @@ final class TimeoutCall extends AtomicInteger implements Runnable {
 
 	private volatile MonoSink<Boolean> deadline;
 
+	/** The deadline task, cancelled as soon as a Mono's value arrives. */
+	private volatile Scheduler.Cancellable task;
+
 	private TimeoutCall(Timeout timeout, Ticker ticker) {
 		this.timeout = timeout;
 		this.ticker = ticker;
@@ -49,10 +53,13 @@ final class TimeoutCall extends AtomicInteger implements Runnable {
 	 * {@code source} bounded by {@code timeout}, timed on {@code ticker}, the deadline
 	 * task scheduled on {@code scheduler} and wrapped by {@code propagator} on the
 	 * subscribing thread (what follows a timeout, such as a fallback, runs in the
-	 * subscriber's context).
+	 * subscriber's context). On a {@code Mono} ({@code mono}) the one value ends the call
+	 * as successful and cancels the deadline, so that a subscriber cancelling from inside
+	 * {@code onNext} still counts a success; a value arriving after the deadline is
+	 * dropped.
 	 */
 	static Flux<Object> apply(Timeout timeout, Ticker ticker, Scheduler scheduler, ContextPropagator propagator,
-			Flux<Object> source) {
+			boolean mono, Flux<Object> source) {
 		long durationNanos = saturatedNanos(timeout.getConfig().getDuration());
 		return Flux.defer(() -> {
 			TimeoutCall call = new TimeoutCall(timeout, ticker);
@@ -65,11 +72,17 @@ final class TimeoutCall extends AtomicInteger implements Runnable {
 					return;
 				}
 				Scheduler.Cancellable task = scheduler.schedule(wake, remaining);
+				call.task = task;
 				sink.onCancel(task::cancel);
+				if (call.get() != RUNNING) {
+					task.cancel();
+				}
 			});
-			return source.doOnComplete(call::onComplete)
-				.doOnError(call::onError)
-				.takeUntilOther(deadline)
+			Flux<Object> ended = source.doOnComplete(call::onComplete).doOnError(call::onError);
+			if (mono) {
+				ended = ended.handle(call::onValue);
+			}
+			return ended.takeUntilOther(deadline)
 				.doOnCancel(call::onCancel)
 				.onErrorMap((failure) -> call.timedOut(), call::exceededAfter)
 				.concatWith(Mono.defer(call::errorIfTimedOut));
@@ -85,6 +98,18 @@ final class TimeoutCall extends AtomicInteger implements Runnable {
 			if (sink != null) {
 				sink.success(Boolean.TRUE);
 			}
+		}
+	}
+
+	/** A Mono's value: passed on only when it ends the call before the deadline. */
+	private void onValue(Object value, SynchronousSink<Object> sink) {
+		if (compareAndSet(RUNNING, ENDED)) {
+			Scheduler.Cancellable scheduled = this.task;
+			if (scheduled != null) {
+				scheduled.cancel();
+			}
+			this.timeout.record(TimeoutOutcome.SUCCESSFUL, this.ticker.read() - this.start);
+			sink.next(value);
 		}
 	}
 

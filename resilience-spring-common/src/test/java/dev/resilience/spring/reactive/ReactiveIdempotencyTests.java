@@ -65,6 +65,25 @@ class ReactiveIdempotencyTests {
 	}
 
 	@Test
+	void aValueTakenByASubscriberCancellingInOnNextIsStoredAndReplayed() {
+		this.runner.run((context) -> {
+			Payments payments = context.getBean(Payments.class);
+			Sinks.One<String> first = Sinks.one();
+			payments.next(first::asMono, () -> Mono.just("must not run"));
+			StepVerifier.create(payments.charge("k-1", 10).flux().next())
+				.then(() -> first.tryEmitValue("receipt-1"))
+				.expectNext("receipt-1")
+				.expectComplete()
+				.verify(BOUND);
+			StepVerifier.create(payments.charge("k-1", 10).flux().next())
+				.expectNext("receipt-1")
+				.expectComplete()
+				.verify(BOUND);
+			assertThat(payments.invocations()).isOne();
+		});
+	}
+
+	@Test
 	void anEmptyMonoIsStoredAsNoValueAndReplayedEmpty() {
 		this.runner.run((context) -> {
 			Payments payments = context.getBean(Payments.class);
