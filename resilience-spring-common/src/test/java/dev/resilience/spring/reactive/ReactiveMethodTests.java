@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -336,33 +335,7 @@ class ReactiveMethodTests {
 		return context.getBean(ResilienceRegistry.class).bulkhead("reactive");
 	}
 
-	static class Inventory {
-
-		private final AtomicInteger invocations = new AtomicInteger();
-
-		/** Read through the proxy, whose own fields are empty. */
-		int invocations() {
-			return this.invocations.get();
-		}
-
-		private final List<Supplier<? extends Mono<String>>> monos = new ArrayList<>();
-
-		private final List<Supplier<? extends Flux<String>>> fluxes = new ArrayList<>();
-
-		@SuppressWarnings("unchecked")
-		void next(Supplier<? extends Mono<String>>... answers) {
-			this.monos.addAll(List.of(answers));
-		}
-
-		@SuppressWarnings("unchecked")
-		void nextFlux(Supplier<? extends Flux<String>>... answers) {
-			this.fluxes.addAll(List.of(answers));
-		}
-
-		private Mono<String> answer() {
-			this.invocations.incrementAndGet();
-			return this.monos.remove(0).get();
-		}
+	static class Inventory extends ScriptedAnswers {
 
 		@CircuitBreaker(name = "reactive")
 		public Mono<String> guarded() {
@@ -400,8 +373,7 @@ class ReactiveMethodTests {
 		@Retry(name = "reactive")
 		@CircuitBreaker(name = "reactive")
 		public Flux<String> stream() {
-			this.invocations.incrementAndGet();
-			return this.fluxes.remove(0).get();
+			return answerFlux();
 		}
 
 	}

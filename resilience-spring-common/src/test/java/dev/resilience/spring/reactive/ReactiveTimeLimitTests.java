@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -368,33 +367,7 @@ class ReactiveTimeLimitTests {
 		return context.getBean(ResilienceRegistry.class).rateLimiter(name);
 	}
 
-	static class Service {
-
-		private final AtomicInteger invocations = new AtomicInteger();
-
-		private final List<Supplier<? extends Mono<String>>> monos = new ArrayList<>();
-
-		private final List<Supplier<? extends Flux<String>>> fluxes = new ArrayList<>();
-
-		/** Read through the proxy, whose own fields are empty. */
-		int invocations() {
-			return this.invocations.get();
-		}
-
-		@SuppressWarnings("unchecked")
-		void next(Supplier<? extends Mono<String>>... answers) {
-			this.monos.addAll(List.of(answers));
-		}
-
-		@SuppressWarnings("unchecked")
-		void nextFlux(Supplier<? extends Flux<String>>... answers) {
-			this.fluxes.addAll(List.of(answers));
-		}
-
-		private Mono<String> answer() {
-			this.invocations.incrementAndGet();
-			return this.monos.remove(0).get();
-		}
+	static class Service extends ScriptedAnswers {
 
 		@RateLimiter(name = "limited")
 		public Mono<String> limited() {
@@ -414,8 +387,7 @@ class ReactiveTimeLimitTests {
 
 		@RateLimiter(name = "limited")
 		public Flux<String> limitedStream() {
-			this.invocations.incrementAndGet();
-			return this.fluxes.remove(0).get();
+			return answerFlux();
 		}
 
 		@RateLimiter(name = "waiting")
@@ -453,8 +425,7 @@ class ReactiveTimeLimitTests {
 
 		@Timeout(name = "short")
 		public Flux<String> timedStream() {
-			this.invocations.incrementAndGet();
-			return this.fluxes.remove(0).get();
+			return answerFlux();
 		}
 
 	}
