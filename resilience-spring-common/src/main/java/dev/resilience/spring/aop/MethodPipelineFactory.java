@@ -244,23 +244,13 @@ public class MethodPipelineFactory {
 		if (!returnKind.isReactive()) {
 			return;
 		}
-		if (ReturnTypes.isSuspendingFunction(method)) {
-			// A suspend function runs as a Mono, but its operators for these are not
-			// proven
-			// on coroutines yet, and @Idempotent would need the Kotlin return type.
-			for (Class<? extends Annotation> pattern : List.of(Timeout.class, RateLimiter.class)) {
-				if (find(method, targetClass, pattern, typeLevelApplies) != null) {
-					throw new ResilienceAnnotationException("@" + pattern.getSimpleName() + " on " + where
-							+ ": a method returning Mono (a Kotlin suspend function, which runs as one) cannot carry @"
-							+ pattern.getSimpleName() + " yet; it works on methods returning a plain value, void,"
-							+ " CompletionStage, CompletableFuture, Mono or Flux");
-				}
-			}
-			if (idempotent != null) {
-				throw new ResilienceAnnotationException("@Idempotent on " + where
-						+ ": Kotlin suspend functions cannot carry @Idempotent yet; it works on methods returning a"
-						+ " plain value, void, CompletionStage, CompletableFuture or Mono");
-			}
+		if (idempotent != null && ReturnTypes.isSuspendingFunction(method)) {
+			// The value to store is typed by the Kotlin return type, which the JVM
+			// signature
+			// (Object) does not carry.
+			throw new ResilienceAnnotationException("@Idempotent on " + where
+					+ ": Kotlin suspend functions cannot carry @Idempotent yet; it works on methods returning a"
+					+ " plain value, void, CompletionStage, CompletableFuture or Mono");
 		}
 		if (idempotent != null && returnKind == ReturnKind.FLUX) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where

@@ -24,15 +24,19 @@ import dev.resilience.ResilienceRegistry
 import dev.resilience.annotation.Bulkhead
 import dev.resilience.annotation.CircuitBreaker
 import dev.resilience.annotation.Fallback
+import dev.resilience.annotation.RateLimiter
 import dev.resilience.annotation.Retry
+import dev.resilience.annotation.Timeout
 import dev.resilience.bulkhead.BulkheadFullException
 import dev.resilience.circuitbreaker.CallNotPermittedException
+import dev.resilience.ratelimiter.RequestNotPermittedException
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration
 import dev.resilience.spring.autoconfigure.ResilienceIdempotencyAutoConfiguration
 import dev.resilience.spring.autoconfigure.ResilienceRegistryCustomizer
 import dev.resilience.spring.testsupport.BootLine
 import dev.resilience.testing.FakeScheduler
 import dev.resilience.testing.FakeTicker
+import dev.resilience.timeout.TimeoutExceededException
 
 /**
  * Kotlin `suspend` functions get every annotation with the semantics of a `Mono`, through
@@ -62,7 +66,10 @@ class SuspendFunctionTests {
 				"resilience.circuit-breaker.instances.kotlin.minimum-number-of-calls=4",
 				"resilience.circuit-breaker.instances.kotlin.failure-rate-threshold=50",
 				"resilience.circuit-breaker.instances.kotlin.permitted-number-of-calls-in-half-open-state=1",
-				"resilience.bulkhead.instances.kotlin.max-concurrent-calls=1")
+				"resilience.bulkhead.instances.kotlin.max-concurrent-calls=1",
+				"resilience.timeout.instances.kotlin.duration=200ms",
+				"resilience.rate-limiter.instances.kotlin.limit-for-period=1",
+				"resilience.rate-limiter.instances.kotlin.limit-refresh-period=1s")
 		.withBean(Inventory::class.java)
 
 	@Test
@@ -186,6 +193,51 @@ class SuspendFunctionTests {
 	}
 
 	@Test
+	fun timeoutEndsAHungSuspendFunctionAtItsDeadlineAndCancelsItsBody() = withContext { context, inventory ->
+		runTest {
+			val bodyCancelled = AtomicInteger()
+			inventory.next {
+				try {
+					awaitCancellation()
+				}
+				finally {
+					bodyCancelled.incrementAndGet()
+				}
+			}
+			val call = async { runCatching { inventory.timed() }.exceptionOrNull() }
+			advanceUntilIdle()
+			assertThat(call.isCompleted).isFalse()
+			scheduler.advance(Duration.ofMillis(199))
+			advanceUntilIdle()
+			assertThat(call.isCompleted).`as`("one millisecond before the deadline").isFalse()
+			scheduler.advance(Duration.ofMillis(1))
+			advanceUntilIdle()
+			assertThat(call.await()).isInstanceOf(TimeoutExceededException::class.java)
+			assertThat(bodyCancelled.get()).`as`("the body saw its cancellation").isEqualTo(1)
+			val timeout = registry(context).timeout("kotlin")
+			assertThat(timeout.metrics.numberOfTimedOutCalls).isEqualTo(1)
+			inventory.next { "in time" }
+			assertThat(inventory.timed()).isEqualTo("in time")
+			assertThat(timeout.metrics.numberOfSuccessfulCalls).isEqualTo(1)
+		}
+	}
+
+	@Test
+	fun rateLimiterRefusesACallBeyondItsLimitBeforeTheBodyRuns() = withContext { context, inventory ->
+		runTest {
+			inventory.next({ "first" }, { "never" })
+			assertThat(inventory.limited()).isEqualTo("first")
+			val refused = runCatching { inventory.limited() }.exceptionOrNull()
+			assertThat(refused).isInstanceOf(RequestNotPermittedException::class.java)
+			assertThat((refused as RequestNotPermittedException).retryAfter).isEqualTo(Duration.ofSeconds(1))
+			assertThat(inventory.invocations()).isEqualTo(1)
+			val limiter = registry(context).rateLimiter("kotlin")
+			assertThat(limiter.metrics.numberOfPermittedCalls).isEqualTo(1)
+			assertThat(limiter.metrics.numberOfRejectedCalls).isEqualTo(1)
+		}
+	}
+
+	@Test
 	fun cancellingTheCallerGivesTheHalfOpenTrialPermitBack() = withContext { context, inventory ->
 		runTest {
 			val breaker = registry(context).circuitBreaker("kotlin")
@@ -298,6 +350,12 @@ class SuspendFunctionTests {
 
 		@Retry(name = "kotlin")
 		open suspend fun retried(): String = answer()
+
+		@Timeout(name = "kotlin")
+		open suspend fun timed(): String = answer()
+
+		@RateLimiter(name = "kotlin")
+		open suspend fun limited(): String = answer()
 
 		@Bulkhead(name = "kotlin")
 		@CircuitBreaker(name = "kotlin")
