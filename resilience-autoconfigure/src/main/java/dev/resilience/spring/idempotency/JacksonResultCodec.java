@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.deser.SettableBeanProperty;
 import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import com.fasterxml.jackson.databind.deser.impl.UnsupportedTypeDeserializer;
 import com.fasterxml.jackson.databind.deser.std.ContainerDeserializerBase;
-import org.springframework.core.GenericTypeResolver;
 import org.springframework.util.Assert;
 
 import dev.resilience.idempotency.ResultCodec;
@@ -81,7 +80,8 @@ public final class JacksonResultCodec implements ResultCodec {
 	/**
 	 * The codec for a method's result: its generic return type, or for a method returning
 	 * a {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) or a {@code Mono<T>}
-	 * the type {@code T}.
+	 * the type {@code T}; for a Kotlin {@code suspend} function, the type it returns in
+	 * Kotlin.
 	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
 	 * (a stream, an iterator, an input stream or reader) or whose JSON form cannot be
 	 * read back into it, naming the method and the type
@@ -98,7 +98,7 @@ public final class JacksonResultCodec implements ResultCodec {
 	 * or whose JSON form cannot be read back into it, naming the method and the type
 	 */
 	public static JacksonResultCodec forMethod(ObjectMapper objectMapper, Method method, Class<?> targetClass) {
-		Type returnType = GenericTypeResolver.resolveType(method.getGenericReturnType(), targetClass);
+		Type returnType = ReplayableResults.declaredResultType(method, targetClass);
 		JavaType type = objectMapper.getTypeFactory().constructType(returnType);
 		if (CompletionStage.class.isAssignableFrom(type.getRawClass())) {
 			JavaType[] parameters = objectMapper.getTypeFactory().findTypeParameters(type, CompletionStage.class);

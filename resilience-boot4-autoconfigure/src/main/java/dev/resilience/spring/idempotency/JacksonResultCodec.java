@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
-import org.springframework.core.GenericTypeResolver;
 import org.springframework.util.Assert;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationConfig;
@@ -99,7 +98,8 @@ public final class JacksonResultCodec implements ResultCodec {
 	/**
 	 * The codec for a method's result: its generic return type, or for a method returning
 	 * a {@code CompletionStage<T>} (or {@code CompletableFuture<T>}) or a {@code Mono<T>}
-	 * the type {@code T}.
+	 * the type {@code T}; for a Kotlin {@code suspend} function, the type it returns in
+	 * Kotlin.
 	 * @throws IllegalArgumentException for a return type whose value cannot be replayed
 	 * (a stream, an iterator, an input stream or reader) or whose JSON form cannot be
 	 * read back into it, naming the method and the type
@@ -118,7 +118,7 @@ public final class JacksonResultCodec implements ResultCodec {
 	public static JacksonResultCodec forMethod(JsonMapper jsonMapper, Method method, Class<?> targetClass) {
 		JsonMapper mapper = storing(jsonMapper);
 		TypeFactory types = mapper.getTypeFactory();
-		Type returnType = GenericTypeResolver.resolveType(method.getGenericReturnType(), targetClass);
+		Type returnType = ReplayableResults.declaredResultType(method, targetClass);
 		JavaType type = types.constructType(returnType);
 		if (CompletionStage.class.isAssignableFrom(type.getRawClass())) {
 			JavaType[] parameters = types.findTypeParameters(type, CompletionStage.class);

@@ -112,7 +112,7 @@ public class MethodPipelineFactory {
 			.resolve(specific.getReturnType());
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
-		requireSupportedOn(returnKind, specific, idempotent, where);
+		requireSupportedOn(returnKind, idempotent, where);
 		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
 		Stage idempotency = null;
@@ -235,19 +235,13 @@ public class MethodPipelineFactory {
 
 	/**
 	 * Refuses the patterns that cannot work on a reactive result: {@code @Idempotent} on
-	 * a {@code Flux}, whose elements cannot be replayed as one stored result, and, for
-	 * now, {@code @Idempotent} on a Kotlin suspend function.
+	 * a {@code Flux}, whose elements cannot be replayed as one stored result. (A Kotlin
+	 * suspend function runs as a {@code Mono} of the value it returns in Kotlin, which is
+	 * what its idempotency stage stores.)
 	 */
-	private static void requireSupportedOn(ReturnKind returnKind, Method method, Idempotent idempotent, String where) {
+	private static void requireSupportedOn(ReturnKind returnKind, Idempotent idempotent, String where) {
 		if (!returnKind.isReactive()) {
 			return;
-		}
-		if (idempotent != null && ReturnTypes.isSuspendingFunction(method)) {
-			// The value to store is typed by the Kotlin return type, which the JVM
-			// signature (Object) does not carry.
-			throw new ResilienceAnnotationException("@Idempotent on " + where
-					+ ": Kotlin suspend functions cannot carry @Idempotent yet; it works on methods returning a"
-					+ " plain value, void, CompletionStage, CompletableFuture or Mono");
 		}
 		if (idempotent != null && returnKind == ReturnKind.FLUX) {
 			throw new ResilienceAnnotationException("@Idempotent on " + where

@@ -173,16 +173,19 @@ public class ResilienceBeanFactoryInitializationAotProcessor implements BeanFact
 		}
 
 		private void registerIdempotent(Class<?> beanClass, Method specific) {
-			ResolvableType result = ResolvableType.forMethodReturnType(specific, beanClass);
+			ResolvableType result = ResolvableType.forType(ReplayableResults.declaredResultType(specific, beanClass));
 			if (CompletionStage.class.isAssignableFrom(result.toClass())) {
 				result = result.as(CompletionStage.class).getGeneric(0);
+			}
+			else if (ReplayableResults.isMono(result.toClass())) {
+				result = result.getGeneric(0);
 			}
 			if (result.toClass().getName().equals(RESPONSE_ENTITY)) {
 				registerStoredResponse();
 				result = result.getGeneric(0);
 			}
 			registerBinding(result);
-			for (int i = 0; i < specific.getParameterCount(); i++) {
+			for (int i = 0; i < ReplayableResults.declaredParameterCount(specific); i++) {
 				registerBinding(ResolvableType.forMethodParameter(specific, i, beanClass));
 			}
 		}

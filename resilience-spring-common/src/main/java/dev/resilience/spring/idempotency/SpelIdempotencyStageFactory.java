@@ -143,7 +143,7 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 		collectVariables(spel.getAST(), variables);
 		String[] parameterNames = PARAMETER_NAMES.getParameterNames(method);
 		List<String> names = (parameterNames != null) ? Arrays.asList(parameterNames) : List.of();
-		int count = method.getParameterCount();
+		int count = ReplayableResults.declaredParameterCount(method);
 		for (String variable : variables) {
 			if (variable.equals("root") || variable.equals("this") || names.contains(variable)) {
 				continue;
@@ -263,6 +263,10 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 			}
 		}
 
+		/**
+		 * The variables of the key and the fingerprint; Spring's context leaves a suspend
+		 * function's continuation out.
+		 */
 		private MethodBasedEvaluationContext context(Invocation invocation) {
 			return new MethodBasedEvaluationContext(null, this.method, invocation.getArguments(), PARAMETER_NAMES);
 		}
@@ -284,7 +288,9 @@ public class SpelIdempotencyStageFactory implements IdempotencyStageFactory {
 		private String fingerprint(MethodBasedEvaluationContext context, Invocation invocation) {
 			Object value;
 			try {
-				value = (this.fingerprint != null) ? this.fingerprint.getValue(context) : invocation.getArguments();
+				// the caller's arguments: a suspend function's continuation is not one
+				value = (this.fingerprint != null) ? this.fingerprint.getValue(context)
+						: ReplayableResults.declaredArguments(this.method, invocation.getArguments());
 			}
 			catch (EvaluationException ex) {
 				throw new IdempotencyFingerprintException(this.idempotency.getName(), "the fingerprint expression of "
