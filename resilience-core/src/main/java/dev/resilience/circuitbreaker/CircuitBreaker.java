@@ -242,6 +242,18 @@ public interface CircuitBreaker extends Policy {
 		 */
 		long getNumberOfNotPermittedCalls();
 
+		/**
+		 * The learned slow-call threshold in nanoseconds (see
+		 * {@link CircuitBreakerConfig#isAdaptiveSlowCallEnabled()}): the larger of the
+		 * minimum threshold and the factor times the learned quantile of normal
+		 * latencies. {@code -1} when adaptive slow calls are off, and until enough normal
+		 * latencies were learned (then only the fixed threshold applies). Unlike the
+		 * counts, it belongs to the breaker, not to the current state's window.
+		 */
+		default long getAdaptiveSlowCallThresholdNanos() {
+			return -1;
+		}
+
 	}
 
 }

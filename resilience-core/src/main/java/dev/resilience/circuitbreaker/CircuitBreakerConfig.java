@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.resilience.InvalidConfigurationException;
 
 import static dev.resilience.InvalidConfigurationException.related;
+import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireInLeftOpenRange;
 import static dev.resilience.internal.Requirements.requireNonNegative;
@@ -17,9 +18,20 @@ import static dev.resilience.internal.Requirements.requirePositive;
  * Immutable configuration of a {@link CircuitBreaker}. Built with {@link #custom()}; the
  * defaults are those of {@code resilience.circuit-breaker.defaults}.
  * <p>
- * Longer than the engine's other files only because each of its twelve settings has a
+ * Longer than the engine's other files only because each of its sixteen settings has a
  * default, a field, a getter and a checked builder setter; the builder stays nested since
  * {@code CircuitBreakerConfig.Builder} is public API.
+ * <p>
+ * Latency anomalies ({@code adaptive-slow-call.*}, off by default): a call also counts as
+ * slow when it takes longer than the larger of {@link #getAdaptiveSlowCallMinThreshold()}
+ * and {@link #getAdaptiveSlowCallFactor()} times the
+ * {@link #getAdaptiveSlowCallQuantile() quantile} learned from the latencies of recent
+ * calls that returned normally, were not slow, and were admitted and recorded while
+ * closed. The fixed {@link #getSlowCallDurationThreshold()} still applies: a call is slow
+ * by either rule. The quantile is learned over generations of
+ * {@link #ADAPTIVE_SLOW_CALL_LEARNING_WINDOW} (it follows the last one to two of them)
+ * and is used once {@link #getMinimumNumberOfCalls()} latencies were learned; until then
+ * only the fixed threshold applies.
  */
 public final class CircuitBreakerConfig {
 
@@ -53,6 +65,22 @@ public final class CircuitBreakerConfig {
 	/** Longest time-based window, in seconds. */
 	public static final int MAX_TIME_BASED_WINDOW_SECONDS = 3600;
 
+	public static final boolean DEFAULT_ADAPTIVE_SLOW_CALL_ENABLED = false;
+
+	public static final double DEFAULT_ADAPTIVE_SLOW_CALL_QUANTILE = 0.99;
+
+	public static final double DEFAULT_ADAPTIVE_SLOW_CALL_FACTOR = 3.0;
+
+	public static final Duration DEFAULT_ADAPTIVE_SLOW_CALL_MIN_THRESHOLD = Duration.ofMillis(100);
+
+	/**
+	 * How long one generation of learned latencies lives: the learned quantile follows
+	 * the normal calls of the last one to two minutes, and a baseline that no normal call
+	 * refreshed for two minutes is forgotten (only the fixed threshold applies until it
+	 * is learned again).
+	 */
+	public static final Duration ADAPTIVE_SLOW_CALL_LEARNING_WINDOW = Duration.ofSeconds(60);
+
 	private static final CircuitBreakerConfig DEFAULTS = custom().build();
 
 	private final SlidingWindowType slidingWindowType;
@@ -79,6 +107,14 @@ public final class CircuitBreakerConfig {
 
 	private final List<Class<? extends Throwable>> ignoreExceptions;
 
+	private final boolean adaptiveSlowCallEnabled;
+
+	private final double adaptiveSlowCallQuantile;
+
+	private final double adaptiveSlowCallFactor;
+
+	private final Duration adaptiveSlowCallMinThreshold;
+
 	private CircuitBreakerConfig(Builder builder) {
 		this.slidingWindowType = builder.slidingWindowType;
 		this.slidingWindowSize = builder.slidingWindowSize;
@@ -92,6 +128,10 @@ public final class CircuitBreakerConfig {
 		this.maxWaitDurationInHalfOpenState = builder.maxWaitDurationInHalfOpenState;
 		this.recordExceptions = List.copyOf(builder.recordExceptions);
 		this.ignoreExceptions = List.copyOf(builder.ignoreExceptions);
+		this.adaptiveSlowCallEnabled = builder.adaptiveSlowCallEnabled;
+		this.adaptiveSlowCallQuantile = builder.adaptiveSlowCallQuantile;
+		this.adaptiveSlowCallFactor = builder.adaptiveSlowCallFactor;
+		this.adaptiveSlowCallMinThreshold = builder.adaptiveSlowCallMinThreshold;
 	}
 
 	public static CircuitBreakerConfig ofDefaults() {
@@ -115,7 +155,11 @@ public final class CircuitBreakerConfig {
 			.permittedNumberOfCallsInHalfOpenState(this.permittedNumberOfCallsInHalfOpenState)
 			.maxWaitDurationInHalfOpenState(this.maxWaitDurationInHalfOpenState)
 			.recordExceptions(this.recordExceptions)
-			.ignoreExceptions(this.ignoreExceptions);
+			.ignoreExceptions(this.ignoreExceptions)
+			.adaptiveSlowCallEnabled(this.adaptiveSlowCallEnabled)
+			.adaptiveSlowCallQuantile(this.adaptiveSlowCallQuantile)
+			.adaptiveSlowCallFactor(this.adaptiveSlowCallFactor)
+			.adaptiveSlowCallMinThreshold(this.adaptiveSlowCallMinThreshold);
 	}
 
 	public SlidingWindowType getSlidingWindowType() {
@@ -180,6 +224,26 @@ public final class CircuitBreakerConfig {
 		return this.ignoreExceptions;
 	}
 
+	/** Whether calls far slower than the learned latency count as slow. */
+	public boolean isAdaptiveSlowCallEnabled() {
+		return this.adaptiveSlowCallEnabled;
+	}
+
+	/** The quantile of normal latencies learned, in (0, 1). */
+	public double getAdaptiveSlowCallQuantile() {
+		return this.adaptiveSlowCallQuantile;
+	}
+
+	/** How many times the learned quantile a call may take before it is slow; above 1. */
+	public double getAdaptiveSlowCallFactor() {
+		return this.adaptiveSlowCallFactor;
+	}
+
+	/** The learned threshold is never below this. */
+	public Duration getAdaptiveSlowCallMinThreshold() {
+		return this.adaptiveSlowCallMinThreshold;
+	}
+
 	@Override
 	public String toString() {
 		return "CircuitBreakerConfig[slidingWindowType=" + this.slidingWindowType + ", slidingWindowSize="
@@ -190,7 +254,10 @@ public final class CircuitBreakerConfig {
 				+ this.waitDurationInOpenState + ", permittedNumberOfCallsInHalfOpenState="
 				+ this.permittedNumberOfCallsInHalfOpenState + ", maxWaitDurationInHalfOpenState="
 				+ this.maxWaitDurationInHalfOpenState + ", recordExceptions=" + this.recordExceptions
-				+ ", ignoreExceptions=" + this.ignoreExceptions + "]";
+				+ ", ignoreExceptions=" + this.ignoreExceptions + ", adaptiveSlowCallEnabled="
+				+ this.adaptiveSlowCallEnabled + ", adaptiveSlowCallQuantile=" + this.adaptiveSlowCallQuantile
+				+ ", adaptiveSlowCallFactor=" + this.adaptiveSlowCallFactor + ", adaptiveSlowCallMinThreshold="
+				+ this.adaptiveSlowCallMinThreshold + "]";
 	}
 
 	/** Kinds of sliding window over which rates are computed. */
@@ -230,6 +297,14 @@ public final class CircuitBreakerConfig {
 		private List<Class<? extends Throwable>> recordExceptions = List.of();
 
 		private List<Class<? extends Throwable>> ignoreExceptions = List.of();
+
+		private boolean adaptiveSlowCallEnabled = DEFAULT_ADAPTIVE_SLOW_CALL_ENABLED;
+
+		private double adaptiveSlowCallQuantile = DEFAULT_ADAPTIVE_SLOW_CALL_QUANTILE;
+
+		private double adaptiveSlowCallFactor = DEFAULT_ADAPTIVE_SLOW_CALL_FACTOR;
+
+		private Duration adaptiveSlowCallMinThreshold = DEFAULT_ADAPTIVE_SLOW_CALL_MIN_THRESHOLD;
 
 		private Builder() {
 		}
@@ -298,6 +373,35 @@ public final class CircuitBreakerConfig {
 
 		public Builder ignoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
 			this.ignoreExceptions = List.copyOf(requireNonNull(ignoreExceptions, "ignoreExceptions"));
+			return this;
+		}
+
+		/** Turns latency-anomaly detection on or off. */
+		public Builder adaptiveSlowCallEnabled(boolean adaptiveSlowCallEnabled) {
+			this.adaptiveSlowCallEnabled = adaptiveSlowCallEnabled;
+			return this;
+		}
+
+		/** The quantile of normal latencies to learn, in (0, 1). */
+		public Builder adaptiveSlowCallQuantile(double adaptiveSlowCallQuantile) {
+			requireArgument(adaptiveSlowCallQuantile > 0 && adaptiveSlowCallQuantile < 1,
+					"adaptiveSlowCallQuantile must be in (0, 1) but was " + adaptiveSlowCallQuantile);
+			this.adaptiveSlowCallQuantile = adaptiveSlowCallQuantile;
+			return this;
+		}
+
+		/** How many times the learned quantile a call may take; finite and above 1. */
+		public Builder adaptiveSlowCallFactor(double adaptiveSlowCallFactor) {
+			requireArgument(adaptiveSlowCallFactor > 1 && Double.isFinite(adaptiveSlowCallFactor),
+					"adaptiveSlowCallFactor must be a finite number > 1.0 but was " + adaptiveSlowCallFactor);
+			this.adaptiveSlowCallFactor = adaptiveSlowCallFactor;
+			return this;
+		}
+
+		/** The floor of the learned threshold; positive. */
+		public Builder adaptiveSlowCallMinThreshold(Duration adaptiveSlowCallMinThreshold) {
+			this.adaptiveSlowCallMinThreshold = requirePositive(adaptiveSlowCallMinThreshold,
+					"adaptiveSlowCallMinThreshold");
 			return this;
 		}
 

@@ -21,12 +21,40 @@ abstract class Admission implements Permission {
 
 	@Override
 	public final void onSuccess(long durationNanos) {
-		complete(this.settings.successOutcome(durationNanos), durationNanos);
+		AdaptiveSlowCallThreshold adaptive = this.context.adaptiveSlowCall;
+		if (adaptive == null) {
+			complete(this.settings.successOutcome(durationNanos), durationNanos);
+			return;
+		}
+		CallOutcome outcome = this.settings.successOutcome(durationNanos);
+		if (outcome == CallOutcome.SUCCESS) {
+			if (adaptive.isSlow(durationNanos)) {
+				outcome = CallOutcome.SLOW_SUCCESS;
+			}
+			else {
+				learn(adaptive, durationNanos);
+			}
+		}
+		complete(outcome, durationNanos);
 	}
 
 	@Override
 	public final void onError(long durationNanos, Throwable error) {
-		complete(this.settings.errorOutcome(durationNanos, error), durationNanos);
+		CallOutcome outcome = this.settings.errorOutcome(durationNanos, error);
+		AdaptiveSlowCallThreshold adaptive = this.context.adaptiveSlowCall;
+		if (adaptive != null && (outcome == CallOutcome.FAILURE || outcome == CallOutcome.SUCCESS)
+				&& adaptive.isSlow(durationNanos)) {
+			outcome = (outcome == CallOutcome.FAILURE) ? CallOutcome.SLOW_FAILURE : CallOutcome.SLOW_SUCCESS;
+		}
+		complete(outcome, durationNanos);
+	}
+
+	/**
+	 * Learns the latency of a call that returned normally and was slow by neither rule.
+	 * Only a closed state that is still current learns: trial calls, calls of a disabled
+	 * breaker and calls that ended after their state was left are not the normal latency.
+	 */
+	void learn(AdaptiveSlowCallThreshold adaptive, long durationNanos) {
 	}
 
 	private void complete(CallOutcome outcome, long durationNanos) {

@@ -15,12 +15,21 @@ abstract class BreakerContext {
 
 	final Ticker ticker;
 
+	/**
+	 * The learned slow-call threshold, shared by every state of the breaker; {@code null}
+	 * when {@code adaptive-slow-call} is off, so that a breaker without it checks one
+	 * field more per call and nothing else.
+	 */
+	final AdaptiveSlowCallThreshold adaptiveSlowCall;
+
 	BreakerContext(BreakerSettings settings, Ticker ticker) {
 		if (ticker == null) {
 			throw new IllegalArgumentException("ticker of circuit breaker '" + settings.name + "' must not be null");
 		}
 		this.settings = settings;
 		this.ticker = ticker;
+		this.adaptiveSlowCall = settings.config.isAdaptiveSlowCallEnabled()
+				? new AdaptiveSlowCallThreshold(settings.config, ticker) : null;
 	}
 
 	/**

@@ -15,9 +15,14 @@ final class BreakerMetrics implements Metrics {
 
 	private final LongAdder notPermittedCalls;
 
-	BreakerMetrics(AtomicReference<BreakerState> state, LongAdder notPermittedCalls) {
+	/** {@code null} when adaptive slow calls are off. */
+	private final AdaptiveSlowCallThreshold adaptiveSlowCall;
+
+	BreakerMetrics(AtomicReference<BreakerState> state, LongAdder notPermittedCalls,
+			AdaptiveSlowCallThreshold adaptiveSlowCall) {
 		this.state = state;
 		this.notPermittedCalls = notPermittedCalls;
+		this.adaptiveSlowCall = adaptiveSlowCall;
 	}
 
 	@Override
@@ -55,6 +60,11 @@ final class BreakerMetrics implements Metrics {
 	@Override
 	public long getNumberOfNotPermittedCalls() {
 		return this.notPermittedCalls.sum();
+	}
+
+	@Override
+	public long getAdaptiveSlowCallThresholdNanos() {
+		return (this.adaptiveSlowCall != null) ? this.adaptiveSlowCall.thresholdNanos() : -1;
 	}
 
 	private CallCounts counts() {

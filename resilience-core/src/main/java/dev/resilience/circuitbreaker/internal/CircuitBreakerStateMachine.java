@@ -74,7 +74,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		this.forcedOpen = new ForcedOpenState(this.context);
 		this.disabled = new DisabledState(this.context);
 		this.state = new AtomicReference<>(new ClosedState(this.context));
-		this.metrics = new BreakerMetrics(this.state, this.notPermittedCalls);
+		this.metrics = new BreakerMetrics(this.state, this.notPermittedCalls, this.context.adaptiveSlowCall);
 	}
 
 	@Override

@@ -8,7 +8,8 @@ import dev.resilience.circuitbreaker.CircuitBreaker.State;
  * window's thresholds or the consecutive failures are reached. Admission takes no lock
  * and allocates nothing (the state is its calls' admission); recording holds the window's
  * lock for a few writes. An outcome that ends after this state was left is dropped: its
- * window is gone.
+ * window is gone. With {@code adaptive-slow-call} on, it is also the only state that
+ * learns normal latencies, and only while current.
  */
 final class ClosedState extends BreakerState {
 
@@ -40,6 +41,13 @@ final class ClosedState extends BreakerState {
 		}
 		if (reason != null && this.context.isCurrent(this)) {
 			this.context.transition(this, new OpenState(this.context, this.window), reason);
+		}
+	}
+
+	@Override
+	void learn(AdaptiveSlowCallThreshold adaptive, long durationNanos) {
+		if (this.context.isCurrent(this)) {
+			adaptive.learn(durationNanos);
 		}
 	}
 

@@ -185,10 +185,13 @@ public class ResilienceEndpoint {
 	}
 
 	/**
-	 * A breaker's live state, the counts of its current window, and its configuration.
+	 * A breaker's live state, the counts of its current window, the slow-call threshold
+	 * it learned ({@code adaptive-slow-call}: milliseconds rounded up, {@code null} when
+	 * off or not learned yet), and its configuration.
 	 */
 	public record CircuitBreakerDescriptor(String state, float failureRate, float slowCallRate, int bufferedCalls,
-			int failedCalls, int slowCalls, long notPermittedCalls, Map<String, Object> config) {
+			int failedCalls, int slowCalls, long notPermittedCalls, @Nullable String learnedSlowCallThreshold,
+			Map<String, Object> config) {
 
 		static CircuitBreakerDescriptor of(CircuitBreaker breaker) {
 			CircuitBreaker.State state = breaker.getState();
@@ -208,9 +211,14 @@ public class ResilienceEndpoint {
 			settings.put("max-wait-duration-in-half-open-state", format(config.getMaxWaitDurationInHalfOpenState()));
 			settings.put("record-exceptions", format(config.getRecordExceptions()));
 			settings.put("ignore-exceptions", format(config.getIgnoreExceptions()));
+			settings.put("adaptive-slow-call.enabled", config.isAdaptiveSlowCallEnabled());
+			settings.put("adaptive-slow-call.quantile", config.getAdaptiveSlowCallQuantile());
+			settings.put("adaptive-slow-call.factor", config.getAdaptiveSlowCallFactor());
+			settings.put("adaptive-slow-call.min-threshold", format(config.getAdaptiveSlowCallMinThreshold()));
 			return new CircuitBreakerDescriptor(state.name(), metrics.getFailureRate(), metrics.getSlowCallRate(),
 					metrics.getNumberOfBufferedCalls(), metrics.getNumberOfFailedCalls(),
-					metrics.getNumberOfSlowCalls(), metrics.getNumberOfNotPermittedCalls(), settings);
+					metrics.getNumberOfSlowCalls(), metrics.getNumberOfNotPermittedCalls(),
+					ResilienceHealth.learnedSlowCallThreshold(metrics), settings);
 		}
 
 	}

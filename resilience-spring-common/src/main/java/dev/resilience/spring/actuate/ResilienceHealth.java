@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.springframework.lang.Nullable;
+
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
@@ -50,6 +52,20 @@ public final class ResilienceHealth {
 	}
 
 	/**
+	 * The slow-call threshold a breaker learned ({@code adaptive-slow-call}), in
+	 * milliseconds rounded up ({@code 63ms}), or {@code null} when the feature is off or
+	 * nothing was learned yet.
+	 */
+	public static @Nullable String learnedSlowCallThreshold(CircuitBreaker.Metrics metrics) {
+		long nanos = metrics.getAdaptiveSlowCallThresholdNanos();
+		if (nanos < 0) {
+			return null;
+		}
+		long millis = (nanos / 1_000_000) + ((nanos % 1_000_000 != 0) ? 1 : 0);
+		return millis + "ms";
+	}
+
+	/**
 	 * One entry per breaker: {@code state}, {@code failureRate}, {@code slowCallRate},
 	 * {@code bufferedCalls}, {@code failedCalls} and {@code notPermittedCalls}.
 	 */
@@ -64,6 +80,9 @@ public final class ResilienceHealth {
 			one.put("bufferedCalls", metrics.getNumberOfBufferedCalls());
 			one.put("failedCalls", metrics.getNumberOfFailedCalls());
 			one.put("notPermittedCalls", metrics.getNumberOfNotPermittedCalls());
+			if (breaker.getConfig().isAdaptiveSlowCallEnabled()) {
+				one.put("learnedSlowCallThreshold", learnedSlowCallThreshold(metrics));
+			}
 			details.put(breaker.getName(), one);
 		}
 		return details;

@@ -87,6 +87,12 @@ public class CircuitBreakerSettings {
 	 */
 	private List<Class<? extends Throwable>> ignoreExceptions;
 
+	/**
+	 * Latency anomalies: calls far slower than the latency learned from recent normal
+	 * calls count as slow.
+	 */
+	private final AdaptiveSlowCall adaptiveSlowCall = new AdaptiveSlowCall();
+
 	public CircuitBreakerConfig.SlidingWindowType getSlidingWindowType() {
 		return this.slidingWindowType;
 	}
@@ -181,6 +187,74 @@ public class CircuitBreakerSettings {
 
 	public void setIgnoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
 		this.ignoreExceptions = ignoreExceptions;
+	}
+
+	public AdaptiveSlowCall getAdaptiveSlowCall() {
+		return this.adaptiveSlowCall;
+	}
+
+	/**
+	 * Latency anomalies ({@code adaptive-slow-call.*}); a {@code null} key is unset and
+	 * inherited like the others.
+	 */
+	public static class AdaptiveSlowCall {
+
+		/**
+		 * Whether a call also counts as slow when it takes longer than the larger of
+		 * min-threshold and factor times the quantile learned from recent normal calls
+		 * while closed. The fixed slow-call-duration-threshold still applies.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Quantile of recent normal latencies that is learned. In (0, 1).
+		 */
+		private Double quantile;
+
+		/**
+		 * How many times the learned quantile a call may take before it counts as slow.
+		 * Above 1.0.
+		 */
+		private Double factor;
+
+		/**
+		 * Floor of the learned threshold: a call this fast or faster is never slow by the
+		 * learned rule.
+		 */
+		private Duration minThreshold;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Double getQuantile() {
+			return this.quantile;
+		}
+
+		public void setQuantile(Double quantile) {
+			this.quantile = quantile;
+		}
+
+		public Double getFactor() {
+			return this.factor;
+		}
+
+		public void setFactor(Double factor) {
+			this.factor = factor;
+		}
+
+		public Duration getMinThreshold() {
+			return this.minThreshold;
+		}
+
+		public void setMinThreshold(Duration minThreshold) {
+			this.minThreshold = minThreshold;
+		}
+
 	}
 
 }

@@ -249,7 +249,33 @@ public class ResilienceConfigurations {
 				i.getRecordExceptions(), d.getRecordExceptions(), engine.getRecordExceptions())));
 		builder.ignoreExceptions(exceptions(settings.get("ignoreExceptions", "ignore-exceptions",
 				i.getIgnoreExceptions(), d.getIgnoreExceptions(), engine.getIgnoreExceptions())));
+		adaptiveSlowCall(settings, builder, d.getAdaptiveSlowCall(), i.getAdaptiveSlowCall(), engine);
 		return settings.build(builder::build);
+	}
+
+	/**
+	 * The {@code adaptive-slow-call.*} keys of a breaker, checked even when disabled, so
+	 * that turning it on later cannot break startup.
+	 */
+	private static void adaptiveSlowCall(Settings settings, CircuitBreakerConfig.Builder builder,
+			CircuitBreakerSettings.AdaptiveSlowCall d, CircuitBreakerSettings.AdaptiveSlowCall i,
+			CircuitBreakerConfig engine) {
+		settings
+			.get("adaptiveSlowCallEnabled", "adaptive-slow-call.enabled", i.getEnabled(), d.getEnabled(),
+					engine.isAdaptiveSlowCallEnabled())
+			.apply("must be true or false", builder::adaptiveSlowCallEnabled);
+		settings
+			.get("adaptiveSlowCallQuantile", "adaptive-slow-call.quantile", i.getQuantile(), d.getQuantile(),
+					engine.getAdaptiveSlowCallQuantile())
+			.apply("must be in (0, 1)", builder::adaptiveSlowCallQuantile);
+		settings
+			.get("adaptiveSlowCallFactor", "adaptive-slow-call.factor", i.getFactor(), d.getFactor(),
+					engine.getAdaptiveSlowCallFactor())
+			.apply("must be a finite number above 1.0", builder::adaptiveSlowCallFactor);
+		settings
+			.get("adaptiveSlowCallMinThreshold", "adaptive-slow-call.min-threshold", i.getMinThreshold(),
+					d.getMinThreshold(), engine.getAdaptiveSlowCallMinThreshold())
+			.apply(POSITIVE_DURATION, builder::adaptiveSlowCallMinThreshold);
 	}
 
 	private static RetryConfig retry(Layers layers, RetrySettings d, RetrySettings i) {

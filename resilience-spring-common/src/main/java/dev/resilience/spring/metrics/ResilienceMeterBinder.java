@@ -38,8 +38,10 @@ import dev.resilience.timeout.TimeoutOutcome;
  * <li>{@code resilience.circuitbreaker.state} (one gauge per state, 1 for the current
  * one), {@code resilience.circuitbreaker.calls} (timer per outcome),
  * {@code resilience.circuitbreaker.failure.rate} (percent, -1 until enough calls),
- * {@code resilience.circuitbreaker.transitions} (counter per
- * {@code from}/{@code to});</li>
+ * {@code resilience.circuitbreaker.transitions} (counter per {@code from}/{@code to}),
+ * and for a breaker with {@code adaptive-slow-call} on
+ * {@code resilience.circuitbreaker.learned.slow.call.threshold} (seconds, -1 until
+ * learned);</li>
  * <li>{@code resilience.retry.calls} (counter per {@code kind}),
  * {@code resilience.retry.attempts};</li>
  * <li>{@code resilience.bulkhead.available.concurrent.calls},
@@ -134,6 +136,11 @@ public class ResilienceMeterBinder implements MeterBinder {
 		}
 	}
 
+	private static double learnedSlowCallThresholdSeconds(CircuitBreaker.Metrics metrics) {
+		long nanos = metrics.getAdaptiveSlowCallThresholdNanos();
+		return (nanos < 0) ? -1 : nanos / 1e9;
+	}
+
 	static String tagValue(Enum<?> value) {
 		return value.name().toLowerCase(Locale.ROOT);
 	}
@@ -189,6 +196,17 @@ public class ResilienceMeterBinder implements MeterBinder {
 				.description("Failure rate of the circuit breaker's window in percent, -1 until enough calls")
 				.strongReference(true)
 				.register(this.meterRegistry);
+			if (breaker.getConfig().isAdaptiveSlowCallEnabled()) {
+				Gauge
+					.builder("resilience.circuitbreaker.learned.slow.call.threshold", breaker.getMetrics(),
+							ResilienceMeterBinder::learnedSlowCallThresholdSeconds)
+					.tags(tags)
+					.baseUnit("seconds")
+					.description("Slow-call threshold learned from recent normal latencies (adaptive-slow-call), "
+							+ "-1 until learned")
+					.strongReference(true)
+					.register(this.meterRegistry);
+			}
 			Timer[] timers = new Timer[OUTCOMES.length];
 			for (int i = 0; i < OUTCOMES.length; i++) {
 				timers[i] = Timer.builder("resilience.circuitbreaker.calls")

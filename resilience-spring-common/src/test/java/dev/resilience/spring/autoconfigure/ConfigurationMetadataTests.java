@@ -80,6 +80,10 @@ class ConfigurationMetadataTests {
 		keys.put(cb + "max-wait-duration-in-half-open-state", CB.getMaxWaitDurationInHalfOpenState());
 		keys.put(cb + "record-exceptions", CB.getRecordExceptions());
 		keys.put(cb + "ignore-exceptions", CB.getIgnoreExceptions());
+		keys.put(cb + "adaptive-slow-call.enabled", CB.isAdaptiveSlowCallEnabled());
+		keys.put(cb + "adaptive-slow-call.quantile", CB.getAdaptiveSlowCallQuantile());
+		keys.put(cb + "adaptive-slow-call.factor", CB.getAdaptiveSlowCallFactor());
+		keys.put(cb + "adaptive-slow-call.min-threshold", CB.getAdaptiveSlowCallMinThreshold());
 		String retry = "resilience.retry.defaults.";
 		keys.put(retry + "max-attempts", RETRY.getMaxAttempts());
 		keys.put(retry + "wait-duration", RETRY.getWaitDuration());

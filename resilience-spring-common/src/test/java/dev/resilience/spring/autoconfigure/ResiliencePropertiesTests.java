@@ -31,9 +31,9 @@ class ResiliencePropertiesTests {
 	private final ResilienceProperties properties = new ResilienceProperties();
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(classes = { CircuitBreakerSettings.class, RetrySettings.class, RetrySettings.Budget.class,
-			BulkheadSettings.class, BulkheadSettings.ThreadPool.class, RateLimiterSettings.class, TimeoutSettings.class,
-			IdempotencySettings.class })
+	@ValueSource(classes = { CircuitBreakerSettings.class, CircuitBreakerSettings.AdaptiveSlowCall.class,
+			RetrySettings.class, RetrySettings.Budget.class, BulkheadSettings.class, BulkheadSettings.ThreadPool.class,
+			RateLimiterSettings.class, TimeoutSettings.class, IdempotencySettings.class })
 	void unboundSettingsHoldNoValueSoThatInstancesInheritAndDefaultsComeFromTheEngine(Class<?> type) throws Exception {
 		Object settings = type.getConstructor().newInstance();
 		int keys = 0;
