@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.resilience.internal.Failures;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 
 /**
@@ -29,8 +30,15 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 	private volatile long previousDelay;
 
-	CallerDrivenRetryCall(RetryImpl retry) {
+	private final Object argument;
+
+	/** Asks whether a result is retried; {@code null} when no result is. */
+	private final ResultPredicate<Object, Object> retryOnResult;
+
+	CallerDrivenRetryCall(RetryImpl retry, Object argument, ResultPredicate<Object, Object> retryOnResult) {
 		this.retry = retry;
+		this.argument = argument;
+		this.retryOnResult = retryOnResult;
 		this.previousDelay = retry.backoff().initialPreviousDelay();
 	}
 
@@ -46,24 +54,38 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 		if (this.ended.get()) {
 			return -1;
 		}
-		RetryImpl retry = this.retry;
-		Throwable cause = Failures.unwrapCompletion(failure);
-		int attempts = this.attempts;
-		if (attempts >= retry.maxAttempts() || !retry.isRetryable(failure)) {
-			if (this.ended.compareAndSet(false, true)) {
-				retry.recordFailure(attempts, cause);
-			}
+		return next(failure, Failures.unwrapCompletion(failure));
+	}
+
+	@Override
+	public long onResult(Object result) {
+		ResultPredicate<Object, Object> predicate = this.retryOnResult;
+		if (predicate == null || this.ended.get()) {
+			onSuccess();
 			return -1;
 		}
-		if (!retry.tryWithdraw()) {
+		boolean retried;
+		try {
+			retried = predicate.shouldRetry(this.argument, result);
+		}
+		catch (RuntimeException | Error ex) {
 			if (this.ended.compareAndSet(false, true)) {
-				retry.recordBudgetExhausted(attempts, cause);
+				this.retry.recordFailure(this.attempts, ex);
 			}
+			throw ex;
+		}
+		if (!retried) {
+			onSuccess();
 			return -1;
 		}
-		long delay = retry.backoff().delayNanos(attempts, this.previousDelay);
-		this.previousDelay = delay;
-		retry.beforeRetry(attempts + 1, cause, delay);
+		return next(null, null);
+	}
+
+	private long next(Throwable failure, Throwable cause) {
+		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, failure, cause, false, this.ended);
+		if (delay >= 0) {
+			this.previousDelay = delay;
+		}
 		return delay;
 	}
 
