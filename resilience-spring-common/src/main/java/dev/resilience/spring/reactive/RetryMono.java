@@ -6,7 +6,9 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 import dev.resilience.ContextPropagator;
+import dev.resilience.Invocation;
 import dev.resilience.Scheduler;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 
 /**
@@ -26,16 +28,34 @@ final class RetryMono extends Mono<Object> {
 
 	private final Mono<Object> source;
 
+	private final Invocation invocation;
+
+	/** {@code null} when no value is retried. */
+	private final ResultPredicate<? super Invocation, Object> retryOnResult;
+
 	RetryMono(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source) {
+		this(retry, scheduler, propagator, source, null, null);
+	}
+
+	/**
+	 * A retry that also retries each value (or empty completion, as {@code null}) for
+	 * which {@code retryOnResult}, asked with {@code invocation}, answers {@code true}.
+	 */
+	RetryMono(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source,
+			Invocation invocation, ResultPredicate<? super Invocation, Object> retryOnResult) {
 		this.retry = retry;
 		this.scheduler = scheduler;
 		this.propagator = propagator;
 		this.source = source;
+		this.invocation = invocation;
+		this.retryOnResult = retryOnResult;
 	}
 
 	@Override
 	public void subscribe(CoreSubscriber<? super Object> actual) {
-		Call call = new Call(actual, this.retry.begin(), this.scheduler, this.source);
+		Retry.AttemptContext context = (this.retryOnResult != null)
+				? this.retry.begin(this.invocation, this.retryOnResult) : this.retry.begin();
+		Call call = new Call(actual, context, this.scheduler, this.source);
 		call.wake = this.propagator.wrap(call);
 		actual.onSubscribe(call);
 		if (!call.cancelled) {
@@ -69,6 +89,18 @@ final class RetryMono extends Mono<Object> {
 
 		private volatile Scheduler.Cancellable waiting;
 
+		/** Whether the current attempt has emitted its value. */
+		private volatile boolean valued;
+
+		/**
+		 * The wait before the next attempt once the current one, whose value is to be
+		 * retried, completes; {@code -1} when none is due.
+		 */
+		private volatile long retryOnComplete = -1;
+
+		/** Set when judging a value failed: the call has ended with that failure. */
+		private volatile boolean judgingFailed;
+
 		Call(CoreSubscriber<? super Object> actual, Retry.AttemptContext context, Scheduler scheduler,
 				Mono<Object> source) {
 			this.actual = actual;
@@ -98,10 +130,34 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onNext(Object value) {
-			// A Mono's one value is the call's success, counted before the subscriber
-			// sees it (a cancel from inside onNext is then a no-op for the context).
-			this.context.onSuccess();
-			this.actual.onNext(value);
+			// A Mono's one value is the call's success (unless its predicate retries
+			// it), counted before the subscriber sees it (a cancel from inside onNext is
+			// then a no-op for the context).
+			this.valued = true;
+			long delay = judge(value);
+			if (delay == -1) {
+				this.actual.onNext(value);
+			}
+			else if (delay >= 0) {
+				// A Mono completes right after its value: the next attempt starts then.
+				this.retryOnComplete = delay;
+			}
+		}
+
+		/**
+		 * Asks the context about a result: {@code -1} to hand it on, a delay to retry it,
+		 * {@code -2} when judging it failed and the subscriber has been told.
+		 */
+		private long judge(Object value) {
+			try {
+				return this.context.onResult(value);
+			}
+			catch (Throwable ex) {
+				ReactivePipeline.rethrowIfFatal(ex);
+				this.judgingFailed = true;
+				this.actual.onError(ex);
+				return -2;
+			}
 		}
 
 		@Override
@@ -119,6 +175,10 @@ final class RetryMono extends Mono<Object> {
 				this.actual.onError(failure);
 				return;
 			}
+			retryAfter(delay);
+		}
+
+		private void retryAfter(long delay) {
 			this.upstream = null;
 			Scheduler.Cancellable scheduled = this.scheduler.schedule(this.wake, delay);
 			this.waiting = scheduled;
@@ -129,7 +189,26 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onComplete() {
-			this.context.onSuccess();
+			if (this.judgingFailed) {
+				return;
+			}
+			long delay = this.retryOnComplete;
+			if (delay >= 0) {
+				this.retryOnComplete = -1;
+				retryAfter(delay);
+				return;
+			}
+			if (!this.valued) {
+				// An empty Mono's result is null.
+				delay = judge(null);
+				if (delay == -2) {
+					return;
+				}
+				if (delay >= 0) {
+					retryAfter(delay);
+					return;
+				}
+			}
 			this.actual.onComplete();
 		}
 
@@ -141,6 +220,7 @@ final class RetryMono extends Mono<Object> {
 				return;
 			}
 			this.context.onRetry();
+			this.valued = false;
 			this.source.subscribe(this);
 		}
 
