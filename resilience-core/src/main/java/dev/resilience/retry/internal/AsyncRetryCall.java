@@ -66,11 +66,10 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
 	/**
 	 * Failure of the attempt a scheduled retry follows; {@code null} when it follows a
-	 * result, which {@link #lastResult} then holds.
+	 * result. (No field keeps that result: with the predicate, one field more would make
+	 * every call's object larger.)
 	 */
 	private volatile Throwable lastFailure;
-
-	private volatile T lastResult;
 
 	/** Set when the last attempt threw on a thread it left interrupted. */
 	private volatile boolean interrupted;
@@ -199,7 +198,7 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 			return;
 		}
 		this.lastFailure = cause;
-		schedule(delay);
+		schedule(delay, null);
 	}
 
 	private void onRetryableResult(T value) {
@@ -209,11 +208,14 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 			return;
 		}
 		this.lastFailure = null;
-		this.lastResult = value;
-		schedule(delay);
+		schedule(delay, value);
 	}
 
-	private void schedule(long delay) {
+	/**
+	 * Schedules the next attempt.
+	 * @param value the result being retried, when no failure is
+	 */
+	private void schedule(long delay, T value) {
 		this.previousDelay = delay;
 		try {
 			this.retry.scheduler().schedule(this.continuation, delay);
@@ -226,7 +228,7 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 				this.result.completeExceptionally(cause);
 			}
 			else {
-				this.result.complete(this.lastResult);
+				this.result.complete(value);
 			}
 		}
 	}

@@ -14,7 +14,7 @@ import dev.resilience.retry.Retry;
  * outstanding at a time, and each report happens after the previous one, so the fields
  * are only volatile for callers that report from different threads.
  */
-final class CallerDrivenRetryCall implements Retry.AttemptContext {
+class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 	/**
 	 * Stands for the failure of a call its caller cancelled; only its class name is ever
@@ -30,16 +30,18 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 	private volatile long previousDelay;
 
-	private final Object argument;
-
-	/** Asks whether a result is retried; {@code null} when no result is. */
-	private final ResultPredicate<Object, Object> retryOnResult;
-
-	CallerDrivenRetryCall(RetryImpl retry, Object argument, ResultPredicate<Object, Object> retryOnResult) {
+	CallerDrivenRetryCall(RetryImpl retry) {
 		this.retry = retry;
-		this.argument = argument;
-		this.retryOnResult = retryOnResult;
 		this.previousDelay = retry.backoff().initialPreviousDelay();
+	}
+
+	/**
+	 * A call whose results its predicate judges; a subclass, so that a call without one
+	 * carries no field for it.
+	 */
+	static CallerDrivenRetryCall judgingResults(RetryImpl retry, Object argument,
+			ResultPredicate<Object, Object> retryOnResult) {
+		return new JudgingResults(retry, argument, retryOnResult);
 	}
 
 	@Override
@@ -59,25 +61,24 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 	@Override
 	public long onResult(Object result) {
-		ResultPredicate<Object, Object> predicate = this.retryOnResult;
-		if (predicate == null || this.ended.get()) {
-			onSuccess();
-			return -1;
+		onSuccess();
+		return -1;
+	}
+
+	/** Whether the call has ended. */
+	final boolean ended() {
+		return this.ended.get();
+	}
+
+	/** The predicate threw: the call ends as failed with that exception. */
+	final void failedJudging(Throwable failure) {
+		if (this.ended.compareAndSet(false, true)) {
+			this.retry.recordFailure(this.attempts, failure);
 		}
-		boolean retried;
-		try {
-			retried = predicate.shouldRetry(this.argument, result);
-		}
-		catch (RuntimeException | Error ex) {
-			if (this.ended.compareAndSet(false, true)) {
-				this.retry.recordFailure(this.attempts, ex);
-			}
-			throw ex;
-		}
-		if (!retried) {
-			onSuccess();
-			return -1;
-		}
+	}
+
+	/** A result to retry: the same decision as after a failure. */
+	final long retryResult() {
 		return next(null, null);
 	}
 
@@ -102,6 +103,40 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 		if (this.ended.compareAndSet(false, true)) {
 			this.retry.recordFailure(this.attempts, CANCELLED);
 		}
+	}
+
+	private static final class JudgingResults extends CallerDrivenRetryCall {
+
+		private final Object argument;
+
+		private final ResultPredicate<Object, Object> retryOnResult;
+
+		JudgingResults(RetryImpl retry, Object argument, ResultPredicate<Object, Object> retryOnResult) {
+			super(retry);
+			this.argument = argument;
+			this.retryOnResult = retryOnResult;
+		}
+
+		@Override
+		public long onResult(Object result) {
+			if (ended()) {
+				return -1;
+			}
+			boolean retried;
+			try {
+				retried = this.retryOnResult.shouldRetry(this.argument, result);
+			}
+			catch (RuntimeException | Error ex) {
+				failedJudging(ex);
+				throw ex;
+			}
+			if (!retried) {
+				onSuccess();
+				return -1;
+			}
+			return retryResult();
+		}
+
 	}
 
 }

@@ -260,7 +260,7 @@ public final class RetryImpl implements Retry {
 	@Override
 	public AttemptContext begin() {
 		deposit();
-		return new CallerDrivenRetryCall(this, null, null);
+		return new CallerDrivenRetryCall(this);
 	}
 
 	@Override
@@ -268,7 +268,7 @@ public final class RetryImpl implements Retry {
 		deposit();
 		@SuppressWarnings("unchecked")
 		ResultPredicate<Object, Object> predicate = (ResultPredicate<Object, Object>) retryOnResult;
-		return new CallerDrivenRetryCall(this, argument, predicate);
+		return CallerDrivenRetryCall.judgingResults(this, argument, predicate);
 	}
 
 	// What an AsyncRetryCall needs of the instance that runs it.

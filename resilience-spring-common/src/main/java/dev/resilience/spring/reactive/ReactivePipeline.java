@@ -154,8 +154,8 @@ public final class ReactivePipeline {
 			mono = new BreakerMono(this.circuitBreaker, this.ticker, mono);
 		}
 		if (this.retry != null) {
-			mono = (this.retryOnResult != null)
-					? new RetryMono(this.retry, this.scheduler, this.propagator, mono, invocation, this.retryOnResult)
+			mono = (this.retryOnResult != null) ? RetryMono.judgingResults(this.retry, this.scheduler, this.propagator,
+					mono, invocation, this.retryOnResult)
 					: new RetryMono(this.retry, this.scheduler, this.propagator, mono);
 		}
 		if (this.fallback != null) {

@@ -18,7 +18,7 @@ import dev.resilience.retry.Retry;
  * thread. The same rules as {@link RetryCall} on a {@code Flux}, in one subscriber
  * instead of {@code retryWhen}'s machinery.
  */
-final class RetryMono extends Mono<Object> {
+class RetryMono extends Mono<Object> {
 
 	private final Retry retry;
 
@@ -28,34 +28,35 @@ final class RetryMono extends Mono<Object> {
 
 	private final Mono<Object> source;
 
-	private final Invocation invocation;
-
-	/** {@code null} when no value is retried. */
-	private final ResultPredicate<? super Invocation, Object> retryOnResult;
-
 	RetryMono(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source) {
-		this(retry, scheduler, propagator, source, null, null);
-	}
-
-	/**
-	 * A retry that also retries each value (or empty completion, as {@code null}) for
-	 * which {@code retryOnResult}, asked with {@code invocation}, answers {@code true}.
-	 */
-	RetryMono(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source,
-			Invocation invocation, ResultPredicate<? super Invocation, Object> retryOnResult) {
 		this.retry = retry;
 		this.scheduler = scheduler;
 		this.propagator = propagator;
 		this.source = source;
-		this.invocation = invocation;
-		this.retryOnResult = retryOnResult;
+	}
+
+	/**
+	 * A retry that also retries each value (or empty completion, as {@code null}) for
+	 * which {@code retryOnResult}, asked with {@code invocation}, answers {@code true}. A
+	 * subclass, so that a retry without one is no larger.
+	 */
+	static RetryMono judgingResults(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source,
+			Invocation invocation, ResultPredicate<? super Invocation, Object> retryOnResult) {
+		return new JudgingResults(retry, scheduler, propagator, source, invocation, retryOnResult);
+	}
+
+	/** Starts one call, whose results no predicate judges. */
+	Retry.AttemptContext begin(Retry retry) {
+		return retry.begin();
+	}
+
+	boolean judgesResults() {
+		return false;
 	}
 
 	@Override
 	public void subscribe(CoreSubscriber<? super Object> actual) {
-		Retry.AttemptContext context = (this.retryOnResult != null)
-				? this.retry.begin(this.invocation, this.retryOnResult) : this.retry.begin();
-		Call call = new Call(actual, context, this.scheduler, this.source);
+		Call call = new Call(actual, begin(this.retry), this.scheduler, this.source, judgesResults());
 		call.wake = this.propagator.wrap(call);
 		actual.onSubscribe(call);
 		if (!call.cancelled) {
@@ -68,6 +69,10 @@ final class RetryMono extends Mono<Object> {
 	 * the subscriber of each attempt.
 	 */
 	static final class Call implements CoreSubscriber<Object>, Subscription, Runnable {
+
+		private static final Object NO_PREDICATE = new Object();
+
+		private static final Object NOTHING = new Object();
 
 		private final CoreSubscriber<? super Object> actual;
 
@@ -89,24 +94,20 @@ final class RetryMono extends Mono<Object> {
 
 		private volatile Scheduler.Cancellable waiting;
 
-		/** Whether the current attempt has emitted its value. */
-		private volatile boolean valued;
-
 		/**
-		 * The wait before the next attempt once the current one, whose value is to be
-		 * retried, completes; {@code -1} when none is due.
+		 * {@link #NO_PREDICATE} when results are not judged; else the current attempt's
+		 * value, held until it completes, or {@link #NOTHING} before it (one field, so
+		 * that a call without a predicate is no larger than before).
 		 */
-		private volatile long retryOnComplete = -1;
-
-		/** Set when judging a value failed: the call has ended with that failure. */
-		private volatile boolean judgingFailed;
+		private volatile Object value;
 
 		Call(CoreSubscriber<? super Object> actual, Retry.AttemptContext context, Scheduler scheduler,
-				Mono<Object> source) {
+				Mono<Object> source, boolean judgesResults) {
 			this.actual = actual;
 			this.context = context;
 			this.scheduler = scheduler;
 			this.source = source;
+			this.value = judgesResults ? NOTHING : NO_PREDICATE;
 		}
 
 		@Override
@@ -130,34 +131,15 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onNext(Object value) {
-			// A Mono's one value is the call's success (unless its predicate retries
-			// it), counted before the subscriber sees it (a cancel from inside onNext is
-			// then a no-op for the context).
-			this.valued = true;
-			long delay = judge(value);
-			if (delay == -1) {
-				this.actual.onNext(value);
+			if (this.value != NO_PREDICATE) {
+				// Judged once the attempt completes, which for a Mono follows at once.
+				this.value = value;
+				return;
 			}
-			else if (delay >= 0) {
-				// A Mono completes right after its value: the next attempt starts then.
-				this.retryOnComplete = delay;
-			}
-		}
-
-		/**
-		 * Asks the context about a result: {@code -1} to hand it on, a delay to retry it,
-		 * {@code -2} when judging it failed and the subscriber has been told.
-		 */
-		private long judge(Object value) {
-			try {
-				return this.context.onResult(value);
-			}
-			catch (Throwable ex) {
-				ReactivePipeline.rethrowIfFatal(ex);
-				this.judgingFailed = true;
-				this.actual.onError(ex);
-				return -2;
-			}
+			// A Mono's one value is the call's success, counted before the subscriber
+			// sees it (a cancel from inside onNext is then a no-op for the context).
+			this.context.onSuccess();
+			this.actual.onNext(value);
 		}
 
 		@Override
@@ -189,25 +171,29 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onComplete() {
-			if (this.judgingFailed) {
+			Object value = this.value;
+			if (value == NO_PREDICATE) {
+				this.context.onSuccess();
+				this.actual.onComplete();
 				return;
 			}
-			long delay = this.retryOnComplete;
+			long delay;
+			try {
+				// An empty Mono's result is null.
+				delay = this.context.onResult((value != NOTHING) ? value : null);
+			}
+			catch (Throwable ex) {
+				ReactivePipeline.rethrowIfFatal(ex);
+				this.actual.onError(ex);
+				return;
+			}
 			if (delay >= 0) {
-				this.retryOnComplete = -1;
+				this.value = NOTHING;
 				retryAfter(delay);
 				return;
 			}
-			if (!this.valued) {
-				// An empty Mono's result is null.
-				delay = judge(null);
-				if (delay == -2) {
-					return;
-				}
-				if (delay >= 0) {
-					retryAfter(delay);
-					return;
-				}
+			if (value != NOTHING) {
+				this.actual.onNext(value);
 			}
 			this.actual.onComplete();
 		}
@@ -220,7 +206,6 @@ final class RetryMono extends Mono<Object> {
 				return;
 			}
 			this.context.onRetry();
-			this.valued = false;
 			this.source.subscribe(this);
 		}
 
@@ -245,6 +230,31 @@ final class RetryMono extends Mono<Object> {
 			if (scheduled != null) {
 				scheduled.cancel();
 			}
+		}
+
+	}
+
+	private static final class JudgingResults extends RetryMono {
+
+		private final Invocation invocation;
+
+		private final ResultPredicate<? super Invocation, Object> retryOnResult;
+
+		JudgingResults(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source,
+				Invocation invocation, ResultPredicate<? super Invocation, Object> retryOnResult) {
+			super(retry, scheduler, propagator, source);
+			this.invocation = invocation;
+			this.retryOnResult = retryOnResult;
+		}
+
+		@Override
+		Retry.AttemptContext begin(Retry retry) {
+			return retry.begin(this.invocation, this.retryOnResult);
+		}
+
+		@Override
+		boolean judgesResults() {
+			return true;
 		}
 
 	}
