@@ -3,17 +3,22 @@ package dev.resilience.spring.retry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.annotation.Retry;
@@ -30,10 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code respect-retry-after} against a real HTTP downstream (WireMock): a {@code 503}
- * with {@code Retry-After: 2} is retried 2 s later, not after the 100 ms backoff; a wait
- * beyond {@code max-wait-duration} is not retried at all. The retry waits on a fake
- * scheduler, so the tests assert the wait asked for instead of sleeping it.
+ * {@code respect-retry-after} against a real HTTP downstream (WireMock), through
+ * {@code RestClient} and {@code WebClient}: a {@code 503} with {@code Retry-After: 2} is
+ * retried 2 s later, not after the 100 ms backoff; a wait beyond
+ * {@code max-wait-duration} is not retried at all. The retry waits on a fake scheduler,
+ * so the tests assert the wait asked for instead of sleeping it.
  */
 class RetryAfterOverHttpTests {
 
@@ -61,7 +67,8 @@ class RetryAfterOverHttpTests {
 					"resilience.retry.instances.stock.backoff=fixed", "resilience.retry.instances.stock.jitter=none",
 					"resilience.retry.instances.stock.max-wait-duration=5s",
 					"resilience.retry.instances.stock.budget.enabled=false")
-			.withBean(StockClient.class, () -> new StockClient(RestClient.create(baseUrl)));
+			.withBean(StockClient.class, () -> new StockClient(RestClient.create(baseUrl),
+					WebClient.builder().clientConnector(new JdkClientHttpConnector()).baseUrl(baseUrl).build()));
 	}
 
 	@AfterEach
@@ -104,6 +111,22 @@ class RetryAfterOverHttpTests {
 			this.downstream.verify(1, getRequestedFor(urlEqualTo("/stock")));
 			this.scheduler.advance(Duration.ofMillis(1));
 			assertThat(stock).isCompletedWithValue("42");
+			this.downstream.verify(2, getRequestedFor(urlEqualTo("/stock")));
+		});
+	}
+
+	@Test
+	void aMonoFromWebClientIsResubscribedAfterTheServersWait() {
+		answer503Then200("2");
+		this.runner.run((context) -> {
+			CompletableFuture<String> stock = context.getBean(StockClient.class).stockMono().toFuture();
+			// The first answer arrives on the HTTP client's thread: wait for the retry it
+			// schedules.
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !this.scheduler.requestedDelays().isEmpty());
+			assertThat(this.scheduler.requestedDelays()).containsExactly(2 * SECOND);
+			assertThat(stock).isNotDone();
+			this.scheduler.advance(Duration.ofSeconds(2));
+			assertThat(stock.get(10, TimeUnit.SECONDS)).isEqualTo("42");
 			this.downstream.verify(2, getRequestedFor(urlEqualTo("/stock")));
 		});
 	}
@@ -156,8 +179,16 @@ class RetryAfterOverHttpTests {
 
 		private final RestClient client;
 
-		public StockClient(RestClient client) {
+		private final WebClient webClient;
+
+		public StockClient(RestClient client, WebClient webClient) {
 			this.client = client;
+			this.webClient = webClient;
+		}
+
+		@Retry(name = "stock")
+		public Mono<String> stockMono() {
+			return this.webClient.get().uri("/stock").retrieve().bodyToMono(String.class);
 		}
 
 		@Retry(name = "stock")
