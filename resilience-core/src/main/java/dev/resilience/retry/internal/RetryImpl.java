@@ -21,6 +21,8 @@ import dev.resilience.retry.RetryOutcome;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
+// Over 300 lines: the synchronous loop, and the one decision after an attempt
+// (afterAttempt) with the recording every path shares, belong together.
 /**
  * The {@link Retry} implementation: the synchronous loop, and what both paths share (the
  * budget, the backoff, the classification of failures, the counters and the listeners).
