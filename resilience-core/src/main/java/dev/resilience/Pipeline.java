@@ -13,6 +13,7 @@ import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 import dev.resilience.timeout.Timeout;
 
@@ -62,7 +63,7 @@ public final class Pipeline {
 			names.add("fallback");
 		}
 		if (builder.retry != null) {
-			stages.add(new RetryStage(builder.retry));
+			stages.add(new RetryStage(builder.retry, builder.retryOnResult));
 			names.add("retry '" + builder.retry.getName() + "'");
 		}
 		if (builder.circuitBreaker != null) {
@@ -181,6 +182,8 @@ public final class Pipeline {
 
 		private Retry retry;
 
+		private ResultPredicate<? super Invocation, Object> retryOnResult;
+
 		private CircuitBreaker circuitBreaker;
 
 		private RateLimiter rateLimiter;
@@ -234,6 +237,16 @@ public final class Pipeline {
 
 		public Builder retry(Retry retry) {
 			this.retry = requireNonNull(retry, "retry");
+			return this;
+		}
+
+		/**
+		 * The retry, also retrying each result (the value of a {@code CompletionStage})
+		 * for which {@code retryOnResult} answers {@code true}.
+		 */
+		public Builder retry(Retry retry, ResultPredicate<? super Invocation, Object> retryOnResult) {
+			this.retry = requireNonNull(retry, "retry");
+			this.retryOnResult = requireNonNull(retryOnResult, "retryOnResult");
 			return this;
 		}
 

@@ -2,6 +2,7 @@ package dev.resilience;
 
 import java.util.concurrent.CompletionStage;
 
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 
 /**
@@ -16,19 +17,27 @@ final class RetryStage implements Stage {
 
 	private final Retry retry;
 
-	RetryStage(Retry retry) {
+	/** {@code null} when no result is retried. */
+	private final ResultPredicate<? super Invocation, Object> retryOnResult;
+
+	RetryStage(Retry retry, ResultPredicate<? super Invocation, Object> retryOnResult) {
 		this.retry = retry;
+		this.retryOnResult = retryOnResult;
 	}
 
 	@Override
 	public Object call(Invocation invocation, CheckedFunction<Invocation, Object> next) throws Throwable {
-		return this.retry.execute(next, invocation);
+		ResultPredicate<? super Invocation, Object> retryOnResult = this.retryOnResult;
+		return (retryOnResult != null) ? this.retry.execute(next, invocation, retryOnResult)
+				: this.retry.execute(next, invocation);
 	}
 
 	@Override
 	public CompletionStage<Object> callAsync(Invocation invocation,
 			CheckedFunction<Invocation, CompletionStage<Object>> next) {
-		return this.retry.executeAsync(next, invocation);
+		ResultPredicate<? super Invocation, Object> retryOnResult = this.retryOnResult;
+		return (retryOnResult != null) ? this.retry.executeAsync(next, invocation, retryOnResult)
+				: this.retry.executeAsync(next, invocation);
 	}
 
 }

@@ -96,6 +96,22 @@ public interface Retry extends Policy {
 			A argument);
 
 	/**
+	 * Like {@link #execute(CheckedFunction, Object)}, and a result for which
+	 * {@code retryOnResult} answers {@code true} is retried as a failure would be; once
+	 * no retry is left, that last result is returned (see {@link ResultPredicate}).
+	 */
+	<A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument,
+			ResultPredicate<? super A, ? super T> retryOnResult) throws Throwable;
+
+	/**
+	 * Like {@link #executeAsync(CheckedFunction, Object)}, and a stage's value for which
+	 * {@code retryOnResult} answers {@code true} is retried as a failure would be; once
+	 * no retry is left, the returned stage completes with that last value.
+	 */
+	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument,
+			ResultPredicate<? super A, ? super T> retryOnResult);
+
+	/**
 	 * Starts a call whose attempts the caller runs itself, such as a reactive operator
 	 * that re-subscribes: the retry decides, counts and tells its listeners exactly as
 	 * {@link #executeAsync} does, and the caller runs each attempt and waits for each
@@ -103,6 +119,13 @@ public interface Retry extends Policy {
 	 * @return the state of this one call; not to be shared between calls
 	 */
 	AttemptContext begin();
+
+	/**
+	 * Like {@link #begin()}, for a call whose results are judged by
+	 * {@code retryOnResult}, asked with {@code argument}: report each result to
+	 * {@link AttemptContext#onResult(Object)}.
+	 */
+	<A> AttemptContext begin(A argument, ResultPredicate<? super A, Object> retryOnResult);
 
 	/**
 	 * One call driven by its caller, from {@link #begin()}: report each attempt's failure
@@ -125,6 +148,19 @@ public interface Retry extends Policy {
 		 * caller ends with {@code failure}
 		 */
 		long onError(Throwable failure);
+
+		/**
+		 * The current attempt produced {@code result} (a reactive attempt that completes
+		 * empty reports {@code null}). Without a result predicate this is
+		 * {@link #onSuccess()}.
+		 * @return {@code -1} when the call ends with this result (its outcome is
+		 * recorded: a success, or a failed call when the predicate asked for a retry that
+		 * attempts or budget did not allow), else the delay in nanoseconds before the
+		 * next attempt, as {@link #onError} returns it
+		 * @throws RuntimeException what the predicate threw; the call is then recorded as
+		 * failed and is to end with it
+		 */
+		long onResult(Object result);
 
 		/** The delay has elapsed and the next attempt starts: counts the retry. */
 		void onRetry();

@@ -31,6 +31,8 @@ public final class RetryConfig {
 
 	public static final Jitter DEFAULT_JITTER = Jitter.FULL;
 
+	public static final boolean DEFAULT_RESPECT_RETRY_AFTER = true;
+
 	private static final RetryConfig DEFAULTS = custom().build();
 
 	private final int maxAttempts;
@@ -51,6 +53,10 @@ public final class RetryConfig {
 
 	private final BudgetConfig budget;
 
+	private final boolean respectRetryAfter;
+
+	private final RetryAfterReader retryAfterReader;
+
 	private RetryConfig(Builder builder) {
 		this.maxAttempts = builder.maxAttempts;
 		this.waitDuration = builder.waitDuration;
@@ -61,6 +67,8 @@ public final class RetryConfig {
 		this.retryExceptions = List.copyOf(builder.retryExceptions);
 		this.ignoreExceptions = List.copyOf(builder.ignoreExceptions);
 		this.budget = builder.budget;
+		this.respectRetryAfter = builder.respectRetryAfter;
+		this.retryAfterReader = builder.retryAfterReader;
 	}
 
 	public static RetryConfig ofDefaults() {
@@ -80,7 +88,9 @@ public final class RetryConfig {
 			.jitter(this.jitter)
 			.retryExceptions(this.retryExceptions)
 			.ignoreExceptions(this.ignoreExceptions)
-			.budget(this.budget);
+			.budget(this.budget)
+			.respectRetryAfter(this.respectRetryAfter)
+			.retryAfterReader(this.retryAfterReader);
 	}
 
 	/** Total attempts, the first call included; at least 1. */
@@ -125,12 +135,30 @@ public final class RetryConfig {
 		return this.budget;
 	}
 
+	/**
+	 * Whether a wait the failure carries (a server's {@code Retry-After}, a rate
+	 * limiter's next permit) lengthens the backoff to that wait, and stops the retries
+	 * when it exceeds {@link #getMaxWaitDuration()}.
+	 */
+	public boolean isRespectRetryAfter() {
+		return this.respectRetryAfter;
+	}
+
+	/**
+	 * Reads the waits of failures the engine does not know; {@link RetryAfterReader#NONE}
+	 * by default.
+	 */
+	public RetryAfterReader getRetryAfterReader() {
+		return this.retryAfterReader;
+	}
+
 	@Override
 	public String toString() {
 		return "RetryConfig[maxAttempts=" + this.maxAttempts + ", waitDuration=" + this.waitDuration + ", backoff="
 				+ this.backoff + ", multiplier=" + this.multiplier + ", maxWaitDuration=" + this.maxWaitDuration
 				+ ", jitter=" + this.jitter + ", retryExceptions=" + this.retryExceptions + ", ignoreExceptions="
-				+ this.ignoreExceptions + ", budget=" + this.budget + "]";
+				+ this.ignoreExceptions + ", budget=" + this.budget + ", respectRetryAfter=" + this.respectRetryAfter
+				+ "]";
 	}
 
 	/** How the backoff grows between attempts. */
@@ -192,6 +220,10 @@ public final class RetryConfig {
 
 		private BudgetConfig budget = BudgetConfig.ofDefaults();
 
+		private boolean respectRetryAfter = DEFAULT_RESPECT_RETRY_AFTER;
+
+		private RetryAfterReader retryAfterReader = RetryAfterReader.NONE;
+
 		private Builder() {
 		}
 
@@ -239,6 +271,16 @@ public final class RetryConfig {
 
 		public Builder budget(BudgetConfig budget) {
 			this.budget = requireNonNull(budget, "budget");
+			return this;
+		}
+
+		public Builder respectRetryAfter(boolean respectRetryAfter) {
+			this.respectRetryAfter = respectRetryAfter;
+			return this;
+		}
+
+		public Builder retryAfterReader(RetryAfterReader retryAfterReader) {
+			this.retryAfterReader = requireNonNull(retryAfterReader, "retryAfterReader");
 			return this;
 		}
 

@@ -16,8 +16,10 @@ public interface RetryListener {
 	 * @param retry the retry making the call
 	 * @param nextAttempt number of the attempt that will run after the wait (2 for the
 	 * first retry)
-	 * @param failure the failure of the previous attempt, as the caller would see it
-	 * @param delayNanos the backoff before the next attempt, jitter applied
+	 * @param failure the failure of the previous attempt, as the caller would see it, or
+	 * {@code null} when its result is retried (see {@link ResultPredicate})
+	 * @param delayNanos the wait before the next attempt: the backoff, jitter applied, or
+	 * the wait the failure carried when that is longer
 	 */
 	default void onRetry(Retry retry, int nextAttempt, Throwable failure, long delayNanos) {
 	}

@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.internal.Failures;
+import dev.resilience.retry.ResultPredicate;
 
 /**
  * One asynchronous call through a {@link RetryImpl}. Only one attempt is ever
@@ -47,6 +48,9 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
 	private final A argument;
 
+	/** Asks whether a result is retried; {@code null} when no result is. */
+	private final ResultPredicate<? super A, ? super T> retryOnResult;
+
 	/** This call wrapped by the propagator on the caller's thread; runs each retry. */
 	private final Runnable continuation;
 
@@ -60,16 +64,22 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
 	private volatile long previousDelay;
 
-	/** Failure of the attempt a scheduled retry follows. */
+	/**
+	 * Failure of the attempt a scheduled retry follows; {@code null} when it follows a
+	 * result. (No field keeps that result: with the predicate, one field more would make
+	 * every call's object larger.)
+	 */
 	private volatile Throwable lastFailure;
 
 	/** Set when the last attempt threw on a thread it left interrupted. */
 	private volatile boolean interrupted;
 
-	AsyncRetryCall(RetryImpl retry, CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument) {
+	AsyncRetryCall(RetryImpl retry, CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument,
+			ResultPredicate<? super A, ? super T> retryOnResult) {
 		this.retry = retry;
 		this.attempt = attempt;
 		this.argument = argument;
+		this.retryOnResult = retryOnResult;
 		this.previousDelay = retry.backoff().initialPreviousDelay();
 		if (retry.maxAttempts() > 1) {
 			Runnable wrapped = retry.propagate(this);
@@ -96,9 +106,11 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 				throw broken;
 			}
 			Throwable cause = this.lastFailure;
-			cause.addSuppressed(broken);
+			if (cause != null) {
+				cause.addSuppressed(broken);
+			}
 			this.retry.recordFailure(attempts, cause);
-			this.result.completeExceptionally(cause);
+			this.result.completeExceptionally((cause != null) ? cause : broken);
 			Failures.rethrowIfFatal(broken);
 		}
 	}
@@ -145,6 +157,11 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 		}
 		try {
 			if (failure == null) {
+				ResultPredicate<? super A, ? super T> predicate = this.retryOnResult;
+				if (predicate != null && this.retry.retriesResult(predicate, this.argument, value, this.attempts)) {
+					onRetryableResult(value);
+					return;
+				}
 				this.retry.recordSuccess(this.attempts);
 				this.result.complete(value);
 			}
@@ -173,31 +190,46 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 	}
 
 	private void onFailure(Throwable failure) {
-		RetryImpl retry = this.retry;
 		Throwable cause = Failures.unwrapCompletion(failure);
-		int attempts = this.attempts;
-		if (attempts >= retry.maxAttempts() || !retry.isRetryable(failure) || this.interrupted
-				|| this.result.isDone()) {
-			retry.recordFailure(attempts, cause);
+		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, failure, cause,
+				this.interrupted || this.result.isDone(), null);
+		if (delay < 0) {
 			this.result.completeExceptionally(cause);
 			return;
 		}
-		if (!retry.tryWithdraw()) {
-			retry.recordBudgetExhausted(attempts, cause);
-			this.result.completeExceptionally(cause);
-			return;
-		}
-		long delay = retry.backoff().delayNanos(attempts, this.previousDelay);
-		this.previousDelay = delay;
-		retry.beforeRetry(attempts + 1, cause, delay);
 		this.lastFailure = cause;
+		schedule(delay, null);
+	}
+
+	private void onRetryableResult(T value) {
+		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, null, null, this.result.isDone(), null);
+		if (delay < 0) {
+			this.result.complete(value);
+			return;
+		}
+		this.lastFailure = null;
+		schedule(delay, value);
+	}
+
+	/**
+	 * Schedules the next attempt.
+	 * @param value the result being retried, when no failure is
+	 */
+	private void schedule(long delay, T value) {
+		this.previousDelay = delay;
 		try {
-			retry.scheduler().schedule(this.continuation, delay);
+			this.retry.scheduler().schedule(this.continuation, delay);
 		}
 		catch (Throwable rejected) {
-			cause.addSuppressed(rejected);
-			retry.recordFailure(attempts, cause);
-			this.result.completeExceptionally(cause);
+			Throwable cause = this.lastFailure;
+			this.retry.recordFailure(this.attempts, cause);
+			if (cause != null) {
+				cause.addSuppressed(rejected);
+				this.result.completeExceptionally(cause);
+			}
+			else {
+				this.result.complete(value);
+			}
 		}
 	}
 

@@ -41,6 +41,11 @@ final class BackoffCalculator {
 		this.multiplier = config.getMultiplier();
 	}
 
+	/** The longest wait before any retry, {@code max-wait-duration}. */
+	long capNanos() {
+		return this.capNanos;
+	}
+
 	/** The "previous wait" a call starts with, for decorrelated jitter. */
 	long initialPreviousDelay() {
 		return this.baseNanos;

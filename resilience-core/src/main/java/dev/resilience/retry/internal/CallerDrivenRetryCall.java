@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.resilience.internal.Failures;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 
 /**
@@ -13,7 +14,7 @@ import dev.resilience.retry.Retry;
  * outstanding at a time, and each report happens after the previous one, so the fields
  * are only volatile for callers that report from different threads.
  */
-final class CallerDrivenRetryCall implements Retry.AttemptContext {
+class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 	/**
 	 * Stands for the failure of a call its caller cancelled; only its class name is ever
@@ -34,6 +35,15 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 		this.previousDelay = retry.backoff().initialPreviousDelay();
 	}
 
+	/**
+	 * A call whose results its predicate judges; a subclass, so that a call without one
+	 * carries no field for it.
+	 */
+	static CallerDrivenRetryCall judgingResults(RetryImpl retry, Object argument,
+			ResultPredicate<Object, Object> retryOnResult) {
+		return new JudgingResults(retry, argument, retryOnResult);
+	}
+
 	@Override
 	public void onSuccess() {
 		if (this.ended.compareAndSet(false, true)) {
@@ -46,24 +56,37 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 		if (this.ended.get()) {
 			return -1;
 		}
-		RetryImpl retry = this.retry;
-		Throwable cause = Failures.unwrapCompletion(failure);
-		int attempts = this.attempts;
-		if (attempts >= retry.maxAttempts() || !retry.isRetryable(failure)) {
-			if (this.ended.compareAndSet(false, true)) {
-				retry.recordFailure(attempts, cause);
-			}
-			return -1;
+		return next(failure, Failures.unwrapCompletion(failure));
+	}
+
+	@Override
+	public long onResult(Object result) {
+		onSuccess();
+		return -1;
+	}
+
+	/** Whether the call has ended. */
+	final boolean ended() {
+		return this.ended.get();
+	}
+
+	/** The predicate threw: the call ends as failed with that exception. */
+	final void failedJudging(Throwable failure) {
+		if (this.ended.compareAndSet(false, true)) {
+			this.retry.recordFailure(this.attempts, failure);
 		}
-		if (!retry.tryWithdraw()) {
-			if (this.ended.compareAndSet(false, true)) {
-				retry.recordBudgetExhausted(attempts, cause);
-			}
-			return -1;
+	}
+
+	/** A result to retry: the same decision as after a failure. */
+	final long retryResult() {
+		return next(null, null);
+	}
+
+	private long next(Throwable failure, Throwable cause) {
+		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, failure, cause, false, this.ended);
+		if (delay >= 0) {
+			this.previousDelay = delay;
 		}
-		long delay = retry.backoff().delayNanos(attempts, this.previousDelay);
-		this.previousDelay = delay;
-		retry.beforeRetry(attempts + 1, cause, delay);
 		return delay;
 	}
 
@@ -80,6 +103,40 @@ final class CallerDrivenRetryCall implements Retry.AttemptContext {
 		if (this.ended.compareAndSet(false, true)) {
 			this.retry.recordFailure(this.attempts, CANCELLED);
 		}
+	}
+
+	private static final class JudgingResults extends CallerDrivenRetryCall {
+
+		private final Object argument;
+
+		private final ResultPredicate<Object, Object> retryOnResult;
+
+		JudgingResults(RetryImpl retry, Object argument, ResultPredicate<Object, Object> retryOnResult) {
+			super(retry);
+			this.argument = argument;
+			this.retryOnResult = retryOnResult;
+		}
+
+		@Override
+		public long onResult(Object result) {
+			if (ended()) {
+				return -1;
+			}
+			boolean retried;
+			try {
+				retried = this.retryOnResult.shouldRetry(this.argument, result);
+			}
+			catch (RuntimeException | Error ex) {
+				failedJudging(ex);
+				throw ex;
+			}
+			if (!retried) {
+				onSuccess();
+				return -1;
+			}
+			return retryResult();
+		}
+
 	}
 
 }

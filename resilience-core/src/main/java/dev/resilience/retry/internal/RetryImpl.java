@@ -4,13 +4,16 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.internal.ListenerList;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryAfterReader;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryListener;
 import dev.resilience.retry.RetryOutcome;
@@ -18,6 +21,8 @@ import dev.resilience.retry.RetryOutcome;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
+// Over 300 lines: the synchronous loop, and the one decision after an attempt
+// (afterAttempt) with the recording every path shares, belong together.
 /**
  * The {@link Retry} implementation: the synchronous loop, and what both paths share (the
  * budget, the backoff, the classification of failures, the counters and the listeners).
@@ -56,6 +61,10 @@ public final class RetryImpl implements Retry {
 
 	private final RetryMetrics metrics = new RetryMetrics();
 
+	private final boolean respectRetryAfter;
+
+	private final RetryAfterReader retryAfterReader;
+
 	private final ListenerList<RetryListener> listeners;
 
 	/**
@@ -80,6 +89,8 @@ public final class RetryImpl implements Retry {
 		this.budget = (config.getBudget().isEnabled() && this.maxAttempts > 1)
 				? new RetryBudget(config.getBudget(), ticker) : null;
 		this.listeners = new ListenerList<>(logger, "Retry '" + name + "'");
+		this.respectRetryAfter = config.isRespectRetryAfter();
+		this.retryAfterReader = config.getRetryAfterReader();
 	}
 
 	@Override
@@ -109,47 +120,123 @@ public final class RetryImpl implements Retry {
 
 	@Override
 	public <A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument) throws Throwable {
+		return execute(attempt, argument, null);
+	}
+
+	@Override
+	public <A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument,
+			ResultPredicate<? super A, ? super T> retryOnResult) throws Throwable {
 		Objects.requireNonNull(attempt, "attempt");
 		deposit();
 		long previousDelay = this.backoff.initialPreviousDelay();
 		int attempts = 1;
 		while (true) {
-			T result;
+			T result = null;
+			Throwable failure = null;
 			try {
 				result = attempt.apply(argument);
 			}
-			catch (Throwable failure) {
-				if (RetryClassifier.isInterruption(failure)) {
+			catch (Throwable ex) {
+				if (RetryClassifier.isInterruption(ex)) {
 					// Whoever threw it has cleared the flag; the caller must still see
 					// it.
 					Thread.currentThread().interrupt();
 				}
-				if (attempts >= this.maxAttempts || !isRetryable(failure) || Thread.currentThread().isInterrupted()) {
-					recordFailure(attempts, failure);
-					throw failure;
-				}
-				if (!tryWithdraw()) {
-					recordBudgetExhausted(attempts, failure);
-					throw failure;
-				}
-				long delay = this.backoff.delayNanos(attempts, previousDelay);
-				previousDelay = delay;
-				beforeRetry(attempts + 1, failure, delay);
-				try {
-					this.scheduler.sleep(delay);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					recordFailure(attempts, failure);
-					throw failure;
-				}
-				attempts++;
-				recordRetryAttempt();
-				continue;
+				failure = ex;
 			}
-			recordSuccess(attempts);
-			return result;
+			if (failure == null
+					&& (retryOnResult == null || !retriesResult(retryOnResult, argument, result, attempts))) {
+				recordSuccess(attempts);
+				return result;
+			}
+			long delay = afterAttempt(attempts, previousDelay, failure, failure, Thread.currentThread().isInterrupted(),
+					null);
+			if (delay < 0) {
+				return resultOrThrow(result, failure);
+			}
+			previousDelay = delay;
+			try {
+				this.scheduler.sleep(delay);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				recordFailure(attempts, failure);
+				return resultOrThrow(result, failure);
+			}
+			attempts++;
+			recordRetryAttempt();
 		}
+	}
+
+	private static <T> T resultOrThrow(T result, Throwable failure) throws Throwable {
+		if (failure != null) {
+			throw failure;
+		}
+		return result;
+	}
+
+	/**
+	 * Asks {@code predicate} about a result; what it throws ends the call as a failure.
+	 */
+	<A, T> boolean retriesResult(ResultPredicate<? super A, ? super T> predicate, A argument, T result, int attempts) {
+		try {
+			return predicate.shouldRetry(argument, result);
+		}
+		catch (RuntimeException | Error ex) {
+			recordFailure(attempts, ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * The one decision that follows an attempt that did not end the call: a failure, or
+	 * (with {@code failure} {@code null}) a result its predicate asked to retry. Gives up
+	 * when the call must stop, no attempt is left, the failure is not retryable, the wait
+	 * the failure carries exceeds {@code max-wait-duration}, or the budget refuses the
+	 * retry; otherwise tells the listeners of the retry.
+	 * @param reported the failure as the caller is handed it ({@code null} for a result)
+	 * @param ended claimed before an outcome is recorded, for a caller whose call can
+	 * also end elsewhere (a cancel); {@code null} when this thread owns the call
+	 * @return the wait before the next attempt in nanoseconds, or {@code -1} once the
+	 * call's outcome is recorded and it is to end with the failure or the result
+	 */
+	long afterAttempt(int attempts, long previousDelay, Throwable failure, Throwable reported, boolean stop,
+			AtomicBoolean ended) {
+		if (stop || attempts >= this.maxAttempts || (failure != null && !isRetryable(failure))) {
+			if (claim(ended)) {
+				recordFailure(attempts, reported);
+			}
+			return -1;
+		}
+		long delay = this.backoff.delayNanos(attempts, previousDelay);
+		if (failure != null && this.respectRetryAfter) {
+			long cap = this.backoff.capNanos();
+			long serverWait = ServerWait.nanos(failure, this.retryAfterReader, cap);
+			if (serverWait > cap) {
+				if (claim(ended)) {
+					if (logger.isLoggable(Level.DEBUG)) {
+						logger.log(Level.DEBUG,
+								"Retry ''{0}'': the server asked for a wait beyond max-wait-duration, failing after {1} attempts with {2}",
+								this.name, attempts, reported.getClass().getName());
+					}
+					recordFailure(attempts, reported);
+				}
+				return -1;
+			}
+			delay = Math.max(delay, serverWait);
+		}
+		if (!tryWithdraw()) {
+			if (claim(ended)) {
+				recordBudgetExhausted(attempts, reported);
+			}
+			return -1;
+		}
+		beforeRetry(attempts + 1, reported, delay);
+		return delay;
+	}
+
+	private static boolean claim(AtomicBoolean ended) {
+		return ended == null || ended.compareAndSet(false, true);
 	}
 
 	@Override
@@ -157,7 +244,17 @@ public final class RetryImpl implements Retry {
 			A argument) {
 		Objects.requireNonNull(attempt, "attempt");
 		deposit();
-		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, attempt, argument);
+		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, attempt, argument, null);
+		call.invoke();
+		return call.result;
+	}
+
+	@Override
+	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
+			A argument, ResultPredicate<? super A, ? super T> retryOnResult) {
+		Objects.requireNonNull(attempt, "attempt");
+		deposit();
+		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, attempt, argument, retryOnResult);
 		call.invoke();
 		return call.result;
 	}
@@ -166,6 +263,14 @@ public final class RetryImpl implements Retry {
 	public AttemptContext begin() {
 		deposit();
 		return new CallerDrivenRetryCall(this);
+	}
+
+	@Override
+	public <A> AttemptContext begin(A argument, ResultPredicate<? super A, Object> retryOnResult) {
+		deposit();
+		@SuppressWarnings("unchecked")
+		ResultPredicate<Object, Object> predicate = (ResultPredicate<Object, Object>) retryOnResult;
+		return CallerDrivenRetryCall.judgingResults(this, argument, predicate);
 	}
 
 	// What an AsyncRetryCall needs of the instance that runs it.
@@ -226,7 +331,7 @@ public final class RetryImpl implements Retry {
 		}
 		if (logger.isLoggable(Level.DEBUG)) {
 			logger.log(Level.DEBUG, "Retry ''{0}'' gave up after {1} attempts with {2}", this.name, attempts,
-					failure.getClass().getName());
+					(failure != null) ? failure.getClass().getName() : "a result to retry");
 		}
 		recordOutcome(RetryOutcome.FAILED_WITH_RETRY, attempts);
 	}
@@ -234,7 +339,7 @@ public final class RetryImpl implements Retry {
 	void recordBudgetExhausted(int attempts, Throwable failure) {
 		if (logger.isLoggable(Level.DEBUG)) {
 			logger.log(Level.DEBUG, "Retry ''{0}'': retry budget exhausted, failing after {1} attempts with {2}",
-					this.name, attempts, failure.getClass().getName());
+					this.name, attempts, (failure != null) ? failure.getClass().getName() : "a result to retry");
 		}
 		recordOutcome(RetryOutcome.BUDGET_EXHAUSTED, attempts);
 	}

@@ -123,7 +123,16 @@ public class MethodPipelineFactory {
 			addFallback(builder, specific, targetClass, fallback);
 		}
 		if (retry != null) {
-			builder.retry(this.registry.retry(instanceName(InstanceKind.RETRY, retry.name(), where)));
+			RetryOnResultExpression retryOnResult = RetryOnResultExpression.of(retry.retryOnResult(), specific,
+					returnKind, where);
+			dev.resilience.retry.Retry instance = this.registry
+				.retry(instanceName(InstanceKind.RETRY, retry.name(), where));
+			if (retryOnResult != null) {
+				builder.retry(instance, retryOnResult);
+			}
+			else {
+				builder.retry(instance);
+			}
 		}
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry
@@ -164,6 +173,8 @@ public class MethodPipelineFactory {
 		}
 		if (retry != null) {
 			builder.retry(this.registry.retry(instanceName(InstanceKind.RETRY, retry.name(), where)));
+			// Checked by create(); compiled again here, once, at startup.
+			builder.retryOnResult(RetryOnResultExpression.of(retry.retryOnResult(), method, returnKind, where));
 		}
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry

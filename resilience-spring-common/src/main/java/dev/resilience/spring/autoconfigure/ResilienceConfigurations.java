@@ -1,5 +1,6 @@
 package dev.resilience.spring.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,8 +21,10 @@ import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.retry.RetryAfterReader;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryConfig.BudgetConfig;
+import dev.resilience.spring.retry.HttpRetryAfter;
 import dev.resilience.timeout.TimeoutConfig;
 
 /**
@@ -45,6 +48,13 @@ public class ResilienceConfigurations {
 	private static final String CIRCUIT_BREAKER = "resilience.circuit-breaker";
 
 	private static final String RETRY = "resilience.retry";
+
+	/**
+	 * Reads {@code Retry-After} from Spring's HTTP client exceptions; {@code null}
+	 * without spring-web and spring-webflux.
+	 */
+	private static final RetryAfterReader HTTP_RETRY_AFTER = HttpRetryAfter
+		.reader(ResilienceConfigurations.class.getClassLoader(), Clock.systemUTC());
 
 	private static final String BULKHEAD = "resilience.bulkhead";
 
@@ -302,6 +312,14 @@ public class ResilienceConfigurations {
 		builder.ignoreExceptions(exceptions(settings.get("ignoreExceptions", "ignore-exceptions",
 				i.getIgnoreExceptions(), d.getIgnoreExceptions(), engine.getIgnoreExceptions())));
 		builder.budget(budget(layers, d.getBudget(), i.getBudget()));
+		builder.respectRetryAfter(
+				settings
+					.get("respectRetryAfter", "respect-retry-after", i.getRespectRetryAfter(), d.getRespectRetryAfter(),
+							engine.isRespectRetryAfter())
+					.value());
+		if (HTTP_RETRY_AFTER != null) {
+			builder.retryAfterReader(HTTP_RETRY_AFTER);
+		}
 		return settings.build(builder::build);
 	}
 

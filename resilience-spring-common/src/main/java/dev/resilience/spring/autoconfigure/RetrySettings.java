@@ -60,6 +60,13 @@ public class RetrySettings {
 	private List<Class<? extends Throwable>> ignoreExceptions;
 
 	/**
+	 * Whether a wait the failure carries (an HTTP Retry-After header, a rate limiter's
+	 * next permit) lengthens the wait before the next attempt to it, no retry being made
+	 * when it exceeds max-wait-duration.
+	 */
+	private Boolean respectRetryAfter;
+
+	/**
 	 * Retry budget, capping retries to a share of recent calls.
 	 */
 	private final Budget budget = new Budget();
@@ -126,6 +133,14 @@ public class RetrySettings {
 
 	public void setIgnoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
 		this.ignoreExceptions = ignoreExceptions;
+	}
+
+	public Boolean getRespectRetryAfter() {
+		return this.respectRetryAfter;
+	}
+
+	public void setRespectRetryAfter(Boolean respectRetryAfter) {
+		this.respectRetryAfter = respectRetryAfter;
 	}
 
 	public Budget getBudget() {

@@ -15,6 +15,7 @@ import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 import dev.resilience.timeout.Timeout;
 
@@ -55,6 +56,9 @@ public final class ReactivePipeline {
 
 	private final Retry retry;
 
+	/** {@code null} when no result is retried. */
+	private final ResultPredicate<? super Invocation, Object> retryOnResult;
+
 	private final Scheduler scheduler;
 
 	private final ContextPropagator propagator;
@@ -79,6 +83,7 @@ public final class ReactivePipeline {
 		this.fallbackListener = builder.fallbackListener;
 		this.fallbackMethod = builder.fallbackMethod;
 		this.retry = builder.retry;
+		this.retryOnResult = builder.retryOnResult;
 		this.scheduler = builder.scheduler;
 		this.propagator = builder.propagator;
 		this.circuitBreaker = builder.circuitBreaker;
@@ -149,7 +154,9 @@ public final class ReactivePipeline {
 			mono = new BreakerMono(this.circuitBreaker, this.ticker, mono);
 		}
 		if (this.retry != null) {
-			mono = new RetryMono(this.retry, this.scheduler, this.propagator, mono);
+			mono = (this.retryOnResult != null) ? RetryMono.judgingResults(this.retry, this.scheduler, this.propagator,
+					mono, invocation, this.retryOnResult)
+					: new RetryMono(this.retry, this.scheduler, this.propagator, mono);
 		}
 		if (this.fallback != null) {
 			mono = mono.onErrorResume((failure) -> Mono.fromDirect(answer(failure, invocation)));
@@ -232,6 +239,8 @@ public final class ReactivePipeline {
 
 		private Retry retry;
 
+		private ResultPredicate<? super Invocation, Object> retryOnResult;
+
 		private CircuitBreaker circuitBreaker;
 
 		private RateLimiter rateLimiter;
@@ -261,6 +270,19 @@ public final class ReactivePipeline {
 			this.fallbackConfig = config;
 			this.fallbackListener = listener;
 			this.fallbackMethod = method;
+			return this;
+		}
+
+		/**
+		 * Retries each value of a {@code Mono} (and its empty completion, as
+		 * {@code null}) for which {@code retryOnResult} answers {@code true};
+		 * {@code null} retries no value. Not for a {@code Flux}.
+		 */
+		public Builder retryOnResult(ResultPredicate<? super Invocation, Object> retryOnResult) {
+			if (retryOnResult != null && !this.mono) {
+				throw new IllegalArgumentException("retryOnResult works on a Mono only");
+			}
+			this.retryOnResult = retryOnResult;
 			return this;
 		}
 

@@ -6,7 +6,9 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 import dev.resilience.ContextPropagator;
+import dev.resilience.Invocation;
 import dev.resilience.Scheduler;
+import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
 
 /**
@@ -16,7 +18,7 @@ import dev.resilience.retry.Retry;
  * thread. The same rules as {@link RetryCall} on a {@code Flux}, in one subscriber
  * instead of {@code retryWhen}'s machinery.
  */
-final class RetryMono extends Mono<Object> {
+class RetryMono extends Mono<Object> {
 
 	private final Retry retry;
 
@@ -33,9 +35,28 @@ final class RetryMono extends Mono<Object> {
 		this.source = source;
 	}
 
+	/**
+	 * A retry that also retries each value (or empty completion, as {@code null}) for
+	 * which {@code retryOnResult}, asked with {@code invocation}, answers {@code true}. A
+	 * subclass, so that a retry without one is no larger.
+	 */
+	static RetryMono judgingResults(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source,
+			Invocation invocation, ResultPredicate<? super Invocation, Object> retryOnResult) {
+		return new JudgingResults(retry, scheduler, propagator, source, invocation, retryOnResult);
+	}
+
+	/** Starts one call, whose results no predicate judges. */
+	Retry.AttemptContext begin(Retry retry) {
+		return retry.begin();
+	}
+
+	boolean judgesResults() {
+		return false;
+	}
+
 	@Override
 	public void subscribe(CoreSubscriber<? super Object> actual) {
-		Call call = new Call(actual, this.retry.begin(), this.scheduler, this.source);
+		Call call = new Call(actual, begin(this.retry), this.scheduler, this.source, judgesResults());
 		call.wake = this.propagator.wrap(call);
 		actual.onSubscribe(call);
 		if (!call.cancelled) {
@@ -48,6 +69,10 @@ final class RetryMono extends Mono<Object> {
 	 * the subscriber of each attempt.
 	 */
 	static final class Call implements CoreSubscriber<Object>, Subscription, Runnable {
+
+		private static final Object NO_PREDICATE = new Object();
+
+		private static final Object NOTHING = new Object();
 
 		private final CoreSubscriber<? super Object> actual;
 
@@ -69,12 +94,20 @@ final class RetryMono extends Mono<Object> {
 
 		private volatile Scheduler.Cancellable waiting;
 
+		/**
+		 * {@link #NO_PREDICATE} when results are not judged; else the current attempt's
+		 * value, held until it completes, or {@link #NOTHING} before it (one field, so
+		 * that a call without a predicate is no larger than before).
+		 */
+		private volatile Object value;
+
 		Call(CoreSubscriber<? super Object> actual, Retry.AttemptContext context, Scheduler scheduler,
-				Mono<Object> source) {
+				Mono<Object> source, boolean judgesResults) {
 			this.actual = actual;
 			this.context = context;
 			this.scheduler = scheduler;
 			this.source = source;
+			this.value = judgesResults ? NOTHING : NO_PREDICATE;
 		}
 
 		@Override
@@ -98,6 +131,11 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onNext(Object value) {
+			if (this.value != NO_PREDICATE) {
+				// Judged once the attempt completes, which for a Mono follows at once.
+				this.value = value;
+				return;
+			}
 			// A Mono's one value is the call's success, counted before the subscriber
 			// sees it (a cancel from inside onNext is then a no-op for the context).
 			this.context.onSuccess();
@@ -119,6 +157,10 @@ final class RetryMono extends Mono<Object> {
 				this.actual.onError(failure);
 				return;
 			}
+			retryAfter(delay);
+		}
+
+		private void retryAfter(long delay) {
 			this.upstream = null;
 			Scheduler.Cancellable scheduled = this.scheduler.schedule(this.wake, delay);
 			this.waiting = scheduled;
@@ -129,7 +171,30 @@ final class RetryMono extends Mono<Object> {
 
 		@Override
 		public void onComplete() {
-			this.context.onSuccess();
+			Object value = this.value;
+			if (value == NO_PREDICATE) {
+				this.context.onSuccess();
+				this.actual.onComplete();
+				return;
+			}
+			long delay;
+			try {
+				// An empty Mono's result is null.
+				delay = this.context.onResult((value != NOTHING) ? value : null);
+			}
+			catch (Throwable ex) {
+				ReactivePipeline.rethrowIfFatal(ex);
+				this.actual.onError(ex);
+				return;
+			}
+			if (delay >= 0) {
+				this.value = NOTHING;
+				retryAfter(delay);
+				return;
+			}
+			if (value != NOTHING) {
+				this.actual.onNext(value);
+			}
 			this.actual.onComplete();
 		}
 
@@ -165,6 +230,31 @@ final class RetryMono extends Mono<Object> {
 			if (scheduled != null) {
 				scheduled.cancel();
 			}
+		}
+
+	}
+
+	private static final class JudgingResults extends RetryMono {
+
+		private final Invocation invocation;
+
+		private final ResultPredicate<? super Invocation, Object> retryOnResult;
+
+		JudgingResults(Retry retry, Scheduler scheduler, ContextPropagator propagator, Mono<Object> source,
+				Invocation invocation, ResultPredicate<? super Invocation, Object> retryOnResult) {
+			super(retry, scheduler, propagator, source);
+			this.invocation = invocation;
+			this.retryOnResult = retryOnResult;
+		}
+
+		@Override
+		Retry.AttemptContext begin(Retry retry) {
+			return retry.begin(this.invocation, this.retryOnResult);
+		}
+
+		@Override
+		boolean judgesResults() {
+			return true;
 		}
 
 	}

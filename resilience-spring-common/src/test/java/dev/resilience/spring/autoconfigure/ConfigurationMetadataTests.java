@@ -97,6 +97,7 @@ class ConfigurationMetadataTests {
 		keys.put(retry + "budget.ratio", RETRY.getBudget().getRatio());
 		keys.put(retry + "budget.min-retries-per-second", RETRY.getBudget().getMinRetriesPerSecond());
 		keys.put(retry + "budget.window", RETRY.getBudget().getWindow());
+		keys.put(retry + "respect-retry-after", RETRY.isRespectRetryAfter());
 		String bulkhead = "resilience.bulkhead.defaults.";
 		keys.put(bulkhead + "type", BULKHEAD.getType());
 		keys.put(bulkhead + "max-concurrent-calls", BULKHEAD.getMaxConcurrentCalls());
