@@ -14,7 +14,7 @@ import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * Limits the calls in flight at once. One type with two kinds, chosen by
+ * Limits the calls in flight at once. One type with three kinds, chosen by
  * {@link BulkheadConfig#getType()}:
  * <ul>
  * <li>{@link BulkheadConfig.Type#SEMAPHORE}: at most
