@@ -35,6 +35,9 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * reported is said in {@link LimitAlgorithm}. The bare permit operations
  * ({@link #tryAcquirePermission()}, {@link #releasePermission()}) report nothing: they do
  * not know when a call started; {@link #acquireCallPermit()} does.
+ * <p>
+ * Over 300 lines because the synchronizer and the record of an asynchronous call are
+ * nested here: both reach into how a call ends, which is this class's one rule.
  */
 public final class AdaptiveBulkhead implements Bulkhead, Bulkhead.Metrics {
 
