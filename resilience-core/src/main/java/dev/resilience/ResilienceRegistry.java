@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.bulkhead.LimitAlgorithm;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.idempotency.Idempotency;
@@ -38,13 +39,13 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * The named instances of an application: one circuit breaker, retry and bulkhead per
  * name, created on first request from the configuration the builder was given for that
  * name, then shared by every method and lambda that names it. A bulkhead is of the kind
- * its name's configuration names (semaphore or thread-pool); both are a {@link Bulkhead}.
- * Idempotency instances are kept by name and namespace: one per name whose records share
- * the name's namespace, and one per namespace within a name where records must be kept
- * apart (a default-named method's), all of a name configured alike. All instances share
- * one {@link Ticker}, one {@link Scheduler} and one {@link ContextPropagator};
- * idempotency instances share one {@link IdempotencyStore} and one executor for their
- * asynchronous store operations.
+ * its name's configuration names (semaphore, thread-pool or adaptive); both are a
+ * {@link Bulkhead}. Idempotency instances are kept by name and namespace: one per name
+ * whose records share the name's namespace, and one per namespace within a name where
+ * records must be kept apart (a default-named method's), all of a name configured alike.
+ * All instances share one {@link Ticker}, one {@link Scheduler} and one
+ * {@link ContextPropagator}; idempotency instances share one {@link IdempotencyStore} and
+ * one executor for their asynchronous store operations.
  * <p>
  * Thread-safe. Lookups by name happen when a pipeline is built, never per call.
  */
@@ -63,6 +64,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private final Function<String, RetryConfig> retryConfigs;
 
 	private final Function<String, BulkheadConfig> bulkheadConfigs;
+
+	private final LimitAlgorithm.Factory limitAlgorithms;
 
 	private final Function<String, RateLimiterConfig> rateLimiterConfigs;
 
@@ -97,6 +100,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 		this.circuitBreakerConfigs = builder.circuitBreakerConfigs;
 		this.retryConfigs = builder.retryConfigs;
 		this.bulkheadConfigs = builder.bulkheadConfigs;
+		this.limitAlgorithms = builder.limitAlgorithms;
 		this.rateLimiterConfigs = builder.rateLimiterConfigs;
 		this.timeoutConfigs = builder.timeoutConfigs;
 		Supplier<? extends IdempotencyStore> store = (builder.idempotencyStore != null) ? builder.idempotencyStore
@@ -147,9 +151,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 	 * calls).
 	 */
 	public Bulkhead bulkhead(String name) {
-		return getOrCreate(this.bulkheads, requireName(name),
-				(key) -> Bulkhead.of(key, this.bulkheadConfigs.apply(key), this.contextPropagator),
-				RegistryListener::onBulkheadAdded);
+		return getOrCreate(this.bulkheads, requireName(name), (key) -> Bulkhead.of(key, this.bulkheadConfigs.apply(key),
+				this.contextPropagator, this.ticker, this.limitAlgorithms), RegistryListener::onBulkheadAdded);
 	}
 
 	/**
@@ -373,6 +376,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		private Function<String, BulkheadConfig> bulkheadConfigs = (name) -> BulkheadConfig.ofDefaults();
 
+		private LimitAlgorithm.Factory limitAlgorithms;
+
 		private Function<String, RateLimiterConfig> rateLimiterConfigs = (name) -> RateLimiterConfig.ofDefaults();
 
 		private Function<String, TimeoutConfig> timeoutConfigs = (name) -> TimeoutConfig.ofDefaults();
@@ -414,6 +419,15 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		public Builder bulkheadConfigs(Function<String, BulkheadConfig> configs) {
 			this.bulkheadConfigs = requireNonNull(configs, "bulkheadConfigs");
+			return this;
+		}
+
+		/**
+		 * Creates the algorithm of each adaptive bulkhead. Without one, a name configured
+		 * as adaptive fails when its bulkhead is created.
+		 */
+		public Builder limitAlgorithms(LimitAlgorithm.Factory limitAlgorithms) {
+			this.limitAlgorithms = requireNonNull(limitAlgorithms, "limitAlgorithms");
 			return this;
 		}
 

@@ -5,13 +5,16 @@ import java.util.concurrent.CompletionStage;
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
 import dev.resilience.Policy;
+import dev.resilience.Ticker;
+import dev.resilience.bulkhead.internal.AdaptiveBulkhead;
 import dev.resilience.bulkhead.internal.FixedThreadPoolBulkhead;
+import dev.resilience.bulkhead.internal.ReleasingPermit;
 import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 
 import static dev.resilience.internal.Requirements.requireNonNull;
 
 /**
- * Limits the calls in flight at once. One type with two kinds, chosen by
+ * Limits the calls in flight at once. One type with three kinds, chosen by
  * {@link BulkheadConfig#getType()}:
  * <ul>
  * <li>{@link BulkheadConfig.Type#SEMAPHORE}: at most
@@ -32,6 +35,11 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * {@link #tryAcquirePermission()}, {@link #acquirePermission()},
  * {@link #releasePermission()}) throw {@link UnsupportedOperationException}: use
  * {@link #executeAsync}.</li>
+ * <li>{@link BulkheadConfig.Type#ADAPTIVE}: like the semaphore kind, with a limit that a
+ * {@link LimitAlgorithm} moves between {@link BulkheadConfig#getMinLimit()} and
+ * {@link BulkheadConfig#getMaxLimit()} from the latency and failures of the calls that
+ * end, timed by the engine's {@link Ticker}. A lowered limit refuses new calls until
+ * enough of those in flight have ended; it never interrupts one.</li>
  * </ul>
  * Thread safe. The {@code execute*} methods return the permit on every path, exactly
  * once: success or exception, and for asynchronous calls the completion of the stage the
@@ -67,6 +75,31 @@ public interface Bulkhead extends Policy, AutoCloseable {
 			return new FixedThreadPoolBulkhead(name, config, propagator);
 		}
 		return new SemaphoreBulkhead(name, config);
+	}
+
+	/**
+	 * Creates the kind of bulkhead {@code config} names, an adaptive one included.
+	 * @param name instance name, carried by its exceptions, metrics and thread names
+	 * @param config its configuration
+	 * @param propagator carries the caller's context to a thread-pool bulkhead's threads
+	 * @param ticker times the calls of an adaptive bulkhead for its algorithm
+	 * @param algorithms creates an adaptive bulkhead's algorithm; {@code null} when no
+	 * adaptive bulkhead is expected
+	 * @return a new bulkhead
+	 * @throws IllegalArgumentException if the configuration is adaptive and
+	 * {@code algorithms} is {@code null}
+	 */
+	static Bulkhead of(String name, BulkheadConfig config, ContextPropagator propagator, Ticker ticker,
+			LimitAlgorithm.Factory algorithms) {
+		if (config != null && config.getType() == BulkheadConfig.Type.ADAPTIVE) {
+			requireNonNull(ticker, "ticker");
+			if (algorithms == null) {
+				throw new IllegalArgumentException("Bulkhead '" + name
+						+ "' is adaptive but no LimitAlgorithm.Factory was given to create its algorithm");
+			}
+			return new AdaptiveBulkhead(name, config, ticker, algorithms.create(name, config));
+		}
+		return of(name, config, propagator);
 	}
 
 	@Override
@@ -127,6 +160,21 @@ public interface Bulkhead extends Policy, AutoCloseable {
 	@Override
 	<A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument);
 
+	/**
+	 * Takes a permit for one call whose end the caller reports later, once, through the
+	 * returned handle (a reactive subscription's terminal signal or cancel): for an
+	 * adaptive bulkhead that report is the algorithm's sample, which
+	 * {@link #releasePermission()} cannot give. Waits at most the configured wait, like
+	 * {@link #acquirePermission()}.
+	 * @return the permit; its first report returns it, later ones do nothing
+	 * @throws BulkheadFullException if none was available
+	 * @throws UnsupportedOperationException for a thread-pool bulkhead
+	 */
+	default CallPermit acquireCallPermit() {
+		acquirePermission();
+		return new ReleasingPermit(this);
+	}
+
 	/** Registers {@code listener}; one already registered is left as it is. */
 	void addListener(BulkheadListener listener);
 
@@ -140,7 +188,27 @@ public interface Bulkhead extends Policy, AutoCloseable {
 	@Override
 	void close();
 
-	/** Counters of a bulkhead, of either kind; reads are cheap and never block calls. */
+	/**
+	 * The permit of one call taken by {@link #acquireCallPermit()}. The first of its
+	 * methods to be called returns the permit; the others then do nothing. Thread safe.
+	 */
+	interface CallPermit {
+
+		/** The call ended normally (a value, or a completion without one). */
+		void onSuccess();
+
+		/** The call ended with {@code failure}. */
+		void onFailure(Throwable failure);
+
+		/**
+		 * The caller stopped the call (a cancel): the permit comes back and an adaptive
+		 * bulkhead's algorithm learns nothing from it.
+		 */
+		void onCancel();
+
+	}
+
+	/** Counters of a bulkhead, of any kind; reads are cheap and never block calls. */
 	interface Metrics {
 
 		/**
@@ -149,7 +217,19 @@ public interface Bulkhead extends Policy, AutoCloseable {
 		 */
 		int getAvailableConcurrentCalls();
 
+		/**
+		 * Calls allowed in flight at once: the configured maximum, or an adaptive
+		 * bulkhead's current limit.
+		 */
 		int getMaxAllowedConcurrentCalls();
+
+		/**
+		 * The limit on calls in flight right now: an adaptive bulkhead's current limit,
+		 * else the configured maximum ({@link #getMaxAllowedConcurrentCalls()}).
+		 */
+		default int getLimit() {
+			return getMaxAllowedConcurrentCalls();
+		}
 
 		/** Calls refused since the bulkhead was created. */
 		long getNumberOfRejectedCalls();

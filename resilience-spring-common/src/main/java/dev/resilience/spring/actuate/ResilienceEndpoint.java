@@ -258,7 +258,7 @@ public class ResilienceEndpoint {
 	}
 
 	/** A bulkhead's occupancy, refusals, and configuration. */
-	public record BulkheadDescriptor(String type, int availableConcurrentCalls, int maxConcurrentCalls,
+	public record BulkheadDescriptor(String type, int availableConcurrentCalls, int maxConcurrentCalls, int limit,
 			long rejectedCalls, Map<String, Object> config) {
 
 		static BulkheadDescriptor of(Bulkhead bulkhead) {
@@ -270,6 +270,13 @@ public class ResilienceEndpoint {
 				settings.put("max-concurrent-calls", config.getMaxConcurrentCalls());
 				settings.put("max-wait-duration", format(config.getMaxWaitDuration()));
 			}
+			else if (config.getType() == BulkheadConfig.Type.ADAPTIVE) {
+				settings.put("algorithm", format(config.getAlgorithm()));
+				settings.put("min-limit", config.getMinLimit());
+				settings.put("max-limit", config.getMaxLimit());
+				settings.put("initial-limit", config.getInitialLimit());
+				settings.put("max-wait-duration", format(config.getMaxWaitDuration()));
+			}
 			else {
 				Map<String, Object> pool = new LinkedHashMap<>();
 				pool.put("core-size", config.getCoreSize());
@@ -279,7 +286,8 @@ public class ResilienceEndpoint {
 				settings.put("thread-pool", pool);
 			}
 			return new BulkheadDescriptor(format(config.getType()), metrics.getAvailableConcurrentCalls(),
-					metrics.getMaxAllowedConcurrentCalls(), metrics.getNumberOfRejectedCalls(), settings);
+					metrics.getMaxAllowedConcurrentCalls(), metrics.getLimit(), metrics.getNumberOfRejectedCalls(),
+					settings);
 		}
 
 	}

@@ -110,8 +110,10 @@ public final class ResilienceHealth {
 	}
 
 	/**
-	 * One entry per bulkhead, semaphore and thread-pool alike:
-	 * {@code availableConcurrentCalls} and {@code maxConcurrentCalls}.
+	 * One entry per bulkhead, of every kind: {@code availableConcurrentCalls},
+	 * {@code maxConcurrentCalls} and {@code limit} (an adaptive bulkhead's current limit,
+	 * which is then also its {@code maxConcurrentCalls}; the configured maximum
+	 * otherwise).
 	 */
 	public static Map<String, Object> bulkheads(ResilienceRegistry registry) {
 		Map<String, Object> details = new TreeMap<>();
@@ -158,6 +160,7 @@ public final class ResilienceHealth {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("availableConcurrentCalls", metrics.getAvailableConcurrentCalls());
 		details.put("maxConcurrentCalls", metrics.getMaxAllowedConcurrentCalls());
+		details.put("limit", metrics.getLimit());
 		return details;
 	}
 

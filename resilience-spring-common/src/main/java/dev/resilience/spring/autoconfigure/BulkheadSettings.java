@@ -18,7 +18,8 @@ import dev.resilience.bulkhead.BulkheadConfig;
 public class BulkheadSettings {
 
 	/**
-	 * Kind of bulkhead. A thread-pool bulkhead applies to CompletionStage methods only.
+	 * Kind of bulkhead. A thread-pool bulkhead applies to CompletionStage methods only;
+	 * an adaptive one moves its limit from the latency of the calls.
 	 */
 	private BulkheadConfig.Type type;
 
@@ -36,6 +37,26 @@ public class BulkheadSettings {
 	 * Thread pool used by a thread-pool bulkhead.
 	 */
 	private final ThreadPool threadPool = new ThreadPool();
+
+	/**
+	 * Algorithm that moves the limit of an adaptive bulkhead.
+	 */
+	private BulkheadConfig.Algorithm algorithm;
+
+	/**
+	 * Lowest limit of an adaptive bulkhead. At least 1, not larger than max-limit.
+	 */
+	private Integer minLimit;
+
+	/**
+	 * Highest limit of an adaptive bulkhead. At least 1.
+	 */
+	private Integer maxLimit;
+
+	/**
+	 * Limit an adaptive bulkhead starts with. Between min-limit and max-limit.
+	 */
+	private Integer initialLimit;
 
 	public BulkheadConfig.Type getType() {
 		return this.type;
@@ -63,6 +84,38 @@ public class BulkheadSettings {
 
 	public ThreadPool getThreadPool() {
 		return this.threadPool;
+	}
+
+	public BulkheadConfig.Algorithm getAlgorithm() {
+		return this.algorithm;
+	}
+
+	public void setAlgorithm(BulkheadConfig.Algorithm algorithm) {
+		this.algorithm = algorithm;
+	}
+
+	public Integer getMinLimit() {
+		return this.minLimit;
+	}
+
+	public void setMinLimit(Integer minLimit) {
+		this.minLimit = minLimit;
+	}
+
+	public Integer getMaxLimit() {
+		return this.maxLimit;
+	}
+
+	public void setMaxLimit(Integer maxLimit) {
+		this.maxLimit = maxLimit;
+	}
+
+	public Integer getInitialLimit() {
+		return this.initialLimit;
+	}
+
+	public void setInitialLimit(Integer initialLimit) {
+		this.initialLimit = initialLimit;
 	}
 
 	/**

@@ -21,12 +21,14 @@ import dev.resilience.Resilience;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
+import dev.resilience.bulkhead.LimitAlgorithm;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.aop.DeclaredInstances;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
 import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.aop.ResilienceMethodInterceptor;
+import dev.resilience.spring.bulkhead.NetflixLimitAlgorithms;
 import dev.resilience.spring.context.MicrometerContextPropagator;
 import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
 import dev.resilience.spring.web.RateLimiterProblemDetailsAdvice;
@@ -72,6 +74,21 @@ public class ResilienceAutoConfiguration {
 		ResilienceRegistry registry = builder.build();
 		createDeclaredInstances(registry, configurations);
 		return registry;
+	}
+
+	/**
+	 * The algorithms of {@code type: adaptive} bulkheads; an application's own
+	 * {@link LimitAlgorithm.Factory} bean replaces these.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	LimitAlgorithm.Factory resilienceLimitAlgorithms() {
+		return new NetflixLimitAlgorithms();
+	}
+
+	@Bean
+	ResilienceRegistryCustomizer resilienceLimitAlgorithmsCustomizer(LimitAlgorithm.Factory limitAlgorithms) {
+		return (builder) -> builder.limitAlgorithms(limitAlgorithms);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -346,7 +347,7 @@ public class ResilienceConfigurations {
 		BulkheadConfig.Builder builder = BulkheadConfig.custom();
 		Settings settings = layers.settings();
 		settings.get("type", "type", i.getType(), d.getType(), engine.getType())
-			.apply("must be semaphore or thread-pool", builder::type);
+			.apply("must be semaphore, thread-pool or adaptive", builder::type);
 		settings
 			.get("maxConcurrentCalls", "max-concurrent-calls", i.getMaxConcurrentCalls(), d.getMaxConcurrentCalls(),
 					engine.getMaxConcurrentCalls())
@@ -367,7 +368,59 @@ public class ResilienceConfigurations {
 			.apply(AT_LEAST_0, builder::queueCapacity);
 		settings.get("keepAlive", "thread-pool.keep-alive", ip.getKeepAlive(), dp.getKeepAlive(), engine.getKeepAlive())
 			.apply(NON_NEGATIVE_DURATION, builder::keepAlive);
+		adaptiveBulkhead(layers, settings, builder, d, i);
 		return settings.build(builder::build);
+	}
+
+	private static void adaptiveBulkhead(Layers layers, Settings settings, BulkheadConfig.Builder builder,
+			BulkheadSettings d, BulkheadSettings i) {
+		BulkheadConfig engine = BulkheadConfig.ofDefaults();
+		settings.get("algorithm", "algorithm", i.getAlgorithm(), d.getAlgorithm(), engine.getAlgorithm())
+			.apply("must be gradient2, vegas or aimd", builder::algorithm);
+		settings.get("minLimit", "min-limit", i.getMinLimit(), d.getMinLimit(), engine.getMinLimit())
+			.apply(AT_LEAST_1, builder::minLimit);
+		settings.get("maxLimit", "max-limit", i.getMaxLimit(), d.getMaxLimit(), engine.getMaxLimit())
+			.apply(AT_LEAST_1, builder::maxLimit);
+		settings
+			.get("initialLimit", "initial-limit", i.getInitialLimit(), d.getInitialLimit(), engine.getInitialLimit())
+			.apply(AT_LEAST_1, builder::initialLimit);
+		BulkheadConfig.Type type = (i.getType() != null) ? i.getType()
+				: (d.getType() != null) ? d.getType() : engine.getType();
+		// An instance's own keys must fit its type; so must those of defaults when
+		// defaults
+		// name a type themselves. Keys in defaults without a type are defaults for the
+		// instances of whichever type they fit.
+		if (layers.instanceGroup != null) {
+			requireKeysOfType(layers.instanceGroup, type, i);
+		}
+		else if (d.getType() != null) {
+			requireKeysOfType(layers.group(), type, d);
+		}
+	}
+
+	private static void requireKeysOfType(String group, BulkheadConfig.Type type, BulkheadSettings own) {
+		String typeName = type.name().toLowerCase(Locale.ROOT).replace('_', '-');
+		Map<String, Object> adaptiveKeys = new LinkedHashMap<>();
+		adaptiveKeys.put("algorithm", own.getAlgorithm());
+		adaptiveKeys.put("min-limit", own.getMinLimit());
+		adaptiveKeys.put("max-limit", own.getMaxLimit());
+		adaptiveKeys.put("initial-limit", own.getInitialLimit());
+		Map<String, Object> fixedKeys = new LinkedHashMap<>();
+		fixedKeys.put("max-concurrent-calls", own.getMaxConcurrentCalls());
+		fixedKeys.put("thread-pool.core-size", own.getThreadPool().getCoreSize());
+		fixedKeys.put("thread-pool.max-size", own.getThreadPool().getMaxSize());
+		fixedKeys.put("thread-pool.queue-capacity", own.getThreadPool().getQueueCapacity());
+		fixedKeys.put("thread-pool.keep-alive", own.getThreadPool().getKeepAlive());
+		boolean adaptive = type == BulkheadConfig.Type.ADAPTIVE;
+		String requirement = adaptive
+				? "does not apply to a bulkhead of type adaptive, whose limit moves between min-limit and max-limit"
+				: "applies only to a bulkhead of type adaptive, and this one is " + typeName;
+		(adaptive ? fixedKeys : adaptiveKeys).forEach((key, value) -> {
+			if (value != null) {
+				throw new InvalidResiliencePropertyException(group + "." + key,
+						(value instanceof Enum<?> e) ? e.name().toLowerCase(Locale.ROOT) : value, requirement);
+			}
+		});
 	}
 
 	private static RateLimiterConfig rateLimiter(Layers layers, RateLimiterSettings d, RateLimiterSettings i) {

@@ -45,7 +45,7 @@ import dev.resilience.timeout.TimeoutOutcome;
  * <li>{@code resilience.retry.calls} (counter per {@code kind}),
  * {@code resilience.retry.attempts};</li>
  * <li>{@code resilience.bulkhead.available.concurrent.calls},
- * {@code resilience.bulkhead.rejected};</li>
+ * {@code resilience.bulkhead.rejected}, {@code resilience.bulkhead.limit};</li>
  * <li>{@code resilience.ratelimiter.calls} (counter per {@code kind}: permitted,
  * rejected), {@code resilience.ratelimiter.available.permissions};</li>
  * <li>{@code resilience.timeout.calls} (counter per {@code kind}: successful, failed,
@@ -261,6 +261,14 @@ public class ResilienceMeterBinder implements MeterBinder {
 			FunctionCounter.builder("resilience.bulkhead.rejected", metrics, (m) -> m.getNumberOfRejectedCalls())
 				.tags(tags)
 				.description("Calls the bulkhead refused")
+				.register(this.meterRegistry);
+			// Every kind, so that a dashboard draws the limit next to the available calls
+			// for any bulkhead: the configured maximum, or an adaptive one's current
+			// limit.
+			Gauge.builder("resilience.bulkhead.limit", metrics, Bulkhead.Metrics::getLimit)
+				.tags(tags)
+				.description("Calls the bulkhead allows in flight at once right now")
+				.strongReference(true)
 				.register(this.meterRegistry);
 		}
 

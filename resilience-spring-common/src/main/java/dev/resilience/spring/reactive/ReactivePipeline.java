@@ -310,7 +310,8 @@ public final class ReactivePipeline {
 		}
 
 		/**
-		 * A semaphore bulkhead; the Spring layer refuses a thread-pool one at startup.
+		 * A semaphore or adaptive bulkhead; the Spring layer refuses a thread-pool one at
+		 * startup.
 		 */
 		public Builder bulkhead(Bulkhead bulkhead) {
 			this.bulkhead = bulkhead;

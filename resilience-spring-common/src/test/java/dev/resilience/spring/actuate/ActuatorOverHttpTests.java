@@ -107,9 +107,10 @@ class ActuatorOverHttpTests {
 		assertThat(retry.path("failedWithRetry").asLong()).isEqualTo(2);
 		assertThat(retry.path("retryAttempts").asLong()).isEqualTo(4);
 		JsonNode bulkhead = root.path("components").path("bulkheads").path("details").path("inventory");
-		assertThat(fieldNames(bulkhead)).containsExactly("availableConcurrentCalls", "maxConcurrentCalls");
+		assertThat(fieldNames(bulkhead)).containsExactly("availableConcurrentCalls", "maxConcurrentCalls", "limit");
 		assertThat(bulkhead.path("availableConcurrentCalls").asInt()).isEqualTo(5);
 		assertThat(bulkhead.path("maxConcurrentCalls").asInt()).isEqualTo(5);
+		assertThat(bulkhead.path("limit").asInt()).isEqualTo(5);
 
 		assertThat(prometheus()).contains("resilience_circuitbreaker_state{name=\"inventory\",state=\"open\"} 1.0\n",
 				"resilience_circuitbreaker_state{name=\"inventory\",state=\"closed\"} 0.0\n",

@@ -149,7 +149,7 @@ class ResilienceHealthAutoConfigurationTests {
 				HealthView retries = health(context.getBean(RetriesHealthIndicator.class));
 
 				assertThat(detailsOf(bulkheads, "narrow"))
-					.isEqualTo(Map.of("availableConcurrentCalls", 1, "maxConcurrentCalls", 2));
+					.isEqualTo(Map.of("availableConcurrentCalls", 1, "maxConcurrentCalls", 2, "limit", 2));
 				assertThat(detailsOf(retries, "inventory")).containsEntry("successfulWithoutRetry", 1L)
 					.containsEntry("retryAttempts", 0L)
 					.containsOnlyKeys("successfulWithoutRetry", "successfulWithRetry", "failedWithRetry",
