@@ -165,12 +165,10 @@ class PipelineHedgeTests {
 	void attemptCancelledBeforeItsCodeRanCancelsTheCodesStageOnceItExists() {
 		CompletableFuture<Object> codeStage = new CompletableFuture<>();
 		Invocation later = PipelineTests.invocation(() -> codeStage);
-		CompletionStage<Object>[] attempt = new CompletionStage[1];
 		Stage stage = new HedgeStage(Hedge.of("downstream", HedgeConfig.ofDefaults()));
 		// A next stage that cancels the attempt before proceeding: the code's stage must
 		// still end up cancelled.
 		stage.callAsync(later, (inv) -> {
-			attempt[0] = (CompletionStage<Object>) inv;
 			((CompletableFuture<?>) inv).cancel(true);
 			return (CompletionStage<Object>) inv.proceed();
 		});
