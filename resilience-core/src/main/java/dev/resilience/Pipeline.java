@@ -12,6 +12,7 @@ import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.hedge.Hedge;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
@@ -24,15 +25,15 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * the starter, outermost first:
  *
  * <pre>
- * outer stage (idempotency) → fallback → retry → circuit breaker → rate limiter → timeout
- *     → bulkhead → protected code
+ * outer stage (idempotency) → fallback → retry → hedge → circuit breaker → rate limiter
+ *     → timeout → bulkhead → protected code
  * </pre>
  *
  * whatever order the builder is called in. So a replayed idempotent call runs nothing; a
- * fallback sees the failure left after every retry; each retry attempt is recorded by the
- * breaker, counted by the rate limiter, bounded by its own timeout and takes a bulkhead
- * permit; a breaker's refusal reaches the fallback without being retried (the retry
- * policy never retries {@code CallNotPermittedException}).
+ * fallback sees the failure left after every retry; each retry attempt and each hedged
+ * attempt is recorded by the breaker, counted by the rate limiter, bounded by its own
+ * timeout and takes a bulkhead permit; a breaker's refusal reaches the fallback without
+ * being retried (the retry policy never retries {@code CallNotPermittedException}).
  * <p>
  * Immutable and thread-safe; built once (at startup for annotated methods) and shared by
  * every call. Running a call allocates nothing beyond what the policies themselves need:
@@ -65,6 +66,10 @@ public final class Pipeline {
 		if (builder.retry != null) {
 			stages.add(new RetryStage(builder.retry, builder.retryOnResult));
 			names.add("retry '" + builder.retry.getName() + "'");
+		}
+		if (builder.hedge != null) {
+			stages.add(new HedgeStage(builder.hedge));
+			names.add("hedge '" + builder.hedge.getName() + "'");
 		}
 		if (builder.circuitBreaker != null) {
 			stages.add(new CircuitBreakerStage(builder.circuitBreaker));
@@ -184,6 +189,8 @@ public final class Pipeline {
 
 		private ResultPredicate<? super Invocation, Object> retryOnResult;
 
+		private Hedge hedge;
+
 		private CircuitBreaker circuitBreaker;
 
 		private RateLimiter rateLimiter;
@@ -247,6 +254,17 @@ public final class Pipeline {
 		public Builder retry(Retry retry, ResultPredicate<? super Invocation, Object> retryOnResult) {
 			this.retry = requireNonNull(retry, "retry");
 			this.retryOnResult = requireNonNull(retryOnResult, "retryOnResult");
+			return this;
+		}
+
+		/**
+		 * Hedges every call, inside the retry and outside the breaker: each hedged
+		 * attempt runs the breaker, rate limiter, timeout and bulkhead again. A pipeline
+		 * with a hedge runs only {@code CompletionStage} calls: {@link Pipeline#execute}
+		 * then fails with {@link UnsupportedOperationException}.
+		 */
+		public Builder hedge(Hedge hedge) {
+			this.hedge = requireNonNull(hedge, "hedge");
 			return this;
 		}
 

@@ -16,6 +16,8 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.LimitAlgorithm;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.hedge.Hedge;
+import dev.resilience.hedge.HedgeConfig;
 import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyStore;
@@ -31,7 +33,7 @@ import dev.resilience.timeout.TimeoutConfig;
 import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireNonNull;
 
-// Over 300 lines: for each of the seven kinds of instance a creator, a getter, a
+// Over 300 lines: for each of the eight kinds of instance a creator, a getter, a
 // configuration function and a builder setter, plus the public nested Builder and
 // RegistryListener that callers name through this class. The creation itself is written
 // once (getOrCreate), and the idempotency instances live in IdempotencyInstances.
@@ -71,6 +73,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	private final Function<String, TimeoutConfig> timeoutConfigs;
 
+	private final Function<String, HedgeConfig> hedgeConfigs;
+
 	private final IdempotencyInstances idempotencyInstances;
 
 	private final Map<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
@@ -82,6 +86,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 	private final Map<String, RateLimiter> rateLimiters = new ConcurrentHashMap<>();
 
 	private final Map<String, Timeout> timeouts = new ConcurrentHashMap<>();
+
+	private final Map<String, Hedge> hedges = new ConcurrentHashMap<>();
 
 	private final Map<IdempotencyInstances.Key, Idempotency> idempotencies = new ConcurrentHashMap<>();
 
@@ -103,6 +109,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 		this.limitAlgorithms = builder.limitAlgorithms;
 		this.rateLimiterConfigs = builder.rateLimiterConfigs;
 		this.timeoutConfigs = builder.timeoutConfigs;
+		this.hedgeConfigs = builder.hedgeConfigs;
 		Supplier<? extends IdempotencyStore> store = (builder.idempotencyStore != null) ? builder.idempotencyStore
 				: () -> new MemoryIdempotencyStore(MemoryIdempotencyStore.DEFAULT_MAXIMUM_SIZE, this.ticker);
 		this.idempotencyInstances = new IdempotencyInstances(builder.idempotencyConfigs, store,
@@ -142,6 +149,16 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return getOrCreate(this.timeouts, requireName(name),
 				(key) -> Timeout.of(key, this.timeoutConfigs.apply(key), this.ticker, this.scheduler),
 				RegistryListener::onTimeoutAdded);
+	}
+
+	/**
+	 * The hedge named {@code name}, created on first request; it sends hedges from the
+	 * registry's scheduler in the caller's context, carried by the registry's
+	 * {@link ContextPropagator}.
+	 */
+	public Hedge hedge(String name) {
+		return getOrCreate(this.hedges, requireName(name), (key) -> Hedge.of(key, this.hedgeConfigs.apply(key),
+				this.ticker, this.scheduler, this.contextPropagator), RegistryListener::onHedgeAdded);
 	}
 
 	/**
@@ -211,6 +228,10 @@ public final class ResilienceRegistry implements AutoCloseable {
 		return List.copyOf(this.timeouts.values());
 	}
 
+	public Collection<Hedge> getHedges() {
+		return List.copyOf(this.hedges.values());
+	}
+
 	/** Every idempotency instance, of every name and namespace. */
 	public Collection<Idempotency> getIdempotencies() {
 		return List.copyOf(this.idempotencies.values());
@@ -249,6 +270,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 			this.rateLimiters.values()
 				.forEach((rateLimiter) -> replay.fire(RegistryListener::onRateLimiterAdded, rateLimiter));
 			this.timeouts.values().forEach((timeout) -> replay.fire(RegistryListener::onTimeoutAdded, timeout));
+			this.hedges.values().forEach((hedge) -> replay.fire(RegistryListener::onHedgeAdded, hedge));
 			this.bulkheads.values().forEach((bulkhead) -> replay.fire(RegistryListener::onBulkheadAdded, bulkhead));
 			this.idempotencies.values()
 				.forEach((idempotency) -> replay.fire(RegistryListener::onIdempotencyAdded, idempotency));
@@ -351,6 +373,9 @@ public final class ResilienceRegistry implements AutoCloseable {
 		default void onTimeoutAdded(Timeout timeout) {
 		}
 
+		default void onHedgeAdded(Hedge hedge) {
+		}
+
 		/** A bulkhead of either kind was created. */
 		default void onBulkheadAdded(Bulkhead bulkhead) {
 		}
@@ -381,6 +406,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 		private Function<String, RateLimiterConfig> rateLimiterConfigs = (name) -> RateLimiterConfig.ofDefaults();
 
 		private Function<String, TimeoutConfig> timeoutConfigs = (name) -> TimeoutConfig.ofDefaults();
+
+		private Function<String, HedgeConfig> hedgeConfigs = (name) -> HedgeConfig.ofDefaults();
 
 		private Function<String, IdempotencyConfig> idempotencyConfigs = (name) -> IdempotencyConfig.ofDefaults();
 
@@ -438,6 +465,11 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		public Builder timeoutConfigs(Function<String, TimeoutConfig> configs) {
 			this.timeoutConfigs = requireNonNull(configs, "timeoutConfigs");
+			return this;
+		}
+
+		public Builder hedgeConfigs(Function<String, HedgeConfig> configs) {
+			this.hedgeConfigs = requireNonNull(configs, "hedgeConfigs");
 			return this;
 		}
 

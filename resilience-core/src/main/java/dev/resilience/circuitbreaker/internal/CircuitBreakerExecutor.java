@@ -1,5 +1,6 @@
 package dev.resilience.circuitbreaker.internal;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -8,6 +9,7 @@ import java.util.function.Function;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
+import dev.resilience.internal.Failures;
 
 /**
  * Runs a call under a breaker: admission by the current state, the call timed with the
@@ -123,6 +125,13 @@ final class CircuitBreakerExecutor {
 			if (!ENDED.compareAndSet(this, 0, 1)) {
 				// A custom stage reporting twice, or one that refused the callback after
 				// taking it.
+				return;
+			}
+			if (error != null && Failures.unwrap(error) instanceof CancellationException) {
+				// The call's own stage was cancelled (a hedge that no longer needs it):
+				// not an outcome of the downstream, so nothing is recorded, as for a
+				// cancelled subscription, and a trial permit comes back.
+				this.admission.release();
 				return;
 			}
 			long duration = this.ticker.read() - this.start;

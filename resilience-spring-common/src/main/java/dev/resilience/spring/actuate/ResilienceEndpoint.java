@@ -23,6 +23,8 @@ import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.hedge.Hedge;
+import dev.resilience.hedge.HedgeConfig;
 import dev.resilience.idempotency.Idempotency;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.ratelimiter.RateLimiter;
@@ -35,9 +37,9 @@ import dev.resilience.timeout.TimeoutConfig;
 
 /**
  * The {@code resilience} Actuator endpoint: every circuit breaker, retry, bulkhead, rate
- * limiter, timeout and idempotency instance of a {@link ResilienceRegistry} with its live
- * state and its effective configuration (keys as in {@code application.yml}), all of them
- * ({@code GET /actuator/resilience}) or those of one name ({@code GET
+ * limiter, timeout, hedge and idempotency instance of a {@link ResilienceRegistry} with
+ * its live state and its effective configuration (keys as in {@code application.yml}),
+ * all of them ({@code GET /actuator/resilience}) or those of one name ({@code GET
  * /actuator/resilience/{name}}, 404 when no instance has that name). Idempotency shows
  * configuration and store only: never a key, a record or a result.
  * <p>
@@ -88,7 +90,10 @@ public class ResilienceEndpoint {
 		Map<String, TimeoutDescriptor> timeouts = new TreeMap<>();
 		this.registry.getTimeouts()
 			.forEach((timeout) -> timeouts.put(timeout.getName(), TimeoutDescriptor.of(timeout)));
-		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads, idempotency, rateLimiters, timeouts);
+		Map<String, HedgeDescriptor> hedges = new TreeMap<>();
+		this.registry.getHedges().forEach((hedge) -> hedges.put(hedge.getName(), HedgeDescriptor.of(hedge)));
+		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads, idempotency, rateLimiters, timeouts,
+				hedges);
 	}
 
 	/** The instances named {@code name}, or {@code null} (404) when there is none. */
@@ -110,11 +115,13 @@ public class ResilienceEndpoint {
 			.orElse(null);
 		TimeoutDescriptor timeout = find(this.registry.getTimeouts(), Timeout::getName, name).map(TimeoutDescriptor::of)
 			.orElse(null);
+		HedgeDescriptor hedge = find(this.registry.getHedges(), Hedge::getName, name).map(HedgeDescriptor::of)
+			.orElse(null);
 		if (circuitBreaker == null && retry == null && bulkhead == null && idempotency == null && rateLimiter == null
-				&& timeout == null) {
+				&& timeout == null && hedge == null) {
 			return null;
 		}
-		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency, rateLimiter, timeout);
+		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency, rateLimiter, timeout, hedge);
 	}
 
 	/**
@@ -174,14 +181,14 @@ public class ResilienceEndpoint {
 	public record ResilienceDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers,
 			Map<String, RetryDescriptor> retries, Map<String, BulkheadDescriptor> bulkheads,
 			Map<String, IdempotencyDescriptor> idempotency, Map<String, RateLimiterDescriptor> rateLimiters,
-			Map<String, TimeoutDescriptor> timeouts) {
+			Map<String, TimeoutDescriptor> timeouts, Map<String, HedgeDescriptor> hedges) {
 	}
 
 	/** The instances that share one name; kinds without such an instance are left out. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record InstanceDescriptor(String name, CircuitBreakerDescriptor circuitBreaker, RetryDescriptor retry,
 			BulkheadDescriptor bulkhead, IdempotencyDescriptor idempotency, RateLimiterDescriptor rateLimiter,
-			TimeoutDescriptor timeout) {
+			TimeoutDescriptor timeout, HedgeDescriptor hedge) {
 	}
 
 	/**
@@ -324,6 +331,31 @@ public class ResilienceEndpoint {
 			settings.put("interrupt", config.isInterrupt());
 			return new TimeoutDescriptor(metrics.getNumberOfSuccessfulCalls(), metrics.getNumberOfFailedCalls(),
 					metrics.getNumberOfTimedOutCalls(), settings);
+		}
+
+	}
+
+	/**
+	 * A hedge's calls since it was created, by outcome, the hedged attempts it sent, the
+	 * delay a call starting now would wait (the learned one, with a delay quantile), and
+	 * its configuration.
+	 */
+	public record HedgeDescriptor(long primaryWonCalls, long hedgeWonCalls, long failedCalls, long budgetExhaustedCalls,
+			long hedgedAttempts, String currentDelay, Map<String, Object> config) {
+
+		static HedgeDescriptor of(Hedge hedge) {
+			Hedge.Metrics metrics = hedge.getMetrics();
+			HedgeConfig config = hedge.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("delay", format(config.getDelay()));
+			settings.put("delay-quantile",
+					config.getDelayQuantile().isPresent() ? config.getDelayQuantile().getAsDouble() : null);
+			settings.put("max-hedged-attempts", config.getMaxHedgedAttempts());
+			settings.put("budget.ratio", config.getBudgetRatio());
+			settings.put("budget.window", format(config.getBudgetWindow()));
+			return new HedgeDescriptor(metrics.getNumberOfPrimaryWonCalls(), metrics.getNumberOfHedgeWonCalls(),
+					metrics.getNumberOfFailedCalls(), metrics.getNumberOfBudgetExhaustedCalls(),
+					metrics.getNumberOfHedgedAttempts(), format(hedge.getCurrentDelay()), settings);
 		}
 
 	}

@@ -16,6 +16,8 @@ public enum InstanceKind {
 
 	TIMEOUT("@Timeout", "timeout"),
 
+	HEDGE("@Hedge", "hedge"),
+
 	IDEMPOTENCY("@Idempotent", "idempotency");
 
 	private final String annotation;

@@ -28,6 +28,7 @@ import dev.resilience.Stage;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Fallback;
+import dev.resilience.annotation.Hedge;
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
@@ -49,6 +50,9 @@ import dev.resilience.spring.support.DurationFormat;
 public class MethodPipelineFactory {
 
 	private static final Log logger = LogFactory.getLog(MethodPipelineFactory.class);
+
+	private static final String HEDGEABLE = "CompletionStage, CompletableFuture or Mono, or on Kotlin suspend"
+			+ " functions";
 
 	private static final List<Class<?>> UNREPLAYABLE_TYPES = List.of(BaseStream.class, InputStream.class, Reader.class,
 			Iterator.class);
@@ -100,8 +104,9 @@ public class MethodPipelineFactory {
 		Idempotent idempotent = find(specific, targetClass, Idempotent.class, typeLevelApplies);
 		RateLimiter rateLimiter = find(specific, targetClass, RateLimiter.class, typeLevelApplies);
 		Timeout timeout = find(specific, targetClass, Timeout.class, typeLevelApplies);
+		Hedge hedge = find(specific, targetClass, Hedge.class, typeLevelApplies);
 		if (circuitBreaker == null && retry == null && bulkhead == null && fallback == null && idempotent == null
-				&& rateLimiter == null && timeout == null) {
+				&& rateLimiter == null && timeout == null && hedge == null) {
 			return null;
 		}
 		String where = describe(specific, targetClass);
@@ -113,6 +118,9 @@ public class MethodPipelineFactory {
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
 		requireSupportedOn(returnKind, idempotent, where);
+		if (hedge != null) {
+			requireHedgeable(returnKind, returnType, where);
+		}
 		boolean async = returnKind == ReturnKind.COMPLETION_STAGE;
 		Pipeline.Builder builder = Pipeline.builder();
 		Stage idempotency = null;
@@ -134,6 +142,11 @@ public class MethodPipelineFactory {
 				builder.retry(instance);
 			}
 		}
+		dev.resilience.hedge.Hedge hedgeInstance = (hedge != null)
+				? this.registry.hedge(instanceName(InstanceKind.HEDGE, hedge.name(), where)) : null;
+		if (hedgeInstance != null && !returnKind.isReactive()) {
+			builder.hedge(hedgeInstance);
+		}
 		if (circuitBreaker != null) {
 			builder.circuitBreaker(this.registry
 				.circuitBreaker(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where)));
@@ -150,7 +163,9 @@ public class MethodPipelineFactory {
 		}
 		ReactivePipeline reactive = returnKind.isReactive() ? reactivePipeline(specific, targetClass, where, returnKind,
 				idempotency, fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead) : null;
-		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null, reactive);
+		// Hedged attempts proceed side by side, each through a clone of the invocation.
+		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null || hedge != null,
+				reactive);
 	}
 
 	/**
@@ -189,6 +204,10 @@ public class MethodPipelineFactory {
 		}
 		if (bulkhead != null) {
 			builder.bulkhead(this.registry.bulkhead(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where)));
+		}
+		Hedge hedge = find(method, targetClass, Hedge.class, typeLevelApplies(method));
+		if (hedge != null) {
+			builder.hedge(this.registry.hedge(instanceName(InstanceKind.HEDGE, hedge.name(), where)));
 		}
 		return builder.build();
 	}
@@ -258,6 +277,25 @@ public class MethodPipelineFactory {
 			throw new ResilienceAnnotationException("@Idempotent on " + where
 					+ ": a Flux cannot be replayed from a stored result; @Idempotent works on methods returning"
 					+ " a plain value, void, CompletionStage, CompletableFuture or Mono");
+		}
+	}
+
+	/**
+	 * Hedging runs attempts side by side, which only an asynchronous result allows: a
+	 * synchronous method would block its caller on each attempt, and a {@code Flux}'s
+	 * elements cannot be raced (which attempt's elements would the subscriber get, and
+	 * from when?).
+	 */
+	private static void requireHedgeable(ReturnKind returnKind, Class<?> returnType, String where) {
+		if (returnKind == ReturnKind.VALUE) {
+			throw new ResilienceAnnotationException("@Hedge on " + where + ": a hedge runs attempts side by side and"
+					+ " needs an asynchronous result, but the method returns " + returnType.getSimpleName()
+					+ "; @Hedge works on methods returning " + HEDGEABLE);
+		}
+		if (returnKind == ReturnKind.FLUX) {
+			throw new ResilienceAnnotationException("@Hedge on " + where + ": a Flux cannot be hedged (the elements of"
+					+ " two racing attempts cannot be merged into one answer); @Hedge works on methods returning "
+					+ HEDGEABLE);
 		}
 	}
 
@@ -407,11 +445,11 @@ public class MethodPipelineFactory {
 	private record TimeoutOverSlowCall(String timeout, String circuitBreaker) {
 	}
 
-	/** The seven annotations, looked up together. */
+	/** The eight annotations, looked up together. */
 	static final class AnnotationKinds {
 
 		static final List<Class<? extends Annotation>> ALL = List.of(CircuitBreaker.class, Retry.class, Bulkhead.class,
-				Fallback.class, Idempotent.class, RateLimiter.class, Timeout.class);
+				Fallback.class, Idempotent.class, RateLimiter.class, Timeout.class, Hedge.class);
 
 		private AnnotationKinds() {
 		}

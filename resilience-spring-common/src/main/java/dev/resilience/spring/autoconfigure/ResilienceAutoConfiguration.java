@@ -69,6 +69,7 @@ public class ResilienceAutoConfiguration {
 			.bulkheadConfigs(configurations::bulkhead)
 			.rateLimiterConfigs(configurations::rateLimiter)
 			.timeoutConfigs(configurations::timeout)
+			.hedgeConfigs(configurations::hedge)
 			.idempotencyConfigs(configurations::idempotency);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		ResilienceRegistry registry = builder.build();
@@ -102,6 +103,7 @@ public class ResilienceAutoConfiguration {
 		configurations.bulkheadInstanceNames().forEach(registry::bulkhead);
 		configurations.rateLimiterInstanceNames().forEach(registry::rateLimiter);
 		configurations.timeoutInstanceNames().forEach(registry::timeout);
+		configurations.hedgeInstanceNames().forEach(registry::hedge);
 	}
 
 	@Bean
@@ -154,6 +156,7 @@ public class ResilienceAutoConfiguration {
 			case BULKHEAD -> configurations.bulkheadInstanceNames().contains(name);
 			case RATE_LIMITER -> configurations.rateLimiterInstanceNames().contains(name);
 			case TIMEOUT -> configurations.timeoutInstanceNames().contains(name);
+			case HEDGE -> configurations.hedgeInstanceNames().contains(name);
 			case IDEMPOTENCY -> configurations.idempotencyInstanceNames().contains(name);
 		};
 	}

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 import dev.resilience.InvalidConfigurationException;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.hedge.HedgeConfig;
 import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.ratelimiter.RateLimiterConfig;
@@ -63,6 +64,8 @@ public class ResilienceConfigurations {
 
 	private static final String TIMEOUT = "resilience.timeout";
 
+	private static final String HEDGE = "resilience.hedge";
+
 	private static final String IDEMPOTENCY = "resilience.idempotency";
 
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
@@ -97,6 +100,10 @@ public class ResilienceConfigurations {
 
 	private final Map<String, TimeoutConfig> timeouts;
 
+	private final HedgeConfig hedgeDefaults;
+
+	private final Map<String, HedgeConfig> hedges;
+
 	private final IdempotencyConfig idempotencyDefaults;
 
 	private final Map<String, IdempotencyConfig> idempotencies;
@@ -130,6 +137,10 @@ public class ResilienceConfigurations {
 		this.timeoutDefaults = timeout(new Layers(TIMEOUT, null), timeout.getDefaults(), new TimeoutSettings());
 		this.timeouts = build(TIMEOUT, timeout.getInstances(),
 				(layers, instance) -> timeout(layers, timeout.getDefaults(), instance));
+		ResilienceProperties.Hedge hedge = properties.getHedge();
+		this.hedgeDefaults = hedge(new Layers(HEDGE, null), hedge.getDefaults(), new HedgeSettings());
+		this.hedges = build(HEDGE, hedge.getInstances(),
+				(layers, instance) -> hedge(layers, hedge.getDefaults(), instance));
 		ResilienceProperties.Idempotency idempotency = properties.getIdempotency();
 		validateIdempotencyStore(idempotency);
 		this.idempotencyDefaults = idempotency(new Layers(IDEMPOTENCY, null), idempotency, new IdempotencySettings());
@@ -164,6 +175,11 @@ public class ResilienceConfigurations {
 		return this.timeouts.getOrDefault(Objects.requireNonNull(name, "name"), this.timeoutDefaults);
 	}
 
+	/** Configuration of the named hedge: its instance keys over the defaults. */
+	public HedgeConfig hedge(String name) {
+		return this.hedges.getOrDefault(Objects.requireNonNull(name, "name"), this.hedgeDefaults);
+	}
+
 	/**
 	 * Configuration of the named idempotency instance: its instance keys over the
 	 * defaults, with the global key prefix and length limit.
@@ -195,6 +211,11 @@ public class ResilienceConfigurations {
 	/** Names under {@code resilience.timeout.instances}, in declaration order. */
 	public Set<String> timeoutInstanceNames() {
 		return this.timeouts.keySet();
+	}
+
+	/** Names under {@code resilience.hedge.instances}, in declaration order. */
+	public Set<String> hedgeInstanceNames() {
+		return this.hedges.keySet();
 	}
 
 	/** Names under {@code resilience.idempotency.instances}, in declaration order. */
@@ -450,6 +471,31 @@ public class ResilienceConfigurations {
 			.apply(POSITIVE_DURATION, builder::duration);
 		settings.get("interrupt", "interrupt", i.getInterrupt(), d.getInterrupt(), engine.isInterrupt())
 			.apply("must be true or false", builder::interrupt);
+		return settings.build(builder::build);
+	}
+
+	private static HedgeConfig hedge(Layers layers, HedgeSettings d, HedgeSettings i) {
+		HedgeConfig engine = HedgeConfig.ofDefaults();
+		HedgeConfig.Builder builder = HedgeConfig.custom();
+		Settings settings = layers.settings();
+		settings.get("delay", "delay", i.getDelay(), d.getDelay(), engine.getDelay())
+			.apply(POSITIVE_DURATION, builder::delay);
+		// No default: unset waits the delay alone.
+		Setting<Double> quantile = settings.get("delayQuantile", "delay-quantile", i.getDelayQuantile(),
+				d.getDelayQuantile(), null);
+		if (quantile.value() != null) {
+			quantile.apply("must be in (0, 1)", builder::delayQuantile);
+		}
+		settings
+			.get("maxHedgedAttempts", "max-hedged-attempts", i.getMaxHedgedAttempts(), d.getMaxHedgedAttempts(),
+					engine.getMaxHedgedAttempts())
+			.apply("must be in [1, " + HedgeConfig.MAX_HEDGED_ATTEMPTS_LIMIT + "]", builder::maxHedgedAttempts);
+		HedgeSettings.Budget db = d.getBudget();
+		HedgeSettings.Budget ib = i.getBudget();
+		settings.get("budgetRatio", "budget.ratio", ib.getRatio(), db.getRatio(), engine.getBudgetRatio())
+			.apply("must be in (0, 1]", builder::budgetRatio);
+		settings.get("budgetWindow", "budget.window", ib.getWindow(), db.getWindow(), engine.getBudgetWindow())
+			.apply(POSITIVE_DURATION, builder::budgetWindow);
 		return settings.build(builder::build);
 	}
 

@@ -15,13 +15,13 @@ import org.springframework.util.unit.DataSize;
  * {@code instances.<name>} map whose entries override single keys; both are bound to the
  * same settings class ({@link CircuitBreakerSettings}, {@link RetrySettings},
  * {@link BulkheadSettings}, {@link RateLimiterSettings}, {@link TimeoutSettings},
- * {@link IdempotencySettings}), so each key is declared and described once. An unset key
- * (a {@code null} field) of an instance inherits the value of {@code defaults}, and one
- * unset in {@code defaults} the engine's default. Unknown keys fail binding, so a typo or
- * a key placed without its {@code instances:} or {@code defaults:} level stops the
- * application at startup. {@link ResilienceConfigurations} turns these properties into
- * the engine's immutable configurations, whose builders check ranges and the rules
- * between keys.
+ * {@link HedgeSettings}, {@link IdempotencySettings}), so each key is declared and
+ * described once. An unset key (a {@code null} field) of an instance inherits the value
+ * of {@code defaults}, and one unset in {@code defaults} the engine's default. Unknown
+ * keys fail binding, so a typo or a key placed without its {@code instances:} or
+ * {@code defaults:} level stops the application at startup.
+ * {@link ResilienceConfigurations} turns these properties into the engine's immutable
+ * configurations, whose builders check ranges and the rules between keys.
  * <p>
  * Mutable and not thread-safe, as every {@code @ConfigurationProperties} bean: read it
  * after binding, not while it is being bound.
@@ -38,6 +38,8 @@ public class ResilienceProperties {
 	private final RateLimiter rateLimiter = new RateLimiter();
 
 	private final Timeout timeout = new Timeout();
+
+	private final Hedge hedge = new Hedge();
 
 	private final Idempotency idempotency = new Idempotency();
 
@@ -63,6 +65,10 @@ public class ResilienceProperties {
 
 	public Timeout getTimeout() {
 		return this.timeout;
+	}
+
+	public Hedge getHedge() {
+		return this.hedge;
 	}
 
 	public Idempotency getIdempotency() {
@@ -172,6 +178,31 @@ public class ResilienceProperties {
 		}
 
 		public Map<String, RateLimiterSettings> getInstances() {
+			return this.instances;
+		}
+
+	}
+
+	/** Hedges: {@code defaults} and per-instance overrides. */
+	public static class Hedge {
+
+		/**
+		 * Settings applied to every hedge unless its instance overrides them.
+		 */
+		@NestedConfigurationProperty
+		private final HedgeSettings defaults = new HedgeSettings();
+
+		/**
+		 * Per-instance overrides, keyed by the name given to @Hedge. Unset keys inherit
+		 * from defaults.
+		 */
+		private final Map<String, HedgeSettings> instances = new LinkedHashMap<>();
+
+		public HedgeSettings getDefaults() {
+			return this.defaults;
+		}
+
+		public Map<String, HedgeSettings> getInstances() {
 			return this.instances;
 		}
 

@@ -22,6 +22,8 @@ import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
+import dev.resilience.hedge.Hedge;
+import dev.resilience.hedge.HedgeOutcome;
 import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterOutcome;
@@ -50,6 +52,8 @@ import dev.resilience.timeout.TimeoutOutcome;
  * rejected), {@code resilience.ratelimiter.available.permissions};</li>
  * <li>{@code resilience.timeout.calls} (counter per {@code kind}: successful, failed,
  * timed_out);</li>
+ * <li>{@code resilience.hedge.calls} (counter per {@code kind}: primary_won, hedge_won,
+ * failed, budget_exhausted);</li>
  * <li>{@code resilience.fallback.calls} ({@link #recordFallback}) and
  * {@code resilience.idempotency.calls}
  * ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
@@ -312,6 +316,25 @@ public class ResilienceMeterBinder implements MeterBinder {
 				.tags(tags)
 				.tag("kind", tagValue(kind))
 				.description("Calls bounded by the timeout, by how they ended")
+				.register(this.meterRegistry);
+		}
+
+		@Override
+		public void onHedgeAdded(Hedge hedge) {
+			Hedge.Metrics metrics = hedge.getMetrics();
+			Tags tags = Tags.of("name", hedge.getName());
+			hedgeCalls(tags, HedgeOutcome.PRIMARY_WON, metrics, Hedge.Metrics::getNumberOfPrimaryWonCalls);
+			hedgeCalls(tags, HedgeOutcome.HEDGE_WON, metrics, Hedge.Metrics::getNumberOfHedgeWonCalls);
+			hedgeCalls(tags, HedgeOutcome.FAILED, metrics, Hedge.Metrics::getNumberOfFailedCalls);
+			hedgeCalls(tags, HedgeOutcome.BUDGET_EXHAUSTED, metrics, Hedge.Metrics::getNumberOfBudgetExhaustedCalls);
+		}
+
+		private void hedgeCalls(Tags tags, HedgeOutcome kind, Hedge.Metrics metrics,
+				ToLongFunction<Hedge.Metrics> count) {
+			FunctionCounter.builder("resilience.hedge.calls", metrics, (m) -> count.applyAsLong(m))
+				.tags(tags)
+				.tag("kind", tagValue(kind))
+				.description("Hedged calls by how they ended; budget_exhausted counts refused hedges on top")
 				.register(this.meterRegistry);
 		}
 

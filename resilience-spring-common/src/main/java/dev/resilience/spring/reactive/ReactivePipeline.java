@@ -14,6 +14,7 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.hedge.Hedge;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.ResultPredicate;
 import dev.resilience.retry.Retry;
@@ -21,10 +22,10 @@ import dev.resilience.timeout.Timeout;
 
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
- * in the order of the engine's pipeline (idempotency, fallback, retry, circuit breaker,
- * rate limiter, timeout, bulkhead, method). Nothing runs when the method's result is
- * assembled: each subscription is one protected call, which invokes the method and
- * subscribes to what it returns. A retry re-subscribes after a delay on the engine's
+ * in the order of the engine's pipeline (idempotency, fallback, retry, hedge, circuit
+ * breaker, rate limiter, timeout, bulkhead, method). Nothing runs when the method's
+ * result is assembled: each subscription is one protected call, which invokes the method
+ * and subscribes to what it returns. A retry re-subscribes after a delay on the engine's
  * scheduler, blocking no thread; the breaker records the terminal signal and a cancel
  * records nothing (a half-open trial permit is given back); a rate limiter permit is
  * taken per subscription, waiting on the limiter's scheduler; a timeout fails the
@@ -75,6 +76,8 @@ public final class ReactivePipeline {
 
 	private final Stage idempotency;
 
+	private final Hedge hedge;
+
 	private ReactivePipeline(Builder builder) {
 		this.description = builder.description;
 		this.mono = builder.mono;
@@ -92,6 +95,7 @@ public final class ReactivePipeline {
 		this.timeout = builder.timeout;
 		this.bulkhead = builder.bulkhead;
 		this.idempotency = builder.idempotency;
+		this.hedge = builder.hedge;
 	}
 
 	/**
@@ -152,6 +156,9 @@ public final class ReactivePipeline {
 		}
 		if (this.circuitBreaker != null) {
 			mono = new BreakerMono(this.circuitBreaker, this.ticker, mono);
+		}
+		if (this.hedge != null) {
+			mono = HedgedMono.apply(this.hedge, mono);
 		}
 		if (this.retry != null) {
 			mono = (this.retryOnResult != null) ? RetryMono.judgingResults(this.retry, this.scheduler, this.propagator,
@@ -251,6 +258,8 @@ public final class ReactivePipeline {
 
 		private Stage idempotency;
 
+		private Hedge hedge;
+
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
 				ContextPropagator propagator) {
 			this.description = description;
@@ -324,6 +333,17 @@ public final class ReactivePipeline {
 		 */
 		public Builder idempotency(Stage stage) {
 			this.idempotency = stage;
+			return this;
+		}
+
+		/**
+		 * Hedges each subscription, inside the retry and outside the breaker: each
+		 * attempt subscribes to the breaker, rate limiter, timeout and bulkhead again.
+		 * Only on a {@code Mono}; the Spring layer refuses it on a {@code Flux} at
+		 * startup.
+		 */
+		public Builder hedge(Hedge hedge) {
+			this.hedge = hedge;
 			return this;
 		}
 
