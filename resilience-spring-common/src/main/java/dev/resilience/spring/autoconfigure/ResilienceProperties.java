@@ -45,6 +45,8 @@ public class ResilienceProperties {
 
 	private final Actuator actuator = new Actuator();
 
+	private final Chaos chaos = new Chaos();
+
 	public CircuitBreaker getCircuitBreaker() {
 		return this.circuitBreaker;
 	}
@@ -75,6 +77,10 @@ public class ResilienceProperties {
 
 	public Actuator getActuator() {
 		return this.actuator;
+	}
+
+	public Chaos getChaos() {
+		return this.chaos;
 	}
 
 	/** Circuit breakers: {@code defaults} and per-instance overrides. */
@@ -445,7 +451,7 @@ public class ResilienceProperties {
 
 		/**
 		 * Whether the resilience endpoint accepts requests that change a circuit
-		 * breaker's state.
+		 * breaker's state or the faults chaos injects.
 		 */
 		private boolean stateChangesEnabled = false;
 
@@ -455,6 +461,39 @@ public class ResilienceProperties {
 
 		public void setStateChangesEnabled(boolean stateChangesEnabled) {
 			this.stateChangesEnabled = stateChangesEnabled;
+		}
+
+	}
+
+	/**
+	 * Chaos injection: errors and latency injected innermost into the calls of annotated
+	 * methods, by instance name.
+	 */
+	public static class Chaos {
+
+		/**
+		 * Whether chaos injection is possible at all. When false no method gets a chaos
+		 * stage and the actuator cannot switch faults on; when true every annotated
+		 * method can, and one WARN line is logged at startup.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Faults per instance name: any name given
+		 * to @CircuitBreaker, @Retry, @Bulkhead, @RateLimiter or @Timeout.
+		 */
+		private final Map<String, ChaosSettings> instances = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Map<String, ChaosSettings> getInstances() {
+			return this.instances;
 		}
 
 	}

@@ -1,5 +1,8 @@
 package dev.resilience.spring.reactive;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -10,6 +13,7 @@ import dev.resilience.Scheduler;
 import dev.resilience.Stage;
 import dev.resilience.Ticker;
 import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.chaos.Chaos;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
@@ -71,6 +75,8 @@ public final class ReactivePipeline {
 
 	private final Stage idempotency;
 
+	private final List<Chaos> chaos;
+
 	private ReactivePipeline(Builder builder) {
 		this.description = builder.description;
 		this.mono = builder.mono;
@@ -87,6 +93,7 @@ public final class ReactivePipeline {
 		this.timeout = builder.timeout;
 		this.bulkhead = builder.bulkhead;
 		this.idempotency = builder.idempotency;
+		this.chaos = List.copyOf(builder.chaos);
 	}
 
 	/**
@@ -124,8 +131,11 @@ public final class ReactivePipeline {
 		return flux;
 	}
 
-	/** The bulkhead, the timeout and the rate limiter, innermost first. */
+	/** Chaos, the bulkhead, the timeout and the rate limiter, innermost first. */
 	private Flux<Object> limited(Flux<Object> flux) {
+		if (!this.chaos.isEmpty()) {
+			flux = ChaosSubscription.apply(this.chaos, this.scheduler, this.propagator, flux);
+		}
 		if (this.bulkhead != null) {
 			flux = BulkheadSubscription.apply(this.bulkhead, this.mono, flux);
 		}
@@ -142,7 +152,7 @@ public final class ReactivePipeline {
 	 */
 	private Mono<Object> invokeMono(Invocation invocation) {
 		Mono<Object> mono = new AttemptMono(this, invocation);
-		if (this.bulkhead != null || this.timeout != null || this.rateLimiter != null) {
+		if (this.bulkhead != null || this.timeout != null || this.rateLimiter != null || !this.chaos.isEmpty()) {
 			mono = Mono.fromDirect(limited(Flux.from(mono)));
 		}
 		if (this.circuitBreaker != null) {
@@ -242,6 +252,8 @@ public final class ReactivePipeline {
 
 		private Stage idempotency;
 
+		private final List<Chaos> chaos = new ArrayList<>();
+
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
 				ContextPropagator propagator) {
 			this.description = description;
@@ -301,6 +313,17 @@ public final class ReactivePipeline {
 		 */
 		public Builder idempotency(Stage stage) {
 			this.idempotency = stage;
+			return this;
+		}
+
+		/**
+		 * A chaos instance, innermost; several each roll their own faults, in the order
+		 * they were added.
+		 */
+		public Builder chaos(Chaos chaos) {
+			if (!this.chaos.contains(chaos)) {
+				this.chaos.add(chaos);
+			}
 			return this;
 		}
 

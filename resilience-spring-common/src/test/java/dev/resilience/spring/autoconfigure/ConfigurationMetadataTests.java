@@ -125,6 +125,7 @@ class ConfigurationMetadataTests {
 		keys.put(idem + "jdbc.initialize-schema", "embedded");
 		keys.put("resilience.health.circuit-open-status", "up");
 		keys.put("resilience.actuator.state-changes-enabled", false);
+		keys.put("resilience.chaos.enabled", false);
 		return keys;
 	}
 
@@ -137,8 +138,8 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyInstancesMapIsDocumentedWithADescription() {
-		for (String pattern : List.of("circuit-breaker", "retry", "bulkhead", "rate-limiter", "timeout",
-				"idempotency")) {
+		for (String pattern : List.of("circuit-breaker", "retry", "bulkhead", "rate-limiter", "timeout", "idempotency",
+				"chaos")) {
 			String key = "resilience." + pattern + ".instances";
 			assertThat(properties).containsKey(key);
 			assertThat(properties.get(key).path("description").asText()).as(key).isNotBlank();
