@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
@@ -26,9 +27,13 @@ public class ChaosConfigurations {
 
 	static final String PREFIX = "resilience.chaos.instances.";
 
+	static final String DEFAULTS = "resilience.chaos.defaults.";
+
 	private static final String RATE = "must be in [0, 1]";
 
 	private final boolean enabled;
+
+	private final ChaosConfig defaults;
 
 	private final Map<String, ChaosConfig> instances;
 
@@ -40,11 +45,31 @@ public class ChaosConfigurations {
 	public ChaosConfigurations(ResilienceProperties.Chaos properties, ClassLoader classLoader) {
 		Objects.requireNonNull(properties, "properties");
 		this.enabled = properties.isEnabled();
+		ChaosSettings d = properties.getDefaults();
+		this.defaults = read(DEFAULTS, d.getErrorRate(), d.getError(), d.getLatency(), d.getLatencyRate(), classLoader);
 		Map<String, ChaosConfig> built = new LinkedHashMap<>();
-		properties.getInstances()
-			.forEach((name, settings) -> built.put(name, read(PREFIX + name + ".", settings.getErrorRate(),
-					settings.getError(), settings.getLatency(), settings.getLatencyRate(), classLoader)));
+		properties.getInstances().forEach((name, i) -> {
+			String group = PREFIX + name + ".";
+			// a key the instance sets, or that neither layer sets, is blamed on the
+			// instance; one it inherits, on defaults
+			UnaryOperator<String> property = (key) -> ((isSet(i, key) || !isSet(d, key)) ? group : DEFAULTS) + key;
+			built.put(name, read(property, first(i.getErrorRate(), d.getErrorRate()), first(i.getError(), d.getError()),
+					first(i.getLatency(), d.getLatency()), first(i.getLatencyRate(), d.getLatencyRate()), classLoader));
+		});
 		this.instances = Collections.unmodifiableMap(built);
+	}
+
+	private static <T> T first(T instance, T defaults) {
+		return (instance != null) ? instance : defaults;
+	}
+
+	private static boolean isSet(ChaosSettings settings, String key) {
+		return switch (key) {
+			case "error-rate" -> settings.getErrorRate() != null;
+			case "error" -> settings.getError() != null;
+			case "latency" -> settings.getLatency() != null;
+			default -> settings.getLatencyRate() != null;
+		};
 	}
 
 	/** Whether {@code resilience.chaos.enabled} is true. */
@@ -52,9 +77,11 @@ public class ChaosConfigurations {
 		return this.enabled;
 	}
 
-	/** The configuration of {@code name}: its entry, or none. */
+	/**
+	 * The configuration of {@code name}: its entry over the defaults, or the defaults.
+	 */
 	public ChaosConfig config(String name) {
-		return this.instances.getOrDefault(Objects.requireNonNull(name, "name"), ChaosConfig.none());
+		return this.instances.getOrDefault(Objects.requireNonNull(name, "name"), this.defaults);
 	}
 
 	/** Every configured name with its configuration, in declaration order. */
@@ -67,11 +94,16 @@ public class ChaosConfigurations {
 	 * startup line: {@code inventory (error-rate 0.5 InjectedFaultException)}.
 	 */
 	public String describeFaults() {
-		return this.instances.entrySet()
+		String named = this.instances.entrySet()
 			.stream()
 			.filter((entry) -> entry.getValue().isActive())
 			.map((entry) -> entry.getKey() + " (" + describe(entry.getValue()) + ")")
 			.collect(Collectors.joining(", "));
+		if (!this.defaults.isActive()) {
+			return named;
+		}
+		String everyOther = "every other name (defaults: " + describe(this.defaults) + ")";
+		return named.isEmpty() ? everyOther : named + ", " + everyOther;
 	}
 
 	/** The faults of one configuration, as written in YAML. */
@@ -104,27 +136,34 @@ public class ChaosConfigurations {
 	 */
 	public static ChaosConfig read(String prefix, Double errorRate, String error, Duration latency, Double latencyRate,
 			ClassLoader classLoader) {
+		return read((key) -> prefix + key, errorRate, error, latency, latencyRate, classLoader);
+	}
+
+	private static ChaosConfig read(UnaryOperator<String> property, Double errorRate, String error, Duration latency,
+			Double latencyRate, ClassLoader classLoader) {
 		ChaosConfig.Builder builder = ChaosConfig.custom();
 		if (errorRate != null) {
-			apply(prefix + "error-rate", errorRate, RATE, () -> builder.errorRate(errorRate));
+			apply(property.apply("error-rate"), errorRate, RATE, () -> builder.errorRate(errorRate));
 		}
 		if (error != null) {
-			Class<?> type = errorType(prefix + "error", error.trim(), classLoader);
-			apply(prefix + "error", error, "must be a Throwable with a public constructor taking a String or nothing",
+			Class<?> type = errorType(property.apply("error"), error.trim(), classLoader);
+			apply(property.apply("error"), error,
+					"must be a Throwable with a public constructor taking a String or nothing",
 					() -> builder.error(type));
 		}
 		if (latency != null) {
-			apply(prefix + "latency", latency, "must not be a negative duration", () -> builder.latency(latency));
+			apply(property.apply("latency"), latency, "must not be a negative duration",
+					() -> builder.latency(latency));
 		}
 		if (latencyRate != null) {
-			apply(prefix + "latency-rate", latencyRate, RATE, () -> builder.latencyRate(latencyRate));
+			apply(property.apply("latency-rate"), latencyRate, RATE, () -> builder.latencyRate(latencyRate));
 		}
 		try {
 			return builder.build();
 		}
 		catch (InvalidConfigurationException ex) {
 			String setting = "latencyRate".equals(ex.getSetting()) ? "latency-rate" : ex.getSetting();
-			throw new InvalidResiliencePropertyException(prefix + setting, ex.getValue(),
+			throw new InvalidResiliencePropertyException(property.apply(setting), ex.getValue(),
 					ex.getRequirement(new InvalidConfigurationException.SettingFormat() {
 
 						@Override

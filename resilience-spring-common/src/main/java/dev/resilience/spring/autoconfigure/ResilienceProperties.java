@@ -479,8 +479,15 @@ public class ResilienceProperties {
 		private boolean enabled = false;
 
 		/**
-		 * Faults per instance name: any name given
-		 * to @CircuitBreaker, @Retry, @Bulkhead, @RateLimiter or @Timeout.
+		 * Faults injected under every instance name unless its instance overrides them;
+		 * none by default.
+		 */
+		@NestedConfigurationProperty
+		private final ChaosSettings defaults = new ChaosSettings();
+
+		/**
+		 * Per-instance faults, keyed by a name given to a resilience annotation such as
+		 * @CircuitBreaker or @Retry. Unset keys inherit from defaults.
 		 */
 		private final Map<String, ChaosSettings> instances = new LinkedHashMap<>();
 
@@ -490,6 +497,10 @@ public class ResilienceProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public ChaosSettings getDefaults() {
+			return this.defaults;
 		}
 
 		public Map<String, ChaosSettings> getInstances() {

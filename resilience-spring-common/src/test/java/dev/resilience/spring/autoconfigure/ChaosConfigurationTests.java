@@ -114,6 +114,48 @@ class ChaosConfigurationTests {
 	}
 
 	@Test
+	void instancesInheritUnsetKeysFromDefaultsAndOtherNamesGetTheDefaults(CapturedOutput output) {
+		this.runner.withPropertyValues("resilience.chaos.enabled=true", "resilience.chaos.defaults.latency=50ms",
+				"resilience.chaos.defaults.latency-rate=0.05", "resilience.chaos.instances.inventory.error-rate=0.5",
+				"resilience.chaos.instances.payments.latency-rate=1")
+			.run((context) -> {
+				ChaosRegistry registry = context.getBean(ChaosRegistry.class);
+				ChaosConfig inventory = registry.chaos("inventory").getConfig();
+				assertThat(inventory.getErrorRate()).isEqualTo(0.5);
+				assertThat(inventory.getLatency()).isEqualTo(Duration.ofMillis(50));
+				assertThat(inventory.getLatencyRate()).isEqualTo(0.05);
+				assertThat(registry.chaos("payments").getConfig().getLatencyRate()).isEqualTo(1.0);
+				ChaosConfig other = registry.chaos("anything").getConfig();
+				assertThat(other.getLatency()).isEqualTo(Duration.ofMillis(50));
+				assertThat(other.getErrorRate()).isZero();
+			});
+		assertThat(output).contains("every other name (defaults: latency 50ms at latency-rate 0.05)");
+	}
+
+	@Test
+	void invalidDefaultsFailStartupNamingTheDefaultsKey() {
+		this.runner.withPropertyValues("resilience.chaos.defaults.error-rate=2").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(FailureReports.findCause(context.getStartupFailure(), InvalidResiliencePropertyException.class)
+				.getPropertyName()).isEqualTo("resilience.chaos.defaults.error-rate");
+		});
+	}
+
+	@Test
+	void ruleBrokenByAnInstanceKeyNamesTheInstanceKey() {
+		this.runner
+			.withPropertyValues("resilience.chaos.defaults.latency=50ms", "resilience.chaos.defaults.latency-rate=0.5",
+					"resilience.chaos.instances.inventory.latency-rate=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidResiliencePropertyException invalid = FailureReports.findCause(context.getStartupFailure(),
+						InvalidResiliencePropertyException.class);
+				assertThat(invalid.getPropertyName()).isEqualTo("resilience.chaos.instances.inventory.latency-rate");
+				assertThat(invalid.getRequirement()).contains("latency (50ms)");
+			});
+	}
+
+	@Test
 	void unknownKeyUnderAnInstanceFailsStartup() {
 		this.runner.withPropertyValues("resilience.chaos.instances.inventory.error-ratio=0.5")
 			.run((context) -> assertThat(context).hasFailed());

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
 
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.chaos.ChaosConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.RetryConfig;
@@ -126,6 +127,10 @@ class ConfigurationMetadataTests {
 		keys.put("resilience.health.circuit-open-status", "up");
 		keys.put("resilience.actuator.state-changes-enabled", false);
 		keys.put("resilience.chaos.enabled", false);
+		keys.put("resilience.chaos.defaults.error-rate", ChaosConfig.none().getErrorRate());
+		keys.put("resilience.chaos.defaults.error", ChaosConfig.none().getError().getName());
+		keys.put("resilience.chaos.defaults.latency", ChaosConfig.none().getLatency());
+		keys.put("resilience.chaos.defaults.latency-rate", ChaosConfig.none().getLatencyRate());
 		return keys;
 	}
 
