@@ -23,8 +23,8 @@ import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 
 /**
  * What {@code resilience.chaos.enabled=true} costs a call whose instance name has no
- * faults: the {@code @CircuitBreaker} method with chaos enabled next to the same method in
- * {@link CallBenchmarks#oursCircuitBreaker} (chaos off, no stage at all), and the same
+ * faults: the {@code @CircuitBreaker} method with chaos enabled next to the same method
+ * in {@link CallBenchmarks#oursCircuitBreaker} (chaos off, no stage at all), and the same
  * pair on the engine's {@link Pipeline} without Spring. Run with {@code -prof gc}: the
  * chaos stage must allocate nothing when it injects nothing.
  */

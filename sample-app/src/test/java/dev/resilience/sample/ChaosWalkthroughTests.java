@@ -39,14 +39,18 @@ class ChaosWalkthroughTests extends WireMockDownstreamTests {
 
 	@Test
 	void injectedErrorsOpenTheBreakerAndStoppingThemLetsItClose() throws Exception {
-		downstream.stubFor(get(urlPathMatching("/inventory/.*")).willReturn(okJson("{\"sku\": \"SKU-1\", \"available\": 7}")));
+		downstream.stubFor(
+				get(urlPathMatching("/inventory/.*")).willReturn(okJson("{\"sku\": \"SKU-1\", \"available\": 7}")));
 		assertThat(availability("SKU-1").source()).isEqualTo("inventory");
 
 		ResponseEntity<String> injected = injectIntoInventory(Map.of("error-rate", 1.0));
 		assertThat(injected.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(this.json.readTree(injected.getBody()).path("config").path("error-rate").asDouble()).isEqualTo(1.0);
 
-		for (int i = 0; i < 2; i++) {
+		// not retried (the sample retries only I/O errors and 5xx): the success and three
+		// injected failures fill the minimum of 4 calls and open the breaker, which
+		// refuses the fourth
+		for (int i = 0; i < 4; i++) {
 			assertThat(availability("SKU-1")).isEqualTo(new Availability("SKU-1", 0, "fallback"));
 		}
 		assertThat(breakerState()).isEqualTo("OPEN");
@@ -70,7 +74,12 @@ class ChaosWalkthroughTests extends WireMockDownstreamTests {
 
 	private String breakerState() throws Exception {
 		JsonNode health = this.json.readTree(this.http.getForObject("/actuator/health", String.class));
-		return health.path("components").path("circuitBreakers").path("details").path("inventory").path("state").asText();
+		return health.path("components")
+			.path("circuitBreakers")
+			.path("details")
+			.path("inventory")
+			.path("state")
+			.asText();
 	}
 
 }
