@@ -39,31 +39,35 @@ class SuspendChaosTests {
 		.withBean(Stock::class.java)
 
 	@Test
-	fun injectedErrorIsThrownAndTheBodyNeverRuns() = runner.run { context ->
-		val stock = context.getBean(Stock::class.java)
-		context.getBean(ChaosRegistry::class.java).chaos("kotlin")
-			.changeConfig(ChaosConfig.custom().errorRate(1.0).build())
-		runTest {
-			val failure = runCatching { stock.count() }.exceptionOrNull()
-			assertThat(failure).isInstanceOf(InjectedFaultException::class.java)
+	fun injectedErrorIsThrownAndTheBodyNeverRuns() {
+		runner.run { context ->
+			val stock = context.getBean(Stock::class.java)
+			context.getBean(ChaosRegistry::class.java).chaos("kotlin")
+				.changeConfig(ChaosConfig.custom().errorRate(1.0).build())
+			runTest {
+				val failure = runCatching { stock.count() }.exceptionOrNull()
+				assertThat(failure).isInstanceOf(InjectedFaultException::class.java)
+			}
+			assertThat(stock.calls()).isEqualTo(0)
 		}
-		assertThat(stock.calls()).isEqualTo(0)
 	}
 
 	@Test
-	fun injectedLatencySuspendsUntilTheSchedulerRuns() = runner.run { context ->
-		val stock = context.getBean(Stock::class.java)
-		context.getBean(ChaosRegistry::class.java).chaos("kotlin")
-			.changeConfig(ChaosConfig.custom().latency(Duration.ofSeconds(1)).latencyRate(1.0).build())
-		runTest {
-			val result = async { stock.count() }
-			runCurrent()
-			assertThat(result.isCompleted).isFalse()
-			assertThat(stock.calls()).isEqualTo(0)
-			scheduler.advance(Duration.ofSeconds(1))
-			assertThat(result.await()).isEqualTo(3)
+	fun injectedLatencySuspendsUntilTheSchedulerRuns() {
+		runner.run { context ->
+			val stock = context.getBean(Stock::class.java)
+			context.getBean(ChaosRegistry::class.java).chaos("kotlin")
+				.changeConfig(ChaosConfig.custom().latency(Duration.ofSeconds(1)).latencyRate(1.0).build())
+			runTest {
+				val result = async { stock.count() }
+				runCurrent()
+				assertThat(result.isCompleted).isFalse()
+				assertThat(stock.calls()).isEqualTo(0)
+				scheduler.advance(Duration.ofSeconds(1))
+				assertThat(result.await()).isEqualTo(3)
+			}
+			assertThat(stock.calls()).isEqualTo(1)
 		}
-		assertThat(stock.calls()).isEqualTo(1)
 	}
 
 	open class Stock {
