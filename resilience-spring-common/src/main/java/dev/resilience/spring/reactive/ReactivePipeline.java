@@ -25,8 +25,8 @@ import dev.resilience.timeout.Timeout;
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
  * in the order of the engine's pipeline (idempotency, fallback, retry, circuit breaker,
- * rate limiter, timeout, bulkhead, method). Nothing runs when the method's result is
- * assembled: each subscription is one protected call, which invokes the method and
+ * rate limiter, timeout, bulkhead, chaos, method). Nothing runs when the method's result
+ * is assembled: each subscription is one protected call, which invokes the method and
  * subscribes to what it returns. A retry re-subscribes after a delay on the engine's
  * scheduler, blocking no thread; the breaker records the terminal signal and a cancel
  * records nothing (a half-open trial permit is given back); a rate limiter permit is
