@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.chaos.Chaos;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackAnswer;
 import dev.resilience.fallback.FallbackConfig;
@@ -26,7 +27,7 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  *
  * <pre>
  * outer stage (idempotency) → fallback → retry → hedge → circuit breaker → rate limiter
- *     → timeout → bulkhead → protected code
+ *     → timeout → bulkhead → chaos → protected code
  * </pre>
  *
  * whatever order the builder is called in. So a replayed idempotent call runs nothing; a
@@ -87,6 +88,10 @@ public final class Pipeline {
 			stages.add(new BulkheadStage(builder.bulkhead));
 			boolean threadPool = builder.bulkhead.getConfig().getType() == BulkheadConfig.Type.THREAD_POOL;
 			names.add((threadPool ? "thread-pool bulkhead '" : "bulkhead '") + builder.bulkhead.getName() + "'");
+		}
+		for (Chaos chaos : builder.chaos) {
+			stages.add(new ChaosStage(chaos));
+			names.add("chaos '" + chaos.getName() + "'");
 		}
 		this.description = List.copyOf(names);
 		CheckedFunction<Invocation, Object> syncChain = Invocation::proceed;
@@ -199,6 +204,8 @@ public final class Pipeline {
 
 		private Bulkhead bulkhead;
 
+		private final List<Chaos> chaos = new ArrayList<>();
+
 		private Builder() {
 		}
 
@@ -295,6 +302,20 @@ public final class Pipeline {
 		 */
 		public Builder bulkhead(Bulkhead bulkhead) {
 			this.bulkhead = requireNonNull(bulkhead, "bulkhead");
+			return this;
+		}
+
+		/**
+		 * Adds a chaos instance, innermost: its faults reach every other stage as the
+		 * protected code's own. Several instances (one per instance name of a method)
+		 * each roll their own faults, in the order they were added; one already added is
+		 * not added twice.
+		 */
+		public Builder chaos(Chaos chaos) {
+			requireNonNull(chaos, "chaos");
+			if (!this.chaos.contains(chaos)) {
+				this.chaos.add(chaos);
+			}
 			return this;
 		}
 

@@ -16,11 +16,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.lang.Nullable;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.chaos.Chaos;
+import dev.resilience.chaos.ChaosConfig;
+import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.hedge.Hedge;
@@ -31,6 +35,8 @@ import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
+import dev.resilience.spring.autoconfigure.ChaosConfigurations;
+import dev.resilience.spring.autoconfigure.InvalidResiliencePropertyException;
 import dev.resilience.spring.support.DurationFormat;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
@@ -51,6 +57,9 @@ import dev.resilience.timeout.TimeoutConfig;
 @Endpoint(id = "resilience")
 public class ResilienceEndpoint {
 
+	/** The fields of a chaos change, the keys of an instance in YAML. */
+	static final List<String> CHAOS_FIELDS = List.of("error-rate", "error", "latency", "latency-rate");
+
 	/** States a breaker may be moved to through the endpoint. */
 	static final List<String> ACCEPTED_STATES = List.of(CircuitBreaker.State.FORCED_OPEN.name(),
 			CircuitBreaker.State.CLOSED.name(), CircuitBreaker.State.DISABLED.name());
@@ -59,14 +68,32 @@ public class ResilienceEndpoint {
 
 	private final boolean stateChangesEnabled;
 
+	private final ChaosRegistry chaos;
+
+	private final ClassLoader classLoader;
+
 	/**
 	 * @param registry the instances to show
 	 * @param stateChangesEnabled whether {@link #changeCircuitBreakerState} may change
 	 * anything
 	 */
 	public ResilienceEndpoint(ResilienceRegistry registry, boolean stateChangesEnabled) {
+		this(registry, stateChangesEnabled, null, null);
+	}
+
+	/**
+	 * @param registry the instances to show
+	 * @param stateChangesEnabled whether {@link #changeCircuitBreakerState} and
+	 * {@link #changeChaos} may change anything
+	 * @param chaos the chaos instances, or {@code null} when chaos is not enabled
+	 * @param classLoader loads the error types named in chaos changes
+	 */
+	public ResilienceEndpoint(ResilienceRegistry registry, boolean stateChangesEnabled, @Nullable ChaosRegistry chaos,
+			@Nullable ClassLoader classLoader) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.stateChangesEnabled = stateChangesEnabled;
+		this.chaos = chaos;
+		this.classLoader = classLoader;
 	}
 
 	@ReadOperation
@@ -92,8 +119,15 @@ public class ResilienceEndpoint {
 			.forEach((timeout) -> timeouts.put(timeout.getName(), TimeoutDescriptor.of(timeout)));
 		Map<String, HedgeDescriptor> hedges = new TreeMap<>();
 		this.registry.getHedges().forEach((hedge) -> hedges.put(hedge.getName(), HedgeDescriptor.of(hedge)));
+		Map<String, ChaosDescriptor> chaos = null;
+		if (this.chaos != null) {
+			chaos = new TreeMap<>();
+			for (Chaos instance : this.chaos.getAll()) {
+				chaos.put(instance.getName(), ChaosDescriptor.of(instance));
+			}
+		}
 		return new ResilienceDescriptor(circuitBreakers, retries, bulkheads, idempotency, rateLimiters, timeouts,
-				hedges);
+				hedges, chaos);
 	}
 
 	/** The instances named {@code name}, or {@code null} (404) when there is none. */
@@ -117,11 +151,14 @@ public class ResilienceEndpoint {
 			.orElse(null);
 		HedgeDescriptor hedge = find(this.registry.getHedges(), Hedge::getName, name).map(HedgeDescriptor::of)
 			.orElse(null);
+		ChaosDescriptor chaos = (this.chaos != null) ? this.chaos.find(name).map(ChaosDescriptor::of).orElse(null)
+				: null;
 		if (circuitBreaker == null && retry == null && bulkhead == null && idempotency == null && rateLimiter == null
-				&& timeout == null && hedge == null) {
+				&& timeout == null && hedge == null && chaos == null) {
 			return null;
 		}
-		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency, rateLimiter, timeout, hedge);
+		return new InstanceDescriptor(name, circuitBreaker, retry, bulkhead, idempotency, rateLimiter, timeout, hedge,
+				chaos);
 	}
 
 	/**
@@ -156,6 +193,86 @@ public class ResilienceEndpoint {
 		return new StateChange(StateChange.Result.CHANGED, null, CircuitBreakerDescriptor.of(breaker));
 	}
 
+	/**
+	 * Replaces the faults injected under {@code name} with those of {@code fields} (the
+	 * keys of {@code resilience.chaos.instances.<name>}: {@code error-rate},
+	 * {@code error}, {@code latency}, {@code latency-rate}; no key stops injection), if
+	 * state changes are enabled, chaos is enabled, and an annotation uses the name.
+	 * Values are checked as at startup. Never creates an instance.
+	 */
+	public ChaosChange changeChaos(String name, Map<String, ?> fields) {
+		if (!this.stateChangesEnabled) {
+			return new ChaosChange(ChaosChange.Result.DISABLED,
+					"Chaos changes are disabled; set" + " resilience.actuator.state-changes-enabled=true to allow them",
+					null, null);
+		}
+		if (this.chaos == null) {
+			return new ChaosChange(ChaosChange.Result.CHAOS_DISABLED,
+					"Chaos injection is not enabled; set resilience.chaos.enabled=true and restart to use it", null,
+					null);
+		}
+		Optional<Chaos> found = this.chaos.find(name);
+		if (found.isEmpty()) {
+			return new ChaosChange(ChaosChange.Result.NOT_FOUND,
+					"No annotated method uses an instance named '" + name + "'", null, null);
+		}
+		ChaosConfig config;
+		try {
+			config = readChaos(fields);
+		}
+		catch (InvalidResiliencePropertyException ex) {
+			return new ChaosChange(ChaosChange.Result.INVALID, ex.getMessage(), ex.getPropertyName(), null);
+		}
+		Chaos instance = found.get();
+		instance.changeConfig(config);
+		return new ChaosChange(ChaosChange.Result.CHANGED, null, null, ChaosDescriptor.of(instance));
+	}
+
+	private ChaosConfig readChaos(Map<String, ?> fields) {
+		for (String field : fields.keySet()) {
+			if (!CHAOS_FIELDS.contains(field)) {
+				throw new InvalidResiliencePropertyException(field, fields.get(field),
+						"is not a chaos setting; use " + String.join(", ", CHAOS_FIELDS));
+			}
+		}
+		Double errorRate = number(fields, "error-rate");
+		Object error = fields.get("error");
+		Duration latency = duration(fields, "latency");
+		Double latencyRate = number(fields, "latency-rate");
+		return ChaosConfigurations.read("", errorRate, (error != null) ? error.toString() : null, latency, latencyRate,
+				(this.classLoader != null) ? this.classLoader : getClass().getClassLoader());
+	}
+
+	private static Double number(Map<String, ?> fields, String field) {
+		Object value = fields.get(field);
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof Number number) {
+			return number.doubleValue();
+		}
+		try {
+			return Double.valueOf(value.toString().trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidResiliencePropertyException(field, value, "must be a number in [0, 1]", ex);
+		}
+	}
+
+	private static Duration duration(Map<String, ?> fields, String field) {
+		Object value = fields.get(field);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return DurationStyle.detectAndParse(value.toString().trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidResiliencePropertyException(field, value, "must be a duration such as 200ms, 2s or PT0.2S",
+					ex);
+		}
+	}
+
 	private static <T> Optional<T> find(Iterable<T> instances, Function<T, String> nameOf, String name) {
 		for (T instance : instances) {
 			if (nameOf.apply(instance).equals(name)) {
@@ -181,14 +298,15 @@ public class ResilienceEndpoint {
 	public record ResilienceDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers,
 			Map<String, RetryDescriptor> retries, Map<String, BulkheadDescriptor> bulkheads,
 			Map<String, IdempotencyDescriptor> idempotency, Map<String, RateLimiterDescriptor> rateLimiters,
-			Map<String, TimeoutDescriptor> timeouts, Map<String, HedgeDescriptor> hedges) {
+			Map<String, TimeoutDescriptor> timeouts, Map<String, HedgeDescriptor> hedges,
+			@JsonInclude(JsonInclude.Include.NON_NULL) Map<String, ChaosDescriptor> chaos) {
 	}
 
 	/** The instances that share one name; kinds without such an instance are left out. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record InstanceDescriptor(String name, CircuitBreakerDescriptor circuitBreaker, RetryDescriptor retry,
 			BulkheadDescriptor bulkhead, IdempotencyDescriptor idempotency, RateLimiterDescriptor rateLimiter,
-			TimeoutDescriptor timeout, HedgeDescriptor hedge) {
+			TimeoutDescriptor timeout, HedgeDescriptor hedge, ChaosDescriptor chaos) {
 	}
 
 	/**
@@ -385,6 +503,52 @@ public class ResilienceEndpoint {
 			settings.put("key-prefix", config.getKeyPrefix());
 			settings.put("max-key-length", config.getMaxKeyLength());
 			return new IdempotencyDescriptor(first.getStore().getClass().getName(), namespaces, settings);
+		}
+
+	}
+
+	/**
+	 * The faults a chaos instance injects now, with the keys of YAML, and what it has
+	 * injected since startup.
+	 */
+	public record ChaosDescriptor(long injectedErrors, long injectedLatencies, Map<String, Object> config) {
+
+		static ChaosDescriptor of(Chaos chaos) {
+			ChaosConfig config = chaos.getConfig();
+			Map<String, Object> settings = new LinkedHashMap<>();
+			settings.put("error-rate", config.getErrorRate());
+			settings.put("error", config.getError().getName());
+			settings.put("latency", format(config.getLatency()));
+			settings.put("latency-rate", config.getLatencyRate());
+			Chaos.Metrics metrics = chaos.getMetrics();
+			return new ChaosDescriptor(metrics.getNumberOfInjectedErrors(), metrics.getNumberOfInjectedLatencies(),
+					settings);
+		}
+
+	}
+
+	/** What {@link #changeChaos} did. */
+	public record ChaosChange(Result result, @Nullable String message, @Nullable String field,
+			@Nullable ChaosDescriptor chaos) {
+
+		/** Outcomes of a chaos change request. */
+		public enum Result {
+
+			/** The instance injects the requested faults from its next call on. */
+			CHANGED,
+
+			/** State changes are disabled; nothing changed. */
+			DISABLED,
+
+			/** Chaos injection is not enabled; nothing changed. */
+			CHAOS_DISABLED,
+
+			/** No annotated method uses that name; nothing was created. */
+			NOT_FOUND,
+
+			/** A field is unknown or its value is not accepted; nothing changed. */
+			INVALID
+
 		}
 
 	}

@@ -14,7 +14,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * {@code CLOSED}, {@code DISABLED}) answers 200 with the breaker's new state; 403 when
  * {@code resilience.actuator.state-changes-enabled} is not {@code true}, 404 for a name
  * no breaker has (or a kind other than {@code circuit-breakers}), 400 for another state,
- * each with a {@code message} and without changing or creating anything. Thread-safe.
+ * each with a {@code message} and without changing or creating anything. {@code POST
+ * /actuator/resilience/chaos/{name}} is answered before this operation, by
+ * {@link ChaosOperationInvokerAdvisor}. Thread-safe.
  */
 @EndpointWebExtension(endpoint = ResilienceEndpoint.class)
 public class ResilienceEndpointWebExtension {

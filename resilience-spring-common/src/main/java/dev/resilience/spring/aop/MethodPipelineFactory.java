@@ -6,8 +6,10 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,7 @@ import dev.resilience.annotation.RateLimiter;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
@@ -71,6 +74,8 @@ public class MethodPipelineFactory {
 
 	private final Set<TimeoutOverSlowCall> reportedTimeoutsOverSlowCall = ConcurrentHashMap.newKeySet();
 
+	private ChaosRegistry chaos;
+
 	/**
 	 * @param fallbackListener told of each fallback, or {@code null}
 	 * @param idempotencyStageFactory builds {@code @Idempotent} stages, or {@code null}
@@ -84,6 +89,16 @@ public class MethodPipelineFactory {
 		this.declaredInstances = declaredInstances;
 		this.fallbackListener = fallbackListener;
 		this.idempotencyStageFactory = idempotencyStageFactory;
+	}
+
+	/**
+	 * Gives every annotated method a chaos stage, innermost, for each distinct instance
+	 * name of its annotations (in the order of the pipeline: retry, circuit breaker, rate
+	 * limiter, timeout, bulkhead); {@code null}, the default, for none. Set only when
+	 * chaos is enabled, before the first pipeline is built.
+	 */
+	public void setChaosRegistry(ChaosRegistry chaos) {
+		this.chaos = chaos;
 	}
 
 	/**
@@ -161,8 +176,10 @@ public class MethodPipelineFactory {
 		if (bulkhead != null) {
 			addBulkhead(builder, bulkhead, async, returnType, where);
 		}
+		List<String> chaosNames = chaosNames(where, retry, circuitBreaker, rateLimiter, timeout, bulkhead);
+		chaosNames.forEach((name) -> builder.chaos(this.chaos.chaos(name)));
 		ReactivePipeline reactive = returnKind.isReactive() ? reactivePipeline(specific, targetClass, where, returnKind,
-				idempotency, fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead) : null;
+				idempotency, fallback, retry, circuitBreaker, rateLimiter, timeout, bulkhead, chaosNames) : null;
 		// Hedged attempts proceed side by side, each through a clone of the invocation.
 		return new MethodPipeline(where, returnType, returnKind, builder.build(), retry != null || hedge != null,
 				reactive);
@@ -175,7 +192,7 @@ public class MethodPipelineFactory {
 	 */
 	private ReactivePipeline reactivePipeline(Method method, Class<?> targetClass, String where, ReturnKind returnKind,
 			Stage idempotency, Fallback fallback, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
-			Timeout timeout, Bulkhead bulkhead) {
+			Timeout timeout, Bulkhead bulkhead, List<String> chaosNames) {
 		ReactivePipeline.Builder builder = ReactivePipeline.builder(where, returnKind == ReturnKind.MONO,
 				this.registry.getTicker(), this.registry.getScheduler(), this.registry.getContextPropagator());
 		if (idempotency != null) {
@@ -209,7 +226,37 @@ public class MethodPipelineFactory {
 		if (hedge != null) {
 			builder.hedge(this.registry.hedge(instanceName(InstanceKind.HEDGE, hedge.name(), where)));
 		}
+		chaosNames.forEach((name) -> builder.chaos(this.chaos.chaos(name)));
 		return builder.build();
+	}
+
+	/**
+	 * The names chaos is injected under for a method: every distinct instance name of its
+	 * annotations, in the order of the pipeline; none when chaos is not enabled. A method
+	 * whose only annotations are {@code @Fallback} or {@code @Idempotent} has none.
+	 */
+	private List<String> chaosNames(String where, Retry retry, CircuitBreaker circuitBreaker, RateLimiter rateLimiter,
+			Timeout timeout, Bulkhead bulkhead) {
+		if (this.chaos == null) {
+			return List.of();
+		}
+		Set<String> names = new LinkedHashSet<>();
+		if (retry != null) {
+			names.add(instanceName(InstanceKind.RETRY, retry.name(), where));
+		}
+		if (circuitBreaker != null) {
+			names.add(instanceName(InstanceKind.CIRCUIT_BREAKER, circuitBreaker.name(), where));
+		}
+		if (rateLimiter != null) {
+			names.add(instanceName(InstanceKind.RATE_LIMITER, rateLimiter.name(), where));
+		}
+		if (timeout != null) {
+			names.add(instanceName(InstanceKind.TIMEOUT, timeout.name(), where));
+		}
+		if (bulkhead != null) {
+			names.add(instanceName(InstanceKind.BULKHEAD, bulkhead.name(), where));
+		}
+		return new ArrayList<>(names);
 	}
 
 	/**

@@ -3,17 +3,21 @@ package dev.resilience.spring.autoconfigure;
 import java.util.List;
 
 import io.micrometer.context.ContextSnapshotFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.ProblemDetail;
 
 import dev.resilience.ContextPropagator;
@@ -22,6 +26,8 @@ import dev.resilience.ResilienceRegistry;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.bulkhead.LimitAlgorithm;
+import dev.resilience.chaos.Chaos;
+import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.spring.aop.DeclaredInstances;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
@@ -124,9 +130,21 @@ public class ResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	MethodPipelineFactory resilienceMethodPipelineFactory(ResilienceRegistry registry, Environment environment,
 			ResilienceConfigurations configurations, ObjectProvider<FallbackListener> fallbackListener,
-			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory) {
-		return new MethodPipelineFactory(registry, environment, declaredInstances(configurations),
-				fallbackListener(fallbackListener.orderedStream().toList()), idempotencyStageFactory.getIfAvailable());
+			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory, ObjectProvider<ChaosRegistry> chaos) {
+		MethodPipelineFactory factory = new MethodPipelineFactory(registry, environment,
+				declaredInstances(configurations), fallbackListener(fallbackListener.orderedStream().toList()),
+				idempotencyStageFactory.getIfAvailable());
+		factory.setChaosRegistry(chaos.getIfAvailable());
+		return factory;
+	}
+
+	/**
+	 * {@code resilience.chaos.*}, checked at startup whether chaos is enabled or not.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ChaosConfigurations resilienceChaosConfigurations(ResilienceProperties properties, ResourceLoader resourceLoader) {
+		return new ChaosConfigurations(properties.getChaos(), resourceLoader.getClassLoader());
 	}
 
 	/**
@@ -174,6 +192,31 @@ public class ResilienceAutoConfiguration {
 		@ConditionalOnMissingBean
 		RateLimiterProblemDetailsAdvice rateLimiterProblemDetailsAdvice() {
 			return new RateLimiterProblemDetailsAdvice();
+		}
+
+	}
+
+	/**
+	 * Chaos injection, only with {@code resilience.chaos.enabled=true}: without it no
+	 * method gets a chaos stage, so chaos costs nothing.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(prefix = "resilience.chaos", name = "enabled", havingValue = "true")
+	static class ChaosConfiguration {
+
+		private static final Log logger = LogFactory.getLog("dev.resilience.chaos");
+
+		@Bean
+		@ConditionalOnMissingBean
+		ChaosRegistry resilienceChaosRegistry(ChaosConfigurations configurations, ResilienceRegistry registry) {
+			String faults = configurations.describeFaults();
+			logger.warn("Chaos injection is enabled (resilience.chaos.enabled=true): "
+					+ (faults.isEmpty() ? "no instance has faults configured" : "injecting faults into " + faults)
+					+ "; faults can be switched on for any instance name at runtime through"
+					+ " POST /actuator/resilience/chaos/{name} when state changes are enabled."
+					+ " Do not leave it enabled where real users are served by accident.");
+			return new ChaosRegistry(configurations::config, registry.getScheduler(), registry.getContextPropagator(),
+					Chaos.threadLocalRandom());
 		}
 
 	}

@@ -8,8 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.fallback.FallbackListener;
 import dev.resilience.idempotency.IdempotencyListener;
+import dev.resilience.spring.metrics.ChaosMeterBinder;
 import dev.resilience.spring.metrics.ResilienceMeterBinder;
 
 /**
@@ -49,6 +51,14 @@ public class ResilienceMetricsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "resilienceIdempotencyMetrics")
 	IdempotencyListener resilienceIdempotencyMetrics(ResilienceMeterBinder binder) {
 		return binder::recordIdempotencyOutcome;
+	}
+
+	/** {@code resilience.chaos.injections}, when chaos is enabled. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ChaosRegistry.class)
+	ChaosMeterBinder resilienceChaosMeterBinder(ChaosRegistry chaos) {
+		return new ChaosMeterBinder(chaos);
 	}
 
 }

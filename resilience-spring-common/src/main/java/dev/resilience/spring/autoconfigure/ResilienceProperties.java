@@ -47,6 +47,8 @@ public class ResilienceProperties {
 
 	private final Actuator actuator = new Actuator();
 
+	private final Chaos chaos = new Chaos();
+
 	public CircuitBreaker getCircuitBreaker() {
 		return this.circuitBreaker;
 	}
@@ -81,6 +83,10 @@ public class ResilienceProperties {
 
 	public Actuator getActuator() {
 		return this.actuator;
+	}
+
+	public Chaos getChaos() {
+		return this.chaos;
 	}
 
 	/** Circuit breakers: {@code defaults} and per-instance overrides. */
@@ -476,7 +482,7 @@ public class ResilienceProperties {
 
 		/**
 		 * Whether the resilience endpoint accepts requests that change a circuit
-		 * breaker's state.
+		 * breaker's state or the faults chaos injects.
 		 */
 		private boolean stateChangesEnabled = false;
 
@@ -486,6 +492,50 @@ public class ResilienceProperties {
 
 		public void setStateChangesEnabled(boolean stateChangesEnabled) {
 			this.stateChangesEnabled = stateChangesEnabled;
+		}
+
+	}
+
+	/**
+	 * Chaos injection: errors and latency injected innermost into the calls of annotated
+	 * methods, by instance name.
+	 */
+	public static class Chaos {
+
+		/**
+		 * Whether chaos injection is possible at all. When false no method gets a chaos
+		 * stage and the actuator cannot switch faults on; when true every annotated
+		 * method can, and one WARN line is logged at startup.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Faults injected under every instance name unless its instance overrides them;
+		 * none by default.
+		 */
+		@NestedConfigurationProperty
+		private final ChaosSettings defaults = new ChaosSettings();
+
+		/**
+		 * Per-instance faults, keyed by a name given to a resilience annotation such as
+		 * @CircuitBreaker or @Retry. Unset keys inherit from defaults.
+		 */
+		private final Map<String, ChaosSettings> instances = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public ChaosSettings getDefaults() {
+			return this.defaults;
+		}
+
+		public Map<String, ChaosSettings> getInstances() {
+			return this.instances;
 		}
 
 	}

@@ -1,5 +1,8 @@
 package dev.resilience.spring.reactive;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -10,6 +13,7 @@ import dev.resilience.Scheduler;
 import dev.resilience.Stage;
 import dev.resilience.Ticker;
 import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.chaos.Chaos;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
@@ -23,20 +27,21 @@ import dev.resilience.timeout.Timeout;
 /**
  * The policies of one method returning {@code Mono} or {@code Flux}, as Reactor operators
  * in the order of the engine's pipeline (idempotency, fallback, retry, hedge, circuit
- * breaker, rate limiter, timeout, bulkhead, method). Nothing runs when the method's
- * result is assembled: each subscription is one protected call, which invokes the method
- * and subscribes to what it returns. A retry re-subscribes after a delay on the engine's
- * scheduler, blocking no thread; the breaker records the terminal signal and a cancel
- * records nothing (a half-open trial permit is given back); a rate limiter permit is
- * taken per subscription, waiting on the limiter's scheduler; a timeout fails the
- * subscription at its deadline, on the engine's scheduler, and cancels the upstream; a
- * bulkhead permit is held from subscription to termination or cancel; a fallback answers
- * the error signal with the same reactive type or a plain value; {@code @Idempotent} on a
- * {@code Mono} runs each subscription through the idempotency stage. Metrics and
- * listeners count as for a {@code CompletionStage} method. See {@code docs/reactive.md}.
- * A {@code Mono} stays on {@code Mono} operators, the breaker ({@link BreakerMono}) and
- * the retry ({@link RetryMono}) one subscriber each; a {@code Flux} takes the same rules
- * as a chain of Reactor's operators ({@link BreakerCall}, {@link RetryCall}).
+ * breaker, rate limiter, timeout, bulkhead, chaos, method). Nothing runs when the
+ * method's result is assembled: each subscription is one protected call, which invokes
+ * the method and subscribes to what it returns. A retry re-subscribes after a delay on
+ * the engine's scheduler, blocking no thread; the breaker records the terminal signal and
+ * a cancel records nothing (a half-open trial permit is given back); a rate limiter
+ * permit is taken per subscription, waiting on the limiter's scheduler; a timeout fails
+ * the subscription at its deadline, on the engine's scheduler, and cancels the upstream;
+ * a bulkhead permit is held from subscription to termination or cancel; a fallback
+ * answers the error signal with the same reactive type or a plain value;
+ * {@code @Idempotent} on a {@code Mono} runs each subscription through the idempotency
+ * stage. Metrics and listeners count as for a {@code CompletionStage} method. See
+ * {@code docs/reactive.md}. A {@code Mono} stays on {@code Mono} operators, the breaker
+ * ({@link BreakerMono}) and the retry ({@link RetryMono}) one subscriber each; a
+ * {@code Flux} takes the same rules as a chain of Reactor's operators
+ * ({@link BreakerCall}, {@link RetryCall}).
  * <p>
  * Immutable and thread-safe; built once per method at startup. Over 300 lines for its
  * builder, one setter per policy.
@@ -78,6 +83,8 @@ public final class ReactivePipeline {
 
 	private final Hedge hedge;
 
+	private final List<Chaos> chaos;
+
 	private ReactivePipeline(Builder builder) {
 		this.description = builder.description;
 		this.mono = builder.mono;
@@ -96,6 +103,7 @@ public final class ReactivePipeline {
 		this.bulkhead = builder.bulkhead;
 		this.idempotency = builder.idempotency;
 		this.hedge = builder.hedge;
+		this.chaos = List.copyOf(builder.chaos);
 	}
 
 	/**
@@ -133,8 +141,11 @@ public final class ReactivePipeline {
 		return flux;
 	}
 
-	/** The bulkhead, the timeout and the rate limiter, innermost first. */
+	/** Chaos, the bulkhead, the timeout and the rate limiter, innermost first. */
 	private Flux<Object> limited(Flux<Object> flux) {
+		if (!this.chaos.isEmpty()) {
+			flux = ChaosSubscription.apply(this.chaos, this.scheduler, this.propagator, flux);
+		}
 		if (this.bulkhead != null) {
 			flux = BulkheadSubscription.apply(this.bulkhead, this.mono, flux);
 		}
@@ -151,7 +162,7 @@ public final class ReactivePipeline {
 	 */
 	private Mono<Object> invokeMono(Invocation invocation) {
 		Mono<Object> mono = new AttemptMono(this, invocation);
-		if (this.bulkhead != null || this.timeout != null || this.rateLimiter != null) {
+		if (this.bulkhead != null || this.timeout != null || this.rateLimiter != null || !this.chaos.isEmpty()) {
 			mono = Mono.fromDirect(limited(Flux.from(mono)));
 		}
 		if (this.circuitBreaker != null) {
@@ -260,6 +271,8 @@ public final class ReactivePipeline {
 
 		private Hedge hedge;
 
+		private final List<Chaos> chaos = new ArrayList<>();
+
 		private Builder(String description, boolean mono, Ticker ticker, Scheduler scheduler,
 				ContextPropagator propagator) {
 			this.description = description;
@@ -344,6 +357,17 @@ public final class ReactivePipeline {
 		 */
 		public Builder hedge(Hedge hedge) {
 			this.hedge = hedge;
+			return this;
+		}
+
+		/**
+		 * A chaos instance, innermost; several each roll their own faults, in the order
+		 * they were added.
+		 */
+		public Builder chaos(Chaos chaos) {
+			if (!this.chaos.contains(chaos)) {
+				this.chaos.add(chaos);
+			}
 			return this;
 		}
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
 
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.chaos.ChaosConfig;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.RetryConfig;
@@ -130,6 +131,11 @@ class ConfigurationMetadataTests {
 		keys.put(idem + "jdbc.initialize-schema", "embedded");
 		keys.put("resilience.health.circuit-open-status", "up");
 		keys.put("resilience.actuator.state-changes-enabled", false);
+		keys.put("resilience.chaos.enabled", false);
+		keys.put("resilience.chaos.defaults.error-rate", ChaosConfig.none().getErrorRate());
+		keys.put("resilience.chaos.defaults.error", ChaosConfig.none().getError().getName());
+		keys.put("resilience.chaos.defaults.latency", ChaosConfig.none().getLatency());
+		keys.put("resilience.chaos.defaults.latency-rate", ChaosConfig.none().getLatencyRate());
 		return keys;
 	}
 
@@ -142,8 +148,8 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyInstancesMapIsDocumentedWithADescription() {
-		for (String pattern : List.of("circuit-breaker", "retry", "bulkhead", "rate-limiter", "timeout",
-				"idempotency")) {
+		for (String pattern : List.of("circuit-breaker", "retry", "bulkhead", "rate-limiter", "timeout", "idempotency",
+				"chaos")) {
 			String key = "resilience." + pattern + ".instances";
 			assertThat(properties).containsKey(key);
 			assertThat(properties.get(key).path("description").asText()).as(key).isNotBlank();
