@@ -29,7 +29,9 @@ public final class ReportWriter {
 
 	static final String END = "<!-- results:end -->";
 
-	private static final String CALLS = "dev.resilience.benchmarks.CallBenchmarks.";
+	private static final String PACKAGE = "dev.resilience.benchmarks.";
+
+	private static final String CALLS = PACKAGE + "CallBenchmarks.";
 
 	private static final String SHARED = "dev.resilience.benchmarks.SharedBreakerBenchmarks.";
 
@@ -70,7 +72,10 @@ public final class ReportWriter {
 		for (JsonNode run : new ObjectMapper().readTree(json.toFile())) {
 			JsonNode primary = run.path("primaryMetric");
 			JsonNode allocation = run.path("secondaryMetrics").path("gc.alloc.rate.norm");
-			results.put(run.path("benchmark").asText(),
+			StringBuilder name = new StringBuilder(run.path("benchmark").asText());
+			// A parameterized benchmark is one result per value: keep them apart.
+			run.path("params").properties().forEach((param) -> name.append(':').append(param.getValue().asText()));
+			results.put(name.toString(),
 					new Result(primary.path("score").asDouble(), primary.path("scoreError").asDouble(),
 							primary.path("scoreUnit").asText(),
 							allocation.isMissingNode() ? Double.NaN : allocation.path("score").asDouble()));
@@ -99,6 +104,7 @@ public final class ReportWriter {
 		perCallTable(out);
 		sharedBreakerTable(out);
 		idempotencyTable(out);
+		costWhenOnTable(out);
 		targetsTable(out);
 		return out.toString();
 	}
@@ -216,6 +222,60 @@ public final class ReportWriter {
 		out.append("### `@Idempotent` replay from the memory store, one thread\n\n");
 		out.append("| | ours |\n|---|---|\n");
 		out.append("| replay of a completed key | ").append(cell(replay)).append(" |\n\n");
+	}
+
+	/**
+	 * What the patterns that are off unless configured cost once switched on, each against
+	 * the same call without it, in the same run; written only when the run measured them.
+	 */
+	private void costWhenOnTable(StringBuilder out) {
+		List<String[]> rows = List.of(
+				new String[] { "`@Hedge` on a `CompletableFuture` method, no hedge fires (under `@CircuitBreaker`)",
+						"HedgeBenchmarks.withoutHedge", "HedgeBenchmarks.withHedge" },
+				new String[] { "adaptive bulkhead, `gradient2` (engine, vs a semaphore bulkhead)",
+						"AdaptiveBulkheadBenchmarks.semaphore:gradient2", "AdaptiveBulkheadBenchmarks.adaptive:gradient2" },
+				new String[] { "adaptive bulkhead, `vegas` (engine, vs a semaphore bulkhead)",
+						"AdaptiveBulkheadBenchmarks.semaphore:vegas", "AdaptiveBulkheadBenchmarks.adaptive:vegas" },
+				new String[] { "adaptive bulkhead, `aimd` (engine, vs a semaphore bulkhead)",
+						"AdaptiveBulkheadBenchmarks.semaphore:aimd", "AdaptiveBulkheadBenchmarks.adaptive:aimd" },
+				new String[] { "breaker with `adaptive-slow-call` on (engine, vs the fixed threshold only)",
+						"AdaptiveSlowCallBenchmarks.fixedThreshold", "AdaptiveSlowCallBenchmarks.adaptiveThreshold" },
+				new String[] { "chaos enabled, no faults for the name (`@CircuitBreaker` method)",
+						"CallBenchmarks.oursCircuitBreaker", "ChaosBenchmarks.oursCircuitBreakerChaosEnabledNoFaults" },
+				new String[] { "chaos enabled, no faults for the name (engine pipeline with a breaker)",
+						"ChaosBenchmarks.pipelineCircuitBreaker", "ChaosBenchmarks.pipelineCircuitBreakerChaosNoFaults" },
+				new String[] { "`@Retry(retryOnResult = ...)` accepting the first result (vs `@Retry`)",
+						"CallBenchmarks.oursRetry", "RetryOnResultBenchmarks.oursRetryOnResultAccepted" });
+		StringBuilder table = new StringBuilder();
+		for (String[] row : rows) {
+			Result without = this.results.get(PACKAGE + row[1]);
+			Result with = this.results.get(PACKAGE + row[2]);
+			if (without == null || with == null) {
+				continue;
+			}
+			table.append("| ")
+				.append(row[0])
+				.append(" | ")
+				.append(cell(without))
+				.append(" | ")
+				.append(cell(with))
+				.append(" | ")
+				.append(ratio(with, without))
+				.append(" | ")
+				.append(Double.isNaN(with.bytes()) ? ""
+						: String.format(Locale.ROOT, "%+.0f B", with.bytes() - without.bytes()))
+				.append(" |\n");
+		}
+		if (table.isEmpty()) {
+			return;
+		}
+		out.append("### What an opt-in pattern costs once switched on, one thread\n\n");
+		out.append("| switched on | without it | with it | with / without (time) | extra allocation |\n");
+		out.append("|---|---|---|---|---|\n");
+		out.append(table).append('\n');
+		out.append("None of these runs when it is not configured: a method without `@Hedge`, a semaphore")
+			.append(" bulkhead, a breaker without `adaptive-slow-call`, chaos disabled and `@Retry` without")
+			.append(" `retryOnResult` keep the code paths of the rows above.\n\n");
 	}
 
 	private void targetsTable(StringBuilder out) {
