@@ -225,15 +225,17 @@ public final class ReportWriter {
 	}
 
 	/**
-	 * What the patterns that are off unless configured cost once switched on, each against
-	 * the same call without it, in the same run; written only when the run measured them.
+	 * What the patterns that are off unless configured cost once switched on, each
+	 * against the same call without it, in the same run; written only when the run
+	 * measured them.
 	 */
 	private void costWhenOnTable(StringBuilder out) {
 		List<String[]> rows = List.of(
 				new String[] { "`@Hedge` on a `CompletableFuture` method, no hedge fires (under `@CircuitBreaker`)",
 						"HedgeBenchmarks.withoutHedge", "HedgeBenchmarks.withHedge" },
 				new String[] { "adaptive bulkhead, `gradient2` (engine, vs a semaphore bulkhead)",
-						"AdaptiveBulkheadBenchmarks.semaphore:gradient2", "AdaptiveBulkheadBenchmarks.adaptive:gradient2" },
+						"AdaptiveBulkheadBenchmarks.semaphore:gradient2",
+						"AdaptiveBulkheadBenchmarks.adaptive:gradient2" },
 				new String[] { "adaptive bulkhead, `vegas` (engine, vs a semaphore bulkhead)",
 						"AdaptiveBulkheadBenchmarks.semaphore:vegas", "AdaptiveBulkheadBenchmarks.adaptive:vegas" },
 				new String[] { "adaptive bulkhead, `aimd` (engine, vs a semaphore bulkhead)",
@@ -243,7 +245,8 @@ public final class ReportWriter {
 				new String[] { "chaos enabled, no faults for the name (`@CircuitBreaker` method)",
 						"CallBenchmarks.oursCircuitBreaker", "ChaosBenchmarks.oursCircuitBreakerChaosEnabledNoFaults" },
 				new String[] { "chaos enabled, no faults for the name (engine pipeline with a breaker)",
-						"ChaosBenchmarks.pipelineCircuitBreaker", "ChaosBenchmarks.pipelineCircuitBreakerChaosNoFaults" },
+						"ChaosBenchmarks.pipelineCircuitBreaker",
+						"ChaosBenchmarks.pipelineCircuitBreakerChaosNoFaults" },
 				new String[] { "`@Retry(retryOnResult = ...)` accepting the first result (vs `@Retry`)",
 						"CallBenchmarks.oursRetry", "RetryOnResultBenchmarks.oursRetryOnResultAccepted" });
 		StringBuilder table = new StringBuilder();
