@@ -328,10 +328,15 @@ public final class AdaptiveBulkhead implements Bulkhead, Bulkhead.Metrics {
 			}
 		}
 
+		/**
+		 * A taken permit answers 1 whatever the limit is now: the limit may have fallen
+		 * since {@link #tryTake()} read it, and a negative answer would tell the waiter
+		 * it got nothing while the permit stays counted, leaking it for good. A positive
+		 * answer also wakes the next waiter, which checks the limit for itself.
+		 */
 		@Override
 		protected int tryAcquireShared(int ignored) {
-			int taken = tryTake();
-			return (taken < 0) ? -1 : this.bulkhead.getLimit() - taken;
+			return (tryTake() < 0) ? -1 : 1;
 		}
 
 		@Override
