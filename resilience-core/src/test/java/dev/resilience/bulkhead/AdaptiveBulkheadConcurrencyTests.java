@@ -10,6 +10,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -119,6 +120,63 @@ class AdaptiveBulkheadConcurrencyTests {
 		assertThat(successes.sum()).isEqualTo((long) THREADS * callsPerThread);
 		algorithm.set(4);
 		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(4);
+	}
+
+	@Test
+	void aWaiterWokenAsTheLimitFallsKeepsThePermitItTookInsteadOfLeakingIt() throws Exception {
+		// The waiter's wake-up reads the limit at 2 and takes the second permit; every
+		// later
+		// read answers 1. Reading the limit again to decide whether it acquired left the
+		// permit counted with nobody to give it back.
+		AtomicBoolean armed = new AtomicBoolean();
+		AtomicInteger waiterReads = new AtomicInteger();
+		Thread[] waiter = new Thread[1];
+		LimitAlgorithm falling = new LimitAlgorithm() {
+
+			@Override
+			public int getLimit() {
+				if (!armed.get()) {
+					return 2;
+				}
+				return (Thread.currentThread() == waiter[0] && waiterReads.getAndIncrement() == 0) ? 2 : 1;
+			}
+
+			@Override
+			public void onSample(long startNanos, long rttNanos, int inFlight, boolean dropped) {
+			}
+
+		};
+		BulkheadConfig config = BulkheadConfig.custom()
+			.type(BulkheadConfig.Type.ADAPTIVE)
+			.minLimit(1)
+			.maxLimit(8)
+			.initialLimit(2)
+			.maxWaitDuration(Duration.ofSeconds(30))
+			.build();
+		Bulkhead bulkhead = Bulkhead.of("falling", config, ContextPropagator.NONE, this.ticker, (name, c) -> falling);
+		Bulkhead.CallPermit first = bulkhead.acquireCallPermit();
+		Bulkhead.CallPermit second = bulkhead.acquireCallPermit();
+		Future<Object> waiting = this.threads.submit(() -> {
+			waiter[0] = Thread.currentThread();
+			try {
+				return bulkhead.execute((ignored) -> "ran", null);
+			}
+			catch (Throwable ex) {
+				throw new AssertionError(ex);
+			}
+		});
+		// A real wait: until the waiter is parked for a permit.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (waiter[0] == null || waiter[0].getState() != Thread.State.TIMED_WAITING) {
+			assertThat(System.nanoTime()).as("the waiter parks").isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+		armed.set(true);
+		first.onSuccess();
+		assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo("ran");
+		second.onSuccess();
+		armed.set(false);
+		assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).as("every permit is back").isEqualTo(2);
 	}
 
 	@Test
