@@ -23,6 +23,7 @@ import dev.resilience.idempotency.IdempotencyConfig;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.idempotency.MemoryIdempotencyStore;
 import dev.resilience.internal.ListenerList;
+import dev.resilience.ratelimiter.PermitStore;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
@@ -71,6 +72,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 	private final Function<String, RateLimiterConfig> rateLimiterConfigs;
 
+	private final PermitStore permitStore;
+
 	private final Function<String, TimeoutConfig> timeoutConfigs;
 
 	private final Function<String, HedgeConfig> hedgeConfigs;
@@ -108,6 +111,7 @@ public final class ResilienceRegistry implements AutoCloseable {
 		this.bulkheadConfigs = builder.bulkheadConfigs;
 		this.limitAlgorithms = builder.limitAlgorithms;
 		this.rateLimiterConfigs = builder.rateLimiterConfigs;
+		this.permitStore = builder.permitStore;
 		this.timeoutConfigs = builder.timeoutConfigs;
 		this.hedgeConfigs = builder.hedgeConfigs;
 		Supplier<? extends IdempotencyStore> store = (builder.idempotencyStore != null) ? builder.idempotencyStore
@@ -137,10 +141,14 @@ public final class ResilienceRegistry implements AutoCloseable {
 				this.ticker, this.scheduler, this.contextPropagator), RegistryListener::onRetryAdded);
 	}
 
-	/** The rate limiter named {@code name}, created on first request. */
+	/**
+	 * The rate limiter named {@code name}, created on first request; one of cluster scope
+	 * draws its permits from the registry's {@link PermitStore}.
+	 */
 	public RateLimiter rateLimiter(String name) {
-		return getOrCreate(this.rateLimiters, requireName(name), (key) -> RateLimiter.of(key,
-				this.rateLimiterConfigs.apply(key), this.ticker, this.scheduler, this.contextPropagator),
+		return getOrCreate(
+				this.rateLimiters, requireName(name), (key) -> RateLimiter.of(key, this.rateLimiterConfigs.apply(key),
+						this.permitStore, this.ticker, this.scheduler, this.contextPropagator),
 				RegistryListener::onRateLimiterAdded);
 	}
 
@@ -403,6 +411,8 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		private LimitAlgorithm.Factory limitAlgorithms;
 
+		private PermitStore permitStore;
+
 		private Function<String, RateLimiterConfig> rateLimiterConfigs = (name) -> RateLimiterConfig.ofDefaults();
 
 		private Function<String, TimeoutConfig> timeoutConfigs = (name) -> TimeoutConfig.ofDefaults();
@@ -460,6 +470,15 @@ public final class ResilienceRegistry implements AutoCloseable {
 
 		public Builder rateLimiterConfigs(Function<String, RateLimiterConfig> configs) {
 			this.rateLimiterConfigs = requireNonNull(configs, "rateLimiterConfigs");
+			return this;
+		}
+
+		/**
+		 * The store of the rate limiters of cluster scope; without one, creating such a
+		 * limiter fails.
+		 */
+		public Builder permitStore(PermitStore permitStore) {
+			this.permitStore = requireNonNull(permitStore, "permitStore");
 			return this;
 		}
 

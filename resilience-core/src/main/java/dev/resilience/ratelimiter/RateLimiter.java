@@ -5,6 +5,7 @@ import dev.resilience.Policy;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.ratelimiter.internal.AtomicRateLimiter;
+import dev.resilience.ratelimiter.internal.ClusterRateLimiter;
 
 /**
  * Lets at most {@link RateLimiterConfig#getLimitForPeriod()} calls start per
@@ -50,7 +51,33 @@ public interface RateLimiter extends Policy {
 	 */
 	static RateLimiter of(String name, RateLimiterConfig config, Ticker ticker, Scheduler scheduler,
 			ContextPropagator propagator) {
+		if (config.getScope() == RateLimiterConfig.Scope.CLUSTER) {
+			throw new IllegalArgumentException("RateLimiter '" + name
+					+ "' has scope cluster and needs a PermitStore: use of(name, config, store, ticker, scheduler,"
+					+ " propagator)");
+		}
 		return new AtomicRateLimiter(name, config, ticker, scheduler, propagator);
+	}
+
+	/**
+	 * A rate limiter of the scope {@code config} names: of
+	 * {@link RateLimiterConfig.Scope#CLUSTER} scope, its permits are decided by
+	 * {@code store}, and while the store does not answer, one call per second asks it
+	 * again and the others are decided at once as
+	 * {@link RateLimiterConfig#getOnStoreUnavailable()} says; of instance scope, it
+	 * ignores {@code store}, which may then be {@code null}.
+	 * @throws IllegalArgumentException for a cluster scope without a store
+	 */
+	static RateLimiter of(String name, RateLimiterConfig config, PermitStore store, Ticker ticker, Scheduler scheduler,
+			ContextPropagator propagator) {
+		if (config.getScope() == RateLimiterConfig.Scope.CLUSTER) {
+			if (store == null) {
+				throw new IllegalArgumentException("RateLimiter '" + name
+						+ "' has scope cluster but no PermitStore was given to keep its shared permits");
+			}
+			return new ClusterRateLimiter(name, config, store, ticker, scheduler, propagator);
+		}
+		return of(name, config, ticker, scheduler, propagator);
 	}
 
 	RateLimiterConfig getConfig();
@@ -82,13 +109,23 @@ public interface RateLimiter extends Policy {
 
 		/**
 		 * Permits left in the current period; negative when callers are waiting for
-		 * permits of later periods.
+		 * permits of later periods. A cluster limiter reports what its store said at its
+		 * last decision.
 		 */
 		int getAvailablePermissions();
 
 		long getNumberOfPermittedCalls();
 
 		long getNumberOfRejectedCalls();
+
+		/**
+		 * Calls decided without the shared store, which did not answer (allowed or
+		 * refused as configured); always 0 for an instance-scope limiter. Such calls are
+		 * counted here only, neither as permitted nor as rejected.
+		 */
+		default long getNumberOfStoreUnavailableCalls() {
+			return 0;
+		}
 
 	}
 

@@ -2,8 +2,12 @@ package dev.resilience.ratelimiter;
 
 import java.time.Duration;
 
+import dev.resilience.InvalidConfigurationException;
+
+import static dev.resilience.internal.Requirements.requireArgument;
 import static dev.resilience.internal.Requirements.requireAtLeast;
 import static dev.resilience.internal.Requirements.requireNonNegative;
+import static dev.resilience.internal.Requirements.requireNonNull;
 import static dev.resilience.internal.Requirements.requirePositive;
 
 /**
@@ -18,6 +22,17 @@ public final class RateLimiterConfig {
 
 	public static final Duration DEFAULT_TIMEOUT_DURATION = Duration.ZERO;
 
+	public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofMillis(100);
+
+	/** Longest {@link #getStoreTimeout()}: a limiter must never add seconds to a call. */
+	public static final Duration MAX_STORE_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Shortest refresh period of a {@link Scope#CLUSTER} limiter. */
+	public static final Duration MIN_CLUSTER_REFRESH_PERIOD = Duration.ofMillis(1);
+
+	/** Longest refresh period of a {@link Scope#CLUSTER} limiter. */
+	public static final Duration MAX_CLUSTER_REFRESH_PERIOD = Duration.ofDays(1);
+
 	private static final RateLimiterConfig DEFAULTS = custom().build();
 
 	private final int limitForPeriod;
@@ -26,10 +41,19 @@ public final class RateLimiterConfig {
 
 	private final Duration timeoutDuration;
 
+	private final Scope scope;
+
+	private final OnStoreUnavailable onStoreUnavailable;
+
+	private final Duration storeTimeout;
+
 	private RateLimiterConfig(Builder builder) {
 		this.limitForPeriod = builder.limitForPeriod;
 		this.limitRefreshPeriod = builder.limitRefreshPeriod;
 		this.timeoutDuration = builder.timeoutDuration;
+		this.scope = builder.scope;
+		this.onStoreUnavailable = builder.onStoreUnavailable;
+		this.storeTimeout = builder.storeTimeout;
 	}
 
 	public static RateLimiterConfig ofDefaults() {
@@ -43,7 +67,10 @@ public final class RateLimiterConfig {
 	public Builder toBuilder() {
 		return new Builder().limitForPeriod(this.limitForPeriod)
 			.limitRefreshPeriod(this.limitRefreshPeriod)
-			.timeoutDuration(this.timeoutDuration);
+			.timeoutDuration(this.timeoutDuration)
+			.scope(this.scope)
+			.onStoreUnavailable(this.onStoreUnavailable)
+			.storeTimeout(this.storeTimeout);
 	}
 
 	/** Permits handed out per refresh period. */
@@ -65,10 +92,67 @@ public final class RateLimiterConfig {
 		return this.timeoutDuration;
 	}
 
+	/**
+	 * Whose limit this is: this application instance's own, or one shared by every
+	 * instance through a {@link PermitStore}.
+	 */
+	public Scope getScope() {
+		return this.scope;
+	}
+
+	/**
+	 * What a {@link Scope#CLUSTER} limiter does with a call while its store does not
+	 * answer; unused by an instance limiter.
+	 */
+	public OnStoreUnavailable getOnStoreUnavailable() {
+		return this.onStoreUnavailable;
+	}
+
+	/**
+	 * Longest time a {@link Scope#CLUSTER} limiter waits for its store to decide one
+	 * permit; unused by an instance limiter.
+	 */
+	public Duration getStoreTimeout() {
+		return this.storeTimeout;
+	}
+
 	@Override
 	public String toString() {
-		return "RateLimiterConfig[limitForPeriod=" + this.limitForPeriod + ", limitRefreshPeriod="
-				+ this.limitRefreshPeriod + ", timeoutDuration=" + this.timeoutDuration + "]";
+		String own = "RateLimiterConfig[limitForPeriod=" + this.limitForPeriod + ", limitRefreshPeriod="
+				+ this.limitRefreshPeriod + ", timeoutDuration=" + this.timeoutDuration + ", scope=" + this.scope;
+		return (this.scope == Scope.CLUSTER)
+				? own + ", onStoreUnavailable=" + this.onStoreUnavailable + ", storeTimeout=" + this.storeTimeout + "]"
+				: own + "]";
+	}
+
+	/** Whose limit a rate limiter enforces. */
+	public enum Scope {
+
+		/** Each application instance has its own limit, kept in memory. */
+		INSTANCE,
+
+		/**
+		 * Every application instance draws from one limit, kept in a shared
+		 * {@link PermitStore}.
+		 */
+		CLUSTER
+
+	}
+
+	/** What a {@link Scope#CLUSTER} limiter does with a call while its store is out. */
+	public enum OnStoreUnavailable {
+
+		/**
+		 * The call goes ahead: an outage of the limiter does not take the service down.
+		 */
+		ALLOW,
+
+		/**
+		 * The call is refused with {@link RequestNotPermittedException}: the limit is
+		 * never exceeded.
+		 */
+		DENY
+
 	}
 
 	/** Builder; each setter validates its argument. */
@@ -79,6 +163,12 @@ public final class RateLimiterConfig {
 		private Duration limitRefreshPeriod = DEFAULT_LIMIT_REFRESH_PERIOD;
 
 		private Duration timeoutDuration = DEFAULT_TIMEOUT_DURATION;
+
+		private Scope scope = Scope.INSTANCE;
+
+		private OnStoreUnavailable onStoreUnavailable = OnStoreUnavailable.ALLOW;
+
+		private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
 
 		private Builder() {
 		}
@@ -98,7 +188,50 @@ public final class RateLimiterConfig {
 			return this;
 		}
 
+		public Builder scope(Scope scope) {
+			this.scope = requireNonNull(scope, "scope");
+			return this;
+		}
+
+		public Builder onStoreUnavailable(OnStoreUnavailable onStoreUnavailable) {
+			this.onStoreUnavailable = requireNonNull(onStoreUnavailable, "onStoreUnavailable");
+			return this;
+		}
+
+		/** At most {@link RateLimiterConfig#MAX_STORE_TIMEOUT}. */
+		public Builder storeTimeout(Duration storeTimeout) {
+			requirePositive(storeTimeout, "storeTimeout");
+			requireArgument(storeTimeout.compareTo(MAX_STORE_TIMEOUT) <= 0,
+					"storeTimeout must be at most " + MAX_STORE_TIMEOUT + " but was " + storeTimeout);
+			this.storeTimeout = storeTimeout;
+			return this;
+		}
+
+		/**
+		 * @throws InvalidConfigurationException when a {@link Scope#CLUSTER} limiter's
+		 * refresh period is outside [1ms, 1d], or its period holds more permits than
+		 * microseconds (the store keeps time in microseconds)
+		 */
 		public RateLimiterConfig build() {
+			if (this.scope == Scope.CLUSTER) {
+				if (this.limitRefreshPeriod.compareTo(MIN_CLUSTER_REFRESH_PERIOD) < 0
+						|| this.limitRefreshPeriod.compareTo(MAX_CLUSTER_REFRESH_PERIOD) > 0) {
+					throw new InvalidConfigurationException("limitRefreshPeriod", this.limitRefreshPeriod,
+							"must be between 1ms and 1d when {scope:name} is cluster",
+							InvalidConfigurationException.related("scope", "cluster"));
+				}
+				long micros = this.limitRefreshPeriod.toNanos() / 1000;
+				if (this.limitForPeriod > micros) {
+					throw new InvalidConfigurationException("limitForPeriod", this.limitForPeriod,
+							"must be at most one permit per microsecond of {limitRefreshPeriod} when {scope:name}"
+									+ " is cluster",
+							InvalidConfigurationException.related("limitRefreshPeriod", this.limitRefreshPeriod,
+									"scope", "cluster"))
+						.withConverse("limitRefreshPeriod",
+								"must hold at least one microsecond per permit of {limitForPeriod} when"
+										+ " {scope:name} is cluster");
+				}
+			}
 			return new RateLimiterConfig(this);
 		}
 

@@ -10,6 +10,12 @@ public enum RateLimiterOutcome {
 	PERMITTED,
 
 	/** No permit within the timeout duration. */
-	REJECTED
+	REJECTED,
+
+	/**
+	 * Decided without the shared {@link PermitStore}, which did not answer: the call went
+	 * ahead or was refused as {@link RateLimiterConfig#getOnStoreUnavailable()} says.
+	 */
+	STORE_UNAVAILABLE
 
 }
