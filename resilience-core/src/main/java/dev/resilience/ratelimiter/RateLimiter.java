@@ -127,6 +127,14 @@ public interface RateLimiter extends Policy {
 			return 0;
 		}
 
+		/**
+		 * Whether the shared store answered the last time it was asked; always
+		 * {@code true} for an instance-scope limiter.
+		 */
+		default boolean isStoreAvailable() {
+			return true;
+		}
+
 	}
 
 }

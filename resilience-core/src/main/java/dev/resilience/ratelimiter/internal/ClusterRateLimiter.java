@@ -129,7 +129,7 @@ public final class ClusterRateLimiter implements RateLimiter, RateLimiter.Metric
 		return this;
 	}
 
-	/** Whether the store answered the last time it was asked. */
+	@Override
 	public boolean isStoreAvailable() {
 		return !this.out.get();
 	}

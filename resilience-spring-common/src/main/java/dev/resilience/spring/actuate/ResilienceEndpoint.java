@@ -418,21 +418,31 @@ public class ResilienceEndpoint {
 	}
 
 	/**
-	 * A rate limiter's permits left in the current period (negative while calls wait for
-	 * later ones), its decisions since it was created, and its configuration.
+	 * A rate limiter's scope ({@code instance} or {@code cluster}), permits left in the
+	 * current period (negative while calls wait for later ones; for a cluster limiter, as
+	 * its store said at its last decision), its decisions since it was created, whether
+	 * its store answers (always {@code true} for an instance limiter), and its
+	 * configuration.
 	 */
-	public record RateLimiterDescriptor(int availablePermissions, long permittedCalls, long rejectedCalls,
-			Map<String, Object> config) {
+	public record RateLimiterDescriptor(String scope, int availablePermissions, long permittedCalls, long rejectedCalls,
+			long storeUnavailableCalls, boolean storeAvailable, Map<String, Object> config) {
 
 		static RateLimiterDescriptor of(RateLimiter rateLimiter) {
 			RateLimiter.Metrics metrics = rateLimiter.getMetrics();
 			RateLimiterConfig config = rateLimiter.getConfig();
+			String scope = config.getScope().name().toLowerCase(Locale.ROOT);
 			Map<String, Object> settings = new LinkedHashMap<>();
 			settings.put("limit-for-period", config.getLimitForPeriod());
 			settings.put("limit-refresh-period", format(config.getLimitRefreshPeriod()));
 			settings.put("timeout-duration", format(config.getTimeoutDuration()));
-			return new RateLimiterDescriptor(metrics.getAvailablePermissions(), metrics.getNumberOfPermittedCalls(),
-					metrics.getNumberOfRejectedCalls(), settings);
+			settings.put("scope", scope);
+			if (config.getScope() == RateLimiterConfig.Scope.CLUSTER) {
+				settings.put("on-store-unavailable", config.getOnStoreUnavailable().name().toLowerCase(Locale.ROOT));
+				settings.put("store-timeout", format(config.getStoreTimeout()));
+			}
+			return new RateLimiterDescriptor(scope, metrics.getAvailablePermissions(),
+					metrics.getNumberOfPermittedCalls(), metrics.getNumberOfRejectedCalls(),
+					metrics.getNumberOfStoreUnavailableCalls(), metrics.isStoreAvailable(), settings);
 		}
 
 	}

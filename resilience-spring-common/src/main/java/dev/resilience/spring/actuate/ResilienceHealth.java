@@ -1,6 +1,7 @@
 package dev.resilience.spring.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -125,8 +126,10 @@ public final class ResilienceHealth {
 
 	/**
 	 * One entry per rate limiter: {@code availablePermissions} (negative while calls wait
-	 * for permits of later periods), {@code limitForPeriod} and
-	 * {@code limitRefreshPeriod}.
+	 * for permits of later periods; for a cluster limiter, as its store said at its last
+	 * decision), {@code limitForPeriod}, {@code limitRefreshPeriod} and {@code scope}
+	 * ({@code instance} or {@code cluster}); a cluster limiter adds
+	 * {@code storeAvailable}.
 	 */
 	public static Map<String, Object> rateLimiters(ResilienceRegistry registry) {
 		Map<String, Object> details = new TreeMap<>();
@@ -136,6 +139,10 @@ public final class ResilienceHealth {
 			one.put("availablePermissions", rateLimiter.getMetrics().getAvailablePermissions());
 			one.put("limitForPeriod", config.getLimitForPeriod());
 			one.put("limitRefreshPeriod", DurationFormat.inSecondsOrFiner(config.getLimitRefreshPeriod()));
+			one.put("scope", config.getScope().name().toLowerCase(Locale.ROOT));
+			if (config.getScope() == RateLimiterConfig.Scope.CLUSTER) {
+				one.put("storeAvailable", rateLimiter.getMetrics().isStoreAvailable());
+			}
 			details.put(rateLimiter.getName(), one);
 		}
 		return details;

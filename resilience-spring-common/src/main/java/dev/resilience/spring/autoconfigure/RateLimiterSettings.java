@@ -2,6 +2,8 @@ package dev.resilience.spring.autoconfigure;
 
 import java.time.Duration;
 
+import dev.resilience.ratelimiter.RateLimiterConfig;
+
 /**
  * Settings of a rate limiter, bound both from {@code resilience.rate-limiter.defaults}
  * and from each {@code resilience.rate-limiter.instances.<name>}. A {@code null} field is
@@ -31,6 +33,24 @@ public class RateLimiterSettings {
 	 */
 	private Duration timeoutDuration;
 
+	/**
+	 * Whose limit this is: "instance" (each application instance has its own) or
+	 * "cluster" (every instance draws from one limit kept in Redis).
+	 */
+	private RateLimiterConfig.Scope scope;
+
+	/**
+	 * What a cluster-scope limiter does with a call while Redis does not answer: "allow"
+	 * lets it through, "deny" refuses it. Counted as kind=store_unavailable either way.
+	 */
+	private RateLimiterConfig.OnStoreUnavailable onStoreUnavailable;
+
+	/**
+	 * Longest time a cluster-scope limiter waits for Redis to decide one permit before it
+	 * treats Redis as unavailable. Positive, at most 5s.
+	 */
+	private Duration storeTimeout;
+
 	public Integer getLimitForPeriod() {
 		return this.limitForPeriod;
 	}
@@ -53,6 +73,30 @@ public class RateLimiterSettings {
 
 	public void setTimeoutDuration(Duration timeoutDuration) {
 		this.timeoutDuration = timeoutDuration;
+	}
+
+	public RateLimiterConfig.Scope getScope() {
+		return this.scope;
+	}
+
+	public void setScope(RateLimiterConfig.Scope scope) {
+		this.scope = scope;
+	}
+
+	public RateLimiterConfig.OnStoreUnavailable getOnStoreUnavailable() {
+		return this.onStoreUnavailable;
+	}
+
+	public void setOnStoreUnavailable(RateLimiterConfig.OnStoreUnavailable onStoreUnavailable) {
+		this.onStoreUnavailable = onStoreUnavailable;
+	}
+
+	public Duration getStoreTimeout() {
+		return this.storeTimeout;
+	}
+
+	public void setStoreTimeout(Duration storeTimeout) {
+		this.storeTimeout = storeTimeout;
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -29,6 +30,7 @@ import dev.resilience.bulkhead.LimitAlgorithm;
 import dev.resilience.chaos.Chaos;
 import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.ratelimiter.PermitStore;
 import dev.resilience.spring.aop.DeclaredInstances;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
 import dev.resilience.spring.aop.MethodPipelineFactory;
@@ -53,6 +55,7 @@ import dev.resilience.spring.web.RateLimiterProblemDetailsAdvice;
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ResilienceProperties.class)
+@Import(RedisPermitStoreConfiguration.class)
 public class ResilienceAutoConfiguration {
 
 	@Bean
@@ -65,7 +68,7 @@ public class ResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	ResilienceRegistry resilienceRegistry(ResilienceConfigurations configurations, ObjectProvider<Ticker> ticker,
 			ObjectProvider<Scheduler> scheduler, ObjectProvider<ContextPropagator> contextPropagator,
-			ObjectProvider<ResilienceRegistryCustomizer> customizers) {
+			ObjectProvider<ResilienceRegistryCustomizer> customizers, ObjectProvider<PermitStore> permitStore) {
 		ResilienceRegistry.Builder builder = ResilienceRegistry.builder()
 			.ticker(ticker.getIfAvailable(Ticker::system))
 			.scheduler(scheduler.getIfAvailable(Scheduler::system))
@@ -77,6 +80,14 @@ public class ResilienceAutoConfiguration {
 			.timeoutConfigs(configurations::timeout)
 			.hedgeConfigs(configurations::hedge)
 			.idempotencyConfigs(configurations::idempotency);
+		String clusterScope = configurations.clusterScopeProperty();
+		if (clusterScope != null) {
+			builder.permitStore(permitStore.getIfAvailable(() -> {
+				throw new IllegalStateException(clusterScope + "=cluster keeps its permits in Redis and needs Spring"
+						+ " Data Redis with Lettuce: add spring-boot-starter-data-redis and configure"
+						+ " spring.data.redis.* (host, port)");
+			}));
+		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		ResilienceRegistry registry = builder.build();
 		createDeclaredInstances(registry, configurations);

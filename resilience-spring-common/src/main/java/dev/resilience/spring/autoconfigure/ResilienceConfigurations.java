@@ -208,6 +208,21 @@ public class ResilienceConfigurations {
 		return this.rateLimiters.keySet();
 	}
 
+	/**
+	 * The property that first makes a rate limiter of cluster scope (an instance's
+	 * {@code scope}, or that of {@code defaults}, which every undeclared limiter takes),
+	 * or {@code null} when every limiter is of instance scope.
+	 */
+	public String clusterScopeProperty() {
+		for (Map.Entry<String, RateLimiterConfig> entry : this.rateLimiters.entrySet()) {
+			if (entry.getValue().getScope() == RateLimiterConfig.Scope.CLUSTER) {
+				return new Layers(RATE_LIMITER, entry.getKey()).group() + ".scope";
+			}
+		}
+		return (this.rateLimiterDefaults.getScope() == RateLimiterConfig.Scope.CLUSTER)
+				? RATE_LIMITER + ".defaults.scope" : null;
+	}
+
 	/** Names under {@code resilience.timeout.instances}, in declaration order. */
 	public Set<String> timeoutInstanceNames() {
 		return this.timeouts.keySet();
@@ -460,7 +475,43 @@ public class ResilienceConfigurations {
 			.get("timeoutDuration", "timeout-duration", i.getTimeoutDuration(), d.getTimeoutDuration(),
 					engine.getTimeoutDuration())
 			.apply(NON_NEGATIVE_DURATION, builder::timeoutDuration);
+		settings.get("scope", "scope", i.getScope(), d.getScope(), engine.getScope())
+			.apply("must be instance or cluster", builder::scope);
+		settings
+			.get("onStoreUnavailable", "on-store-unavailable", i.getOnStoreUnavailable(), d.getOnStoreUnavailable(),
+					engine.getOnStoreUnavailable())
+			.apply("must be allow or deny", builder::onStoreUnavailable);
+		settings
+			.get("storeTimeout", "store-timeout", i.getStoreTimeout(), d.getStoreTimeout(), engine.getStoreTimeout())
+			.apply("must be a positive duration of at most 5s", builder::storeTimeout);
+		RateLimiterConfig.Scope scope = (i.getScope() != null) ? i.getScope()
+				: (d.getScope() != null) ? d.getScope() : engine.getScope();
+		// As for bulkhead types: an instance's own store keys must fit its scope, and so
+		// must those of defaults when defaults name a scope themselves.
+		if (layers.instanceGroup != null) {
+			requireKeysOfScope(layers.instanceGroup, scope, i);
+		}
+		else if (d.getScope() != null) {
+			requireKeysOfScope(layers.group(), scope, d);
+		}
 		return settings.build(builder::build);
+	}
+
+	private static void requireKeysOfScope(String group, RateLimiterConfig.Scope scope, RateLimiterSettings own) {
+		if (scope == RateLimiterConfig.Scope.CLUSTER) {
+			return;
+		}
+		Map<String, Object> clusterKeys = new LinkedHashMap<>();
+		clusterKeys.put("on-store-unavailable", own.getOnStoreUnavailable());
+		clusterKeys.put("store-timeout", own.getStoreTimeout());
+		clusterKeys.forEach((key, value) -> {
+			if (value != null) {
+				throw new InvalidResiliencePropertyException(group + "." + key,
+						(value instanceof Enum<?> e) ? e.name().toLowerCase(Locale.ROOT) : value,
+						"applies only to a rate limiter of scope cluster, and this one is instance" + " (set " + group
+								+ ".scope=cluster)");
+			}
+		});
 	}
 
 	private static TimeoutConfig timeout(Layers layers, TimeoutSettings d, TimeoutSettings i) {

@@ -26,6 +26,7 @@ import dev.resilience.hedge.Hedge;
 import dev.resilience.hedge.HedgeOutcome;
 import dev.resilience.idempotency.IdempotencyOutcome;
 import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterOutcome;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryOutcome;
@@ -49,7 +50,8 @@ import dev.resilience.timeout.TimeoutOutcome;
  * <li>{@code resilience.bulkhead.available.concurrent.calls},
  * {@code resilience.bulkhead.rejected}, {@code resilience.bulkhead.limit};</li>
  * <li>{@code resilience.ratelimiter.calls} (counter per {@code kind}: permitted,
- * rejected), {@code resilience.ratelimiter.available.permissions};</li>
+ * rejected, and store_unavailable for a limiter of cluster scope),
+ * {@code resilience.ratelimiter.available.permissions};</li>
  * <li>{@code resilience.timeout.calls} (counter per {@code kind}: successful, failed,
  * timed_out);</li>
  * <li>{@code resilience.hedge.calls} (counter per {@code kind}: primary_won, hedge_won,
@@ -290,6 +292,10 @@ public class ResilienceMeterBinder implements MeterBinder {
 			rateLimiterCalls(tags, RateLimiterOutcome.PERMITTED, metrics,
 					RateLimiter.Metrics::getNumberOfPermittedCalls);
 			rateLimiterCalls(tags, RateLimiterOutcome.REJECTED, metrics, RateLimiter.Metrics::getNumberOfRejectedCalls);
+			if (rateLimiter.getConfig().getScope() == RateLimiterConfig.Scope.CLUSTER) {
+				rateLimiterCalls(tags, RateLimiterOutcome.STORE_UNAVAILABLE, metrics,
+						RateLimiter.Metrics::getNumberOfStoreUnavailableCalls);
+			}
 		}
 
 		private void rateLimiterCalls(Tags tags, RateLimiterOutcome kind, RateLimiter.Metrics metrics,
