@@ -398,6 +398,7 @@ class ClusterRateLimiterTests {
 		assertThat(second.toCompletableFuture().get()).isEqualTo("b");
 		assertThat(this.store.requests).hasSize(1);
 		assertThat(limiter.getMetrics().getNumberOfStoreUnavailableCalls()).isEqualTo(2);
+		assertThat(limiter.getMetrics().getNumberOfPermittedCalls()).isZero();
 	}
 
 	@Test

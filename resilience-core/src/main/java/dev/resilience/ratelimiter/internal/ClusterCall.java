@@ -42,6 +42,12 @@ final class ClusterCall<A, T> implements Runnable {
 	/** Ticker time at which the call may start. */
 	private volatile long due;
 
+	/**
+	 * Whether the store permitted the call; one let through without the store is counted
+	 * as store-unavailable only.
+	 */
+	private volatile boolean permittedByStore;
+
 	private volatile Scheduler.Cancellable scheduled;
 
 	ClusterCall(ClusterRateLimiter limiter, CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument) {
@@ -107,6 +113,7 @@ final class ClusterCall<A, T> implements Runnable {
 			this.result.completeExceptionally(this.limiter.refused(decision.nanos()));
 			return;
 		}
+		this.permittedByStore = true;
 		schedule(decision.nanos());
 	}
 
@@ -137,7 +144,9 @@ final class ClusterCall<A, T> implements Runnable {
 		if (!this.state.compareAndSet(WAITING, STARTED)) {
 			return;
 		}
-		this.limiter.permitted();
+		if (this.permittedByStore) {
+			this.limiter.permitted();
+		}
 		CompletionStage<T> stage;
 		try {
 			stage = this.call.apply(this.argument);

@@ -41,9 +41,9 @@ import dev.resilience.ratelimiter.PermitStore;
  * <p>
  * Every decision is bounded by the request's timeout, connecting included: a missing
  * connection is opened on a thread of its own (the first one as soon as the store is
- * initialized) while the caller waits at most the timeout,
- * and a command that does not answer in time is cancelled. A failure other than a timeout
- * drops the connection, so that the next decision opens a fresh one.
+ * initialized) while the caller waits at most the timeout, and a command that does not
+ * answer in time is cancelled. A failure other than a timeout drops the connection, so
+ * that the next decision opens a fresh one.
  * <p>
  * Works with Redis 5 or later and with Redis Cluster (one key per script). Thread-safe.
  */
@@ -253,10 +253,7 @@ public class RedisPermitStore implements PermitStore, InitializingBean, Disposab
 	/** Forgets a connection that failed, so that the next decision opens a new one. */
 	private void drop(CompletableFuture<Connected> failed) {
 		if (this.connection.compareAndSet(failed, null)) {
-			Connected connected = failed.getNow(null);
-			if (connected != null) {
-				connected.close();
-			}
+			failed.thenAccept(Connected::close);
 		}
 	}
 
@@ -264,10 +261,7 @@ public class RedisPermitStore implements PermitStore, InitializingBean, Disposab
 	public void destroy() {
 		CompletableFuture<Connected> current = this.connection.getAndSet(null);
 		if (current != null) {
-			Connected connected = current.getNow(null);
-			if (connected != null) {
-				connected.close();
-			}
+			current.thenAccept(Connected::close);
 		}
 	}
 
