@@ -137,8 +137,11 @@ class ResilienceEndpointTests {
 		assertThat(descriptor.availablePermissions()).as("negative while calls wait").isEqualTo(-2);
 		assertThat(descriptor.permittedCalls()).isEqualTo(40);
 		assertThat(descriptor.rejectedCalls()).isEqualTo(7);
+		assertThat(descriptor.scope()).isEqualTo("instance");
+		assertThat(descriptor.storeUnavailableCalls()).isZero();
+		assertThat(descriptor.storeAvailable()).isTrue();
 		assertThat(descriptor.config()).containsExactly(entry("limit-for-period", 10),
-				entry("limit-refresh-period", "60s"), entry("timeout-duration", "250ms"));
+				entry("limit-refresh-period", "60s"), entry("timeout-duration", "250ms"), entry("scope", "instance"));
 	}
 
 	@Test

@@ -172,8 +172,8 @@ class ResilienceHealthAutoConfigurationTests {
 				HealthView timeouts = health(context.getBean(TimeoutsHealthIndicator.class));
 
 				assertThat(rateLimiters.status()).isEqualTo("UP");
-				assertThat(detailsOf(rateLimiters, "orders"))
-					.isEqualTo(Map.of("availablePermissions", 2, "limitForPeriod", 3, "limitRefreshPeriod", "60s"));
+				assertThat(detailsOf(rateLimiters, "orders")).isEqualTo(Map.of("availablePermissions", 2,
+						"limitForPeriod", 3, "limitRefreshPeriod", "60s", "scope", "instance"));
 				assertThat(timeouts.status()).isEqualTo("UP");
 				assertThat(detailsOf(timeouts, "inventory")).isEqualTo(Map.of("duration", "250ms", "interrupt", false));
 			});
