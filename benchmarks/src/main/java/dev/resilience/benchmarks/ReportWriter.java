@@ -37,6 +37,8 @@ public final class ReportWriter {
 
 	private static final String IDEMPOTENCY = "dev.resilience.benchmarks.IdempotencyBenchmarks.";
 
+	private static final String CLUSTER = PACKAGE + "ClusterRateLimiterBenchmarks.";
+
 	/**
 	 * A byte or so of {@code gc.alloc.rate.norm} is measurement noise, not an allocation.
 	 */
@@ -104,6 +106,7 @@ public final class ReportWriter {
 		perCallTable(out);
 		sharedBreakerTable(out);
 		idempotencyTable(out);
+		clusterRateLimiterTable(out);
 		costWhenOnTable(out);
 		targetsTable(out);
 		return out.toString();
@@ -222,6 +225,48 @@ public final class ReportWriter {
 		out.append("### `@Idempotent` replay from the memory store, one thread\n\n");
 		out.append("| | ours |\n|---|---|\n");
 		out.append("| replay of a completed key | ").append(cell(replay)).append(" |\n\n");
+	}
+
+	/**
+	 * One permit decision of a {@code scope: cluster} limiter against the local Redis,
+	 * beside a naive fixed window and a single round trip measured in the same run.
+	 */
+	private void clusterRateLimiterTable(StringBuilder out) {
+		Result ours = this.results.get(CLUSTER + "oursClusterPermit");
+		if (ours == null) {
+			return;
+		}
+		Result naive = this.results.get(CLUSTER + "naiveIncrThenExpire");
+		Result incr = this.results.get(CLUSTER + "singleIncr");
+		out.append("### Fleet-wide rate limiter: one permit decision against a local Redis, one thread\n\n");
+		out.append("| | time per decision | bytes per decision | ours / this (time) |\n|---|---|---|---|\n");
+		out.append("| ours, `scope: cluster` (one `EVALSHA` of the GCRA script) | ")
+			.append(withUnit(ours))
+			.append(" | ")
+			.append(bytes(ours))
+			.append(" | |\n");
+		out.append("| naive fixed window from the JVM (`INCR`, then `EXPIRE`) | ")
+			.append(withUnit(naive))
+			.append(" | ")
+			.append(bytes(naive))
+			.append(" | ")
+			.append(ratio(ours, naive))
+			.append(" |\n");
+		out.append("| one round trip (`INCR` alone) | ")
+			.append(withUnit(incr))
+			.append(" | ")
+			.append(bytes(incr))
+			.append(" | ")
+			.append(ratio(ours, incr))
+			.append(" |\n\n");
+	}
+
+	private static String withUnit(Result result) {
+		if (result == null) {
+			return "";
+		}
+		return String.format(Locale.ROOT, "%s ± %s %s", number(result.score()), number(result.error()),
+				result.unit().replace("/op", ""));
 	}
 
 	/**
