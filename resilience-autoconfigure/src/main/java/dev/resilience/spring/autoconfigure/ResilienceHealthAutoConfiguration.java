@@ -20,47 +20,74 @@ import dev.resilience.spring.autoconfigure.ResilienceProperties.Health.CircuitOp
 /**
  * Health contributors {@code circuitBreakers}, {@code retries}, {@code bulkheads},
  * {@code rateLimiters} and {@code timeouts}, each switched off by
- * {@code management.health.<name>.enabled=false} ({@code circuitbreakers},
- * {@code retries}, {@code bulkheads}, {@code ratelimiters}, {@code timeouts}). The status
- * an open breaker reports comes from {@code resilience.health.circuit-open-status}.
+ * {@code resilience.health.<key>.enabled=false} ({@code circuit-breakers},
+ * {@code retries}, {@code bulkheads}, {@code rate-limiters}, {@code timeouts}; unset
+ * follows {@code management.health.defaults.enabled}). The status an open breaker reports
+ * comes from {@code resilience.health.circuit-open-status}.
+ * <p>
+ * resilience4j's Spring Boot module names its indicators {@code circuitBreakers} and
+ * {@code rateLimiters} too, when {@code management.health.circuitbreakers.enabled} or
+ * {@code management.health.ratelimiters.enabled} turns them on. This configuration runs
+ * after resilience4j's, and where one of its indicators has taken the name, contributes
+ * this starter's as {@code resilienceCircuitBreakers} or {@code resilienceRateLimiters}
+ * instead, so that both libraries show.
  */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
+		"io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakersHealthIndicatorAutoConfiguration",
+		"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimitersHealthIndicatorAutoConfiguration" })
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(ResilienceRegistry.class)
 public class ResilienceHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("circuitbreakers")
+	@ConditionalOnResilienceHealthContributor("circuit-breakers")
 	CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(ResilienceRegistry registry,
 			ResilienceProperties properties) {
 		return new CircuitBreakersHealthIndicator(registry, status(properties.getHealth().getCircuitOpenStatus()));
 	}
 
 	@Bean
+	@ConditionalOnResilience4jBean("circuitBreakersHealthIndicator")
+	@ConditionalOnMissingBean(name = "resilienceCircuitBreakersHealthIndicator")
+	@ConditionalOnResilienceHealthContributor("circuit-breakers")
+	CircuitBreakersHealthIndicator resilienceCircuitBreakersHealthIndicator(ResilienceRegistry registry,
+			ResilienceProperties properties) {
+		return new CircuitBreakersHealthIndicator(registry, status(properties.getHealth().getCircuitOpenStatus()));
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "retriesHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("retries")
+	@ConditionalOnResilienceHealthContributor("retries")
 	RetriesHealthIndicator retriesHealthIndicator(ResilienceRegistry registry) {
 		return new RetriesHealthIndicator(registry);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "bulkheadsHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("bulkheads")
+	@ConditionalOnResilienceHealthContributor("bulkheads")
 	BulkheadsHealthIndicator bulkheadsHealthIndicator(ResilienceRegistry registry) {
 		return new BulkheadsHealthIndicator(registry);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "rateLimitersHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("ratelimiters")
+	@ConditionalOnResilienceHealthContributor("rate-limiters")
 	RateLimitersHealthIndicator rateLimitersHealthIndicator(ResilienceRegistry registry) {
 		return new RateLimitersHealthIndicator(registry);
 	}
 
 	@Bean
+	@ConditionalOnResilience4jBean("rateLimitersHealthIndicator")
+	@ConditionalOnMissingBean(name = "resilienceRateLimitersHealthIndicator")
+	@ConditionalOnResilienceHealthContributor("rate-limiters")
+	RateLimitersHealthIndicator resilienceRateLimitersHealthIndicator(ResilienceRegistry registry) {
+		return new RateLimitersHealthIndicator(registry);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "timeoutsHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("timeouts")
+	@ConditionalOnResilienceHealthContributor("timeouts")
 	TimeoutsHealthIndicator timeoutsHealthIndicator(ResilienceRegistry registry) {
 		return new TimeoutsHealthIndicator(registry);
 	}

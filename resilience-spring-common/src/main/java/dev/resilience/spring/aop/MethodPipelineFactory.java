@@ -40,6 +40,7 @@ import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.fallback.FallbackConfig;
 import dev.resilience.fallback.FallbackHandler;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.spring.coexistence.Resilience4jAnnotations;
 import dev.resilience.spring.reactive.ReactivePipeline;
 import dev.resilience.spring.support.DurationFormat;
 
@@ -133,6 +134,7 @@ public class MethodPipelineFactory {
 		ReturnKind returnKind = ReturnTypes.classify(specific, returnType,
 				AnnotationKinds.on(specific, targetClass, typeLevelApplies), where);
 		requireSupportedOn(returnKind, idempotent, where);
+		warnOfResilience4jAnnotations(specific, targetClass, typeLevelApplies, where);
 		if (hedge != null) {
 			requireHedgeable(returnKind, returnType, where);
 		}
@@ -464,6 +466,28 @@ public class MethodPipelineFactory {
 	 * The annotation of {@code type} on the method, else (where type level applies) on
 	 * the class.
 	 */
+	/**
+	 * One WARN line when resilience4j's annotations also apply to the method: the two
+	 * libraries do not combine on one method, since this interceptor runs outside
+	 * resilience4j's aspects (a resilience4j {@code @TimeLimiter} there only sees the
+	 * finished call).
+	 */
+	private static void warnOfResilience4jAnnotations(Method method, Class<?> targetClass, boolean typeLevelApplies,
+			String where) {
+		List<Annotation> theirs = Resilience4jAnnotations.on(method, targetClass);
+		if (theirs.isEmpty()) {
+			return;
+		}
+		String described = theirs.stream().map(Resilience4jAnnotations::describe).collect(Collectors.joining(" "));
+		logger.warn(where + " carries " + AnnotationKinds.on(method, targetClass, typeLevelApplies)
+				+ " of this starter and " + described
+				+ " of resilience4j: this starter's interceptor runs outside resilience4j's aspects, so the two do not"
+				+ " combine"
+				+ (described.contains("@TimeLimiter")
+						? " (resilience4j's @TimeLimiter only sees the finished call and limits nothing)" : "")
+				+ "; keep the whole method on one library");
+	}
+
 	static <A extends Annotation> A find(Method method, Class<?> targetClass, Class<A> type, boolean typeLevelApplies) {
 		A onMethod = AnnotatedElementUtils.findMergedAnnotation(method, type);
 		if (onMethod != null || !typeLevelApplies) {

@@ -7,6 +7,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -37,6 +38,7 @@ import dev.resilience.spring.aop.MethodPipelineFactory;
 import dev.resilience.spring.aop.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.aop.ResilienceMethodInterceptor;
 import dev.resilience.spring.bulkhead.NetflixLimitAlgorithms;
+import dev.resilience.spring.coexistence.Resilience4jCoexistence;
 import dev.resilience.spring.context.MicrometerContextPropagator;
 import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
 import dev.resilience.spring.web.RateLimiterProblemDetailsAdvice;
@@ -228,6 +230,24 @@ public class ResilienceAutoConfiguration {
 					+ " Do not leave it enabled where real users are served by accident.");
 			return new ChaosRegistry(configurations::config, registry.getScheduler(), registry.getContextPropagator(),
 					Chaos.threadLocalRandom());
+		}
+
+	}
+
+	/**
+	 * resilience4j beside the starter, as during a migration: one startup line on the
+	 * instance names both libraries use, and one on health names (see
+	 * {@link Resilience4jCoexistence}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.github.resilience4j.core.Registry")
+	static class Resilience4jCoexistenceConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		Resilience4jCoexistence resilienceResilience4jCoexistence(ResilienceRegistry registry,
+				ResilienceProperties properties, Environment environment, ConfigurableListableBeanFactory beanFactory) {
+			return new Resilience4jCoexistence(registry, properties, environment, beanFactory);
 		}
 
 	}

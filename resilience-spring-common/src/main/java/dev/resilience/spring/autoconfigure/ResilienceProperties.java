@@ -447,12 +447,69 @@ public class ResilienceProperties {
 		 */
 		private CircuitOpenStatus circuitOpenStatus = CircuitOpenStatus.UP;
 
+		/** The circuitBreakers health contributor. */
+		private final Contributor circuitBreakers = new Contributor();
+
+		/** The retries health contributor. */
+		private final Contributor retries = new Contributor();
+
+		/** The bulkheads health contributor. */
+		private final Contributor bulkheads = new Contributor();
+
+		/** The rateLimiters health contributor. */
+		private final Contributor rateLimiters = new Contributor();
+
+		/** The timeouts health contributor. */
+		private final Contributor timeouts = new Contributor();
+
 		public CircuitOpenStatus getCircuitOpenStatus() {
 			return this.circuitOpenStatus;
 		}
 
 		public void setCircuitOpenStatus(CircuitOpenStatus circuitOpenStatus) {
 			this.circuitOpenStatus = circuitOpenStatus;
+		}
+
+		public Contributor getCircuitBreakers() {
+			return this.circuitBreakers;
+		}
+
+		public Contributor getRetries() {
+			return this.retries;
+		}
+
+		public Contributor getBulkheads() {
+			return this.bulkheads;
+		}
+
+		public Contributor getRateLimiters() {
+			return this.rateLimiters;
+		}
+
+		public Contributor getTimeouts() {
+			return this.timeouts;
+		}
+
+		/**
+		 * A health contributor's switch, read at startup (the auto-configuration reads it
+		 * from the environment; this binding documents and validates it).
+		 */
+		public static class Contributor {
+
+			/**
+			 * Whether to contribute this component to /actuator/health. Unset follows
+			 * management.health.defaults.enabled (true unless set).
+			 */
+			private Boolean enabled;
+
+			public Boolean getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(Boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 		/** Health statuses an open circuit breaker may report. */

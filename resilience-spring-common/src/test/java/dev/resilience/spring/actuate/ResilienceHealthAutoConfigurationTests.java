@@ -39,21 +39,52 @@ class ResilienceHealthAutoConfigurationTests {
 
 	@Test
 	void eachContributorIsTurnedOffByItsOwnKey() {
-		this.runner.withPropertyValues("management.health.circuitbreakers.enabled=false")
+		this.runner.withPropertyValues("resilience.health.circuit-breakers.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys("retriesHealthIndicator",
 					"bulkheadsHealthIndicator", "rateLimitersHealthIndicator", "timeoutsHealthIndicator"));
 		this.runner
-			.withPropertyValues("management.health.retries.enabled=false", "management.health.bulkheads.enabled=false",
-					"management.health.ratelimiters.enabled=false", "management.health.timeouts.enabled=false")
+			.withPropertyValues("resilience.health.retries.enabled=false", "resilience.health.bulkheads.enabled=false",
+					"resilience.health.rate-limiters.enabled=false", "resilience.health.timeouts.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
 				.containsOnlyKeys("circuitBreakersHealthIndicator"));
-		this.runner.withPropertyValues("management.health.ratelimiters.enabled=false")
+		this.runner.withPropertyValues("resilience.health.rate-limiters.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR))
 				.doesNotContainKey("rateLimitersHealthIndicator")
 				.containsKey("timeoutsHealthIndicator"));
-		this.runner.withPropertyValues("management.health.timeouts.enabled=false")
+		this.runner.withPropertyValues("resilience.health.timeouts.enabled=false")
 			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).doesNotContainKey("timeoutsHealthIndicator")
 				.containsKey("rateLimitersHealthIndicator"));
+	}
+
+	@Test
+	void theManagementHealthKeysThatResilience4jReadsLeaveTheStartersContributorsOn() {
+		this.runner
+			.withPropertyValues("management.health.circuitbreakers.enabled=false",
+					"management.health.ratelimiters.enabled=false", "management.health.retries.enabled=false",
+					"management.health.bulkheads.enabled=false", "management.health.timeouts.enabled=false")
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys(
+					"circuitBreakersHealthIndicator", "retriesHealthIndicator", "bulkheadsHealthIndicator",
+					"rateLimitersHealthIndicator", "timeoutsHealthIndicator"));
+	}
+
+	@Test
+	void anOwnKeyWinsOverTheDefaultsKeyBothWays() {
+		this.runner
+			.withPropertyValues("management.health.defaults.enabled=false", "resilience.health.retries.enabled=true")
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).containsOnlyKeys("retriesHealthIndicator"));
+		this.runner
+			.withPropertyValues("management.health.defaults.enabled=true", "resilience.health.retries.enabled=false")
+			.run((context) -> assertThat(context.getBeansOfType(INDICATOR)).doesNotContainKey("retriesHealthIndicator")
+				.containsKey("bulkheadsHealthIndicator"));
+	}
+
+	@Test
+	void aSwitchThatIsNotABooleanFailsStartupNamingTheKey() {
+		this.runner.withPropertyValues("resilience.health.circuit-breakers.enabled=sometimes")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sometimes"));
 	}
 
 	@Test
