@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -134,8 +135,10 @@ public class ResilienceAutoConfiguration {
 	 * {@link RetryListener}, {@link BulkheadListener}, {@link RateLimiterListener},
 	 * {@link TimeoutListener}, {@link HedgeListener}, {@link IdempotencyListener})
 	 * attached to every instance of that kind, those created after startup included.
+	 * Never lazy: with lazy initialization nothing else might ask for it.
 	 */
 	@Bean
+	@Lazy(false)
 	ListenerBeans resilienceListenerBeans(ResilienceRegistry registry,
 			ObjectProvider<CircuitBreakerListener> circuitBreakerListeners,
 			ObjectProvider<RetryListener> retryListeners, ObjectProvider<BulkheadListener> bulkheadListeners,

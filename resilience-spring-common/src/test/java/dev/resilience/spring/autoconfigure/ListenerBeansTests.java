@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -100,6 +101,21 @@ class ListenerBeansTests {
 
 			assertThat(listener.events).containsExactlyElementsOf(expectedEvents("late"));
 		});
+	}
+
+	@Test
+	void withLazyInitializationListenerBeansStillHearInstancesCreatedInCode() {
+		this.runner
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withBean(AllKinds.class)
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+
+				registry.circuitBreaker("late").transitionToForcedOpenState();
+
+				assertThat(context.getBean(AllKinds.class).events).containsExactly("breaker late CLOSED->FORCED_OPEN");
+			});
 	}
 
 	@Test
