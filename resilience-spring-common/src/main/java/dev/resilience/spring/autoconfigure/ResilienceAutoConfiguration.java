@@ -1,7 +1,5 @@
 package dev.resilience.spring.autoconfigure;
 
-import java.util.List;
-
 import io.micrometer.context.ContextSnapshotFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -27,11 +26,18 @@ import dev.resilience.Resilience;
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
+import dev.resilience.bulkhead.BulkheadListener;
 import dev.resilience.bulkhead.LimitAlgorithm;
 import dev.resilience.chaos.Chaos;
+import dev.resilience.chaos.ChaosListener;
 import dev.resilience.chaos.ChaosRegistry;
+import dev.resilience.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.fallback.FallbackListener;
+import dev.resilience.hedge.HedgeListener;
+import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.ratelimiter.PermitStore;
+import dev.resilience.ratelimiter.RateLimiterListener;
+import dev.resilience.retry.RetryListener;
 import dev.resilience.spring.aop.DeclaredInstances;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
 import dev.resilience.spring.aop.MethodPipelineFactory;
@@ -42,12 +48,16 @@ import dev.resilience.spring.coexistence.Resilience4jCoexistence;
 import dev.resilience.spring.context.MicrometerContextPropagator;
 import dev.resilience.spring.logging.CircuitBreakerTransitionLogger;
 import dev.resilience.spring.web.RateLimiterProblemDetailsAdvice;
+import dev.resilience.timeout.TimeoutListener;
 
 /**
  * Auto-configuration of the resilience starter: binds {@code resilience.*} and validates
  * it at startup through {@link ResilienceConfigurations}, creates the
  * {@link ResilienceRegistry} of named instances, and proxies the beans that carry
  * resilience annotations, building each method's pipeline when the bean is created.
+ * <p>
+ * Every listener bean is attached to every instance of its kind, and every
+ * {@link FallbackListener} bean is told of every fallback.
  * <p>
  * In a web application, a {@link RateLimiterProblemDetailsAdvice} answers a rate
  * limiter's refusal with {@code 429}.
@@ -133,19 +143,44 @@ public class ResilienceAutoConfiguration {
 		return logger;
 	}
 
+	/**
+	 * Every listener bean of a kind of instance ({@link CircuitBreakerListener},
+	 * {@link RetryListener}, {@link BulkheadListener}, {@link RateLimiterListener},
+	 * {@link TimeoutListener}, {@link HedgeListener}, {@link IdempotencyListener})
+	 * attached to every instance of that kind, those created after startup included.
+	 * Never lazy: with lazy initialization nothing else might ask for it.
+	 */
+	@Bean
+	@Lazy(false)
+	ListenerBeans resilienceListenerBeans(ResilienceRegistry registry,
+			ObjectProvider<CircuitBreakerListener> circuitBreakerListeners,
+			ObjectProvider<RetryListener> retryListeners, ObjectProvider<BulkheadListener> bulkheadListeners,
+			ObjectProvider<RateLimiterListener> rateLimiterListeners, ObjectProvider<TimeoutListener> timeoutListeners,
+			ObjectProvider<HedgeListener> hedgeListeners, ObjectProvider<IdempotencyListener> idempotencyListeners) {
+		ListenerBeans listeners = new ListenerBeans(circuitBreakerListeners, retryListeners, bulkheadListeners,
+				rateLimiterListeners, timeoutListeners, hedgeListeners, idempotencyListeners);
+		registry.addListener(listeners);
+		return listeners;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	Resilience resilience(ResilienceRegistry registry) {
 		return Resilience.of(registry);
 	}
 
+	/**
+	 * Takes the {@link ListenerBeans} so that the listener beans are attached before the
+	 * first annotated bean is built, and so hear its first calls.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	MethodPipelineFactory resilienceMethodPipelineFactory(ResilienceRegistry registry, Environment environment,
 			ResilienceConfigurations configurations, ObjectProvider<FallbackListener> fallbackListener,
-			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory, ObjectProvider<ChaosRegistry> chaos) {
+			ObjectProvider<IdempotencyStageFactory> idempotencyStageFactory, ObjectProvider<ChaosRegistry> chaos,
+			ListenerBeans listenerBeans) {
 		MethodPipelineFactory factory = new MethodPipelineFactory(registry, environment,
-				declaredInstances(configurations), fallbackListener(fallbackListener.orderedStream().toList()),
+				declaredInstances(configurations), FallbackListeners.of(fallbackListener.orderedStream().toList()),
 				idempotencyStageFactory.getIfAvailable());
 		factory.setChaosRegistry(chaos.getIfAvailable());
 		return factory;
@@ -158,19 +193,6 @@ public class ResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	ChaosConfigurations resilienceChaosConfigurations(ResilienceProperties properties, ResourceLoader resourceLoader) {
 		return new ChaosConfigurations(properties.getChaos(), resourceLoader.getClassLoader());
-	}
-
-	/**
-	 * Every {@link FallbackListener} bean (the metrics one, the application's) is told.
-	 */
-	private static FallbackListener fallbackListener(List<FallbackListener> listeners) {
-		if (listeners.isEmpty()) {
-			return null;
-		}
-		if (listeners.size() == 1) {
-			return listeners.get(0);
-		}
-		return (method, failure) -> listeners.forEach((listener) -> listener.onFallback(method, failure));
 	}
 
 	@Bean
@@ -221,15 +243,19 @@ public class ResilienceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ChaosRegistry resilienceChaosRegistry(ChaosConfigurations configurations, ResilienceRegistry registry) {
+		ChaosRegistry resilienceChaosRegistry(ChaosConfigurations configurations, ResilienceRegistry registry,
+				ObjectProvider<ChaosListener> listeners) {
 			String faults = configurations.describeFaults();
 			logger.warn("Chaos injection is enabled (resilience.chaos.enabled=true): "
 					+ (faults.isEmpty() ? "no instance has faults configured" : "injecting faults into " + faults)
 					+ "; faults can be switched on for any instance name at runtime through"
 					+ " POST /actuator/resilience/chaos/{name} when state changes are enabled."
 					+ " Do not leave it enabled where real users are served by accident.");
-			return new ChaosRegistry(configurations::config, registry.getScheduler(), registry.getContextPropagator(),
-					Chaos.threadLocalRandom());
+			ChaosRegistry chaos = new ChaosRegistry(configurations::config, registry.getScheduler(),
+					registry.getContextPropagator(), Chaos.threadLocalRandom());
+			// Every ChaosListener bean, on every chaos instance, present and future.
+			listeners.orderedStream().forEach(chaos::addListener);
+			return chaos;
 		}
 
 	}

@@ -1,7 +1,5 @@
 package dev.resilience.spring.autoconfigure;
 
-import java.util.List;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,8 +16,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.util.ClassUtils;
 
 import dev.resilience.ResilienceRegistry;
-import dev.resilience.idempotency.Idempotency;
-import dev.resilience.idempotency.IdempotencyListener;
 import dev.resilience.idempotency.IdempotencyScope;
 import dev.resilience.idempotency.IdempotencyStore;
 import dev.resilience.spring.aop.IdempotencyStageFactory;
@@ -76,27 +72,8 @@ public class ResilienceIdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotencyStageFactory resilienceIdempotencyStageFactory(ResilienceRegistry registry, IdempotencyScope scope,
-			IdempotencyJson json, ObjectProvider<IdempotencyListener> listeners, Environment environment) {
-		tellListeners(registry, listeners.orderedStream().toList());
+			IdempotencyJson json, Environment environment) {
 		return new SpelIdempotencyStageFactory(registry, scope, json, environment);
-	}
-
-	/**
-	 * Every {@link IdempotencyListener} bean (the metrics one, the application's) is told
-	 * of every call.
-	 */
-	private static void tellListeners(ResilienceRegistry registry, List<IdempotencyListener> listeners) {
-		if (listeners.isEmpty()) {
-			return;
-		}
-		registry.addListener(new ResilienceRegistry.RegistryListener() {
-
-			@Override
-			public void onIdempotencyAdded(Idempotency idempotency) {
-				listeners.forEach(idempotency::addListener);
-			}
-
-		});
 	}
 
 	/**
