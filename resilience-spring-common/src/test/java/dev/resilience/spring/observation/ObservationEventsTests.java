@@ -10,6 +10,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -328,6 +330,19 @@ class ObservationEventsTests {
 			.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class,
 					ResilienceObservationAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ResilienceObservationEvents.class));
+	}
+
+	@Test
+	void micrometersMeterHandlerCountsEachEventUnderTheObservationsName() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		this.runner.run((context) -> {
+			Client client = context.getBean(Client.class);
+			State state = context.getBean(State.class);
+			state.failuresLeft.set(2);
+			observed(() -> assertThat(client.flaky()).isEqualTo("ok"));
+			assertThat(meters.get("test.call.resilience.retry").counter().count()).isEqualTo(2);
+		});
 	}
 
 	@Test
