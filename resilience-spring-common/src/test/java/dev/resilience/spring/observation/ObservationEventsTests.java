@@ -17,8 +17,11 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.annotation.Bulkhead;
@@ -53,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * completed on a thread without the caller's context adds no event and changes nothing in
  * the call.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ObservationEventsTests {
 
 	private final FakeTicker ticker = new FakeTicker();
@@ -241,14 +245,20 @@ class ObservationEventsTests {
 				CompletableFuture<String> pooled = client.pooled();
 				state.pending.get(0).complete("done");
 				assertThat(pooled).isCompletedWithValue("done");
+				assertThat(client.quick()).isEqualTo("quick");
+				CompletableFuture<String> hedged = client.hedged();
+				state.pending.get(1).complete("primary");
+				assertThat(hedged).isCompletedWithValue("primary");
 			});
+			this.scheduler.advance(Duration.ofMillis(50));
+			assertThat(state.pending).hasSize(2);
 			assertThat(this.observations).hasSingleObservationThat().hasBeenStopped();
 			assertThat(this.events).isEmpty();
 		});
 	}
 
 	@Test
-	void withoutACurrentObservationNothingIsAddedAndCallsGoOnAsUsual() {
+	void withoutACurrentObservationNothingIsAddedAndCallsGoOnAsUsual(CapturedOutput output) {
 		this.runner.run((context) -> {
 			Client client = context.getBean(Client.class);
 			State state = context.getBean(State.class);
@@ -263,6 +273,7 @@ class ObservationEventsTests {
 			assertThat(this.events).isEmpty();
 			assertThat(context.getBean(ResilienceRegistry.class).circuitBreaker("payments").getState())
 				.isEqualTo(dev.resilience.circuitbreaker.CircuitBreaker.State.OPEN);
+			assertThat(output).as("no listener failed").doesNotContain("threw").doesNotContain("Exception:");
 		});
 	}
 
@@ -491,6 +502,11 @@ class ObservationEventsTests {
 		public String slow() {
 			this.state.ticker.advance(Duration.ofMillis(150));
 			return "late";
+		}
+
+		@Timeout(name = "slow")
+		public String quick() {
+			return "quick";
 		}
 
 		@Hedge(name = "catalog")
