@@ -49,6 +49,8 @@ public class ResilienceProperties {
 
 	private final Chaos chaos = new Chaos();
 
+	private final Observation observation = new Observation();
+
 	public CircuitBreaker getCircuitBreaker() {
 		return this.circuitBreaker;
 	}
@@ -87,6 +89,10 @@ public class ResilienceProperties {
 
 	public Chaos getChaos() {
 		return this.chaos;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
 	}
 
 	/** Circuit breakers: {@code defaults} and per-instance overrides. */
@@ -593,6 +599,26 @@ public class ResilienceProperties {
 
 		public Map<String, ChaosSettings> getInstances() {
 			return this.instances;
+		}
+
+	}
+
+	/** Events on the current Micrometer observation, shown as span events by tracing. */
+	public static class Observation {
+
+		/**
+		 * Whether retries, circuit breaker transitions and refusals, fallbacks, bulkhead
+		 * and rate limiter refusals, timeouts, hedges and chaos injections are added as
+		 * events to the current observation when an ObservationRegistry bean exists.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

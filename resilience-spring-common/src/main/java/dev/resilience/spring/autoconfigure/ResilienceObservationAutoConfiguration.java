@@ -1,0 +1,44 @@
+package dev.resilience.spring.autoconfigure;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+
+import dev.resilience.ResilienceRegistry;
+import dev.resilience.chaos.ChaosRegistry;
+import dev.resilience.spring.observation.ResilienceObservationEvents;
+
+/**
+ * Retries, circuit breaker transitions and refusals, fallbacks, bulkhead and rate limiter
+ * refusals, timeouts, hedges and chaos injections as events on the current Micrometer
+ * observation (span events with Micrometer Tracing), when the application has an
+ * {@link ObservationRegistry} bean and {@code resilience.observation.enabled} is not
+ * {@code false}. Without one nothing is created and no listener is added to any instance.
+ * The bean is also a {@code FallbackListener}, so the pipelines tell it of fallbacks.
+ */
+@AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
+		// Boot 3.5
+		"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+		// Boot 4
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnClass(ObservationRegistry.class)
+@ConditionalOnBean({ ObservationRegistry.class, ResilienceRegistry.class })
+@ConditionalOnProperty(prefix = "resilience.observation", name = "enabled", matchIfMissing = true)
+public class ResilienceObservationAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResilienceObservationEvents resilienceObservationEvents(ObservationRegistry observations,
+			ResilienceRegistry registry, ObjectProvider<ChaosRegistry> chaos) {
+		ResilienceObservationEvents events = new ResilienceObservationEvents(observations);
+		registry.addListener(events);
+		chaos.ifAvailable((chaosRegistry) -> chaosRegistry.addListener(events));
+		return events;
+	}
+
+}
