@@ -1,7 +1,6 @@
 package dev.resilience.spring.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,7 +9,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 import dev.resilience.ResilienceRegistry;
-import dev.resilience.chaos.ChaosRegistry;
 import dev.resilience.spring.observation.ResilienceObservationEvents;
 
 /**
@@ -34,10 +32,11 @@ public class ResilienceObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ResilienceObservationEvents resilienceObservationEvents(ObservationRegistry observations,
-			ResilienceRegistry registry, ObjectProvider<ChaosRegistry> chaos) {
+			ResilienceRegistry registry) {
 		ResilienceObservationEvents events = new ResilienceObservationEvents(observations);
 		registry.addListener(events);
-		chaos.ifAvailable((chaosRegistry) -> chaosRegistry.addListener(events));
+		// As a ChaosListener bean (and a FallbackListener bean), it is attached to every
+		// chaos instance (and told of every fallback) like any other listener bean.
 		return events;
 	}
 

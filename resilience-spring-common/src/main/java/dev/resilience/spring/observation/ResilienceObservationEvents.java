@@ -225,14 +225,21 @@ public class ResilienceObservationEvents
 
 		private final ResilienceObservationEvent rejected;
 
+		private final ResilienceObservationEvent storeUnavailable;
+
 		RateLimiterEvents(String name) {
 			this.rejected = new ResilienceObservationEvent("resilience.ratelimiter.rejected", "ratelimiter", name);
+			this.storeUnavailable = new ResilienceObservationEvent("resilience.ratelimiter.store_unavailable",
+					"ratelimiter", name);
 		}
 
 		@Override
 		public void onOutcome(RateLimiter rateLimiter, RateLimiterOutcome outcome) {
 			if (outcome == RateLimiterOutcome.REJECTED) {
 				emit(this.rejected);
+			}
+			else if (outcome == RateLimiterOutcome.STORE_UNAVAILABLE) {
+				emit(this.storeUnavailable);
 			}
 		}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -34,6 +35,7 @@ import dev.resilience.annotation.Timeout;
 import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.chaos.InjectedFaultException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
+import dev.resilience.ratelimiter.PermitStore;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceObservationAutoConfiguration;
@@ -157,6 +159,37 @@ class ObservationEventsTests {
 						"resilience.fallback name=Client.price exception=IllegalStateException");
 			assertThat(names()).containsExactly("resilience.fallback");
 		});
+	}
+
+	@Test
+	void aClusterRateLimiterDecidingWithoutItsStoreIsAnEvent() {
+		PermitStore unreachable = new PermitStore() {
+
+			@Override
+			public PermitDecision acquire(PermitRequest request) {
+				throw new IllegalStateException("Redis is down");
+			}
+
+			@Override
+			public CompletionStage<PermitDecision> acquireAsync(PermitRequest request) {
+				return CompletableFuture.failedFuture(new IllegalStateException("Redis is down"));
+			}
+
+		};
+		this.runner.withBean(PermitStore.class, () -> unreachable)
+			.withPropertyValues("resilience.rate-limiter.instances.orders.scope=cluster")
+			.run((context) -> {
+				Client client = context.getBean(Client.class);
+				observed(() -> {
+					assertThat(client.order()).isEqualTo("placed");
+					assertThat(client.order()).isEqualTo("placed");
+				});
+				assertThat(this.observations).hasSingleObservationThat()
+					.hasEvent("resilience.ratelimiter.store_unavailable",
+							"resilience.ratelimiter.store_unavailable name=orders");
+				assertThat(names()).containsExactly("resilience.ratelimiter.store_unavailable",
+						"resilience.ratelimiter.store_unavailable");
+			});
 	}
 
 	@Test
