@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import dev.resilience.CheckedFunction;
@@ -47,6 +48,9 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	private final LongAdder rejected = new LongAdder();
 
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
+
 	private final ListenerList<BulkheadListener> listeners;
 
 	public SemaphoreBulkhead(String name, BulkheadConfig config) {
@@ -75,10 +79,16 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	 * @throws IllegalArgumentException when {@code config} is not of type semaphore
 	 */
 	@Override
-	public synchronized void reconfigure(BulkheadConfig config) {
-		Limits next = new Limits(this.name, config);
-		this.permits.resize(config.getMaxConcurrentCalls());
-		this.limits = next;
+	public void reconfigure(BulkheadConfig config) {
+		this.reconfiguring.lock();
+		try {
+			Limits next = new Limits(this.name, config);
+			this.permits.resize(config.getMaxConcurrentCalls());
+			this.limits = next;
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
 	}
 
 	@Override

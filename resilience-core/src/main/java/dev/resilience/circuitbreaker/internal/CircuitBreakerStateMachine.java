@@ -3,6 +3,7 @@ package dev.resilience.circuitbreaker.internal;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
@@ -55,6 +56,9 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	private final AtomicReference<BreakerState> state;
 
 	private final LongAdder notPermittedCalls = new LongAdder();
+
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
 
 	private final ListenerList<CircuitBreakerListener> listeners;
 
@@ -190,33 +194,41 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	 * and every call ending from now on, uses them.
 	 */
 	@Override
-	public synchronized void reconfigure(CircuitBreakerConfig config) {
-		BreakerSettings next = new BreakerSettings(this.name, config);
-		CircuitBreakerConfig previous = this.context.settings.config;
-		if (!sameAdaptiveSlowCall(previous, config)) {
-			throw new IllegalArgumentException("adaptive-slow-call settings of circuit breaker '" + this.name
-					+ "' cannot change on a running breaker; they apply to a new one");
+	public void reconfigure(CircuitBreakerConfig config) {
+		this.reconfiguring.lock();
+		try {
+			BreakerSettings next = new BreakerSettings(this.name, config);
+			CircuitBreakerConfig previous = this.context.settings.config;
+			if (!sameAdaptiveSlowCall(previous, config)) {
+				throw new IllegalArgumentException("adaptive-slow-call settings of circuit breaker '" + this.name
+						+ "' cannot change on a running breaker; they apply to a new one");
+			}
+			this.context.settings = next;
+			for (;;) {
+				BreakerState current = this.state.get();
+				if (!(current instanceof ClosedState closed)) {
+					// Open: waits by the new wait duration from when it opened.
+					// Half-open:
+					// finishes its trial by the settings it was entered with. Forced open
+					// and disabled count nothing. The next state entered uses the new
+					// settings.
+					return;
+				}
+				if (closed.windowFits(next)) {
+					closed.retune(next);
+					return;
+				}
+				// A window of another shape cannot carry its counts over: the breaker
+				// stays
+				// closed with an empty window of the new shape. Calls in flight end
+				// uncounted, as after any change of state.
+				if (this.state.compareAndSet(closed, new ClosedState(this.context))) {
+					return;
+				}
+			}
 		}
-		this.context.settings = next;
-		for (;;) {
-			BreakerState current = this.state.get();
-			if (!(current instanceof ClosedState closed)) {
-				// Open: waits by the new wait duration from when it opened. Half-open:
-				// finishes its trial by the settings it was entered with. Forced open
-				// and disabled count nothing. The next state entered uses the new
-				// settings.
-				return;
-			}
-			if (closed.windowFits(next)) {
-				closed.retune(next);
-				return;
-			}
-			// A window of another shape cannot carry its counts over: the breaker stays
-			// closed with an empty window of the new shape. Calls in flight end
-			// uncounted, as after any change of state.
-			if (this.state.compareAndSet(closed, new ClosedState(this.context))) {
-				return;
-			}
+		finally {
+			this.reconfiguring.unlock();
 		}
 	}
 

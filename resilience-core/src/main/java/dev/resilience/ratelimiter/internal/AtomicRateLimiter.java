@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -53,6 +54,9 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	private final LongAdder rejected = new LongAdder();
 
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
+
 	private final ListenerList<RateLimiterListener> listeners;
 
 	public AtomicRateLimiter(String name, RateLimiterConfig config, Ticker ticker, Scheduler scheduler,
@@ -82,8 +86,14 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 	 * old cycles keep it.
 	 */
 	@Override
-	public synchronized void reconfigure(RateLimiterConfig config) {
-		this.limits = new Limits(requireNonNull(config, "config"), this.ticker, this.limits);
+	public void reconfigure(RateLimiterConfig config) {
+		this.reconfiguring.lock();
+		try {
+			this.limits = new Limits(requireNonNull(config, "config"), this.ticker, this.limits);
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
 	}
 
 	@Override

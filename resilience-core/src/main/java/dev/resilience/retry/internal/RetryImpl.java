@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -58,6 +59,9 @@ public final class RetryImpl implements Retry {
 
 	private final RetryMetrics metrics = new RetryMetrics();
 
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
+
 	private final ListenerList<RetryListener> listeners;
 
 	/**
@@ -86,9 +90,15 @@ public final class RetryImpl implements Retry {
 	 * settings are unchanged, and starts empty when they change.
 	 */
 	@Override
-	public synchronized void reconfigure(RetryConfig config) {
-		requireNonNull(config, "config");
-		this.tuning = new Tuning(config, this.ticker, this.tuning);
+	public void reconfigure(RetryConfig config) {
+		this.reconfiguring.lock();
+		try {
+			requireNonNull(config, "config");
+			this.tuning = new Tuning(config, this.ticker, this.tuning);
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
 	}
 
 	@Override
