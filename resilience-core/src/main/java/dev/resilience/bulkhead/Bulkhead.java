@@ -189,6 +189,20 @@ public interface Bulkhead extends Policy, AutoCloseable {
 	void close();
 
 	/**
+	 * Makes {@code config} this bulkhead's configuration for the calls that ask for a
+	 * permit from now on, in place: the same object, with its listeners and counters;
+	 * calls in flight keep their permits. Only a semaphore bulkhead can be reconfigured,
+	 * and only to another semaphore configuration.
+	 * @throws IllegalArgumentException when {@code config} is of another type
+	 * @throws UnsupportedOperationException when this kind of bulkhead cannot be
+	 * reconfigured (thread-pool and adaptive ones)
+	 */
+	default void reconfigure(BulkheadConfig config) {
+		throw new UnsupportedOperationException(
+				"bulkhead '" + getName() + "' of type " + getConfig().getType() + " cannot be reconfigured");
+	}
+
+	/**
 	 * The permit of one call taken by {@link #acquireCallPermit()}. The first of its
 	 * methods to be called returns the permit; the others then do nothing. Thread safe.
 	 */

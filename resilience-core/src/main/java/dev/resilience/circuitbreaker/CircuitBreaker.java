@@ -158,6 +158,24 @@ public interface CircuitBreaker extends Policy {
 	 */
 	void reset();
 
+	/**
+	 * Makes {@code config} this breaker's configuration for its next calls, in place: the
+	 * same object, with its listeners, keeps its state. A closed breaker keeps the calls
+	 * counted in its window when the window's type and size are unchanged and judges them
+	 * by the new thresholds from the next recorded call; with another window type or size
+	 * it stays closed with an empty window of the new shape. An open breaker waits the
+	 * new wait duration, counted from when it opened. A half-open breaker ends its trial
+	 * by the configuration it entered half-open with. The not-permitted count is kept.
+	 * @throws IllegalArgumentException when {@code config} is {@code null} or changes the
+	 * adaptive slow-call settings, which a running breaker cannot take; nothing is
+	 * changed then
+	 * @throws UnsupportedOperationException when this implementation cannot be
+	 * reconfigured
+	 */
+	default void reconfigure(CircuitBreakerConfig config) {
+		throw new UnsupportedOperationException("circuit breaker '" + getName() + "' cannot be reconfigured");
+	}
+
 	/** Adds a listener; adding one already registered does nothing. */
 	void addListener(CircuitBreakerListener listener);
 

@@ -82,6 +82,19 @@ public interface RateLimiter extends Policy {
 
 	RateLimiterConfig getConfig();
 
+	/**
+	 * Makes {@code config} this rate limiter's configuration for the calls that ask from
+	 * now on, in place: the same object, with its listeners and counters. A change of the
+	 * limit or the period starts a new cycle with the new limit at once; calls already
+	 * holding or waiting for a permit keep it.
+	 * @throws NullPointerException when {@code config} is {@code null}
+	 * @throws UnsupportedOperationException when this implementation cannot be
+	 * reconfigured
+	 */
+	default void reconfigure(RateLimiterConfig config) {
+		throw new UnsupportedOperationException("rate limiter '" + getName() + "' cannot be reconfigured");
+	}
+
 	/** Live counters; the same object on every call. */
 	Metrics getMetrics();
 

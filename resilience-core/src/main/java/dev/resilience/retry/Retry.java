@@ -62,6 +62,19 @@ public interface Retry extends Policy {
 
 	RetryConfig getConfig();
 
+	/**
+	 * Makes {@code config} this retry's configuration for the calls that start from now
+	 * on, in place: the same object, with its listeners and counters. A call already
+	 * running ends with the configuration it started with. The retry budget keeps what it
+	 * counted when its settings are unchanged.
+	 * @throws NullPointerException when {@code config} is {@code null}
+	 * @throws UnsupportedOperationException when this implementation cannot be
+	 * reconfigured
+	 */
+	default void reconfigure(RetryConfig config) {
+		throw new UnsupportedOperationException("retry '" + getName() + "' cannot be reconfigured");
+	}
+
 	Metrics getMetrics();
 
 	/**

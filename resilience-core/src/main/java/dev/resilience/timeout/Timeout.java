@@ -38,6 +38,18 @@ public interface Timeout extends Policy {
 
 	TimeoutConfig getConfig();
 
+	/**
+	 * Makes {@code config} this timeout's configuration for the calls that start from now
+	 * on, in place: the same object, with its listeners and counters. A call already
+	 * running keeps the deadline it started with.
+	 * @throws NullPointerException when {@code config} is {@code null}
+	 * @throws UnsupportedOperationException when this implementation cannot be
+	 * reconfigured
+	 */
+	default void reconfigure(TimeoutConfig config) {
+		throw new UnsupportedOperationException("timeout '" + getName() + "' cannot be reconfigured");
+	}
+
 	/** Live counters; the same object on every call. */
 	Metrics getMetrics();
 

@@ -4,7 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 import dev.resilience.CheckedFunction;
@@ -24,6 +25,12 @@ import static dev.resilience.internal.Requirements.requireNonNull;
  * that misses the fast path parks in the synchronizer's queue for at most the wait, woken
  * by the next release. Barging is allowed (a new caller may take a permit before a parked
  * one), which keeps the fast path free of queue checks.
+ * <p>
+ * {@link #reconfigure} changes the maximum in place: the maximum and the free permits are
+ * one word of the synchronizer, changed by one compare-and-set, so no call is ever
+ * admitted against a mix of the two. Lowered below the calls in flight, the free count
+ * goes negative and no call is admitted until enough have ended; raised, the new permits
+ * wake parked callers at once.
  */
 public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
@@ -31,28 +38,25 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	private final String name;
 
-	private final BulkheadConfig config;
-
 	private final Permits permits;
 
-	private final long maxWaitNanos;
-
-	private final String fullDetail;
+	/**
+	 * What the configuration means, replaced whole by {@link #reconfigure}; read on the
+	 * refusal and waiting paths only, never by a call that finds a free permit.
+	 */
+	private volatile Limits limits;
 
 	private final LongAdder rejected = new LongAdder();
+
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
 
 	private final ListenerList<BulkheadListener> listeners;
 
 	public SemaphoreBulkhead(String name, BulkheadConfig config) {
 		this.name = requireNonNull(name, "name");
-		this.config = requireNonNull(config, "config");
-		requireArgument(config.getType() == BulkheadConfig.Type.SEMAPHORE,
-				"Bulkhead '" + name + "' needs a configuration of type SEMAPHORE but got " + config.getType()
-						+ "; Bulkhead.of creates the kind a configuration names");
+		this.limits = new Limits(name, config);
 		this.permits = new Permits(name, config.getMaxConcurrentCalls());
-		this.maxWaitNanos = Durations.toNanosSaturated(config.getMaxWaitDuration());
-		this.fullDetail = config.getMaxConcurrentCalls() + " concurrent calls in flight, waited "
-				+ Durations.toMillisSaturated(config.getMaxWaitDuration()) + "ms";
 		this.listeners = new ListenerList<>(LOGGER, "Bulkhead '" + name + "'");
 	}
 
@@ -63,7 +67,28 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	@Override
 	public BulkheadConfig getConfig() {
-		return this.config;
+		return this.limits.config;
+	}
+
+	/**
+	 * Takes {@code max-concurrent-calls} and {@code max-wait-duration} for the calls that
+	 * ask from now on. Calls in flight keep their permits: lowered below them, the limit
+	 * admits no call until enough have ended, so the calls in flight never exceed the
+	 * larger of the two limits, and once the switch is made never a new call beyond the
+	 * new one.
+	 * @throws IllegalArgumentException when {@code config} is not of type semaphore
+	 */
+	@Override
+	public void reconfigure(BulkheadConfig config) {
+		this.reconfiguring.lock();
+		try {
+			Limits next = new Limits(this.name, config);
+			this.permits.resize(config.getMaxConcurrentCalls());
+			this.limits = next;
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
 	}
 
 	@Override
@@ -73,7 +98,7 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	@Override
 	public boolean tryAcquirePermission() {
-		if (this.permits.tryTake() || (this.maxWaitNanos > 0 && awaitPermit())) {
+		if (this.permits.tryTake() || awaitPermit()) {
 			return true;
 		}
 		reject();
@@ -81,8 +106,12 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	}
 
 	private boolean awaitPermit() {
+		long maxWaitNanos = this.limits.maxWaitNanos;
+		if (maxWaitNanos <= 0) {
+			return false;
+		}
 		try {
-			return this.permits.tryAcquireSharedNanos(1, this.maxWaitNanos);
+			return this.permits.tryAcquireSharedNanos(1, maxWaitNanos);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -103,7 +132,7 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 	}
 
 	private BulkheadFullException fullException() {
-		return new BulkheadFullException(this.name, this.fullDetail);
+		return new BulkheadFullException(this.name, this.limits.fullDetail);
 	}
 
 	@Override
@@ -161,7 +190,7 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	@Override
 	public int getMaxAllowedConcurrentCalls() {
-		return this.config.getMaxConcurrentCalls();
+		return this.permits.max();
 	}
 
 	@Override
@@ -190,71 +219,131 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
 	@Override
 	public String toString() {
-		return "Bulkhead '" + this.name + "' (" + this.permits.available() + "/" + this.config.getMaxConcurrentCalls()
-				+ " available)";
+		return "Bulkhead '" + this.name + "' (" + this.permits.available() + "/" + this.permits.max() + " available)";
 	}
 
 	/**
 	 * Counting synchronizer whose state is the number of available permits, bounded by
 	 * the maximum.
 	 */
-	private static final class Permits extends AbstractQueuedSynchronizer {
+	/** One configuration of a semaphore bulkhead, worked out once. */
+	private static final class Limits {
+
+		final BulkheadConfig config;
+
+		final long maxWaitNanos;
+
+		final String fullDetail;
+
+		Limits(String name, BulkheadConfig config) {
+			requireNonNull(config, "config");
+			requireArgument(config.getType() == BulkheadConfig.Type.SEMAPHORE,
+					"Bulkhead '" + name + "' needs a configuration of type SEMAPHORE but got " + config.getType()
+							+ "; Bulkhead.of creates the kind a configuration names");
+			this.config = config;
+			this.maxWaitNanos = Durations.toNanosSaturated(config.getMaxWaitDuration());
+			this.fullDetail = config.getMaxConcurrentCalls() + " concurrent calls in flight, waited "
+					+ Durations.toMillisSaturated(config.getMaxWaitDuration()) + "ms";
+		}
+
+	}
+
+	/**
+	 * The permits: the maximum in the high half of the synchronizer's word, the free
+	 * permits (negative while a lowered maximum is below the calls in flight) in the low
+	 * half, so that a resize and a take or release never interleave.
+	 */
+	private static final class Permits extends AbstractQueuedLongSynchronizer {
+
+		/**
+		 * The release argument that marks a resize; the new maximum is in the low bits.
+		 */
+		private static final long RESIZE = 1L << 40;
 
 		private final String name;
 
-		private final int max;
-
 		Permits(String name, int max) {
 			this.name = name;
-			this.max = max;
-			setState(max);
+			setState(pack(max, max));
+		}
+
+		private static long pack(int max, int available) {
+			return ((long) max << 32) | (available & 0xFFFF_FFFFL);
+		}
+
+		private static int maxOf(long state) {
+			return (int) (state >>> 32);
+		}
+
+		private static int availableOf(long state) {
+			return (int) state;
 		}
 
 		int available() {
-			return getState();
+			return availableOf(getState());
+		}
+
+		int max() {
+			return maxOf(getState());
 		}
 
 		boolean tryTake() {
 			return tryAcquireShared(1) >= 0;
 		}
 
+		/**
+		 * Changes the maximum, moving the free permits by the same amount, and wakes
+		 * parked callers if permits became free.
+		 */
+		void resize(int max) {
+			releaseShared(RESIZE | max);
+		}
+
 		@Override
-		protected int tryAcquireShared(int ignored) {
+		protected long tryAcquireShared(long ignored) {
 			for (;;) {
-				int available = getState();
-				if (available == 0) {
+				long state = getState();
+				int available = availableOf(state);
+				if (available <= 0) {
 					return -1;
 				}
-				if (compareAndSetState(available, available - 1)) {
+				if (compareAndSetState(state, pack(maxOf(state), available - 1))) {
 					return available - 1;
 				}
 			}
 		}
 
 		@Override
-		protected boolean tryReleaseShared(int ignored) {
+		protected boolean tryReleaseShared(long arg) {
+			if ((arg & RESIZE) != 0) {
+				return tryResize((int) arg);
+			}
 			for (;;) {
-				int available = getState();
-				if (available >= this.max) {
-					throw new IllegalStateException("Bulkhead '" + this.name + "' got a permit back while all "
-							+ this.max + " were available: a permit was released twice or never acquired");
+				long state = getState();
+				int max = maxOf(state);
+				int available = availableOf(state);
+				if (available >= max) {
+					throw new IllegalStateException("Bulkhead '" + this.name + "' got a permit back while all " + max
+							+ " were available: a permit was released twice or never acquired");
 				}
-				if (compareAndSetState(available, available + 1)) {
+				if (compareAndSetState(state, pack(max, available + 1))) {
 					return true;
+				}
+			}
+		}
+
+		private boolean tryResize(int newMax) {
+			for (;;) {
+				long state = getState();
+				int available = availableOf(state) + (newMax - maxOf(state));
+				if (compareAndSetState(state, pack(newMax, available))) {
+					return available > 0;
 				}
 			}
 		}
 
 	}
 
-	/**
-	 * The permit of one asynchronous call and the dependent future handed to the caller.
-	 * Only the call's own stage returns the permit: the caller's future is the caller's
-	 * to complete, cancel or time out, and nothing it does reaches the permit or the
-	 * call's stage, since the method's work may well go on after the caller stopped
-	 * waiting for it. The flag guards against a custom stage that reports its completion
-	 * twice.
-	 */
 	private static final class AsyncPermit<T> implements BiConsumer<T, Throwable> {
 
 		private static final AtomicIntegerFieldUpdater<AsyncPermit> RELEASED = AtomicIntegerFieldUpdater

@@ -12,21 +12,21 @@ abstract class Admission implements Permission {
 
 	final BreakerContext context;
 
-	final BreakerSettings settings;
-
 	Admission(BreakerContext context) {
 		this.context = context;
-		this.settings = context.settings;
 	}
 
 	@Override
 	public final void onSuccess(long durationNanos) {
+		// The one read of the settings per call: a call ending after a reconfiguration is
+		// judged by the new settings throughout.
+		BreakerSettings settings = this.context.settings;
 		AdaptiveSlowCallThreshold adaptive = this.context.adaptiveSlowCall;
 		if (adaptive == null) {
-			complete(this.settings.successOutcome(durationNanos), durationNanos);
+			complete(settings.successOutcome(durationNanos), durationNanos, settings);
 			return;
 		}
-		CallOutcome outcome = this.settings.successOutcome(durationNanos);
+		CallOutcome outcome = settings.successOutcome(durationNanos);
 		if (outcome == CallOutcome.SUCCESS) {
 			if (adaptive.isSlow(durationNanos)) {
 				outcome = CallOutcome.SLOW_SUCCESS;
@@ -35,18 +35,19 @@ abstract class Admission implements Permission {
 				learn(adaptive, durationNanos);
 			}
 		}
-		complete(outcome, durationNanos);
+		complete(outcome, durationNanos, settings);
 	}
 
 	@Override
 	public final void onError(long durationNanos, Throwable error) {
-		CallOutcome outcome = this.settings.errorOutcome(durationNanos, error);
+		BreakerSettings settings = this.context.settings;
+		CallOutcome outcome = settings.errorOutcome(durationNanos, error);
 		AdaptiveSlowCallThreshold adaptive = this.context.adaptiveSlowCall;
 		if (adaptive != null && (outcome == CallOutcome.FAILURE || outcome == CallOutcome.SUCCESS)
 				&& adaptive.isSlow(durationNanos)) {
 			outcome = (outcome == CallOutcome.FAILURE) ? CallOutcome.SLOW_FAILURE : CallOutcome.SLOW_SUCCESS;
 		}
-		complete(outcome, durationNanos);
+		complete(outcome, durationNanos, settings);
 	}
 
 	/**
@@ -57,7 +58,7 @@ abstract class Admission implements Permission {
 	void learn(AdaptiveSlowCallThreshold adaptive, long durationNanos) {
 	}
 
-	private void complete(CallOutcome outcome, long durationNanos) {
+	private void complete(CallOutcome outcome, long durationNanos, BreakerSettings settings) {
 		// Recorded even when a listener throws an Error, so that a trial permit is never
 		// lost.
 		try {
@@ -68,12 +69,15 @@ abstract class Admission implements Permission {
 				release();
 			}
 			else {
-				record(outcome);
+				record(outcome, settings);
 			}
 		}
 	}
 
-	/** Counts a success or failure in the admitting state, if it is still current. */
-	abstract void record(CallOutcome outcome);
+	/**
+	 * Counts a success or failure in the admitting state, if it is still current;
+	 * {@code settings} are those the outcome was classified by.
+	 */
+	abstract void record(CallOutcome outcome, BreakerSettings settings);
 
 }

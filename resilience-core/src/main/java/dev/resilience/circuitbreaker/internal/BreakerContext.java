@@ -4,14 +4,18 @@ import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
- * What a state sees of its breaker: the settings, the clock, whether it is still the
- * current state, and the one way to leave it. A state never changes the breaker
+ * What a state sees of its breaker: the current settings, the clock, whether it is still
+ * the current state, and the one way to leave it. A state never changes the breaker
  * otherwise, so every state change is a compare-and-set in
  * {@link CircuitBreakerStateMachine}.
  */
 abstract class BreakerContext {
 
-	final BreakerSettings settings;
+	/**
+	 * The settings calls are judged by; replaced whole when the breaker is reconfigured,
+	 * so a call reads them once and sees the old or the new ones, never a mix.
+	 */
+	volatile BreakerSettings settings;
 
 	final Ticker ticker;
 

@@ -94,6 +94,19 @@ final class BreakerSettings {
 		return slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS;
 	}
 
+	/**
+	 * Whether {@code window} has the type and size a window made by {@link #newWindow}
+	 * would have.
+	 */
+	boolean newWindowHasShapeOf(SlidingWindow window) {
+		return switch (this.config.getSlidingWindowType()) {
+			case COUNT_BASED ->
+				window instanceof CountBasedSlidingWindow count && count.size() == this.config.getSlidingWindowSize();
+			case TIME_BASED ->
+				window instanceof TimeBasedSlidingWindow time && time.size() == this.config.getSlidingWindowSize();
+		};
+	}
+
 	/** A fresh window for a closed state. */
 	SlidingWindow newWindow(Ticker ticker) {
 		return switch (this.config.getSlidingWindowType()) {

@@ -33,7 +33,7 @@ abstract class BreakerState extends Admission {
 	}
 
 	@Override
-	void record(CallOutcome outcome) {
+	void record(CallOutcome outcome, BreakerSettings settings) {
 	}
 
 	/** The counts shown by the metrics while this state is current. */

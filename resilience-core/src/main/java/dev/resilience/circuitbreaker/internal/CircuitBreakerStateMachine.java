@@ -3,6 +3,7 @@ package dev.resilience.circuitbreaker.internal;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
@@ -48,13 +49,16 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 			breaker,
 			transition) -> listener.onStateTransition(breaker, transition.from(), transition.to(), transition.reason());
 
-	private final BreakerSettings settings;
+	private final String name;
 
 	private final BreakerContext context;
 
 	private final AtomicReference<BreakerState> state;
 
 	private final LongAdder notPermittedCalls = new LongAdder();
+
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
 
 	private final ListenerList<CircuitBreakerListener> listeners;
 
@@ -67,8 +71,9 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	private final BreakerState disabled;
 
 	public CircuitBreakerStateMachine(String name, CircuitBreakerConfig config, Ticker ticker) {
-		this.settings = new BreakerSettings(name, config);
-		this.context = new Context(ticker);
+		BreakerSettings settings = new BreakerSettings(name, config);
+		this.name = name;
+		this.context = new Context(settings, ticker);
 		this.listeners = new ListenerList<>(LOGGER, "CircuitBreaker '" + name + "'");
 		this.executor = new CircuitBreakerExecutor(this, ticker);
 		this.forcedOpen = new ForcedOpenState(this.context);
@@ -79,12 +84,12 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	@Override
 	public String getName() {
-		return this.settings.name;
+		return this.name;
 	}
 
 	@Override
 	public CircuitBreakerConfig getConfig() {
-		return this.settings.config;
+		return this.context.settings.config;
 	}
 
 	@Override
@@ -183,11 +188,64 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		}
 	}
 
+	/**
+	 * Serialized, so that two reconfigurations cannot interleave their settings and their
+	 * window decisions. The settings are replaced first: every state made from now on,
+	 * and every call ending from now on, uses them.
+	 */
+	@Override
+	public void reconfigure(CircuitBreakerConfig config) {
+		this.reconfiguring.lock();
+		try {
+			BreakerSettings next = new BreakerSettings(this.name, config);
+			CircuitBreakerConfig previous = this.context.settings.config;
+			if (!sameAdaptiveSlowCall(previous, config)) {
+				throw new IllegalArgumentException("adaptive-slow-call settings of circuit breaker '" + this.name
+						+ "' cannot change on a running breaker; they apply to a new one");
+			}
+			this.context.settings = next;
+			for (;;) {
+				BreakerState current = this.state.get();
+				if (!(current instanceof ClosedState closed)) {
+					// Open: waits by the new wait duration from when it opened.
+					// Half-open:
+					// finishes its trial by the settings it was entered with. Forced open
+					// and disabled count nothing. The next state entered uses the new
+					// settings.
+					return;
+				}
+				if (closed.windowFits(next)) {
+					closed.retune(next);
+					return;
+				}
+				// A window of another shape cannot carry its counts over: the breaker
+				// stays
+				// closed with an empty window of the new shape. Calls in flight end
+				// uncounted, as after any change of state.
+				if (this.state.compareAndSet(closed, new ClosedState(this.context))) {
+					return;
+				}
+			}
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
+	}
+
+	private static boolean sameAdaptiveSlowCall(CircuitBreakerConfig previous, CircuitBreakerConfig next) {
+		if (previous.isAdaptiveSlowCallEnabled() != next.isAdaptiveSlowCallEnabled()) {
+			return false;
+		}
+		return !next.isAdaptiveSlowCallEnabled()
+				|| (previous.getAdaptiveSlowCallQuantile() == next.getAdaptiveSlowCallQuantile()
+						&& previous.getAdaptiveSlowCallFactor() == next.getAdaptiveSlowCallFactor()
+						&& previous.getAdaptiveSlowCallMinThreshold().equals(next.getAdaptiveSlowCallMinThreshold()));
+	}
+
 	@Override
 	public void addListener(CircuitBreakerListener listener) {
 		if (listener == null) {
-			throw new IllegalArgumentException(
-					"listener of circuit breaker '" + this.settings.name + "' must not be null");
+			throw new IllegalArgumentException("listener of circuit breaker '" + this.name + "' must not be null");
 		}
 		this.listeners.add(listener);
 	}
@@ -199,7 +257,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	@Override
 	public String toString() {
-		return "CircuitBreaker '" + this.settings.name + "' " + this.state.get().state;
+		return "CircuitBreaker '" + this.name + "' " + this.state.get().state;
 	}
 
 	/**
@@ -210,7 +268,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	BreakerState currentState() {
 		BreakerState current = this.state.get();
 		if (current.state == State.OPEN && ((OpenState) current).waitElapsed()) {
-			transition(current, new HalfOpenState(this.context), this.settings.waitElapsedReason);
+			transition(current, new HalfOpenState(this.context), this.context.settings.waitElapsedReason);
 			current = this.state.get();
 		}
 		else if (current.state == State.HALF_OPEN && ((HalfOpenState) current).maxWaitElapsed()) {
@@ -223,7 +281,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	/** Counts a refusal by {@code refusing} and returns the exception that reports it. */
 	CallNotPermittedException refusal(BreakerState refusing) {
 		countRefusal();
-		return new CallNotPermittedException(this.settings.name, refusing.state.name());
+		return new CallNotPermittedException(this.name, refusing.state.name());
 	}
 
 	private void countRefusal() {
@@ -274,8 +332,8 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	/** The breaker as its states see it. */
 	private final class Context extends BreakerContext {
 
-		Context(Ticker ticker) {
-			super(CircuitBreakerStateMachine.this.settings, ticker);
+		Context(BreakerSettings settings, Ticker ticker) {
+			super(settings, ticker);
 		}
 
 		@Override

@@ -5,11 +5,13 @@ import dev.resilience.circuitbreaker.CircuitBreaker.State;
 
 /**
  * Permits every call and records its outcome in a window of its own; opens when the
- * window's thresholds or the consecutive failures are reached. Admission takes no lock
- * and allocates nothing (the state is its calls' admission); recording holds the window's
- * lock for a few writes. An outcome that ends after this state was left is dropped: its
- * window is gone. With {@code adaptive-slow-call} on, it is also the only state that
- * learns normal latencies, and only while current.
+ * window's thresholds or the consecutive failures are reached. Judges each outcome by the
+ * breaker's current settings, so a reconfigured breaker keeps its closed state and its
+ * window and applies its new thresholds from the next recorded call. Admission takes no
+ * lock and allocates nothing (the state is its calls' admission); recording holds the
+ * window's lock for a few writes. An outcome that ends after this state was left is
+ * dropped: its window is gone. With {@code adaptive-slow-call} on, it is also the only
+ * state that learns normal latencies, and only while current.
  */
 final class ClosedState extends BreakerState {
 
@@ -19,8 +21,8 @@ final class ClosedState extends BreakerState {
 
 	ClosedState(BreakerContext context) {
 		super(context, State.CLOSED);
-		this.window = this.settings.newWindow(context.ticker);
-		this.consecutiveFailures = new ConsecutiveFailures(this.settings.consecutiveFailureThreshold);
+		this.window = context.settings.newWindow(context.ticker);
+		this.consecutiveFailures = new ConsecutiveFailures();
 	}
 
 	@Override
@@ -29,15 +31,15 @@ final class ClosedState extends BreakerState {
 	}
 
 	@Override
-	void record(CallOutcome outcome) {
+	void record(CallOutcome outcome, BreakerSettings settings) {
 		if (!this.context.isCurrent(this)) {
 			// This window is gone: the breaker opened, or was reset or moved by hand
 			// since.
 			return;
 		}
-		String reason = this.window.record(outcome);
-		if (reason == null && this.consecutiveFailures.record(outcome)) {
-			reason = this.settings.consecutiveFailuresReason;
+		String reason = this.window.record(outcome, settings.windowThresholds);
+		if (reason == null && this.consecutiveFailures.record(outcome, settings.consecutiveFailureThreshold)) {
+			reason = settings.consecutiveFailuresReason;
 		}
 		if (reason != null && this.context.isCurrent(this)) {
 			this.context.transition(this, new OpenState(this.context, this.window), reason);
@@ -49,6 +51,19 @@ final class ClosedState extends BreakerState {
 		if (this.context.isCurrent(this)) {
 			adaptive.learn(durationNanos);
 		}
+	}
+
+	/**
+	 * Whether this state's window has the shape (type and size) {@code settings} asks
+	 * for, so that it can go on counting under them.
+	 */
+	boolean windowFits(BreakerSettings settings) {
+		return settings.newWindowHasShapeOf(this.window);
+	}
+
+	/** Shows the window's rates by the thresholds of a reconfigured breaker. */
+	void retune(BreakerSettings settings) {
+		this.window.retune(settings.windowThresholds);
 	}
 
 	@Override

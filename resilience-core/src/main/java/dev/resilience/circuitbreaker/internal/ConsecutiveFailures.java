@@ -13,22 +13,19 @@ final class ConsecutiveFailures {
 	private static final AtomicIntegerFieldUpdater<ConsecutiveFailures> COUNT = AtomicIntegerFieldUpdater
 		.newUpdater(ConsecutiveFailures.class, "count");
 
-	/** 0 when consecutive failures do not count. */
-	private final int threshold;
-
 	private volatile int count;
 
-	ConsecutiveFailures(int threshold) {
-		this.threshold = threshold;
-	}
-
-	/** Counts {@code outcome}; whether the threshold is reached with it. */
-	boolean record(CallOutcome outcome) {
-		if (this.threshold == 0) {
+	/**
+	 * Counts {@code outcome}; whether {@code threshold} (0 when consecutive failures do
+	 * not count) is reached with it. The threshold is handed in, so that a reconfigured
+	 * breaker judges the failures in a row it already counted by its new threshold.
+	 */
+	boolean record(CallOutcome outcome, int threshold) {
+		if (threshold == 0) {
 			return false;
 		}
 		if (outcome.isFailure()) {
-			return COUNT.incrementAndGet(this) >= this.threshold;
+			return COUNT.incrementAndGet(this) >= threshold;
 		}
 		// Skip the write when already zero: successes are the common case and the line is
 		// shared.

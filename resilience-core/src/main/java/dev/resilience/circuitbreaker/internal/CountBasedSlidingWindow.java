@@ -44,7 +44,7 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 	}
 
 	@Override
-	String record(CallOutcome outcome) {
+	String record(CallOutcome outcome, Thresholds thresholds) {
 		int code = PackedCounts.code(outcome);
 		long packed;
 		acquire(this.lock);
@@ -59,8 +59,13 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 		finally {
 			this.lock.unlock();
 		}
-		return this.thresholds.openingReason(PackedCounts.buffered(packed), PackedCounts.failed(packed),
+		return thresholds.openingReason(PackedCounts.buffered(packed), PackedCounts.failed(packed),
 				PackedCounts.slow(packed));
+	}
+
+	/** Calls held, or seconds covered when time-based. */
+	int size() {
+		return this.size;
 	}
 
 	@Override

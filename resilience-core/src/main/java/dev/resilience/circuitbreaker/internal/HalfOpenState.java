@@ -19,6 +19,13 @@ import dev.resilience.circuitbreaker.CircuitBreaker.State;
  */
 final class HalfOpenState extends BreakerState {
 
+	/**
+	 * The settings this state was entered with: its trial calls are counted and judged by
+	 * them to the end, whatever a reconfiguration changes meanwhile (the next half-open
+	 * state uses the new ones).
+	 */
+	private final BreakerSettings settings;
+
 	private final long enteredAt;
 
 	private final TrialCalls trialCalls;
@@ -27,9 +34,10 @@ final class HalfOpenState extends BreakerState {
 
 	HalfOpenState(BreakerContext context) {
 		super(context, State.HALF_OPEN);
+		this.settings = context.settings;
 		this.enteredAt = context.ticker.read();
 		this.trialCalls = new TrialCalls(this.settings.permittedTrialCalls, this.settings.trialThresholds);
-		this.consecutiveFailures = new ConsecutiveFailures(this.settings.consecutiveFailureThreshold);
+		this.consecutiveFailures = new ConsecutiveFailures();
 	}
 
 	@Override
@@ -65,7 +73,7 @@ final class HalfOpenState extends BreakerState {
 	}
 
 	@Override
-	void record(CallOutcome outcome) {
+	void record(CallOutcome outcome, BreakerSettings current) {
 		if (!this.context.isCurrent(this)) {
 			return;
 		}
@@ -79,7 +87,7 @@ final class HalfOpenState extends BreakerState {
 		if (packed == TrialCalls.FULL) {
 			return;
 		}
-		if (this.consecutiveFailures.record(outcome)) {
+		if (this.consecutiveFailures.record(outcome, this.settings.consecutiveFailureThreshold)) {
 			this.context.transition(this, new OpenState(this.context, this.trialCalls),
 					this.settings.consecutiveFailuresReason);
 			return;
@@ -118,9 +126,9 @@ final class HalfOpenState extends BreakerState {
 		}
 
 		@Override
-		void record(CallOutcome outcome) {
+		void record(CallOutcome outcome, BreakerSettings settings) {
 			if (this.ended.compareAndSet(false, true)) {
-				this.admittedBy.record(outcome);
+				this.admittedBy.record(outcome, settings);
 			}
 		}
 

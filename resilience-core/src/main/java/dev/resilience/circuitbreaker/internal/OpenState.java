@@ -21,7 +21,8 @@ final class OpenState extends BreakerState {
 	}
 
 	boolean waitElapsed() {
-		return this.context.ticker.read() - this.openedAt >= this.settings.waitDurationNanos;
+		// The current settings: a wait reconfigured while open counts from the opening.
+		return this.context.ticker.read() - this.openedAt >= this.context.settings.waitDurationNanos;
 	}
 
 	@Override

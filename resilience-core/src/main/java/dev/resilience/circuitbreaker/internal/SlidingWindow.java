@@ -15,9 +15,19 @@ abstract class SlidingWindow implements CallCounts {
 	/** Attempts at a held window lock before queueing for it. */
 	private static final int SPINS = 64;
 
-	final Thresholds thresholds;
+	/**
+	 * The thresholds the rates shown by the metrics are computed with; a recording is
+	 * judged by the thresholds it is handed, so a reconfigured breaker judges its next
+	 * call by the new ones at once.
+	 */
+	volatile Thresholds thresholds;
 
 	SlidingWindow(Thresholds thresholds) {
+		this.thresholds = thresholds;
+	}
+
+	/** Shows the rates with the thresholds of a reconfigured breaker. */
+	void retune(Thresholds thresholds) {
 		this.thresholds = thresholds;
 	}
 
@@ -38,11 +48,12 @@ abstract class SlidingWindow implements CallCounts {
 	}
 
 	/**
-	 * Records one success or failure.
+	 * Records one success or failure and judges the counts it produced by
+	 * {@code thresholds}.
 	 * @return why the breaker should open, or {@code null} (the common case, allocating
 	 * nothing)
 	 */
-	abstract String record(CallOutcome outcome);
+	abstract String record(CallOutcome outcome, Thresholds thresholds);
 
 	@Override
 	public float failureRate() {

@@ -74,7 +74,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	}
 
 	@Override
-	String record(CallOutcome outcome) {
+	String record(CallOutcome outcome, Thresholds thresholds) {
 		long calls;
 		long failed;
 		long slow;
@@ -103,7 +103,12 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 		finally {
 			this.lock.unlock();
 		}
-		return this.thresholds.openingReason(calls, failed, slow);
+		return thresholds.openingReason(calls, failed, slow);
+	}
+
+	/** Calls held, or seconds covered when time-based. */
+	int size() {
+		return this.size;
 	}
 
 	@Override

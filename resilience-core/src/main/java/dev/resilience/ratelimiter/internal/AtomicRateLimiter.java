@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -37,34 +38,34 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	private final String name;
 
-	private final RateLimiterConfig config;
-
 	private final Ticker ticker;
 
 	private final Scheduler scheduler;
 
 	private final ContextPropagator propagator;
 
-	private final CyclePermits permits;
-
-	private final long timeoutNanos;
+	/**
+	 * The configuration and the permits it counts, replaced whole by
+	 * {@link #reconfigure}: a call reads it once.
+	 */
+	private volatile Limits limits;
 
 	private final LongAdder permitted = new LongAdder();
 
 	private final LongAdder rejected = new LongAdder();
+
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
 
 	private final ListenerList<RateLimiterListener> listeners;
 
 	public AtomicRateLimiter(String name, RateLimiterConfig config, Ticker ticker, Scheduler scheduler,
 			ContextPropagator propagator) {
 		this.name = requireNonNull(name, "name");
-		this.config = requireNonNull(config, "config");
 		this.ticker = requireNonNull(ticker, "ticker");
 		this.scheduler = requireNonNull(scheduler, "scheduler");
 		this.propagator = requireNonNull(propagator, "propagator");
-		this.permits = new CyclePermits(ticker, Durations.toNanosSaturated(config.getLimitRefreshPeriod()),
-				config.getLimitForPeriod());
-		this.timeoutNanos = Durations.toNanosSaturated(config.getTimeoutDuration());
+		this.limits = new Limits(requireNonNull(config, "config"), ticker, null);
 		this.listeners = new ListenerList<>(LOGGER, "RateLimiter '" + name + "'");
 	}
 
@@ -75,7 +76,24 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	@Override
 	public RateLimiterConfig getConfig() {
-		return this.config;
+		return this.limits.config;
+	}
+
+	/**
+	 * Takes {@code config} for the calls that ask from now on. With the same limit and
+	 * period only the timeout changes and the current cycle goes on; otherwise a new
+	 * cycle with the new limit starts now, and calls already waiting for a permit of the
+	 * old cycles keep it.
+	 */
+	@Override
+	public void reconfigure(RateLimiterConfig config) {
+		this.reconfiguring.lock();
+		try {
+			this.limits = new Limits(requireNonNull(config, "config"), this.ticker, this.limits);
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
 	}
 
 	@Override
@@ -85,7 +103,7 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	@Override
 	public boolean tryAcquirePermission() {
-		long permit = this.permits.reserve(0);
+		long permit = this.limits.permits.reserve(0);
 		if (permit < 0) {
 			rejected();
 			return false;
@@ -96,13 +114,15 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	@Override
 	public void acquirePermission() {
-		long permit = this.permits.reserve(this.timeoutNanos);
+		Limits limits = this.limits;
+		CyclePermits permits = limits.permits;
+		long permit = permits.reserve(limits.timeoutNanos);
 		if (permit < 0) {
 			throw refused(-permit);
 		}
-		long wait = this.permits.nanosUntilDue(permit);
+		long wait = permits.nanosUntilDue(permit);
 		if (wait > 0) {
-			awaitDue(permit, wait);
+			awaitDue(permits, permit, wait);
 		}
 		permitted();
 	}
@@ -111,18 +131,18 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 	 * Sleeps until the cycle of {@code permit} starts; the loop covers a scheduler that
 	 * wakes early.
 	 */
-	private void awaitDue(long permit, long wait) {
+	private void awaitDue(CyclePermits permits, long permit, long wait) {
 		try {
 			do {
 				this.scheduler.sleep(wait);
-				wait = this.permits.nanosUntilDue(permit);
+				wait = permits.nanosUntilDue(permit);
 			}
 			while (wait > 0);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.permits.giveBack(permit);
-			throw refused(Math.max(1, this.permits.nanosUntilNextFree()));
+			permits.giveBack(permit);
+			throw refused(Math.max(1, permits.nanosUntilNextFree()));
 		}
 	}
 
@@ -135,13 +155,15 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 	@Override
 	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument) {
-		long permit = this.permits.reserve(this.timeoutNanos);
+		Limits limits = this.limits;
+		CyclePermits permits = limits.permits;
+		long permit = permits.reserve(limits.timeoutNanos);
 		if (permit < 0) {
 			return CompletableFuture.failedFuture(refused(-permit));
 		}
-		long wait = this.permits.nanosUntilDue(permit);
+		long wait = permits.nanosUntilDue(permit);
 		if (wait > 0) {
-			return new DelayedCall<>(this, call, argument, permit).start(wait);
+			return new DelayedCall<>(this, permits, call, argument, permit).start(wait);
 		}
 		permitted();
 		return startCall(call, argument);
@@ -161,10 +183,6 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 					"Call in rate limiter '" + this.name + "' returned null instead of a CompletionStage"));
 		}
 		return stage;
-	}
-
-	CyclePermits permits() {
-		return this.permits;
 	}
 
 	Scheduler scheduler() {
@@ -192,6 +210,31 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 		this.listeners.fire(RateLimiterListener::onOutcome, this, RateLimiterOutcome.REJECTED);
 	}
 
+	/** One configuration with the permits it counts. */
+	private static final class Limits {
+
+		final RateLimiterConfig config;
+
+		final CyclePermits permits;
+
+		final long timeoutNanos;
+
+		/**
+		 * @param previous the limits replaced, whose permits go on when the limit and the
+		 * period are the same; {@code null} at creation
+		 */
+		Limits(RateLimiterConfig config, Ticker ticker, Limits previous) {
+			this.config = config;
+			this.permits = (previous != null && previous.config.getLimitForPeriod() == config.getLimitForPeriod()
+					&& previous.config.getLimitRefreshPeriod().equals(config.getLimitRefreshPeriod()))
+							? previous.permits
+							: new CyclePermits(ticker, Durations.toNanosSaturated(config.getLimitRefreshPeriod()),
+									config.getLimitForPeriod());
+			this.timeoutNanos = Durations.toNanosSaturated(config.getTimeoutDuration());
+		}
+
+	}
+
 	@Override
 	public void addListener(RateLimiterListener listener) {
 		this.listeners.add(listener);
@@ -204,7 +247,7 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	@Override
 	public int getAvailablePermissions() {
-		long available = this.permits.available();
+		long available = this.limits.permits.available();
 		return (int) Math.max(Integer.MIN_VALUE, available);
 	}
 
@@ -220,8 +263,8 @@ public final class AtomicRateLimiter implements RateLimiter, RateLimiter.Metrics
 
 	@Override
 	public String toString() {
-		return "RateLimiter '" + this.name + "' (" + getAvailablePermissions() + "/" + this.config.getLimitForPeriod()
-				+ " available)";
+		return "RateLimiter '" + this.name + "' (" + getAvailablePermissions() + "/"
+				+ this.limits.config.getLimitForPeriod() + " available)";
 	}
 
 }

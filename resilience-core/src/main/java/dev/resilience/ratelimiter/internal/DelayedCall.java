@@ -30,6 +30,12 @@ final class DelayedCall<A, T> implements Runnable, BiConsumer<Object, Throwable>
 
 	private final AtomicRateLimiter limiter;
 
+	/**
+	 * The permits the permit was reserved from, even if the limiter was reconfigured
+	 * since.
+	 */
+	private final CyclePermits permits;
+
 	private final CheckedFunction<? super A, ? extends CompletionStage<T>> call;
 
 	private final A argument;
@@ -44,9 +50,10 @@ final class DelayedCall<A, T> implements Runnable, BiConsumer<Object, Throwable>
 
 	private volatile Scheduler.Cancellable scheduled;
 
-	DelayedCall(AtomicRateLimiter limiter, CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument,
-			long permit) {
+	DelayedCall(AtomicRateLimiter limiter, CyclePermits permits,
+			CheckedFunction<? super A, ? extends CompletionStage<T>> call, A argument, long permit) {
 		this.limiter = limiter;
+		this.permits = permits;
 		this.call = call;
 		this.argument = argument;
 		this.permit = permit;
@@ -80,7 +87,7 @@ final class DelayedCall<A, T> implements Runnable, BiConsumer<Object, Throwable>
 		if (this.state.get() != WAITING) {
 			return;
 		}
-		long wait = this.limiter.permits().nanosUntilDue(this.permit);
+		long wait = this.permits.nanosUntilDue(this.permit);
 		if (wait > 0) {
 			schedule(wait);
 			return;
@@ -113,7 +120,7 @@ final class DelayedCall<A, T> implements Runnable, BiConsumer<Object, Throwable>
 			if (handle != null) {
 				handle.cancel();
 			}
-			this.limiter.permits().giveBack(this.permit);
+			this.permits.giveBack(this.permit);
 		}
 	}
 

@@ -44,6 +44,9 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
 	private final RetryImpl retry;
 
+	/** The configuration this call started with, kept to its end. */
+	private final RetryImpl.Tuning tuning;
+
 	private final CheckedFunction<? super A, ? extends CompletionStage<T>> attempt;
 
 	private final A argument;
@@ -74,14 +77,16 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 	/** Set when the last attempt threw on a thread it left interrupted. */
 	private volatile boolean interrupted;
 
-	AsyncRetryCall(RetryImpl retry, CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument,
+	AsyncRetryCall(RetryImpl retry, RetryImpl.Tuning tuning,
+			CheckedFunction<? super A, ? extends CompletionStage<T>> attempt, A argument,
 			ResultPredicate<? super A, ? super T> retryOnResult) {
 		this.retry = retry;
+		this.tuning = tuning;
 		this.attempt = attempt;
 		this.argument = argument;
 		this.retryOnResult = retryOnResult;
-		this.previousDelay = retry.backoff().initialPreviousDelay();
-		if (retry.maxAttempts() > 1) {
+		this.previousDelay = tuning.backoff.initialPreviousDelay();
+		if (tuning.maxAttempts > 1) {
 			Runnable wrapped = retry.propagate(this);
 			this.continuation = () -> runNextAttempt(wrapped);
 		}
@@ -191,7 +196,7 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 
 	private void onFailure(Throwable failure) {
 		Throwable cause = Failures.unwrapCompletion(failure);
-		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, failure, cause,
+		long delay = this.retry.afterAttempt(this.tuning, this.attempts, this.previousDelay, failure, cause,
 				this.interrupted || this.result.isDone(), null);
 		if (delay < 0) {
 			this.result.completeExceptionally(cause);
@@ -202,7 +207,8 @@ final class AsyncRetryCall<A, T> implements Runnable, BiConsumer<T, Throwable> {
 	}
 
 	private void onRetryableResult(T value) {
-		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, null, null, this.result.isDone(), null);
+		long delay = this.retry.afterAttempt(this.tuning, this.attempts, this.previousDelay, null, null,
+				this.result.isDone(), null);
 		if (delay < 0) {
 			this.result.complete(value);
 			return;

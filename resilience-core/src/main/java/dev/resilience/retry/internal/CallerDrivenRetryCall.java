@@ -24,24 +24,28 @@ class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 	private final RetryImpl retry;
 
+	/** The configuration this call started with, kept to its end. */
+	private final RetryImpl.Tuning tuning;
+
 	private final AtomicBoolean ended = new AtomicBoolean();
 
 	private volatile int attempts = 1;
 
 	private volatile long previousDelay;
 
-	CallerDrivenRetryCall(RetryImpl retry) {
+	CallerDrivenRetryCall(RetryImpl retry, RetryImpl.Tuning tuning) {
 		this.retry = retry;
-		this.previousDelay = retry.backoff().initialPreviousDelay();
+		this.tuning = tuning;
+		this.previousDelay = tuning.backoff.initialPreviousDelay();
 	}
 
 	/**
 	 * A call whose results its predicate judges; a subclass, so that a call without one
 	 * carries no field for it.
 	 */
-	static CallerDrivenRetryCall judgingResults(RetryImpl retry, Object argument,
+	static CallerDrivenRetryCall judgingResults(RetryImpl retry, RetryImpl.Tuning tuning, Object argument,
 			ResultPredicate<Object, Object> retryOnResult) {
-		return new JudgingResults(retry, argument, retryOnResult);
+		return new JudgingResults(retry, tuning, argument, retryOnResult);
 	}
 
 	@Override
@@ -83,7 +87,8 @@ class CallerDrivenRetryCall implements Retry.AttemptContext {
 	}
 
 	private long next(Throwable failure, Throwable cause) {
-		long delay = this.retry.afterAttempt(this.attempts, this.previousDelay, failure, cause, false, this.ended);
+		long delay = this.retry.afterAttempt(this.tuning, this.attempts, this.previousDelay, failure, cause, false,
+				this.ended);
 		if (delay >= 0) {
 			this.previousDelay = delay;
 		}
@@ -111,8 +116,9 @@ class CallerDrivenRetryCall implements Retry.AttemptContext {
 
 		private final ResultPredicate<Object, Object> retryOnResult;
 
-		JudgingResults(RetryImpl retry, Object argument, ResultPredicate<Object, Object> retryOnResult) {
-			super(retry);
+		JudgingResults(RetryImpl retry, RetryImpl.Tuning tuning, Object argument,
+				ResultPredicate<Object, Object> retryOnResult) {
+			super(retry, tuning);
 			this.argument = argument;
 			this.retryOnResult = retryOnResult;
 		}

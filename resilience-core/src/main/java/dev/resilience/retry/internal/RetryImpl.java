@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.ContextPropagator;
@@ -44,26 +45,22 @@ public final class RetryImpl implements Retry {
 
 	private final String name;
 
-	private final RetryConfig config;
+	private final Ticker ticker;
 
 	private final Scheduler scheduler;
 
 	private final ContextPropagator propagator;
 
-	private final int maxAttempts;
-
-	private final RetryClassifier classifier;
-
-	private final BackoffCalculator backoff;
-
-	/** {@code null} when the budget is disabled or no retry can ever happen. */
-	private final RetryBudget budget;
+	/**
+	 * What the configuration means, replaced whole by {@link #reconfigure}: a call reads
+	 * it once when it starts and keeps it to its end.
+	 */
+	private volatile Tuning tuning;
 
 	private final RetryMetrics metrics = new RetryMetrics();
 
-	private final boolean respectRetryAfter;
-
-	private final RetryAfterReader retryAfterReader;
+	/** Serializes reconfigurations; never taken by a call. */
+	private final ReentrantLock reconfiguring = new ReentrantLock();
 
 	private final ListenerList<RetryListener> listeners;
 
@@ -79,18 +76,29 @@ public final class RetryImpl implements Retry {
 		requireNonNull(name, "name");
 		requireArgument(!name.isBlank(), "Retry name must not be blank");
 		this.name = name;
-		this.config = requireNonNull(config, "config");
-		requireNonNull(ticker, "ticker");
+		requireNonNull(config, "config");
+		this.ticker = requireNonNull(ticker, "ticker");
 		this.scheduler = requireNonNull(scheduler, "scheduler");
 		this.propagator = requireNonNull(propagator, "propagator");
-		this.maxAttempts = config.getMaxAttempts();
-		this.classifier = new RetryClassifier(config);
-		this.backoff = new BackoffCalculator(config);
-		this.budget = (config.getBudget().isEnabled() && this.maxAttempts > 1)
-				? new RetryBudget(config.getBudget(), ticker) : null;
+		this.tuning = new Tuning(config, ticker, null);
 		this.listeners = new ListenerList<>(logger, "Retry '" + name + "'");
-		this.respectRetryAfter = config.isRespectRetryAfter();
-		this.retryAfterReader = config.getRetryAfterReader();
+	}
+
+	/**
+	 * Calls that start from now on use {@code config}; a call already running ends with
+	 * the configuration it started with. The budget keeps what it counted when its
+	 * settings are unchanged, and starts empty when they change.
+	 */
+	@Override
+	public void reconfigure(RetryConfig config) {
+		this.reconfiguring.lock();
+		try {
+			requireNonNull(config, "config");
+			this.tuning = new Tuning(config, this.ticker, this.tuning);
+		}
+		finally {
+			this.reconfiguring.unlock();
+		}
 	}
 
 	@Override
@@ -100,7 +108,7 @@ public final class RetryImpl implements Retry {
 
 	@Override
 	public RetryConfig getConfig() {
-		return this.config;
+		return this.tuning.config;
 	}
 
 	@Override
@@ -127,8 +135,9 @@ public final class RetryImpl implements Retry {
 	public <A, T> T execute(CheckedFunction<? super A, ? extends T> attempt, A argument,
 			ResultPredicate<? super A, ? super T> retryOnResult) throws Throwable {
 		Objects.requireNonNull(attempt, "attempt");
-		deposit();
-		long previousDelay = this.backoff.initialPreviousDelay();
+		Tuning tuning = this.tuning;
+		tuning.deposit();
+		long previousDelay = tuning.backoff.initialPreviousDelay();
 		int attempts = 1;
 		while (true) {
 			T result = null;
@@ -149,8 +158,8 @@ public final class RetryImpl implements Retry {
 				recordSuccess(attempts);
 				return result;
 			}
-			long delay = afterAttempt(attempts, previousDelay, failure, failure, Thread.currentThread().isInterrupted(),
-					null);
+			long delay = afterAttempt(tuning, attempts, previousDelay, failure, failure,
+					Thread.currentThread().isInterrupted(), null);
 			if (delay < 0) {
 				return resultOrThrow(result, failure);
 			}
@@ -200,18 +209,18 @@ public final class RetryImpl implements Retry {
 	 * @return the wait before the next attempt in nanoseconds, or {@code -1} once the
 	 * call's outcome is recorded and it is to end with the failure or the result
 	 */
-	long afterAttempt(int attempts, long previousDelay, Throwable failure, Throwable reported, boolean stop,
-			AtomicBoolean ended) {
-		if (stop || attempts >= this.maxAttempts || (failure != null && !isRetryable(failure))) {
+	long afterAttempt(Tuning tuning, int attempts, long previousDelay, Throwable failure, Throwable reported,
+			boolean stop, AtomicBoolean ended) {
+		if (stop || attempts >= tuning.maxAttempts || (failure != null && !tuning.classifier.isRetryable(failure))) {
 			if (claim(ended)) {
 				recordFailure(attempts, reported);
 			}
 			return -1;
 		}
-		long delay = this.backoff.delayNanos(attempts, previousDelay);
-		if (failure != null && this.respectRetryAfter) {
-			long cap = this.backoff.capNanos();
-			long serverWait = ServerWait.nanos(failure, this.retryAfterReader, cap);
+		long delay = tuning.backoff.delayNanos(attempts, previousDelay);
+		if (failure != null && tuning.respectRetryAfter) {
+			long cap = tuning.backoff.capNanos();
+			long serverWait = ServerWait.nanos(failure, tuning.retryAfterReader, cap);
 			if (serverWait > cap) {
 				if (claim(ended)) {
 					if (logger.isLoggable(Level.DEBUG)) {
@@ -225,7 +234,7 @@ public final class RetryImpl implements Retry {
 			}
 			delay = Math.max(delay, serverWait);
 		}
-		if (!tryWithdraw()) {
+		if (!tuning.tryWithdraw()) {
 			if (claim(ended)) {
 				recordBudgetExhausted(attempts, reported);
 			}
@@ -243,8 +252,9 @@ public final class RetryImpl implements Retry {
 	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
 			A argument) {
 		Objects.requireNonNull(attempt, "attempt");
-		deposit();
-		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, attempt, argument, null);
+		Tuning tuning = this.tuning;
+		tuning.deposit();
+		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, tuning, attempt, argument, null);
 		call.invoke();
 		return call.result;
 	}
@@ -253,35 +263,30 @@ public final class RetryImpl implements Retry {
 	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> attempt,
 			A argument, ResultPredicate<? super A, ? super T> retryOnResult) {
 		Objects.requireNonNull(attempt, "attempt");
-		deposit();
-		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, attempt, argument, retryOnResult);
+		Tuning tuning = this.tuning;
+		tuning.deposit();
+		AsyncRetryCall<A, T> call = new AsyncRetryCall<>(this, tuning, attempt, argument, retryOnResult);
 		call.invoke();
 		return call.result;
 	}
 
 	@Override
 	public AttemptContext begin() {
-		deposit();
-		return new CallerDrivenRetryCall(this);
+		Tuning tuning = this.tuning;
+		tuning.deposit();
+		return new CallerDrivenRetryCall(this, tuning);
 	}
 
 	@Override
 	public <A> AttemptContext begin(A argument, ResultPredicate<? super A, Object> retryOnResult) {
-		deposit();
+		Tuning tuning = this.tuning;
+		tuning.deposit();
 		@SuppressWarnings("unchecked")
 		ResultPredicate<Object, Object> predicate = (ResultPredicate<Object, Object>) retryOnResult;
-		return CallerDrivenRetryCall.judgingResults(this, argument, predicate);
+		return CallerDrivenRetryCall.judgingResults(this, tuning, argument, predicate);
 	}
 
 	// What an AsyncRetryCall needs of the instance that runs it.
-
-	int maxAttempts() {
-		return this.maxAttempts;
-	}
-
-	BackoffCalculator backoff() {
-		return this.backoff;
-	}
 
 	Scheduler scheduler() {
 		return this.scheduler;
@@ -289,23 +294,6 @@ public final class RetryImpl implements Retry {
 
 	Runnable propagate(Runnable task) {
 		return this.propagator.wrap(task);
-	}
-
-	boolean isRetryable(Throwable failure) {
-		return this.classifier.isRetryable(failure);
-	}
-
-	private void deposit() {
-		RetryBudget budget = this.budget;
-		if (budget != null) {
-			budget.deposit();
-		}
-	}
-
-	/** Takes a token for one retry; always granted with the budget disabled. */
-	boolean tryWithdraw() {
-		RetryBudget budget = this.budget;
-		return budget == null || budget.tryWithdraw();
 	}
 
 	void recordRetryAttempt() {
@@ -351,7 +339,70 @@ public final class RetryImpl implements Retry {
 
 	@Override
 	public String toString() {
-		return "Retry[" + this.name + ", " + this.config + "]";
+		return "Retry[" + this.name + ", " + this.tuning.config + "]";
+	}
+
+	/**
+	 * One configuration worked out for the calls: the classifier, the backoff and the
+	 * budget. Immutable, apart from the budget's own counts.
+	 */
+	static final class Tuning {
+
+		final RetryConfig config;
+
+		final int maxAttempts;
+
+		final RetryClassifier classifier;
+
+		final BackoffCalculator backoff;
+
+		/** {@code null} when the budget is disabled or no retry can ever happen. */
+		final RetryBudget budget;
+
+		final boolean respectRetryAfter;
+
+		final RetryAfterReader retryAfterReader;
+
+		/**
+		 * @param previous the tuning replaced, whose budget is kept when its settings are
+		 * the same; {@code null} at creation
+		 */
+		Tuning(RetryConfig config, Ticker ticker, Tuning previous) {
+			this.config = config;
+			this.maxAttempts = config.getMaxAttempts();
+			this.classifier = new RetryClassifier(config);
+			this.backoff = new BackoffCalculator(config);
+			this.budget = (config.getBudget().isEnabled() && this.maxAttempts > 1)
+					? keptOrNewBudget(config.getBudget(), ticker, previous) : null;
+			this.respectRetryAfter = config.isRespectRetryAfter();
+			this.retryAfterReader = config.getRetryAfterReader();
+		}
+
+		private static RetryBudget keptOrNewBudget(RetryConfig.BudgetConfig budget, Ticker ticker, Tuning previous) {
+			if (previous != null && previous.budget != null) {
+				RetryConfig.BudgetConfig before = previous.config.getBudget();
+				if (before.getRatio() == budget.getRatio()
+						&& before.getMinRetriesPerSecond() == budget.getMinRetriesPerSecond()
+						&& before.getWindow().equals(budget.getWindow())) {
+					return previous.budget;
+				}
+			}
+			return new RetryBudget(budget, ticker);
+		}
+
+		void deposit() {
+			RetryBudget budget = this.budget;
+			if (budget != null) {
+				budget.deposit();
+			}
+		}
+
+		/** Takes a token for one retry; always granted with the budget disabled. */
+		boolean tryWithdraw() {
+			RetryBudget budget = this.budget;
+			return budget == null || budget.tryWithdraw();
+		}
+
 	}
 
 }

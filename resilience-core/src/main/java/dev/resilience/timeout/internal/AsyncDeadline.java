@@ -23,6 +23,9 @@ final class AsyncDeadline<T> implements BiConsumer<T, Throwable>, Runnable {
 
 	private final TimeoutImpl timeout;
 
+	/** The configuration the call started with. */
+	private final TimeoutImpl.Limits limits;
+
 	private final CompletionStage<T> stage;
 
 	private final long start;
@@ -33,14 +36,15 @@ final class AsyncDeadline<T> implements BiConsumer<T, Throwable>, Runnable {
 
 	private volatile int done;
 
-	AsyncDeadline(TimeoutImpl timeout, CompletionStage<T> stage, long start) {
+	AsyncDeadline(TimeoutImpl timeout, TimeoutImpl.Limits limits, CompletionStage<T> stage, long start) {
 		this.timeout = timeout;
+		this.limits = limits;
 		this.stage = stage;
 		this.start = start;
 	}
 
 	CompletableFuture<T> start() {
-		long remaining = this.start + this.timeout.durationNanos() - this.timeout.ticker().read();
+		long remaining = this.start + this.limits.durationNanos - this.timeout.ticker().read();
 		if (remaining <= 0) {
 			run();
 			return this.result;
@@ -92,7 +96,7 @@ final class AsyncDeadline<T> implements BiConsumer<T, Throwable>, Runnable {
 			Failures.rethrowIfFatal(cannotCancel);
 		}
 		this.timeout.record(TimeoutOutcome.TIMED_OUT, this.timeout.ticker().read() - this.start);
-		this.result.completeExceptionally(this.timeout.exceeded());
+		this.result.completeExceptionally(this.timeout.exceeded(this.limits));
 	}
 
 }

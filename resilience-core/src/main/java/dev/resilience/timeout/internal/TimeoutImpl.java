@@ -42,17 +42,17 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	private final String name;
 
-	private final TimeoutConfig config;
+	/**
+	 * The configuration and what it means, replaced whole by {@link #reconfigure}: a call
+	 * reads it once, when it starts.
+	 */
+	private volatile Limits limits;
 
 	private final Ticker ticker;
 
 	private final Scheduler scheduler;
 
 	private final DeadlineWatcher watcher;
-
-	private final long durationNanos;
-
-	private final boolean interrupt;
 
 	private final LongAdder successful = new LongAdder();
 
@@ -68,12 +68,10 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	TimeoutImpl(String name, TimeoutConfig config, Scheduler scheduler, DeadlineWatcher watcher) {
 		this.name = requireNonNull(name, "name");
-		this.config = requireNonNull(config, "config");
+		this.limits = new Limits(requireNonNull(config, "config"));
 		this.scheduler = requireNonNull(scheduler, "scheduler");
 		this.watcher = watcher;
 		this.ticker = watcher.ticker();
-		this.durationNanos = Durations.toNanosAtMost(config.getDuration(), MAX_NANOS);
-		this.interrupt = config.isInterrupt();
 		this.listeners = new ListenerList<>(LOGGER, "Timeout '" + name + "'");
 	}
 
@@ -84,7 +82,16 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	@Override
 	public TimeoutConfig getConfig() {
-		return this.config;
+		return this.limits.config;
+	}
+
+	/**
+	 * Takes {@code config} for the calls that start from now on; a call already running
+	 * keeps the deadline it started with.
+	 */
+	@Override
+	public void reconfigure(TimeoutConfig config) {
+		this.limits = new Limits(requireNonNull(config, "config"));
 	}
 
 	@Override
@@ -94,26 +101,30 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	@Override
 	public <A, T> T execute(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
-		return this.interrupt ? executeInterruptibly(call, argument) : executeToTheEnd(call, argument);
+		Limits limits = this.limits;
+		return limits.interrupt ? executeInterruptibly(limits, call, argument)
+				: executeToTheEnd(limits, call, argument);
 	}
 
-	private <A, T> T executeInterruptibly(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
+	private <A, T> T executeInterruptibly(Limits limits, CheckedFunction<? super A, ? extends T> call, A argument)
+			throws Throwable {
 		long start = this.ticker.read();
-		Slot slot = this.watcher.arm(start + this.durationNanos);
+		Slot slot = this.watcher.arm(start + limits.durationNanos);
 		T result;
 		try {
 			result = call.apply(argument);
 		}
 		catch (Throwable ex) {
 			long end = this.ticker.read();
-			throw failed(ex, this.watcher.disarm(slot, end), start, end);
+			throw failed(ex, this.watcher.disarm(slot, end), start, end, limits);
 		}
 		long end = this.ticker.read();
-		succeeded(this.watcher.disarm(slot, end), start, end);
+		succeeded(this.watcher.disarm(slot, end), start, end, limits);
 		return result;
 	}
 
-	private <A, T> T executeToTheEnd(CheckedFunction<? super A, ? extends T> call, A argument) throws Throwable {
+	private <A, T> T executeToTheEnd(Limits limits, CheckedFunction<? super A, ? extends T> call, A argument)
+			throws Throwable {
 		long start = this.ticker.read();
 		T result;
 		try {
@@ -121,26 +132,22 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 		}
 		catch (Throwable ex) {
 			long end = this.ticker.read();
-			throw failed(ex, expired(start, end), start, end);
+			throw failed(ex, end - start >= limits.durationNanos, start, end, limits);
 		}
 		long end = this.ticker.read();
-		succeeded(expired(start, end), start, end);
+		succeeded(end - start >= limits.durationNanos, start, end, limits);
 		return result;
 	}
 
-	private boolean expired(long start, long end) {
-		return end - start >= this.durationNanos;
-	}
-
-	private void succeeded(boolean expired, long start, long end) {
+	private void succeeded(boolean expired, long start, long end, Limits limits) {
 		if (expired) {
 			record(TimeoutOutcome.TIMED_OUT, end - start);
-			throw exceeded();
+			throw exceeded(limits);
 		}
 		record(TimeoutOutcome.SUCCESSFUL, end - start);
 	}
 
-	private Throwable failed(Throwable failure, boolean expired, long start, long end) {
+	private Throwable failed(Throwable failure, boolean expired, long start, long end, Limits limits) {
 		if (!expired) {
 			record(TimeoutOutcome.FAILED, end - start);
 			return failure;
@@ -149,13 +156,13 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 		if (failure instanceof VirtualMachineError) {
 			return failure;
 		}
-		TimeoutExceededException exceeded = exceeded();
+		TimeoutExceededException exceeded = exceeded(limits);
 		exceeded.addSuppressed(failure);
 		return exceeded;
 	}
 
-	TimeoutExceededException exceeded() {
-		return new TimeoutExceededException(this.name, this.config.getDuration());
+	TimeoutExceededException exceeded(Limits limits) {
+		return new TimeoutExceededException(this.name, limits.config.getDuration());
 	}
 
 	@Override
@@ -171,6 +178,7 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 	@Override
 	public <A, T> CompletionStage<T> executeAsync(CheckedFunction<? super A, ? extends CompletionStage<T>> call,
 			A argument) {
+		Limits limits = this.limits;
 		long start = this.ticker.read();
 		CompletionStage<T> stage;
 		try {
@@ -179,15 +187,15 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 		catch (Throwable ex) {
 			Failures.rethrowIfFatal(ex);
 			long end = this.ticker.read();
-			return CompletableFuture.failedFuture(failed(ex, expired(start, end), start, end));
+			return CompletableFuture.failedFuture(failed(ex, end - start >= limits.durationNanos, start, end, limits));
 		}
 		if (stage == null) {
 			long end = this.ticker.read();
 			NullPointerException npe = new NullPointerException(
 					"Call in timeout '" + this.name + "' returned null instead of a CompletionStage");
-			return CompletableFuture.failedFuture(failed(npe, expired(start, end), start, end));
+			return CompletableFuture.failedFuture(failed(npe, end - start >= limits.durationNanos, start, end, limits));
 		}
-		return new AsyncDeadline<>(this, stage, start).start();
+		return new AsyncDeadline<>(this, limits, stage, start).start();
 	}
 
 	Ticker ticker() {
@@ -196,10 +204,6 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	Scheduler scheduler() {
 		return this.scheduler;
-	}
-
-	long durationNanos() {
-		return this.durationNanos;
 	}
 
 	@Override
@@ -229,8 +233,26 @@ public final class TimeoutImpl implements Timeout, Timeout.Metrics {
 
 	@Override
 	public String toString() {
-		return "Timeout '" + this.name + "' (" + Durations.format(this.config.getDuration())
-				+ (this.interrupt ? ", interrupting" : "") + ")";
+		Limits limits = this.limits;
+		return "Timeout '" + this.name + "' (" + Durations.format(limits.config.getDuration())
+				+ (limits.interrupt ? ", interrupting" : "") + ")";
+	}
+
+	/** One configuration, worked out once. */
+	static final class Limits {
+
+		final TimeoutConfig config;
+
+		final long durationNanos;
+
+		final boolean interrupt;
+
+		Limits(TimeoutConfig config) {
+			this.config = config;
+			this.durationNanos = Durations.toNanosAtMost(config.getDuration(), MAX_NANOS);
+			this.interrupt = config.isInterrupt();
+		}
+
 	}
 
 }

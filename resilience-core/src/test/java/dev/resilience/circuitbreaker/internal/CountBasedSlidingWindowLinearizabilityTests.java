@@ -23,7 +23,7 @@ public class CountBasedSlidingWindowLinearizabilityTests {
 
 	@Operation
 	public String record(@Param(name = "outcome") int outcome) {
-		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome]);
+		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome], this.window.thresholds);
 	}
 
 	// One operation per getter: each reads the window once, a pair of them may see two

@@ -68,7 +68,7 @@ class SlidingWindowVerdictRaceTests {
 			try {
 				for (int round = 0; round < ROUNDS; round++) {
 					start.await();
-					slowVerdict[0] = window[0].record(CallOutcome.SLOW_SUCCESS);
+					slowVerdict[0] = window[0].record(CallOutcome.SLOW_SUCCESS, window[0].thresholds);
 					end.await();
 				}
 			}
@@ -79,9 +79,9 @@ class SlidingWindowVerdictRaceTests {
 		other.start();
 		for (int round = 0; round < ROUNDS; round++) {
 			window[0] = windows.get();
-			window[0].record(CallOutcome.FAILURE);
+			window[0].record(CallOutcome.FAILURE, window[0].thresholds);
 			start.await();
-			String failureVerdict = window[0].record(CallOutcome.FAILURE);
+			String failureVerdict = window[0].record(CallOutcome.FAILURE, window[0].thresholds);
 			end.await();
 			String both = String.valueOf(failureVerdict);
 			if (failureVerdict == null || slowVerdict[0] == null || !check.allowed(failureVerdict, slowVerdict[0])) {

@@ -31,7 +31,7 @@ class TimeBasedSlidingWindowReadTests {
 			try {
 				start.await();
 				for (int i = 0; i < FAILURES; i++) {
-					window.record(CallOutcome.FAILURE);
+					window.record(CallOutcome.FAILURE, window.thresholds);
 				}
 			}
 			catch (InterruptedException ex) {

@@ -76,22 +76,33 @@ public class ResilienceAutoConfiguration {
 		return new ResilienceConfigurations(properties);
 	}
 
+	/**
+	 * The configurations in force, those of startup until a live reconfiguration replaces
+	 * them (see {@link ResilienceRefreshAutoConfiguration}).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	CurrentResilienceConfigurations resilienceCurrentConfigurations(ResilienceConfigurations configurations) {
+		return new CurrentResilienceConfigurations(configurations);
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ResilienceRegistry resilienceRegistry(ResilienceConfigurations configurations, ObjectProvider<Ticker> ticker,
-			ObjectProvider<Scheduler> scheduler, ObjectProvider<ContextPropagator> contextPropagator,
+	ResilienceRegistry resilienceRegistry(ResilienceConfigurations configurations,
+			CurrentResilienceConfigurations current, ObjectProvider<Ticker> ticker, ObjectProvider<Scheduler> scheduler,
+			ObjectProvider<ContextPropagator> contextPropagator,
 			ObjectProvider<ResilienceRegistryCustomizer> customizers, ObjectProvider<PermitStore> permitStore) {
 		ResilienceRegistry.Builder builder = ResilienceRegistry.builder()
 			.ticker(ticker.getIfAvailable(Ticker::system))
 			.scheduler(scheduler.getIfAvailable(Scheduler::system))
 			.contextPropagator(contextPropagator.getIfAvailable(() -> ContextPropagator.NONE))
-			.circuitBreakerConfigs(configurations::circuitBreaker)
-			.retryConfigs(configurations::retry)
-			.bulkheadConfigs(configurations::bulkhead)
-			.rateLimiterConfigs(configurations::rateLimiter)
-			.timeoutConfigs(configurations::timeout)
-			.hedgeConfigs(configurations::hedge)
-			.idempotencyConfigs(configurations::idempotency);
+			.circuitBreakerConfigs((name) -> current.get().circuitBreaker(name))
+			.retryConfigs((name) -> current.get().retry(name))
+			.bulkheadConfigs((name) -> current.get().bulkhead(name))
+			.rateLimiterConfigs((name) -> current.get().rateLimiter(name))
+			.timeoutConfigs((name) -> current.get().timeout(name))
+			.hedgeConfigs((name) -> current.get().hedge(name))
+			.idempotencyConfigs((name) -> current.get().idempotency(name));
 		String clusterScope = configurations.clusterScopeProperty();
 		if (clusterScope != null) {
 			builder.permitStore(permitStore.getIfAvailable(() -> {
