@@ -29,6 +29,7 @@ import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.timeout.Timeout;
 
@@ -245,6 +246,14 @@ public class ResilienceReconfigurer {
 					if (registry.bulkhead(name).getConfig().getType() != BulkheadConfig.Type.SEMAPHORE) {
 						this.refusals.add(key + " needs a restart to apply: bulkhead '" + name + "' is of type "
 								+ registry.bulkhead(name).getConfig().getType().name().toLowerCase().replace('_', '-'));
+					}
+				}
+			}
+			if (kind == Kind.RATE_LIMITER) {
+				for (String name : names) {
+					if (registry.rateLimiter(name).getConfig().getScope() != RateLimiterConfig.Scope.INSTANCE) {
+						this.refusals
+							.add(key + " needs a restart to apply: rate limiter '" + name + "' is of scope cluster");
 					}
 				}
 			}

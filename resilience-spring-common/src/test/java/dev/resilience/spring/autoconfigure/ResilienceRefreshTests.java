@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +32,9 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.ratelimiter.PermitStore;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.actuate.ResilienceEndpoint;
 import dev.resilience.testing.FakeScheduler;
@@ -182,6 +187,20 @@ class ResilienceRefreshTests {
 	}
 
 	@Test
+	void aClusterRateLimiterNeedsARestartForAnyChange(CapturedOutput output) throws IOException {
+		String cluster = BASE + "resilience.rate-limiter.instances.partner.scope=cluster\n"
+				+ "resilience.rate-limiter.instances.partner.limit-for-period=5\n";
+		start(cluster);
+		RateLimiter partner = registry().rateLimiter("partner");
+		refresh(cluster.replace("partner.limit-for-period=5", "partner.limit-for-period=6"));
+		assertThat(output).contains("resilience.rate-limiter.instances.partner.limit-for-period needs a restart to"
+				+ " apply: rate limiter 'partner' is of scope cluster");
+		assertThat(registry().rateLimiter("partner")).isSameAs(partner);
+		assertThat(partner.getConfig().getLimitForPeriod()).isEqualTo(5);
+		assertThat(partner.getConfig().getScope()).isEqualTo(RateLimiterConfig.Scope.CLUSTER);
+	}
+
+	@Test
 	void keyThatCannotApplyLiveIsRefusedAsNeedingARestart(CapturedOutput output) throws IOException {
 		start(BASE);
 		Bulkhead bulkhead = registry().bulkhead("inventory");
@@ -263,6 +282,24 @@ class ResilienceRefreshTests {
 		@Bean
 		Inventory inventory() {
 			return new Inventory();
+		}
+
+		/** Keeps the permits of cluster-scope limiters; permits every call. */
+		@Bean
+		PermitStore permitStore() {
+			return new PermitStore() {
+
+				@Override
+				public PermitDecision acquire(PermitRequest request) {
+					return PermitDecision.permitted(0, request.limitForPeriod() - 1);
+				}
+
+				@Override
+				public CompletionStage<PermitDecision> acquireAsync(PermitRequest request) {
+					return CompletableFuture.completedFuture(acquire(request));
+				}
+
+			};
 		}
 
 	}
