@@ -1,5 +1,6 @@
 package dev.resilience.spring.autoconfigure;
 
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -7,8 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.resilience.ResilienceRegistry;
+import dev.resilience.spring.observation.ResilienceEventCounterDescriptions;
 import dev.resilience.spring.observation.ResilienceObservationEvents;
 
 /**
@@ -38,6 +41,21 @@ public class ResilienceObservationAutoConfiguration {
 		// As a ChaosListener bean (and a FallbackListener bean), it is attached to every
 		// chaos instance (and told of every fallback) like any other listener bean.
 		return events;
+	}
+
+	/**
+	 * Descriptions for the counters Micrometer's meter observation handler makes of the
+	 * events, when Micrometer's meters are on the classpath.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterFilter.class)
+	static class EventCounters {
+
+		@Bean
+		ResilienceEventCounterDescriptions resilienceEventCounterDescriptions() {
+			return new ResilienceEventCounterDescriptions();
+		}
+
 	}
 
 }
