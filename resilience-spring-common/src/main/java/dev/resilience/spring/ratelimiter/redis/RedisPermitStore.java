@@ -45,7 +45,8 @@ import dev.resilience.ratelimiter.PermitStore;
  * answer in time is cancelled. A failure other than a timeout drops the connection, so
  * that the next decision opens a fresh one.
  * <p>
- * Works with Redis 5 or later and with Redis Cluster (one key per script). Thread-safe.
+ * Works with Redis 5 or later (tested on a standalone server); each script touches one
+ * key, so Redis Cluster can route it. Thread-safe.
  */
 public class RedisPermitStore implements PermitStore, InitializingBean, DisposableBean {
 
