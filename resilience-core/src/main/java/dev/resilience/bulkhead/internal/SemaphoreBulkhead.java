@@ -222,10 +222,6 @@ public final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 		return "Bulkhead '" + this.name + "' (" + this.permits.available() + "/" + this.permits.max() + " available)";
 	}
 
-	/**
-	 * Counting synchronizer whose state is the number of available permits, bounded by
-	 * the maximum.
-	 */
 	/** One configuration of a semaphore bulkhead, worked out once. */
 	private static final class Limits {
 
