@@ -12,6 +12,7 @@ import dev.resilience.ContextPropagator;
 import dev.resilience.Scheduler;
 import dev.resilience.Ticker;
 import dev.resilience.internal.Durations;
+import dev.resilience.internal.Failures;
 import dev.resilience.internal.ListenerList;
 import dev.resilience.ratelimiter.PermitStore;
 import dev.resilience.ratelimiter.PermitStore.PermitDecision;
@@ -233,7 +234,7 @@ public final class ClusterRateLimiter implements RateLimiter, RateLimiter.Metric
 			decision = this.store.acquireAsync(this.waiting);
 		}
 		catch (Throwable ex) {
-			rethrowIfFatal(ex);
+			Failures.rethrowIfFatal(ex);
 			storeFailed(ex);
 			return pending.decidedWithoutStore();
 		}
@@ -265,7 +266,7 @@ public final class ClusterRateLimiter implements RateLimiter, RateLimiter.Metric
 	}
 
 	void storeFailed(Throwable failure) {
-		rethrowIfFatal(failure);
+		Failures.rethrowIfFatal(failure);
 		this.nextProbe.set(this.ticker.read() + PROBE_INTERVAL_NANOS);
 		if (this.out.compareAndSet(false, true)) {
 			LOGGER.log(System.Logger.Level.WARNING,
@@ -276,20 +277,9 @@ public final class ClusterRateLimiter implements RateLimiter, RateLimiter.Metric
 	}
 
 	private static String describe(Throwable failure) {
-		Throwable cause = failure;
-		while (cause.getCause() != null && cause.getCause() != cause
-				&& (cause instanceof java.util.concurrent.CompletionException
-						|| cause instanceof java.util.concurrent.ExecutionException)) {
-			cause = cause.getCause();
-		}
+		Throwable cause = Failures.unwrap(failure);
 		return (cause.getMessage() != null) ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
 				: cause.getClass().getSimpleName();
-	}
-
-	private static void rethrowIfFatal(Throwable failure) {
-		if (failure instanceof VirtualMachineError error) {
-			throw error;
-		}
 	}
 
 	/**
