@@ -272,6 +272,26 @@ public interface CircuitBreaker extends Policy {
 			return -1;
 		}
 
+		/**
+		 * Calls that ended with {@code outcome} since the breaker was created, in every
+		 * state (trial calls, calls of a disabled breaker and calls that ended after
+		 * their state was left included); for {@link CallOutcome#NOT_PERMITTED} the calls
+		 * refused. Unlike the window's counts it only grows: neither a transition nor
+		 * {@link CircuitBreaker#reset()} clears it, so it can back a monotonic counter.
+		 * @param outcome how the calls ended
+		 * @return the number of such calls
+		 */
+		long getTotalNumberOfCalls(CallOutcome outcome);
+
+		/**
+		 * The summed duration, in nanoseconds of the breaker's ticker, of the calls
+		 * counted by {@link #getTotalNumberOfCalls(CallOutcome)}; {@code 0} for
+		 * {@link CallOutcome#NOT_PERMITTED}, whose calls did not run.
+		 * @param outcome how the calls ended
+		 * @return their summed duration in nanoseconds
+		 */
+		long getTotalDurationNanos(CallOutcome outcome);
+
 	}
 
 }

@@ -11,7 +11,11 @@ package dev.resilience.circuitbreaker;
  * {@code dev.resilience.circuitbreaker}. Implementations must be thread-safe.
  * <p>
  * A breaker without listeners allocates nothing for events, so there is no cost to
- * observe until a listener is added.
+ * observe until a listener is added. Only a listener that overrides
+ * {@link #onCallRecorded} is called on every call: the breaker checks when the listener
+ * is added, so one that hears only transitions and refusals costs a call nothing. The
+ * breaker's own {@link CircuitBreaker.Metrics#getTotalNumberOfCalls(CallOutcome) totals}
+ * count and time every call without a listener.
  */
 public interface CircuitBreakerListener {
 
@@ -36,6 +40,17 @@ public interface CircuitBreakerListener {
 	 * @param durationNanos how long the call took, in nanoseconds of the breaker's ticker
 	 */
 	default void onCallRecorded(CircuitBreaker breaker, CallOutcome outcome, long durationNanos) {
+	}
+
+	/**
+	 * A call was refused (the breaker is open or forced open, or half-open with no trial
+	 * permit left). Called once per refusal, on the refused thread, besides
+	 * {@link #onCallRecorded} with {@link CallOutcome#NOT_PERMITTED}; a listener that
+	 * only cares about refusals overrides this one and stays off the path of the calls
+	 * that go through.
+	 * @param breaker the breaker
+	 */
+	default void onCallNotPermitted(CircuitBreaker breaker) {
 	}
 
 }

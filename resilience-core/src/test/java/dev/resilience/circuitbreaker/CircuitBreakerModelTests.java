@@ -42,11 +42,23 @@ class CircuitBreakerModelTests {
 		FakeTicker ticker = new FakeTicker();
 		CircuitBreaker breaker = CircuitBreaker.of("model", config.build(), ticker);
 		Model model = new Model(config, ticker);
+		RecordingListener heard = new RecordingListener();
+		breaker.addListener(heard);
 		List<Call> outstanding = new ArrayList<>();
+		long[] ended = new long[2];
+		long refusals = 0;
 		int index = 0;
 		for (Step step : steps) {
 			String where = "step " + index++ + " " + step + " of " + steps + " with " + config;
-			apply(step, breaker, model, outstanding, ticker);
+			long refusedBefore = model.refused;
+			boolean reset = step.kind == Kind.RESET;
+			long endedAfter = apply(step, breaker, model, outstanding, ticker);
+			if (endedAfter >= 0) {
+				ended[0]++;
+				ended[1] += endedAfter;
+			}
+			refusals += reset ? 0 : model.refused - refusedBefore;
+			assertTotals(breaker.getMetrics(), heard, ended, refusals, where);
 			assertThat(breaker.toString()).as(where).endsWith(" " + model.state.state);
 			if (step.kind == Kind.OBSERVE) {
 				assertThat(breaker.getState()).as(where).isEqualTo(model.observe());
@@ -64,7 +76,41 @@ class CircuitBreakerModelTests {
 		}
 	}
 
-	private static void apply(Step step, CircuitBreaker breaker, Model model, List<Call> outstanding,
+	/**
+	 * The breaker's lifetime totals: every ended call counted once with its duration,
+	 * under the outcome its listeners heard, and every refusal, none of it cleared by a
+	 * transition or a reset.
+	 */
+	private static void assertTotals(CircuitBreaker.Metrics metrics, RecordingListener heard, long[] ended,
+			long refusals, String where) {
+		long calls = 0;
+		long nanos = 0;
+		for (CallOutcome outcome : CallOutcome.values()) {
+			long heardCount = 0;
+			long heardNanos = 0;
+			for (int i = 0; i < heard.outcomes.size(); i++) {
+				if (heard.outcomes.get(i) == outcome) {
+					heardCount++;
+					heardNanos += heard.durations.get(i);
+				}
+			}
+			assertThat(metrics.getTotalNumberOfCalls(outcome)).as("total %s calls, %s", outcome, where)
+				.isEqualTo(heardCount);
+			assertThat(metrics.getTotalDurationNanos(outcome)).as("total %s nanos, %s", outcome, where)
+				.isEqualTo(heardNanos);
+			if (outcome != CallOutcome.NOT_PERMITTED) {
+				calls += metrics.getTotalNumberOfCalls(outcome);
+				nanos += metrics.getTotalDurationNanos(outcome);
+			}
+		}
+		assertThat(calls).as("calls ended, %s", where).isEqualTo(ended[0]);
+		assertThat(nanos).as("nanos of the calls ended, %s", where).isEqualTo(ended[1]);
+		assertThat(metrics.getTotalNumberOfCalls(CallOutcome.NOT_PERMITTED)).as("refusals ever, %s", where)
+			.isEqualTo(refusals);
+	}
+
+	/** Applies one step; returns the duration of the call it ended, or -1. */
+	private static long apply(Step step, CircuitBreaker breaker, Model model, List<Call> outstanding,
 			FakeTicker ticker) {
 		switch (step.kind) {
 			case ADMIT -> {
@@ -83,6 +129,7 @@ class CircuitBreakerModelTests {
 					Outcome outcome = Outcome.values()[step.b % Outcome.values().length];
 					long duration = call.end(outcome, ticker);
 					model.end(call.model, outcome, duration);
+					return duration;
 				}
 			}
 			case RELEASE -> {
@@ -118,6 +165,7 @@ class CircuitBreakerModelTests {
 				// Checked by the caller: reading the state applies the timers.
 			}
 		}
+		return -1;
 	}
 
 	@Provide

@@ -66,18 +66,20 @@ abstract class Admission implements Permission {
 		}
 		finally {
 			if (outcome == CallOutcome.IGNORED) {
+				this.context.totals.add(outcome, durationNanos);
 				release();
 			}
 			else {
-				record(outcome, settings);
+				record(outcome, durationNanos, settings);
 			}
 		}
 	}
 
 	/**
-	 * Counts a success or failure in the admitting state, if it is still current;
+	 * Counts a success or failure in the admitting state, if it is still current, and in
+	 * the breaker's totals in any case (once per admission that ends once);
 	 * {@code settings} are those the outcome was classified by.
 	 */
-	abstract void record(CallOutcome outcome, BreakerSettings settings);
+	abstract void record(CallOutcome outcome, long durationNanos, BreakerSettings settings);
 
 }

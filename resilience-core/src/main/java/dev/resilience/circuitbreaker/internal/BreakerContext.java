@@ -26,6 +26,9 @@ abstract class BreakerContext {
 	 */
 	final AdaptiveSlowCallThreshold adaptiveSlowCall;
 
+	/** The breaker's calls since it was created, for the metrics; never reset. */
+	final CallTotals totals = new CallTotals();
+
 	BreakerContext(BreakerSettings settings, Ticker ticker) {
 		if (ticker == null) {
 			throw new IllegalArgumentException("ticker of circuit breaker '" + settings.name + "' must not be null");

@@ -3,6 +3,7 @@ package dev.resilience.circuitbreaker.internal;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker.Metrics;
 
 /**
@@ -15,13 +16,16 @@ final class BreakerMetrics implements Metrics {
 
 	private final LongAdder notPermittedCalls;
 
+	private final CallTotals totals;
+
 	/** {@code null} when adaptive slow calls are off. */
 	private final AdaptiveSlowCallThreshold adaptiveSlowCall;
 
-	BreakerMetrics(AtomicReference<BreakerState> state, LongAdder notPermittedCalls,
+	BreakerMetrics(AtomicReference<BreakerState> state, LongAdder notPermittedCalls, CallTotals totals,
 			AdaptiveSlowCallThreshold adaptiveSlowCall) {
 		this.state = state;
 		this.notPermittedCalls = notPermittedCalls;
+		this.totals = totals;
 		this.adaptiveSlowCall = adaptiveSlowCall;
 	}
 
@@ -65,6 +69,16 @@ final class BreakerMetrics implements Metrics {
 	@Override
 	public long getAdaptiveSlowCallThresholdNanos() {
 		return (this.adaptiveSlowCall != null) ? this.adaptiveSlowCall.thresholdNanos() : -1;
+	}
+
+	@Override
+	public long getTotalNumberOfCalls(CallOutcome outcome) {
+		return this.totals.count(outcome);
+	}
+
+	@Override
+	public long getTotalDurationNanos(CallOutcome outcome) {
+		return this.totals.durationNanos(outcome);
 	}
 
 	private CallCounts counts() {

@@ -107,12 +107,13 @@ final class BreakerSettings {
 		};
 	}
 
-	/** A fresh window for a closed state. */
-	SlidingWindow newWindow(Ticker ticker) {
+	/** A fresh window for a closed state, adding to the breaker's {@code totals}. */
+	SlidingWindow newWindow(Ticker ticker, CallTotals totals) {
 		return switch (this.config.getSlidingWindowType()) {
-			case COUNT_BASED -> new CountBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds);
+			case COUNT_BASED ->
+				new CountBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds, totals);
 			case TIME_BASED ->
-				new TimeBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds, ticker);
+				new TimeBasedSlidingWindow(this.config.getSlidingWindowSize(), this.windowThresholds, ticker, totals);
 		};
 	}
 

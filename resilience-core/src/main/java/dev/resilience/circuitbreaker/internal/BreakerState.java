@@ -32,8 +32,10 @@ abstract class BreakerState extends Admission {
 	public void release() {
 	}
 
+	/** Counts the call in the breaker's totals only. */
 	@Override
-	void record(CallOutcome outcome, BreakerSettings settings) {
+	void record(CallOutcome outcome, long durationNanos, BreakerSettings settings) {
+		this.context.totals.add(outcome, durationNanos);
 	}
 
 	/** The counts shown by the metrics while this state is current. */

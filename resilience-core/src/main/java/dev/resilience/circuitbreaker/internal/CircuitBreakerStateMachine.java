@@ -4,6 +4,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 import dev.resilience.CheckedFunction;
 import dev.resilience.Ticker;
@@ -45,6 +46,8 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	private static final LongEvent<CircuitBreakerListener, CircuitBreaker, CallOutcome> CALL_RECORDED = CircuitBreakerListener::onCallRecorded;
 
+	private static final BiConsumer<CircuitBreakerListener, CircuitBreaker> CALL_NOT_PERMITTED = CircuitBreakerListener::onCallNotPermitted;
+
 	private static final TriConsumer<CircuitBreakerListener, CircuitBreaker, Transition> STATE_TRANSITION = (listener,
 			breaker,
 			transition) -> listener.onStateTransition(breaker, transition.from(), transition.to(), transition.reason());
@@ -60,7 +63,14 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 	/** Serializes reconfigurations; never taken by a call. */
 	private final ReentrantLock reconfiguring = new ReentrantLock();
 
+	/** Every listener: told of transitions and refusals. */
 	private final ListenerList<CircuitBreakerListener> listeners;
+
+	/**
+	 * The listeners that override {@link CircuitBreakerListener#onCallRecorded}: told of
+	 * every call, so a listener that does not is never on the call path.
+	 */
+	private final ListenerList<CircuitBreakerListener> callListeners;
 
 	private final Metrics metrics;
 
@@ -75,11 +85,13 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		this.name = name;
 		this.context = new Context(settings, ticker);
 		this.listeners = new ListenerList<>(LOGGER, "CircuitBreaker '" + name + "'");
+		this.callListeners = new ListenerList<>(LOGGER, "CircuitBreaker '" + name + "'");
 		this.executor = new CircuitBreakerExecutor(this, ticker);
 		this.forcedOpen = new ForcedOpenState(this.context);
 		this.disabled = new DisabledState(this.context);
 		this.state = new AtomicReference<>(new ClosedState(this.context));
-		this.metrics = new BreakerMetrics(this.state, this.notPermittedCalls, this.context.adaptiveSlowCall);
+		this.metrics = new BreakerMetrics(this.state, this.notPermittedCalls, this.context.totals,
+				this.context.adaptiveSlowCall);
 	}
 
 	@Override
@@ -247,12 +259,32 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 		if (listener == null) {
 			throw new IllegalArgumentException("listener of circuit breaker '" + this.name + "' must not be null");
 		}
+		if (hearsEveryCall(listener)) {
+			this.callListeners.add(listener);
+		}
 		this.listeners.add(listener);
 	}
 
 	@Override
 	public void removeListener(CircuitBreakerListener listener) {
 		this.listeners.remove(listener);
+		this.callListeners.remove(listener);
+	}
+
+	/**
+	 * Whether {@code listener}'s class overrides
+	 * {@link CircuitBreakerListener#onCallRecorded}. When it cannot tell, it says yes: a
+	 * listener called for nothing costs time, one never called loses events.
+	 */
+	static boolean hearsEveryCall(CircuitBreakerListener listener) {
+		try {
+			return listener.getClass()
+				.getMethod("onCallRecorded", CircuitBreaker.class, CallOutcome.class, long.class)
+				.getDeclaringClass() != CircuitBreakerListener.class;
+		}
+		catch (NoSuchMethodException | RuntimeException ex) {
+			return true;
+		}
 	}
 
 	@Override
@@ -286,7 +318,9 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 	private void countRefusal() {
 		this.notPermittedCalls.increment();
-		this.listeners.fireWithLong(CALL_RECORDED, this, CallOutcome.NOT_PERMITTED, 0);
+		this.context.totals.addRefusal();
+		this.callListeners.fireWithLong(CALL_RECORDED, this, CallOutcome.NOT_PERMITTED, 0);
+		this.listeners.fire(CALL_NOT_PERMITTED, this);
 	}
 
 	private boolean transition(BreakerState from, BreakerState to, String reason) {
@@ -348,7 +382,7 @@ public final class CircuitBreakerStateMachine implements CircuitBreaker {
 
 		@Override
 		void callRecorded(CallOutcome outcome, long durationNanos) {
-			CircuitBreakerStateMachine.this.listeners.fireWithLong(CALL_RECORDED, CircuitBreakerStateMachine.this,
+			CircuitBreakerStateMachine.this.callListeners.fireWithLong(CALL_RECORDED, CircuitBreakerStateMachine.this,
 					outcome, durationNanos);
 		}
 

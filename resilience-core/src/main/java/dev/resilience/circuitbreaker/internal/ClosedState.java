@@ -21,7 +21,7 @@ final class ClosedState extends BreakerState {
 
 	ClosedState(BreakerContext context) {
 		super(context, State.CLOSED);
-		this.window = context.settings.newWindow(context.ticker);
+		this.window = context.settings.newWindow(context.ticker, context.totals);
 		this.consecutiveFailures = new ConsecutiveFailures();
 	}
 
@@ -31,13 +31,14 @@ final class ClosedState extends BreakerState {
 	}
 
 	@Override
-	void record(CallOutcome outcome, BreakerSettings settings) {
+	void record(CallOutcome outcome, long durationNanos, BreakerSettings settings) {
 		if (!this.context.isCurrent(this)) {
 			// This window is gone: the breaker opened, or was reset or moved by hand
-			// since.
+			// since. The call still happened.
+			this.context.totals.add(outcome, durationNanos);
 			return;
 		}
-		String reason = this.window.record(outcome, settings.windowThresholds);
+		String reason = this.window.record(outcome, durationNanos, settings.windowThresholds);
 		if (reason == null && this.consecutiveFailures.record(outcome, settings.consecutiveFailureThreshold)) {
 			reason = settings.consecutiveFailuresReason;
 		}

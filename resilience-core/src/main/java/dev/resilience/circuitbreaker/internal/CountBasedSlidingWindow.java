@@ -1,7 +1,5 @@
 package dev.resilience.circuitbreaker.internal;
 
-import java.util.concurrent.locks.ReentrantLock;
-
 import dev.resilience.circuitbreaker.CallOutcome;
 
 /**
@@ -9,21 +7,19 @@ import dev.resilience.circuitbreaker.CallOutcome;
  * packed} counts.
  * <p>
  * Linearizable. Recording takes a lock for a few plain writes (the slot, the cursor, the
- * counts) and computes its verdict from the counts its own update produced, so every
- * verdict is that of some order of the calls: a lock-free ring (take a slot, then add the
- * difference) let a call's verdict miss a call ordered before it, or count an eviction
- * whose addition had not landed yet, which a Lincheck run showed. The lock is never held
- * across anything but those writes, so recording never waits long and never blocks while
- * holding a monitor. Reading takes no lock: the counts are one volatile {@code long},
- * written once per recording.
+ * counts, the breaker's {@link CallTotals totals}) and computes its verdict from the
+ * counts its own update produced, so every verdict is that of some order of the calls: a
+ * lock-free ring (take a slot, then add the difference) let a call's verdict miss a call
+ * ordered before it, or count an eviction whose addition had not landed yet, which a
+ * Lincheck run showed. The lock is never held across anything but those writes, so
+ * recording never waits long and never blocks while holding a monitor. Reading takes no
+ * lock: the counts are one volatile {@code long}, written once per recording.
  */
 final class CountBasedSlidingWindow extends SlidingWindow {
 
 	private final int size;
 
 	private final byte[] slots;
-
-	private final ReentrantLock lock = new ReentrantLock();
 
 	/** Next slot to write; guarded by {@link #lock}. */
 	private int cursor;
@@ -33,8 +29,8 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 	 */
 	private volatile long counts;
 
-	CountBasedSlidingWindow(int size, Thresholds thresholds) {
-		super(thresholds);
+	CountBasedSlidingWindow(int size, Thresholds thresholds, CallTotals totals) {
+		super(thresholds, totals);
 		if (size < 1 || size > PackedCounts.MAX_CALLS) {
 			throw new IllegalArgumentException(
 					"count-based sliding window size must be in [1, " + PackedCounts.MAX_CALLS + "] but was " + size);
@@ -44,7 +40,7 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 	}
 
 	@Override
-	String record(CallOutcome outcome, Thresholds thresholds) {
+	String record(CallOutcome outcome, long durationNanos, Thresholds thresholds) {
 		int code = PackedCounts.code(outcome);
 		long packed;
 		acquire(this.lock);
@@ -55,6 +51,7 @@ final class CountBasedSlidingWindow extends SlidingWindow {
 			this.cursor = (slot + 1 == this.size) ? 0 : slot + 1;
 			packed = this.counts + PackedCounts.weight(code) - PackedCounts.weight(evicted);
 			this.counts = packed;
+			this.totals.addLocked(outcome, durationNanos);
 		}
 		finally {
 			this.lock.unlock();

@@ -73,7 +73,8 @@ final class HalfOpenState extends BreakerState {
 	}
 
 	@Override
-	void record(CallOutcome outcome, BreakerSettings current) {
+	void record(CallOutcome outcome, long durationNanos, BreakerSettings current) {
+		this.context.totals.add(outcome, durationNanos);
 		if (!this.context.isCurrent(this)) {
 			return;
 		}
@@ -126,9 +127,9 @@ final class HalfOpenState extends BreakerState {
 		}
 
 		@Override
-		void record(CallOutcome outcome, BreakerSettings settings) {
+		void record(CallOutcome outcome, long durationNanos, BreakerSettings settings) {
 			if (this.ended.compareAndSet(false, true)) {
-				this.admittedBy.record(outcome, settings);
+				this.admittedBy.record(outcome, durationNanos, settings);
 			}
 		}
 

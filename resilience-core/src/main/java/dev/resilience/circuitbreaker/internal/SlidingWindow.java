@@ -22,8 +22,19 @@ abstract class SlidingWindow implements CallCounts {
 	 */
 	volatile Thresholds thresholds;
 
-	SlidingWindow(Thresholds thresholds) {
+	/**
+	 * The breaker's totals: a recording adds its call to them under {@link #lock}, which
+	 * is theirs, shared by every window of the breaker.
+	 */
+	final CallTotals totals;
+
+	/** Guards the window's recording state and the breaker's totals. */
+	final ReentrantLock lock;
+
+	SlidingWindow(Thresholds thresholds, CallTotals totals) {
 		this.thresholds = thresholds;
+		this.totals = totals;
+		this.lock = totals.lock;
 	}
 
 	/** Shows the rates with the thresholds of a reconfigured breaker. */
@@ -48,12 +59,12 @@ abstract class SlidingWindow implements CallCounts {
 	}
 
 	/**
-	 * Records one success or failure and judges the counts it produced by
-	 * {@code thresholds}.
+	 * Records one success or failure, adds it to the breaker's totals, and judges the
+	 * counts it produced by {@code thresholds}.
 	 * @return why the breaker should open, or {@code null} (the common case, allocating
 	 * nothing)
 	 */
-	abstract String record(CallOutcome outcome, Thresholds thresholds);
+	abstract String record(CallOutcome outcome, long durationNanos, Thresholds thresholds);
 
 	@Override
 	public float failureRate() {

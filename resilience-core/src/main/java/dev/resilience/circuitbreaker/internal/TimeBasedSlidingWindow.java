@@ -1,7 +1,5 @@
 package dev.resilience.circuitbreaker.internal;
 
-import java.util.concurrent.locks.ReentrantLock;
-
 import dev.resilience.Ticker;
 import dev.resilience.circuitbreaker.CallOutcome;
 
@@ -47,8 +45,6 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	 */
 	private final long[] buckets;
 
-	private final ReentrantLock lock = new ReentrantLock();
-
 	/** Guarded by {@link #lock}, like the totals below. */
 	private long totalCalls;
 
@@ -61,8 +57,8 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	 */
 	private long headSecond;
 
-	TimeBasedSlidingWindow(int sizeInSeconds, Thresholds thresholds, Ticker ticker) {
-		super(thresholds);
+	TimeBasedSlidingWindow(int sizeInSeconds, Thresholds thresholds, Ticker ticker, CallTotals totals) {
+		super(thresholds, totals);
 		if (sizeInSeconds < 1) {
 			throw new IllegalArgumentException(
 					"time-based sliding window size must be at least 1 but was " + sizeInSeconds);
@@ -74,7 +70,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 	}
 
 	@Override
-	String record(CallOutcome outcome, Thresholds thresholds) {
+	String record(CallOutcome outcome, long durationNanos, Thresholds thresholds) {
 		long calls;
 		long failed;
 		long slow;
@@ -99,6 +95,7 @@ final class TimeBasedSlidingWindow extends SlidingWindow {
 				slow++;
 				this.totalSlow = slow;
 			}
+			this.totals.addLocked(outcome, durationNanos);
 		}
 		finally {
 			this.lock.unlock();

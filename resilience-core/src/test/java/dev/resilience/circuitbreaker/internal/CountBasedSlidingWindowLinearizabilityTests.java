@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
 @Param(name = "outcome", gen = IntGen.class, conf = "0:3")
 public class CountBasedSlidingWindowLinearizabilityTests {
 
-	private final CountBasedSlidingWindow window = new CountBasedSlidingWindow(2, new Thresholds(2, 50, 50));
+	private final CountBasedSlidingWindow window = new CountBasedSlidingWindow(2, new Thresholds(2, 50, 50),
+			new CallTotals());
 
 	public CountBasedSlidingWindowLinearizabilityTests() {
 	}
 
 	@Operation
 	public String record(@Param(name = "outcome") int outcome) {
-		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome], this.window.thresholds);
+		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome], 0, this.window.thresholds);
 	}
 
 	// One operation per getter: each reads the window once, a pair of them may see two

@@ -27,11 +27,14 @@ class SlidingWindowVerdictRaceTests {
 	void countBasedVerdictSeesEveryCallOrderedBeforeIt() throws Exception {
 		// Last 2 calls, 2 needed, 50%: after F, either F then SS (100%, then 50%) or SS
 		// then F (50%, 50%).
-		List<String> wrong = race(() -> new CountBasedSlidingWindow(2, new Thresholds(2, 50, 50)), (failure, slow) -> {
-			boolean failureFirst = failure.startsWith("failure rate 100.0%") && slow.startsWith("failure rate 50.0%");
-			boolean slowFirst = failure.startsWith("failure rate 50.0%") && slow.startsWith("failure rate 50.0%");
-			return failureFirst || slowFirst;
-		});
+		List<String> wrong = race(() -> new CountBasedSlidingWindow(2, new Thresholds(2, 50, 50), new CallTotals()),
+				(failure, slow) -> {
+					boolean failureFirst = failure.startsWith("failure rate 100.0%")
+							&& slow.startsWith("failure rate 50.0%");
+					boolean slowFirst = failure.startsWith("failure rate 50.0%")
+							&& slow.startsWith("failure rate 50.0%");
+					return failureFirst || slowFirst;
+				});
 		assertThat(wrong).as("verdicts (failure, slow success) that no order of the two calls gives").isEmpty();
 	}
 
@@ -41,7 +44,8 @@ class SlidingWindowVerdictRaceTests {
 		// All in one second, 2 needed, 50%: after F, either F then SS (100% over 2, then
 		// 66.7% over 3) or SS then F (50% over 2, then 66.7% over 3): exactly one of them
 		// sees 3 calls.
-		List<String> wrong = race(() -> new TimeBasedSlidingWindow(1, new Thresholds(2, 50, 50), ticker),
+		List<String> wrong = race(
+				() -> new TimeBasedSlidingWindow(1, new Thresholds(2, 50, 50), ticker, new CallTotals()),
 				(failure, slow) -> {
 					boolean failureFirst = failure.equals("failure rate 100.0% >= 50.0% over 2 calls")
 							&& slow.equals("failure rate 66.7% >= 50.0% over 3 calls");
@@ -68,7 +72,7 @@ class SlidingWindowVerdictRaceTests {
 			try {
 				for (int round = 0; round < ROUNDS; round++) {
 					start.await();
-					slowVerdict[0] = window[0].record(CallOutcome.SLOW_SUCCESS, window[0].thresholds);
+					slowVerdict[0] = window[0].record(CallOutcome.SLOW_SUCCESS, 0, window[0].thresholds);
 					end.await();
 				}
 			}
@@ -79,9 +83,9 @@ class SlidingWindowVerdictRaceTests {
 		other.start();
 		for (int round = 0; round < ROUNDS; round++) {
 			window[0] = windows.get();
-			window[0].record(CallOutcome.FAILURE, window[0].thresholds);
+			window[0].record(CallOutcome.FAILURE, 0, window[0].thresholds);
 			start.await();
-			String failureVerdict = window[0].record(CallOutcome.FAILURE, window[0].thresholds);
+			String failureVerdict = window[0].record(CallOutcome.FAILURE, 0, window[0].thresholds);
 			end.await();
 			String both = String.valueOf(failureVerdict);
 			if (failureVerdict == null || slowVerdict[0] == null || !check.allowed(failureVerdict, slowVerdict[0])) {

@@ -22,14 +22,15 @@ public class TimeBasedSlidingWindowLinearizabilityTests {
 
 	private final FakeTicker ticker = new FakeTicker();
 
-	private final TimeBasedSlidingWindow window = new TimeBasedSlidingWindow(2, new Thresholds(2, 50, 50), this.ticker);
+	private final TimeBasedSlidingWindow window = new TimeBasedSlidingWindow(2, new Thresholds(2, 50, 50), this.ticker,
+			new CallTotals());
 
 	public TimeBasedSlidingWindowLinearizabilityTests() {
 	}
 
 	@Operation
 	public String record(@Param(name = "outcome") int outcome) {
-		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome], this.window.thresholds);
+		return this.window.record(PackedCountsLinearizabilityTests.OUTCOMES[outcome], 0, this.window.thresholds);
 	}
 
 	// One operation per getter: each reads the window once, a pair of them may see two

@@ -24,14 +24,15 @@ class TimeBasedSlidingWindowReadTests {
 
 	@Test
 	void failuresReadAfterTheCallsAreNeverFewer() throws Exception {
-		TimeBasedSlidingWindow window = new TimeBasedSlidingWindow(2, new Thresholds(2, 50, 50), new FakeTicker());
+		TimeBasedSlidingWindow window = new TimeBasedSlidingWindow(2, new Thresholds(2, 50, 50), new FakeTicker(),
+				new CallTotals());
 		CountDownLatch start = new CountDownLatch(1);
 		AtomicBoolean done = new AtomicBoolean();
 		Thread recorder = new Thread(() -> {
 			try {
 				start.await();
 				for (int i = 0; i < FAILURES; i++) {
-					window.record(CallOutcome.FAILURE, window.thresholds);
+					window.record(CallOutcome.FAILURE, 0, window.thresholds);
 				}
 			}
 			catch (InterruptedException ex) {
