@@ -11,11 +11,13 @@ import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 
 import dev.resilience.ResilienceRegistry;
 import dev.resilience.bulkhead.Bulkhead;
@@ -60,13 +62,19 @@ import dev.resilience.timeout.TimeoutOutcome;
  * {@code resilience.idempotency.calls}
  * ({@link #recordIdempotencyOutcome(String, IdempotencyOutcome)}).</li>
  * </ul>
- * Instances created after binding are bound when the registry announces them. Gauges and
- * the retry, bulkhead, rate limiter and timeout counters read the counters the engine
- * keeps anyway, so they cost nothing per call. The call timers and transition counters
- * need a breaker listener: every timer is created when the breaker is bound, so recording
- * a call looks nothing up and allocates nothing in this class. Until {@link #bindTo} is
- * called nothing is registered on any instance, so the call path of an application
- * without a meter registry is untouched.
+ * Instances created after binding are bound when the registry announces them. Gauges, the
+ * retry, bulkhead, rate limiter and timeout counters, and the breaker's call timers read
+ * the counters the engine keeps anyway, so they cost nothing per call: the call timers
+ * are {@link FunctionTimer}s over the breaker's
+ * {@link CircuitBreaker.Metrics#getTotalNumberOfCalls totals}, without the {@code _max}
+ * series a function timer cannot have. When a meter filter gives
+ * {@code resilience.circuitbreaker.calls} a distribution (histogram buckets, percentiles,
+ * SLO boundaries, as {@code management.metrics.distribution.*} does), they are recording
+ * timers told of every call by a listener instead, created when the breaker is bound so
+ * that recording a call looks nothing up. The transition counters use a listener that the
+ * breaker calls only on transitions. Until {@link #bindTo} is called nothing is
+ * registered on any instance, so the call path of an application without a meter registry
+ * is untouched.
  * <p>
  * Tag values are bounded by the code: instance names are fixed at startup, methods are
  * the annotated methods, exceptions are class names; no argument or idempotency key is
@@ -89,6 +97,10 @@ public class ResilienceMeterBinder implements MeterBinder {
 	private static final String[] STATE_TAGS = tagValues(STATES);
 
 	private static final CallOutcome[] OUTCOMES = CallOutcome.values();
+
+	private static final String CALLS = "resilience.circuitbreaker.calls";
+
+	private static final String CALLS_DESCRIPTION = "Calls recorded or refused by the circuit breaker, by outcome";
 
 	private static final String[] OUTCOME_TAGS = tagValues(OUTCOMES);
 
@@ -140,6 +152,15 @@ public class ResilienceMeterBinder implements MeterBinder {
 		for (Binding binding : this.bindings) {
 			binding.idempotencyCounters(name)[outcomeIndex].increment();
 		}
+	}
+
+	/**
+	 * Whether the meter filters gave {@code timer} a distribution (histogram buckets,
+	 * percentiles or SLO boundaries), which only a recording timer can publish.
+	 */
+	static boolean publishesDistribution(Timer timer) {
+		HistogramSnapshot snapshot = timer.takeSnapshot();
+		return snapshot.histogramCounts().length > 0 || snapshot.percentileValues().length > 0;
 	}
 
 	private static double learnedSlowCallThresholdSeconds(CircuitBreaker.Metrics metrics) {
@@ -213,15 +234,44 @@ public class ResilienceMeterBinder implements MeterBinder {
 					.strongReference(true)
 					.register(this.meterRegistry);
 			}
-			Timer[] timers = new Timer[OUTCOMES.length];
-			for (int i = 0; i < OUTCOMES.length; i++) {
-				timers[i] = Timer.builder("resilience.circuitbreaker.calls")
-					.tags(tags)
-					.tag("outcome", OUTCOME_TAGS[i])
-					.description("Calls recorded or refused by the circuit breaker, by outcome")
-					.register(this.meterRegistry);
+			Timer first = callTimer(tags, 0);
+			if (!publishesDistribution(first)) {
+				// Nothing asked for buckets or percentiles: the calls are read from the
+				// breaker's own totals when scraped, so recording a call costs nothing
+				// here. Only the _max series is lost, which a function timer cannot
+				// have.
+				this.meterRegistry.remove(first);
+				CircuitBreaker.Metrics metrics = breaker.getMetrics();
+				for (int i = 0; i < OUTCOMES.length; i++) {
+					CallOutcome outcome = OUTCOMES[i];
+					FunctionTimer
+						.builder(CALLS, metrics, (m) -> m.getTotalNumberOfCalls(outcome),
+								(m) -> m.getTotalDurationNanos(outcome), TimeUnit.NANOSECONDS)
+						.tags(tags)
+						.tag("outcome", OUTCOME_TAGS[i])
+						.description(CALLS_DESCRIPTION)
+						.register(this.meterRegistry);
+				}
+				breaker.addListener(new CircuitBreakerMeters(this.meterRegistry, tags));
+				return;
 			}
-			breaker.addListener(new CircuitBreakerMeters(this.meterRegistry, tags, timers));
+			// A histogram, percentiles or SLO boundaries are configured for the meter
+			// (management.metrics.distribution.*): only a timer told of every call can
+			// build them.
+			Timer[] timers = new Timer[OUTCOMES.length];
+			timers[0] = first;
+			for (int i = 1; i < OUTCOMES.length; i++) {
+				timers[i] = callTimer(tags, i);
+			}
+			breaker.addListener(new RecordingCircuitBreakerMeters(this.meterRegistry, tags, timers));
+		}
+
+		private Timer callTimer(Tags tags, int outcome) {
+			return Timer.builder(CALLS)
+				.tags(tags)
+				.tag("outcome", OUTCOME_TAGS[outcome])
+				.description(CALLS_DESCRIPTION)
+				.register(this.meterRegistry);
 		}
 
 		@Override
@@ -382,30 +432,22 @@ public class ResilienceMeterBinder implements MeterBinder {
 	}
 
 	/**
-	 * Records the calls and transitions of one breaker into one meter registry. A call
-	 * indexes a timer created at bind time; a transition, which is rare, creates its
-	 * counter the first time.
+	 * Counts the transitions of one breaker in one meter registry; a transition, which is
+	 * rare, creates its counter the first time. It does not override
+	 * {@code onCallRecorded}, so the breaker never calls it for a call.
 	 */
-	private static final class CircuitBreakerMeters implements CircuitBreakerListener {
+	private static class CircuitBreakerMeters implements CircuitBreakerListener {
 
 		private final MeterRegistry meterRegistry;
 
 		private final Tags tags;
 
-		private final Timer[] timers;
-
 		private final AtomicReferenceArray<Counter> transitions = new AtomicReferenceArray<>(
 				STATES.length * STATES.length);
 
-		CircuitBreakerMeters(MeterRegistry meterRegistry, Tags tags, Timer[] timers) {
+		CircuitBreakerMeters(MeterRegistry meterRegistry, Tags tags) {
 			this.meterRegistry = meterRegistry;
 			this.tags = tags;
-			this.timers = timers;
-		}
-
-		@Override
-		public void onCallRecorded(CircuitBreaker breaker, CallOutcome outcome, long durationNanos) {
-			this.timers[outcome.ordinal()].record(durationNanos, TimeUnit.NANOSECONDS);
 		}
 
 		@Override
@@ -425,6 +467,26 @@ public class ResilienceMeterBinder implements MeterBinder {
 				this.transitions.set(index, counter);
 			}
 			counter.increment();
+		}
+
+	}
+
+	/**
+	 * Also records every call in a timer created at bind time, for a meter configured
+	 * with a distribution: a call indexes its outcome's timer and looks nothing up.
+	 */
+	private static final class RecordingCircuitBreakerMeters extends CircuitBreakerMeters {
+
+		private final Timer[] timers;
+
+		RecordingCircuitBreakerMeters(MeterRegistry meterRegistry, Tags tags, Timer[] timers) {
+			super(meterRegistry, tags);
+			this.timers = timers;
+		}
+
+		@Override
+		public void onCallRecorded(CircuitBreaker breaker, CallOutcome outcome, long durationNanos) {
+			this.timers[outcome.ordinal()].record(durationNanos, TimeUnit.NANOSECONDS);
 		}
 
 	}

@@ -12,7 +12,6 @@ import dev.resilience.bulkhead.BulkheadListener;
 import dev.resilience.chaos.Chaos;
 import dev.resilience.chaos.ChaosFault;
 import dev.resilience.chaos.ChaosListener;
-import dev.resilience.circuitbreaker.CallOutcome;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.fallback.FallbackListener;
@@ -158,11 +157,11 @@ public class ResilienceObservationEvents
 					"circuitbreaker", name);
 		}
 
+		// Refusals only, so that the breaker does not call this listener for every call
+		// that goes through.
 		@Override
-		public void onCallRecorded(CircuitBreaker breaker, CallOutcome outcome, long durationNanos) {
-			if (outcome == CallOutcome.NOT_PERMITTED) {
-				emit(this.notPermitted);
-			}
+		public void onCallNotPermitted(CircuitBreaker breaker) {
+			emit(this.notPermitted);
 		}
 
 		@Override

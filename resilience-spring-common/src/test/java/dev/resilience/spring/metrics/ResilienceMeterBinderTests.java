@@ -6,8 +6,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Statistic;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -88,28 +93,65 @@ class ResilienceMeterBinderTests {
 	}
 
 	@Test
-	void callsAreTimedPerOutcomeAndFailureRateIsMinusOneUntilEnoughCalls() {
+	void callsAreTimedPerOutcomeFromTheBreakersTotalsAndFailureRateIsMinusOneUntilEnoughCalls() {
+		CircuitBreaker breaker = this.registry.circuitBreaker("inventory");
+		record(breaker, Duration.ofMillis(200), null);
+		this.binder.bindTo(this.meters);
+		assertThat(this.meters.find("resilience.circuitbreaker.calls").functionTimers())
+			.as("all six exist from the start, read from the breaker")
+			.hasSize(6);
+		assertThat(this.meters.find("resilience.circuitbreaker.calls").timers()).as("no recording timer").isEmpty();
+		assertThat(callCount("inventory", "success")).as("a call made before binding is in the totals").isEqualTo(1);
+
+		recordCallsOfEveryKind(breaker);
+		assertThat(callCount("inventory", "success")).isEqualTo(1);
+		assertThat(callMillis("inventory", "success")).isEqualTo(200.0);
+		assertThat(callMillis("inventory", "slow_success")).isEqualTo(2000.0);
+		assertThat(callMillis("inventory", "failure")).isEqualTo(300.0);
+		assertThat(callCount("inventory", "slow_failure")).isEqualTo(1);
+		assertThat(callCount("inventory", "not_permitted")).isEqualTo(1);
+		assertThat(callCount("inventory", "ignored")).isZero();
+		assertThat(stateGauges("inventory").get(1)).isEqualTo(1.0);
+
+		breaker.reset();
+		assertThat(callCount("inventory", "success")).as("a reset does not make a counter go back").isEqualTo(1);
+		assertThat(callCount("inventory", "not_permitted")).isEqualTo(1);
+	}
+
+	@Test
+	void aDistributionConfiguredForTheCallsMakesThemRecordingTimersWithMaxAndBuckets() {
+		this.meters.config().meterFilter(new CallsWithObjective());
 		this.binder.bindTo(this.meters);
 		CircuitBreaker breaker = this.registry.circuitBreaker("inventory");
-		assertThat(this.meters.find("resilience.circuitbreaker.calls").timers()).as("all six exist from the start")
-			.hasSize(6);
+		assertThat(this.meters.find("resilience.circuitbreaker.calls").timers()).hasSize(6);
+		assertThat(this.meters.find("resilience.circuitbreaker.calls").functionTimers()).isEmpty();
 
 		record(breaker, Duration.ofMillis(200), null);
+		recordCallsOfEveryKind(breaker);
+		Timer success = this.meters.get("resilience.circuitbreaker.calls")
+			.tag("name", "inventory")
+			.tag("outcome", "success")
+			.timer();
+		assertThat(success.count()).isEqualTo(1);
+		assertThat(success.max(TimeUnit.MILLISECONDS)).isEqualTo(200.0);
+		assertThat(success.takeSnapshot().histogramCounts()).isNotEmpty();
+		assertThat(callMillis("inventory", "slow_success")).isEqualTo(2000.0);
+		assertThat(callMillis("inventory", "failure")).isEqualTo(300.0);
+		assertThat(callCount("inventory", "slow_failure")).isEqualTo(1);
+		assertThat(callCount("inventory", "not_permitted")).isEqualTo(1);
+	}
+
+	/**
+	 * A slow success, a failure, a slow failure, which opens the breaker (2 of 4 failed),
+	 * and a refusal; the failure rate is -1 until the fourth call.
+	 */
+	private void recordCallsOfEveryKind(CircuitBreaker breaker) {
 		record(breaker, Duration.ofSeconds(2), null);
 		assertThat(failureRate("inventory")).isEqualTo(-1.0);
 		record(breaker, Duration.ofMillis(300), new IllegalStateException());
 		record(breaker, Duration.ofSeconds(3), new IllegalStateException());
 		assertThat(breaker.tryAcquirePermission()).isFalse();
-
 		assertThat(failureRate("inventory")).isEqualTo(50.0);
-		assertThat(timer("inventory", "success").count()).isEqualTo(1);
-		assertThat(timer("inventory", "success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(200.0);
-		assertThat(timer("inventory", "slow_success").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2000.0);
-		assertThat(timer("inventory", "failure").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(300.0);
-		assertThat(timer("inventory", "slow_failure").count()).isEqualTo(1);
-		assertThat(timer("inventory", "not_permitted").count()).isEqualTo(1);
-		assertThat(timer("inventory", "ignored").count()).isZero();
-		assertThat(stateGauges("inventory").get(1)).isEqualTo(1.0);
 	}
 
 	@Test
@@ -329,8 +371,26 @@ class ResilienceMeterBinderTests {
 		return this.meters.get("resilience.circuitbreaker.failure.rate").tag("name", name).gauge().value();
 	}
 
-	private Timer timer(String name, String outcome) {
-		return this.meters.get("resilience.circuitbreaker.calls").tag("name", name).tag("outcome", outcome).timer();
+	/** The count of a call timer, recording or function. */
+	private double callCount(String name, String outcome) {
+		return callStatistic(name, outcome, Statistic.COUNT);
+	}
+
+	private double callMillis(String name, String outcome) {
+		return callStatistic(name, outcome, Statistic.TOTAL_TIME) * 1000;
+	}
+
+	private double callStatistic(String name, String outcome, Statistic statistic) {
+		Meter meter = this.meters.get("resilience.circuitbreaker.calls")
+			.tag("name", name)
+			.tag("outcome", outcome)
+			.meter();
+		for (Measurement measurement : meter.measure()) {
+			if (measurement.getStatistic() == statistic) {
+				return measurement.getValue();
+			}
+		}
+		throw new AssertionError(meter.getId() + " has no " + statistic);
 	}
 
 	private double retryCalls(String name, String kind) {
@@ -359,6 +419,25 @@ class ResilienceMeterBinderTests {
 
 	private double available(String name) {
 		return this.meters.get("resilience.bulkhead.available.concurrent.calls").tag("name", name).gauge().value();
+	}
+
+	/**
+	 * Gives the call timers an SLO boundary, as
+	 * {@code management.metrics.distribution.slo.resilience.circuitbreaker.calls} does.
+	 */
+	private static final class CallsWithObjective implements MeterFilter {
+
+		@Override
+		public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+			if (!id.getName().equals("resilience.circuitbreaker.calls")) {
+				return config;
+			}
+			return DistributionStatisticConfig.builder()
+				.serviceLevelObjectives(Duration.ofMillis(250).toNanos())
+				.build()
+				.merge(config);
+		}
+
 	}
 
 }
