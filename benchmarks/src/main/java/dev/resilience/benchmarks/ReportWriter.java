@@ -132,6 +132,7 @@ public final class ReportWriter {
 		clusterRateLimiterTable(out);
 		costWhenOnTable(out);
 		targetsTable(out);
+		DriftReport.table(out, this.results);
 		return out.toString();
 	}
 
@@ -352,6 +353,7 @@ public final class ReportWriter {
 	private void targetsTable(StringBuilder out) {
 		out.append("### Targets\n\n");
 		out.append("| target | measured | met |\n|---|---|---|\n");
+		DriftReport.target(out, this.results);
 		for (String pattern : List.of("CircuitBreaker", "Retry", "Bulkhead")) {
 			target(out, "`@" + pattern + "` time ≤ 0.15 × resilience4j's",
 					ratioValue("ours" + pattern, "resilience4j" + pattern), 0.15, true);
