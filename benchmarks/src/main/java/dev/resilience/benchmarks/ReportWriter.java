@@ -67,6 +67,7 @@ public final class ReportWriter {
 		}
 		String updated = text.substring(0, start + START.length()) + "\n" + section + text.substring(end);
 		Files.writeString(document, updated, StandardCharsets.UTF_8);
+		ChartWriter.write(results, document.resolveSibling(ChartWriter.FILE));
 		System.out.print(section);
 	}
 
@@ -110,6 +111,7 @@ public final class ReportWriter {
 	String section(String resultsFile) {
 		StringBuilder out = new StringBuilder();
 		out.append('\n');
+		ChartWriter.link(out, this.results);
 		out.append("Run of ")
 			.append(property("report.date"))
 			.append(", raw results in `benchmarks/results/")
