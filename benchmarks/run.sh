@@ -36,8 +36,8 @@ else
 fi
 jar=benchmarks/target/benchmarks.jar
 
-# The java of JDK 25: JDK25_HOME, else a sibling of the default JDK's installation directory
-# (/usr/lib/jvm/*, /Library/Java/JavaVirtualMachines/*/Contents/Home, ~/.sdkman/candidates/java/*).
+# The java of JDK 25: JDK25_HOME, else a sibling of the default JDK's installation directory in
+# the folder that holds the JVMs (Linux packages, SDKMAN, and macOS's <jdk>/Contents/Home layout).
 find_jdk25() {
 	local java home suffix candidate
 	if [[ -n "${JDK25_HOME:-}" ]]; then
