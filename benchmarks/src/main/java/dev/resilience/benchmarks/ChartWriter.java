@@ -100,8 +100,8 @@ final class ChartWriter {
 				}
 			}
 		}
-		// Whole decades, at least 10 ns to 10 µs, so the axis always has the same four
-		// ticks or more.
+		// Whole decades, never narrower than 10 ns to 10 µs, so that the charts of
+		// successive runs share one axis and compare by eye.
 		int low = Math.min(1, (int) Math.floor(Math.log10(min)));
 		int high = Math.max(4, (int) Math.ceil(Math.log10(max)));
 		Axis axis = new Axis(low, high, LABELS, WIDTH - RIGHT);
