@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,21 +67,43 @@ public final class ReportWriter {
 		}
 		String updated = text.substring(0, start + START.length()) + "\n" + section + text.substring(end);
 		Files.writeString(document, updated, StandardCharsets.UTF_8);
+		ChartWriter.write(results, document.resolveSibling(ChartWriter.FILE));
 		System.out.print(section);
 	}
 
+	/**
+	 * Results by benchmark name. run.sh merges the default JDK's invocations first, so
+	 * the JDK of the first result is the one every table is about; a result of another
+	 * JDK gets its feature version as a suffix ({@code name@25}) and leaves those tables
+	 * alone.
+	 */
 	static Map<String, Result> read(Path json) throws IOException {
 		Map<String, Result> results = new LinkedHashMap<>();
+		String defaultJdk = null;
 		for (JsonNode run : new ObjectMapper().readTree(json.toFile())) {
 			JsonNode primary = run.path("primaryMetric");
 			JsonNode allocation = run.path("secondaryMetrics").path("gc.alloc.rate.norm");
 			StringBuilder name = new StringBuilder(run.path("benchmark").asText());
 			// A parameterized benchmark is one result per value: keep them apart.
 			run.path("params").properties().forEach((param) -> name.append(':').append(param.getValue().asText()));
+			String jdk = JdkReport.feature(run.path("jdkVersion").asText());
+			if (defaultJdk == null) {
+				defaultJdk = jdk;
+			}
+			else if (!jdk.equals(defaultJdk)) {
+				name.append('@').append(jdk);
+			}
+			List<List<Double>> iterations = new ArrayList<>();
+			for (JsonNode fork : primary.path("rawData")) {
+				List<Double> values = new ArrayList<>();
+				fork.forEach((value) -> values.add(value.asDouble()));
+				iterations.add(values);
+			}
 			results.put(name.toString(),
 					new Result(primary.path("score").asDouble(), primary.path("scoreError").asDouble(),
 							primary.path("scoreUnit").asText(),
-							allocation.isMissingNode() ? Double.NaN : allocation.path("score").asDouble()));
+							allocation.isMissingNode() ? Double.NaN : allocation.path("score").asDouble(), jdk,
+							run.path("vmName").asText() + " " + run.path("vmVersion").asText(), iterations));
 		}
 		return results;
 	}
@@ -88,6 +111,7 @@ public final class ReportWriter {
 	String section(String resultsFile) {
 		StringBuilder out = new StringBuilder();
 		out.append('\n');
+		ChartWriter.link(out, this.results);
 		out.append("Run of ")
 			.append(property("report.date"))
 			.append(", raw results in `benchmarks/results/")
@@ -104,11 +128,13 @@ public final class ReportWriter {
 			.append('\n');
 		out.append('\n');
 		perCallTable(out);
+		JdkReport.table(out, this.results);
 		sharedBreakerTable(out);
 		idempotencyTable(out);
 		clusterRateLimiterTable(out);
 		costWhenOnTable(out);
 		targetsTable(out);
+		DriftReport.table(out, this.results);
 		return out.toString();
 	}
 
@@ -329,6 +355,7 @@ public final class ReportWriter {
 	private void targetsTable(StringBuilder out) {
 		out.append("### Targets\n\n");
 		out.append("| target | measured | met |\n|---|---|---|\n");
+		DriftReport.target(out, this.results);
 		for (String pattern : List.of("CircuitBreaker", "Retry", "Bulkhead")) {
 			target(out, "`@" + pattern + "` time ≤ 0.15 × resilience4j's",
 					ratioValue("ours" + pattern, "resilience4j" + pattern), 0.15, true);
@@ -397,7 +424,7 @@ public final class ReportWriter {
 		return this.results.get(CALLS + name);
 	}
 
-	private static String cell(Result result) {
+	static String cell(Result result) {
 		if (result == null) {
 			return "";
 		}
@@ -409,14 +436,14 @@ public final class ReportWriter {
 		return (result != null) ? String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()) : "";
 	}
 
-	private static String bytes(Result result) {
+	static String bytes(Result result) {
 		if (result == null || Double.isNaN(result.bytes())) {
 			return "";
 		}
 		return String.format(Locale.ROOT, "%.0f B", Math.max(0, result.bytes()));
 	}
 
-	private static String ratio(Result ours, Result other) {
+	static String ratio(Result ours, Result other) {
 		if (ours == null || other == null) {
 			return "";
 		}
@@ -424,11 +451,11 @@ public final class ReportWriter {
 	}
 
 	/** Three decimals, more below 0.01 so that a small ratio does not read as zero. */
-	private static String ratioText(double ratio) {
+	static String ratioText(double ratio) {
 		return String.format(Locale.ROOT, (ratio >= 0.01) ? "%.3f" : "%.5f", ratio);
 	}
 
-	private static String number(double value) {
+	static String number(double value) {
 		return (value >= 100) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
 	}
 
@@ -436,7 +463,13 @@ public final class ReportWriter {
 		return System.getProperty(key, "unknown");
 	}
 
-	record Result(double score, double error, String unit, double bytes) {
+	/**
+	 * One benchmark's result: its score and error, allocation per call, the JDK's feature
+	 * version and full name, and the measured iterations of each fork (for the drift
+	 * check).
+	 */
+	record Result(double score, double error, String unit, double bytes, String jdk, String vm,
+			List<List<Double>> iterations) {
 	}
 
 }
