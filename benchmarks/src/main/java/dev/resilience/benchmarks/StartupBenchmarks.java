@@ -46,15 +46,16 @@ import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
  * all 400.
  * <p>
  * A fork starts the same context again and again, so these are warm starts: the classes
- * are loaded and compiled, and what remains is the work done per start. The annotation
- * values below are defaults for a run of this class alone; the suite runs it in a JMH
- * invocation of its own, whose command-line options override them.
+ * are loaded and compiled, and what remains is the work done per start; the compiler
+ * takes some 30 starts to settle, hence the long warm-up. The annotation values below are
+ * defaults for a run of this class alone; the suite runs it in a JMH invocation of its
+ * own, whose command-line options override them.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Threads(1)
 @Fork(3)
-@Warmup(iterations = 10)
+@Warmup(iterations = 40)
 @Measurement(iterations = 20)
 public class StartupBenchmarks {
 
