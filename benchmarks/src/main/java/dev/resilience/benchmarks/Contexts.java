@@ -112,10 +112,15 @@ final class Contexts {
 	static ConfigurableApplicationContext start(Class<?> configuration, Map<String, Object> moreSettings) {
 		Map<String, Object> all = new LinkedHashMap<>(settings());
 		all.putAll(moreSettings);
+		return startWith(configuration, all);
+	}
+
+	/** Starts a context with these settings and none of {@link #settings()}. */
+	static ConfigurableApplicationContext startWith(Class<?> configuration, Map<String, Object> settings) {
 		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.bannerMode(org.springframework.boot.Banner.Mode.OFF)
-			.properties(all)
+			.properties(settings)
 			// No application.properties/yml from the classpath: the settings above are
 			// all there is.
 			.properties("spring.config.name=resilience-benchmarks-none", "spring.jmx.enabled=false",

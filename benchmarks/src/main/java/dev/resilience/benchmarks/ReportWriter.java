@@ -133,6 +133,7 @@ public final class ReportWriter {
 		idempotencyTable(out);
 		clusterRateLimiterTable(out);
 		costWhenOnTable(out);
+		StartupReport.load(this.results).section(out);
 		targetsTable(out);
 		DriftReport.table(out, this.results);
 		return out.toString();
@@ -396,6 +397,7 @@ public final class ReportWriter {
 			target(out, "2-thread throughput on one breaker ≥ 3 × resilience4j's",
 					oursShared.score() / r4jShared.score(), 3.0, false);
 		}
+		StartupReport.load(this.results).targets(out);
 		out.append('\n');
 	}
 
