@@ -19,6 +19,15 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class CallBenchmarks {
 
+	/**
+	 * One read of the clock the engine's ticker uses, to tell what the stack's three
+	 * reads per call cost on the machine the suite runs on.
+	 */
+	@Benchmark
+	public long clockRead() {
+		return System.nanoTime();
+	}
+
 	@Benchmark
 	public int noProxy(States.Floor context, States.Argument argument) {
 		return context.plain.work(argument.x);

@@ -14,8 +14,8 @@ import dev.resilience.benchmarks.ReportWriter.Result;
  * still settling when measurement began reads slower (or faster) in its first measured
  * iteration than in the others, which moves its score. For each of ours and
  * resilience4j's rows, the first measured iteration of each fork is compared with the
- * mean of that fork's other iterations: it drifts when the difference exceeds JMH's error
- * of the score (the half-width of its 99.9% confidence interval).
+ * mean of that fork's other iterations: it drifts when the difference exceeds three
+ * standard deviations of the others (and 2% of their mean).
  */
 final class DriftReport {
 
@@ -43,7 +43,8 @@ final class DriftReport {
 					.mapToDouble(Double::doubleValue)
 					.average()
 					.orElseThrow();
-				Drift drift = new Drift(label(name), fork.get(0), mean, result.error(), unit(result.unit()));
+				Drift drift = new Drift(label(name), fork.get(0), mean, tolerance(fork.subList(1, fork.size()), mean),
+						unit(result.unit()));
 				if (furthest == null || drift.distance() > furthest.distance()) {
 					furthest = drift;
 				}
@@ -55,6 +56,20 @@ final class DriftReport {
 		return checked;
 	}
 
+	/**
+	 * How far a first iteration may lie from the others: three standard deviations of the
+	 * others, and at least 2% of their mean. JMH's error of the score would not do: the
+	 * first iteration is part of it, so a drift widens the very error it is judged by.
+	 */
+	static double tolerance(List<Double> others, double mean) {
+		double squares = 0;
+		for (double value : others) {
+			squares += (value - mean) * (value - mean);
+		}
+		double deviation = (others.size() > 1) ? Math.sqrt(squares / (others.size() - 1)) : 0;
+		return Math.max(3 * deviation, 0.02 * mean);
+	}
+
 	static void table(StringBuilder out, Map<String, Result> results) {
 		List<Drift> checked = check(results);
 		if (checked.isEmpty()) {
@@ -64,7 +79,8 @@ final class DriftReport {
 		out.append("### Warm-up: does the first measured iteration drift?\n\n");
 		out.append(checked.size())
 			.append(" rows of ours and resilience4j checked: a row drifts when its first measured iteration lies")
-			.append(" outside the mean of its other iterations ± the error JMH reports for the row (99.9%),")
+			.append(" outside the mean of its other iterations ± three of their standard deviations (at least 2%")
+			.append(" of the mean),")
 			.append(" a sign that the JIT or the heap had not settled when warm-up ended.");
 		if (drifting.isEmpty()) {
 			Drift furthest = checked.stream()
@@ -78,7 +94,8 @@ final class DriftReport {
 			return;
 		}
 		out.append(" These do:\n\n");
-		out.append("| row | first measured iteration | mean of the others | error | first / mean of the others |\n");
+		out.append(
+				"| row | first measured iteration | mean of the others | tolerance | first / mean of the others |\n");
 		out.append("|---|---|---|---|---|\n");
 		for (Drift drift : drifting) {
 			out.append("| ")

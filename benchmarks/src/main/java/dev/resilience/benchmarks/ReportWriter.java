@@ -155,6 +155,7 @@ public final class ReportWriter {
 		out.append('\n');
 		out.append("Each cell: average time per call ± the 99.9% error JMH reports, then bytes allocated per call")
 			.append(" (`gc.alloc.rate.norm`).\n\n");
+		clockReads(out);
 		timeLimitsTable(out);
 	}
 
@@ -204,6 +205,32 @@ public final class ReportWriter {
 			.append(" | ")
 			.append(ratio(o, floor))
 			.append(" |\n");
+	}
+
+	/**
+	 * What the stack's clock reads cost on this machine: the breaker reads the clock at
+	 * the start and the end of a call (slow calls, call durations), the retry budget once
+	 * (the second a call counts in).
+	 */
+	private void clockReads(StringBuilder out) {
+		Result clock = call("clockRead");
+		Result floor = call("floor");
+		Result stack = call("oursStack");
+		if (clock == null || floor == null || stack == null) {
+			return;
+		}
+		double reads = 3 * clock.score();
+		out.append("One read of the clock (`System.nanoTime()`, which the engine's ticker calls) takes ")
+			.append(number(clock.score()))
+			.append(" ± ")
+			.append(number(clock.error()))
+			.append(" ns here. The stack of four reads it three times per call, ")
+			.append(number(reads))
+			.append(" ns or ")
+			.append(String.format(Locale.ROOT, "%.2f", reads / floor.score()))
+			.append(" × the floor; the rest of the stack is ")
+			.append(String.format(Locale.ROOT, "%.2f", (stack.score() - reads) / floor.score()))
+			.append(" × the floor.\n\n");
 	}
 
 	private void row(StringBuilder out, String label, String ours, String r4j, String springRetry) {
