@@ -108,6 +108,7 @@ public final class ReportWriter {
 		idempotencyTable(out);
 		clusterRateLimiterTable(out);
 		costWhenOnTable(out);
+		MetricsOnReport.table(out, this.results);
 		targetsTable(out);
 		return out.toString();
 	}
@@ -369,6 +370,7 @@ public final class ReportWriter {
 			target(out, "2-thread throughput on one breaker ≥ 3 × resilience4j's",
 					oursShared.score() / r4jShared.score(), 3.0, false);
 		}
+		MetricsOnReport.targets(out, this.results);
 		out.append('\n');
 	}
 
