@@ -133,6 +133,7 @@ public final class ReportWriter {
 		idempotencyTable(out);
 		clusterRateLimiterTable(out);
 		costWhenOnTable(out);
+		MetricsOnReport.table(out, this.results);
 		StartupReport.load(this.results).section(out);
 		targetsTable(out);
 		DriftReport.table(out, this.results);
@@ -424,6 +425,7 @@ public final class ReportWriter {
 			target(out, "2-thread throughput on one breaker ≥ 3 × resilience4j's",
 					oursShared.score() / r4jShared.score(), 3.0, false);
 		}
+		MetricsOnReport.targets(out, this.results);
 		StartupReport.load(this.results).targets(out);
 		out.append('\n');
 	}

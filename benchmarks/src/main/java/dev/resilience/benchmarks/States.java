@@ -276,18 +276,18 @@ public final class States {
 			expect(this.retry.work(1));
 			expect(this.bulkhead.work(1));
 			expect(this.stack.work(1));
-			checkSettings();
+			checkSettings(this.context);
 		}
 
 		/**
 		 * The settings reached resilience4j's instances (a typo in a key would silently
 		 * use defaults).
 		 */
-		private void checkSettings() {
-			var breakers = bean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class);
+		static void checkSettings(ConfigurableApplicationContext context) {
+			var breakers = context.getBean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class);
 			var breaker = breakers.circuitBreaker(Contexts.NAME).getCircuitBreakerConfig();
-			var retries = bean(io.github.resilience4j.retry.RetryRegistry.class);
-			var bulkheads = bean(io.github.resilience4j.bulkhead.BulkheadRegistry.class);
+			var retries = context.getBean(io.github.resilience4j.retry.RetryRegistry.class);
+			var bulkheads = context.getBean(io.github.resilience4j.bulkhead.BulkheadRegistry.class);
 			if (breaker.getSlidingWindowSize() != 100 || breaker.getMinimumNumberOfCalls() != 20
 					|| breaker.getFailureRateThreshold() != 50f
 					|| breaker.getPermittedNumberOfCallsInHalfOpenState() != 10
