@@ -63,11 +63,11 @@ final class MetricsOnReport {
 			rows.append("| ")
 				.append(row[0])
 				.append(" | ")
-				.append(cell(ours))
+				.append(ReportWriter.cell(ours))
 				.append(" | ")
-				.append(cell(r4j))
+				.append(ReportWriter.cell(r4j))
 				.append(" | ")
-				.append(ratio(ours, r4j))
+				.append(ReportWriter.ratio(ours, r4j))
 				.append(" | ")
 				.append(difference(ours, off("ours" + row[1])))
 				.append(" | ")
@@ -90,21 +90,21 @@ final class MetricsOnReport {
 			out.append("| two threads on one shared circuit breaker | ours | resilience4j | ours / resilience4j |\n");
 			out.append("|---|---|---|---|\n");
 			out.append("| calls per µs (both threads), metrics on | ")
-				.append(throughput(oursShared))
+				.append(ReportWriter.throughput(oursShared))
 				.append(" | ")
-				.append(throughput(r4jShared))
+				.append(ReportWriter.throughput(r4jShared))
 				.append(" | ")
-				.append(ratio(oursShared, r4jShared))
+				.append(ReportWriter.ratio(oursShared, r4jShared))
 				.append(" |\n");
 			ReportWriter.Result oursOff = this.results.get(SHARED_OFF + "ours");
 			ReportWriter.Result r4jOff = this.results.get(SHARED_OFF + "resilience4j");
 			if (oursOff != null || r4jOff != null) {
 				out.append("| calls per µs (both threads), metrics off | ")
-					.append(throughput(oursOff))
+					.append(ReportWriter.throughput(oursOff))
 					.append(" | ")
-					.append(throughput(r4jOff))
+					.append(ReportWriter.throughput(r4jOff))
 					.append(" | ")
-					.append(ratio(oursOff, r4jOff))
+					.append(ReportWriter.ratio(oursOff, r4jOff))
 					.append(" |\n");
 			}
 			out.append('\n');
@@ -125,7 +125,7 @@ final class MetricsOnReport {
 			if (ours != null && r4j != null) {
 				double ratio = ours.score() / r4j.score();
 				targetRow(out, row[2] + " with metrics on ≤ 0.1 × resilience4j's with metrics on",
-						ratioText(ratio) + " ×", ratio <= RATIO_BOUND);
+						ReportWriter.ratioText(ratio) + " ×", ratio <= RATIO_BOUND);
 			}
 		}
 		metricsCostTarget(out, "metrics cost on `@CircuitBreaker` ≤ 10 ns per call", "CircuitBreaker");
@@ -135,7 +135,7 @@ final class MetricsOnReport {
 		if (oursShared != null && r4jShared != null) {
 			double ratio = oursShared.score() / r4jShared.score();
 			targetRow(out, "2-thread throughput on one breaker with metrics on ≥ 3 × resilience4j's",
-					ratioText(ratio) + " ×", ratio >= THROUGHPUT_BOUND);
+					ReportWriter.ratioText(ratio) + " ×", ratio >= THROUGHPUT_BOUND);
 		}
 	}
 
@@ -177,33 +177,6 @@ final class MetricsOnReport {
 			return time;
 		}
 		return time + String.format(Locale.ROOT, ", %+.0f B", on.bytes() - off.bytes());
-	}
-
-	private static String cell(ReportWriter.Result result) {
-		if (result == null) {
-			return "";
-		}
-		String time = String.format(Locale.ROOT, "%s ± %s ns", number(result.score()), number(result.error()));
-		if (Double.isNaN(result.bytes())) {
-			return time;
-		}
-		return time + String.format(Locale.ROOT, ", %.0f B", Math.max(0, result.bytes()));
-	}
-
-	private static String throughput(ReportWriter.Result result) {
-		return (result != null) ? String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()) : "";
-	}
-
-	private static String ratio(ReportWriter.Result ours, ReportWriter.Result other) {
-		return (ours == null || other == null) ? "" : ratioText(ours.score() / other.score());
-	}
-
-	private static String ratioText(double ratio) {
-		return String.format(Locale.ROOT, (ratio >= 0.01) ? "%.3f" : "%.5f", ratio);
-	}
-
-	private static String number(double value) {
-		return (value >= 100) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
 	}
 
 }

@@ -455,15 +455,16 @@ public final class ReportWriter {
 		return this.results.get(CALLS + name);
 	}
 
+	/** Time ± error, then the bytes per call when the run measured them. */
 	static String cell(Result result) {
 		if (result == null) {
 			return "";
 		}
-		return String.format(Locale.ROOT, "%s ± %s ns, %s", number(result.score()), number(result.error()),
-				bytes(result));
+		String time = String.format(Locale.ROOT, "%s ± %s ns", number(result.score()), number(result.error()));
+		return Double.isNaN(result.bytes()) ? time : time + ", " + bytes(result);
 	}
 
-	private static String throughput(Result result) {
+	static String throughput(Result result) {
 		return (result != null) ? String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()) : "";
 	}
 
