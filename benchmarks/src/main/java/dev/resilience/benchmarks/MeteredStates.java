@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntUnaryOperator;
 
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
@@ -233,10 +234,25 @@ public final class MeteredStates {
 			return ("," + labels + ",").contains("," + key + "=\"" + value + "\",");
 		}
 
-		static void calls(int times, Runnable call) {
-			for (int i = 0; i < times; i++) {
-				call.run();
+		/**
+		 * Checks that each bean is proxied, then calls the breaker, retry, bulkhead and
+		 * stack beans {@link #SETUP_CALLS} times each and counts those calls.
+		 */
+		final void callEachBean(Object[] beans, IntUnaryOperator circuitBreaker, IntUnaryOperator retry,
+				IntUnaryOperator bulkhead, IntUnaryOperator stack) {
+			for (Object bean : beans) {
+				States.ContextState.expectProxy(bean);
 			}
+			for (int i = 0; i < SETUP_CALLS; i++) {
+				States.ContextState.expect(circuitBreaker.applyAsInt(1));
+				States.ContextState.expect(retry.applyAsInt(1));
+				States.ContextState.expect(bulkhead.applyAsInt(1));
+				States.ContextState.expect(stack.applyAsInt(1));
+			}
+			this.setupCalls.circuitBreaker += SETUP_CALLS;
+			this.setupCalls.retry += SETUP_CALLS;
+			this.setupCalls.bulkhead += SETUP_CALLS;
+			this.setupCalls.stack += SETUP_CALLS;
 		}
 
 	}
@@ -268,17 +284,8 @@ public final class MeteredStates {
 
 		@Override
 		void callEachBean() {
-			for (Object bean : new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.stack }) {
-				States.ContextState.expectProxy(bean);
-			}
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.circuitBreaker.work(1)));
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.retry.work(1)));
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.bulkhead.work(1)));
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.stack.work(1)));
-			this.setupCalls.circuitBreaker += SETUP_CALLS;
-			this.setupCalls.retry += SETUP_CALLS;
-			this.setupCalls.bulkhead += SETUP_CALLS;
-			this.setupCalls.stack += SETUP_CALLS;
+			callEachBean(new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.stack },
+					this.circuitBreaker::work, this.retry::work, this.bulkhead::work, this.stack::work);
 		}
 
 		/** The stack's breaker and retry are the same instances as the single beans'. */
@@ -321,17 +328,8 @@ public final class MeteredStates {
 
 		@Override
 		void callEachBean() {
-			for (Object bean : new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.stack }) {
-				States.ContextState.expectProxy(bean);
-			}
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.circuitBreaker.work(1)));
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.retry.work(1)));
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.bulkhead.work(1)));
-			calls(SETUP_CALLS, () -> States.ContextState.expect(this.stack.work(1)));
-			this.setupCalls.circuitBreaker += SETUP_CALLS;
-			this.setupCalls.retry += SETUP_CALLS;
-			this.setupCalls.bulkhead += SETUP_CALLS;
-			this.setupCalls.stack += SETUP_CALLS;
+			callEachBean(new Object[] { this.circuitBreaker, this.retry, this.bulkhead, this.stack },
+					this.circuitBreaker::work, this.retry::work, this.bulkhead::work, this.stack::work);
 			States.Resilience4j.checkSettings(this.context);
 		}
 
