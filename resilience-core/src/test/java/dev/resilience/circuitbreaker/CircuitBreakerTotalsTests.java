@@ -38,6 +38,30 @@ class CircuitBreakerTotalsTests {
 		this.executor.shutdownNow();
 	}
 
+	/** Runs {@code task(thread)} on {@link #THREADS} threads released together. */
+	private void race(ThreadTask task) throws Exception {
+		CyclicBarrier start = new CyclicBarrier(THREADS);
+		List<Future<?>> futures = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int thread = t;
+			futures.add(this.executor.submit(() -> {
+				start.await();
+				task.run(thread);
+				return null;
+			}));
+		}
+		for (Future<?> future : futures) {
+			future.get();
+		}
+	}
+
+	@FunctionalInterface
+	interface ThreadTask {
+
+		void run(int thread) throws Exception;
+
+	}
+
 	@Test
 	void manyThreadsLoseNoCallAndNoNanosecond() throws Exception {
 		// Never opens: a window of 100 calls that would need every one to fail.
@@ -51,26 +75,17 @@ class CircuitBreakerTotalsTests {
 					.ignoreExceptions(List.of(IllegalStateException.class))
 					.build(),
 				this.ticker);
-		CyclicBarrier start = new CyclicBarrier(THREADS);
-		List<Future<?>> futures = new ArrayList<>();
-		for (int t = 0; t < THREADS; t++) {
-			futures.add(this.executor.submit(() -> {
-				start.await();
-				for (int i = 0; i < CALLS; i++) {
-					CircuitBreaker.Permission permission = breaker.tryAdmit();
-					switch (i % 4) {
-						case 0 -> permission.onSuccess(3);
-						case 1 -> permission.onError(5, new IOException());
-						case 2 -> permission.onSuccess(2_000);
-						default -> permission.onError(7, new IllegalStateException());
-					}
+		race((thread) -> {
+			for (int i = 0; i < CALLS; i++) {
+				CircuitBreaker.Permission permission = breaker.tryAdmit();
+				switch (i % 4) {
+					case 0 -> permission.onSuccess(3);
+					case 1 -> permission.onError(5, new IOException());
+					case 2 -> permission.onSuccess(2_000);
+					default -> permission.onError(7, new IllegalStateException());
 				}
-				return null;
-			}));
-		}
-		for (Future<?> future : futures) {
-			future.get();
-		}
+			}
+		});
 		CircuitBreaker.Metrics metrics = breaker.getMetrics();
 		long each = (long) THREADS * CALLS / 4;
 		assertThat(metrics.getTotalNumberOfCalls(CallOutcome.SUCCESS)).isEqualTo(each);
@@ -99,36 +114,26 @@ class CircuitBreakerTotalsTests {
 			}
 
 		});
-		CyclicBarrier start = new CyclicBarrier(THREADS);
-		List<Future<?>> futures = new ArrayList<>();
-		for (int t = 0; t < THREADS; t++) {
-			int thread = t;
-			futures.add(this.executor.submit(() -> {
-				start.await();
-				for (int i = 0; i < CALLS / 10; i++) {
-					switch ((thread + i) % 3) {
-						case 0 -> assertThat(breaker.tryAcquirePermission()).isFalse();
-						case 1 -> assertThat(breaker.tryAdmit()).isNull();
-						default -> {
-							try {
-								breaker.execute((x) -> x, 1);
-								throw new AssertionError("a forced-open breaker ran a call");
-							}
-							catch (CallNotPermittedException expected) {
-								// counted
-							}
-							catch (Throwable unexpected) {
-								throw new AssertionError(unexpected);
-							}
+		race((thread) -> {
+			for (int i = 0; i < CALLS / 10; i++) {
+				switch ((thread + i) % 3) {
+					case 0 -> assertThat(breaker.tryAcquirePermission()).isFalse();
+					case 1 -> assertThat(breaker.tryAdmit()).isNull();
+					default -> {
+						try {
+							breaker.execute((x) -> x, 1);
+							throw new AssertionError("a forced-open breaker ran a call");
+						}
+						catch (CallNotPermittedException expected) {
+							// counted
+						}
+						catch (Throwable unexpected) {
+							throw new AssertionError(unexpected);
 						}
 					}
 				}
-				return null;
-			}));
-		}
-		for (Future<?> future : futures) {
-			future.get();
-		}
+			}
+		});
 		long refused = (long) THREADS * (CALLS / 10);
 		assertThat(breaker.getMetrics().getTotalNumberOfCalls(CallOutcome.NOT_PERMITTED)).isEqualTo(refused);
 		assertThat(breaker.getMetrics().getTotalDurationNanos(CallOutcome.NOT_PERMITTED)).isZero();
