@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,6 +171,55 @@ class CircuitBreakerTotalsTests {
 		assertThat(metrics.getTotalNumberOfCalls(CallOutcome.FAILURE)).isEqualTo(2);
 		assertThat(metrics.getTotalDurationNanos(CallOutcome.FAILURE)).isEqualTo(50);
 		assertThat(metrics.getTotalNumberOfCalls(CallOutcome.NOT_PERMITTED)).isEqualTo(1);
+	}
+
+	@Test
+	void anAsynchronousCallCountsWhenItsOwnStageEndsWhateverTheCallerDoesToItsCopy() {
+		CircuitBreaker breaker = CircuitBreaker.of("async", CircuitBreakerConfig.ofDefaults(), this.ticker);
+		CompletableFuture<Integer> completedLater = new CompletableFuture<>();
+		breaker.executeAsync((x) -> completedLater, 1).toCompletableFuture().cancel(true);
+		CompletableFuture<Integer> timedOutByCaller = new CompletableFuture<>();
+		breaker.executeAsync((x) -> timedOutByCaller, 1).toCompletableFuture().complete(0);
+		assertThat(breaker.getMetrics().getTotalNumberOfCalls(CallOutcome.SUCCESS))
+			.as("nothing ended yet: the caller only ended its copies")
+			.isZero();
+		this.ticker.advance(Duration.ofMillis(3));
+		completedLater.complete(1);
+		timedOutByCaller.completeExceptionally(new IOException());
+		CompletableFuture<Integer> cancelledOwn = new CompletableFuture<>();
+		breaker.executeAsync((x) -> cancelledOwn, 1);
+		cancelledOwn.cancel(true);
+		CircuitBreaker.Metrics metrics = breaker.getMetrics();
+		assertThat(metrics.getTotalNumberOfCalls(CallOutcome.SUCCESS)).isEqualTo(1);
+		assertThat(metrics.getTotalDurationNanos(CallOutcome.SUCCESS)).isEqualTo(Duration.ofMillis(3).toNanos());
+		assertThat(metrics.getTotalNumberOfCalls(CallOutcome.FAILURE)).isEqualTo(1);
+		long counted = 0;
+		for (CallOutcome outcome : CallOutcome.values()) {
+			counted += metrics.getTotalNumberOfCalls(outcome);
+		}
+		assertThat(counted).as("a call whose own stage was cancelled is no outcome, as for the window").isEqualTo(2);
+	}
+
+	@Test
+	void aListenerThrowingAnErrorDoesNotLoseTheCount() {
+		CircuitBreaker breaker = CircuitBreaker.of("broken", CircuitBreakerConfig.ofDefaults(), this.ticker);
+		breaker.addListener(new CircuitBreakerListener() {
+
+			@Override
+			public void onCallRecorded(CircuitBreaker recorded, CallOutcome outcome, long durationNanos) {
+				throw new StackOverflowError("listener");
+			}
+
+		});
+		try {
+			breaker.onSuccess(9);
+			throw new AssertionError("a VirtualMachineError from a listener is rethrown");
+		}
+		catch (StackOverflowError expected) {
+			// rethrown, as for every listener
+		}
+		assertThat(breaker.getMetrics().getTotalNumberOfCalls(CallOutcome.SUCCESS)).isEqualTo(1);
+		assertThat(breaker.getMetrics().getTotalDurationNanos(CallOutcome.SUCCESS)).isEqualTo(9);
 	}
 
 	@Test
